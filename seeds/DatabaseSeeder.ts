@@ -1,0 +1,225 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Seeder } from '@mikro-orm/seeder';
+import { DateTime } from 'luxon';
+import { randomUUID } from 'node:crypto';
+import { Child, Diet } from '../src/families/child.entity';
+import { Family } from '../src/families/family.entity';
+import { Facility, FacilityKind } from '../src/facilities/facility.entity';
+import { PriceBracket } from '../src/facilities/price-bracket.entity';
+import { BookingPolicy, Service } from '../src/facilities/service.entity';
+import { Session } from '../src/sessions/session.entity';
+import { inTenantTransaction as asTenant } from '../src/db/tenant-scope';
+import { Tenant, TenantConfig } from '../src/tenants/tenant.entity';
+import { demoTenants, type DemoTenant, type ServiceTemplate } from './demo-tenants';
+import { ADULT_FIRST_NAMES, FIRST_NAMES, LAST_NAMES, NOTABLES, Random, STREETS } from './random';
+
+/** Weeks of sessions created ahead of today for recurring services. */
+const WEEKS_AHEAD = 6;
+/** Price grids valid from this date (the school year). */
+const GRID_VALID_FROM = '2026-09-01';
+
+/** The four reference tenants of DESIGN.md with believable families, facilities and sessions. */
+export class DatabaseSeeder extends Seeder {
+  async run(em: EntityManager): Promise<void> {
+    for (const definition of demoTenants(NOTABLES)) await seedTenant(em, definition);
+  }
+}
+
+export async function seedTenant(em: EntityManager, def: DemoTenant, today = new Date()): Promise<Tenant> {
+  const tenant = em.create(Tenant, {
+    slug: def.slug,
+    name: def.name,
+    locale: def.locale,
+    timeZone: def.timeZone,
+    currency: def.currency,
+    holidayRegion: def.holidayRegion,
+    config: Object.assign(new TenantConfig(), def.config),
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  });
+  await em.flush();
+
+  await asTenant(em, tenant.id, async (tx) => {
+    const random = new Random(def.seed);
+    const tenantId = tenant.id;
+    const firstDay = DateTime.fromJSDate(today, { zone: def.timeZone }).startOf('day').plus({ days: 1 });
+    const facilitiesByKind = new Map<FacilityKind, Facility[]>();
+
+    const addService = (template: ServiceTemplate, facility: Facility | null) => {
+      const service = tx.create(Service, {
+        tenantId,
+        facility,
+        kind: template.kind,
+        name: template.name,
+        unit: template.unit,
+        defaultCapacity: template.capacity,
+        bookingPolicy: Object.assign(new BookingPolicy(), {
+          ...template.policy,
+          opensAt: template.policy?.opensAt ? new Date(template.policy.opensAt) : null,
+        }),
+      });
+      for (const [minQuotient, maxQuotient, unitPrice] of template.prices) {
+        tx.create(PriceBracket, {
+          tenantId,
+          service,
+          minQuotient,
+          maxQuotient,
+          unitPrice,
+          validFrom: GRID_VALID_FROM,
+        });
+      }
+      const capacity = facility ? Math.min(template.capacity, facility.capacity) : template.capacity;
+      const dates =
+        template.dates ??
+        Array.from({ length: WEEKS_AHEAD * 7 }, (_, i) => firstDay.plus({ days: i }))
+          .filter((day) => template.weekdays.includes(day.weekday))
+          .map((day) => day.toISODate()!);
+      for (const date of dates) {
+        for (const period of template.periods) {
+          tx.create(Session, { tenantId, service, facility, date, period, capacity, placesTaken: 0 });
+        }
+      }
+    };
+
+    for (const group of def.facilities) {
+      const list: Facility[] = [];
+      for (const name of group.names) {
+        const facility = tx.create(Facility, {
+          tenantId,
+          name,
+          kind: group.kind,
+          capacity: random.int(group.capacity[0], group.capacity[1]),
+          address: `${random.int(1, 120)} ${random.pick(STREETS)}`,
+        });
+        list.push(facility);
+        for (const template of group.services) addService(template, facility);
+      }
+      facilitiesByKind.set(group.kind, list);
+    }
+    for (const template of def.networkServices ?? []) addService(template, null);
+
+    const postalCode = { nimes: '30000', beziers: '34500', 'saint-nazaire': '44600', quebec: 'G1R 2J6' }[
+      def.slug
+    ];
+    const city = def.name
+      .replace(/^Ville de /, '')
+      .replace(/ —.*$/, '')
+      .replace(/^Coopérative.*/, 'Québec');
+    for (let i = 0; i < def.families; i++) {
+      const lastName = random.pick(LAST_NAMES);
+      const guardians = Array.from({ length: random.chance(0.7) ? 2 : 1 }, () => {
+        const firstName = random.pick(ADULT_FIRST_NAMES);
+        return {
+          firstName,
+          lastName,
+          email: `${slugify(firstName)}.${slugify(lastName)}${i}@exemple.fr`,
+          phone:
+            def.slug === 'quebec'
+              ? `418-555-${String(1000 + i).slice(-4)}`
+              : `06 ${random.int(10, 99)} ${random.int(10, 99)} ${random.int(10, 99)} ${random.int(10, 99)}`,
+        };
+      });
+      const family = tx.create(Family, {
+        tenantId,
+        name: `Famille ${lastName}`,
+        guardians,
+        address: `${random.int(1, 200)} ${random.pick(STREETS)}`,
+        postalCode,
+        city,
+        familyQuotient: random.chance(0.1) ? null : random.int(150, 2200),
+        externalRef: def.familyRefPrefix ? `${def.familyRefPrefix}${String(100000 + i)}` : null,
+        createdAt: new Date(),
+      });
+      const children = random.int(1, 3);
+      for (let c = 0; c < children; c++) {
+        const age = random.int(def.childAges[0], def.childAges[1]);
+        const birth = firstDay.minus({ years: age, days: random.int(0, 364) });
+        tx.create(Child, {
+          tenantId,
+          family,
+          firstName: random.pick(FIRST_NAMES),
+          lastName,
+          birthDate: birth.toISODate()!,
+          ...placeFor(age, facilitiesByKind, random),
+          diet: random.chance(0.8)
+            ? Diet.STANDARD
+            : random.pick([Diet.NO_PORK, Diet.VEGETARIAN, Diet.ALLERGY_PLAN]),
+        });
+      }
+    }
+    await tx.flush();
+  });
+  return tenant;
+}
+
+function placeFor(age: number, byKind: Map<FacilityKind, Facility[]>, random: Random) {
+  const pickOf = (kind: FacilityKind) => {
+    const list = byKind.get(kind);
+    return list && list.length > 0 ? random.pick(list) : null;
+  };
+  if (byKind.has(FacilityKind.CHILDCARE_CENTRE)) {
+    // Québec: about half the children have a place; the others wait (waitlists come later).
+    return { school: random.chance(0.5) ? pickOf(FacilityKind.CHILDCARE_CENTRE) : null, schoolClass: null };
+  }
+  if (age < 3) return { school: random.chance(0.4) ? pickOf(FacilityKind.NURSERY) : null, schoolClass: null };
+  const classes = ['PS', 'MS', 'GS', 'CP', 'CE1', 'CE2', 'CM1', 'CM2', 'CM2'];
+  return { school: pickOf(FacilityKind.SCHOOL), schoolClass: classes[Math.min(age - 3, classes.length - 1)] };
+}
+
+function slugify(value: string): string {
+  return value
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-');
+}
+
+/** Adds `count` generated families (1–3 children each) to a tenant, in batches, for benchmarks. */
+export async function seedScale(
+  em: EntityManager,
+  tenantSlug: string,
+  count: number,
+  seed = 7,
+): Promise<number> {
+  const tenant = await em.findOneOrFail(Tenant, { slug: tenantSlug });
+  const random = new Random(seed);
+  const schools = await asTenant(em, tenant.id, (tx) => tx.find(Facility, { kind: FacilityKind.SCHOOL }));
+  const batch = 2000;
+  let created = 0;
+  for (let start = 0; start < count; start += batch) {
+    const size = Math.min(batch, count - start);
+    await asTenant(em, tenant.id, async (tx) => {
+      const families = [];
+      const children = [];
+      for (let i = 0; i < size; i++) {
+        const lastName = random.pick(LAST_NAMES);
+        const id = randomUUID();
+        families.push({
+          id,
+          tenantId: tenant.id,
+          name: `Famille ${lastName}`,
+          guardians: [{ firstName: random.pick(ADULT_FIRST_NAMES), lastName, email: null, phone: null }],
+          familyQuotient: random.int(150, 2200),
+          externalRef: `SCALE-${seed}-${start + i}`,
+          createdAt: new Date(),
+        });
+        for (let c = random.int(1, 3); c > 0; c--) {
+          children.push({
+            id: randomUUID(),
+            tenantId: tenant.id,
+            family: id,
+            firstName: random.pick(FIRST_NAMES),
+            lastName,
+            birthDate: `${random.int(2015, 2023)}-0${random.int(1, 9)}-1${random.int(0, 9)}`,
+            school: schools.length ? random.pick(schools).id : null,
+            diet: Diet.STANDARD,
+          });
+        }
+      }
+      await tx.insertMany(Family, families);
+      await tx.insertMany(Child, children);
+    });
+    created += size;
+  }
+  return created;
+}

@@ -1,0 +1,200 @@
+/** Deterministic pseudo-random numbers (mulberry32) so that demo data is the same on every machine. */
+export class Random {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)];
+  }
+
+  chance(probability: number): boolean {
+    return this.next() < probability;
+  }
+}
+
+export const FIRST_NAMES = [
+  'Léa',
+  'Emma',
+  'Jade',
+  'Louise',
+  'Alice',
+  'Chloé',
+  'Lina',
+  'Rose',
+  'Anna',
+  'Mia',
+  'Inès',
+  'Zoé',
+  'Camille',
+  'Manon',
+  'Sarah',
+  'Lou',
+  'Nour',
+  'Yasmine',
+  'Gabriel',
+  'Léo',
+  'Raphaël',
+  'Louis',
+  'Arthur',
+  'Jules',
+  'Adam',
+  'Maël',
+  'Lucas',
+  'Hugo',
+  'Noah',
+  'Sacha',
+  'Mohamed',
+  'Nathan',
+  'Ethan',
+  'Tom',
+  'Paul',
+  'Théo',
+  'Rayan',
+  'Enzo',
+];
+export const ADULT_FIRST_NAMES = [
+  'Julie',
+  'Nathalie',
+  'Sandrine',
+  'Céline',
+  'Aurélie',
+  'Karima',
+  'Sophie',
+  'Isabelle',
+  'Marie',
+  'Fatima',
+  'Nicolas',
+  'Sébastien',
+  'Julien',
+  'David',
+  'Karim',
+  'Stéphane',
+  'Olivier',
+  'Mathieu',
+  'Christophe',
+  'Mehdi',
+];
+export const LAST_NAMES = [
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Thomas',
+  'Robert',
+  'Richard',
+  'Petit',
+  'Durand',
+  'Leroy',
+  'Moreau',
+  'Simon',
+  'Laurent',
+  'Lefebvre',
+  'Michel',
+  'Garcia',
+  'David',
+  'Bertrand',
+  'Roux',
+  'Vincent',
+  'Fournier',
+  'Morel',
+  'Girard',
+  'André',
+  'Mercier',
+  'Dupont',
+  'Lambert',
+  'Bonnet',
+  'François',
+  'Martinez',
+  'Benali',
+  'Nguyen',
+  'Rousseau',
+  'Blanc',
+  'Guerin',
+  'Muller',
+  'Henry',
+  'Roussel',
+  'Perrin',
+  'Morin',
+  'Mathieu',
+  'Clément',
+  'Gauthier',
+  'Fabre',
+  'Chevalier',
+  'Sanchez',
+  'Haddad',
+  'Lopez',
+  'Gagnon',
+  'Tremblay',
+  'Côté',
+  'Bouchard',
+];
+export const STREETS = [
+  'rue de la République',
+  'avenue Jean Jaurès',
+  'boulevard Victor Hugo',
+  'rue des Écoles',
+  'chemin du Moulin',
+  'rue Pasteur',
+  'allée des Tilleuls',
+  'rue Émile Zola',
+  'avenue de la Gare',
+  'impasse des Lilas',
+];
+export const NOTABLES = [
+  'Jean Jaurès',
+  'Jules Ferry',
+  'Victor Hugo',
+  'Louise Michel',
+  'Marie Curie',
+  'Jean Moulin',
+  'Paul Langevin',
+  'Jacques Prévert',
+  'Albert Camus',
+  'Simone Veil',
+  'Pablo Neruda',
+  'George Sand',
+  'Jean Macé',
+  'Condorcet',
+  'Alphonse Daudet',
+  'Frédéric Mistral',
+  'Émile Zola',
+  'Pierre Brossolette',
+  'Gustave Courbet',
+  'Lucie Aubrac',
+  'Jean de La Fontaine',
+  'Charles Perrault',
+  'Antoine de Saint-Exupéry',
+  'Marcel Pagnol',
+  'Rosa Parks',
+  'Nelson Mandela',
+  'Olympe de Gouges',
+  'Germaine Tillion',
+  'Paul Éluard',
+  'Henri Wallon',
+  'Jean Zay',
+  'Louis Pasteur',
+  'Voltaire',
+  'Molière',
+  'Colette',
+  'Joséphine Baker',
+  'Anatole France',
+  'Léo Lagrange',
+  'Romain Rolland',
+  'Gaston Doumergue',
+  'Bernard Lazare',
+  'Marcel Cachin',
+];

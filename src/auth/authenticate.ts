@@ -1,0 +1,98 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { UnauthenticatedError, ForbiddenError } from '../shared/errors';
+import { fromGlobalId } from '../shared/ids';
+import { Tenant } from '../tenants/tenant.entity';
+import { findApiKey, looksLikeApiKey } from './api-keys.service';
+import { InvalidTokenError, verifyToken } from './jwt';
+import { ANONYMOUS, Role, type Viewer } from './viewer';
+
+export interface Credentials {
+  authorization?: string;
+  /** Tenant slug, for an API key granted several tenants. */
+  tenantSlug?: string;
+}
+
+export interface Authenticated {
+  viewer: Viewer;
+  tenant: Tenant | null;
+}
+
+/**
+ * Turns the request's credentials into a viewer and the tenant it acts inside. Runs before the
+ * request's tenant is set, so it reads only the public tables (tenants, api_keys).
+ * No credentials: the anonymous viewer, who can read the public directory only.
+ */
+export async function authenticate(
+  em: EntityManager,
+  credentials: Credentials,
+  jwtSecret: string,
+): Promise<Authenticated> {
+  const header = credentials.authorization?.trim();
+  if (!header) return { viewer: ANONYMOUS, tenant: null };
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
+  const token = match[1];
+
+  if (looksLikeApiKey(token)) {
+    const apiKey = await findApiKey(em, token);
+    if (!apiKey) throw new UnauthenticatedError('Unknown or revoked API key.');
+    const tenants = await em.find(Tenant, { id: { $in: apiKey.tenantIds } }, { orderBy: { slug: 'asc' } });
+    let tenant: Tenant | undefined;
+    if (credentials.tenantSlug) {
+      tenant = tenants.find((t) => t.slug === credentials.tenantSlug);
+      if (!tenant)
+        throw new ForbiddenError(`This API key may not act for tenant "${credentials.tenantSlug}".`);
+    } else if (tenants.length === 1) {
+      tenant = tenants[0];
+    } else {
+      throw new UnauthenticatedError(
+        'This API key serves several tenants: choose one with the X-Tenant header.',
+      );
+    }
+    return {
+      viewer: {
+        kind: 'API_KEY',
+        subject: `api-key:${apiKey.prefix}`,
+        displayName: apiKey.name,
+        roles: [],
+        scopes: [...apiKey.scopes] as Viewer['scopes'],
+        tenantId: tenant.id,
+        familyId: null,
+      },
+      tenant,
+    };
+  }
+
+  let claims;
+  try {
+    claims = await verifyToken(token, jwtSecret);
+  } catch (error) {
+    throw new UnauthenticatedError(
+      error instanceof InvalidTokenError ? error.message : 'The token is not valid.',
+    );
+  }
+  const tenant = await em.findOne(Tenant, { slug: claims.tenant });
+  if (!tenant) throw new UnauthenticatedError('The token names an unknown tenant.');
+  if (credentials.tenantSlug && credentials.tenantSlug !== tenant.slug) {
+    throw new ForbiddenError('A person acts only inside the tenant of their token.');
+  }
+  let familyId: string | null = null;
+  if (claims.roles.includes(Role.PARENT)) {
+    const family = claims.family ? fromGlobalId(claims.family) : null;
+    if (!family || family.type !== 'Family')
+      throw new UnauthenticatedError('The token names no valid family.');
+    familyId = family.id;
+  }
+  return {
+    viewer: {
+      kind: 'PERSON',
+      subject: claims.sub,
+      displayName: claims.name ?? null,
+      roles: claims.roles,
+      scopes: [],
+      tenantId: tenant.id,
+      familyId,
+    },
+    tenant,
+  };
+}

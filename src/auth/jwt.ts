@@ -1,0 +1,64 @@
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { Role } from './viewer';
+
+const ISSUER = 'guichet';
+const AUDIENCE = 'guichet-api';
+
+/** Claims of a person's token. `tenant` is the tenant slug; `family` the family's global ID. */
+export interface TokenClaims {
+  sub: string;
+  name?: string;
+  tenant: string;
+  roles: Role[];
+  family?: string;
+}
+
+export class InvalidTokenError extends Error {}
+
+const key = (secret: string) => new TextEncoder().encode(secret);
+
+export async function signToken(claims: TokenClaims, secret: string, expiresIn = '12h'): Promise<string> {
+  const { sub, ...rest } = claims;
+  return new SignJWT({ ...rest })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(key(secret));
+}
+
+export async function verifyToken(token: string, secret: string): Promise<TokenClaims> {
+  try {
+    const { payload } = await jwtVerify(token, key(secret), {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['HS256'],
+    });
+    const roles = Array.isArray(payload.roles) ? payload.roles : [];
+    if (
+      typeof payload.sub !== 'string' ||
+      typeof payload.tenant !== 'string' ||
+      roles.length === 0 ||
+      !roles.every((r): r is Role => Object.values(Role).includes(r as Role)) ||
+      (payload.family !== undefined && typeof payload.family !== 'string')
+    ) {
+      throw new InvalidTokenError('The token lacks the claims Guichet needs (sub, tenant, roles).');
+    }
+    if (roles.includes(Role.PARENT) && typeof payload.family !== 'string') {
+      throw new InvalidTokenError('A parent token must name its family.');
+    }
+    return {
+      sub: payload.sub,
+      name: typeof payload.name === 'string' ? payload.name : undefined,
+      tenant: payload.tenant,
+      roles,
+      family: payload.family as string | undefined,
+    };
+  } catch (error) {
+    if (error instanceof InvalidTokenError) throw error;
+    if (error instanceof joseErrors.JWTExpired) throw new InvalidTokenError('The token has expired.');
+    throw new InvalidTokenError('The token is not valid.');
+  }
+}

@@ -1,0 +1,46 @@
+/** Who is calling. Built once per request from the bearer token or API key; services read it. */
+export enum Role {
+  PARENT = 'PARENT',
+  AGENT = 'AGENT',
+  TENANT_ADMIN = 'TENANT_ADMIN',
+}
+
+/** What an API key may do. A person's roles imply their own permissions (see `can`). */
+export enum Scope {
+  FAMILIES_READ = 'families:read',
+  CATALOG_READ = 'catalog:read',
+}
+
+export type ViewerKind = 'ANONYMOUS' | 'PERSON' | 'API_KEY';
+
+export interface Viewer {
+  kind: ViewerKind;
+  /** Stable subject: the token's `sub`, or `api-key:<prefix>`. */
+  subject: string | null;
+  displayName: string | null;
+  roles: Role[];
+  scopes: Scope[];
+  /** The tenant this request acts inside (uuid). */
+  tenantId: string | null;
+  /** For parents: their one family (uuid). */
+  familyId: string | null;
+}
+
+export const ANONYMOUS: Viewer = {
+  kind: 'ANONYMOUS',
+  subject: null,
+  displayName: null,
+  roles: [],
+  scopes: [],
+  tenantId: null,
+  familyId: null,
+};
+
+export function isStaff(viewer: Viewer): boolean {
+  return viewer.roles.includes(Role.AGENT) || viewer.roles.includes(Role.TENANT_ADMIN);
+}
+
+/** Staff may do everything a scope allows inside their tenant; an API key only what it was granted. */
+export function can(viewer: Viewer, scope: Scope): boolean {
+  return isStaff(viewer) || viewer.scopes.includes(scope);
+}

@@ -1,0 +1,14 @@
+import { ApiKey } from '../auth/api-key.entity';
+import { Child } from '../families/child.entity';
+import { Family } from '../families/family.entity';
+import { Facility } from '../facilities/facility.entity';
+import { PriceBracket } from '../facilities/price-bracket.entity';
+import { Service } from '../facilities/service.entity';
+import { Session } from '../sessions/session.entity';
+import { TenantOwned } from '../shared/tenant-owned';
+import { Tenant } from '../tenants/tenant.entity';
+
+/** Entities carrying `tenant_id`, filtered per request and guarded by row-level security. */
+export const TENANT_OWNED_ENTITIES = [Family, Child, Facility, Service, PriceBracket, Session];
+
+export const ENTITIES = [TenantOwned, Tenant, ApiKey, ...TENANT_OWNED_ENTITIES];

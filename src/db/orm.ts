@@ -1,0 +1,49 @@
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { SeedManager } from '@mikro-orm/seeder';
+import type pino from 'pino';
+import { ENTITIES, TENANT_OWNED_ENTITIES } from './entities';
+import { MIGRATIONS } from '../migrations';
+import { TENANT_FILTER } from '../shared/tenant-owned';
+import { QueryLogger, type QueryObserver } from './query-logger';
+
+export interface OrmOptions {
+  clientUrl: string;
+  logger: pino.Logger;
+  poolMax?: number;
+  /** Called for every SQL statement with the forked EntityManager's logger context. */
+  onQuery?: QueryObserver;
+}
+
+export function ormConfig(options: OrmOptions): Options {
+  return {
+    clientUrl: options.clientUrl,
+    entities: ENTITIES,
+    discovery: { warnWhenNoEntities: true },
+    extensions: [Migrator, SeedManager],
+    migrations: {
+      migrationsList: MIGRATIONS,
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+    filters: {
+      [TENANT_FILTER]: {
+        cond: (args: { tenantId: string }) => ({ tenantId: args.tenantId }),
+        entity: TENANT_OWNED_ENTITIES.map((e) => e.name),
+        default: true,
+      },
+    },
+    pool: { min: 0, max: options.poolMax ?? 10 },
+    forceUtcTimezone: true,
+    debug: ['query'],
+    loggerFactory: () => new QueryLogger(options.logger, options.onQuery),
+    // A detached entity must never be loaded by accident outside a request's transaction.
+    allowGlobalContext: false,
+  };
+}
+
+export function initOrm(options: OrmOptions): Promise<MikroORM> {
+  return MikroORM.init(ormConfig(options));
+}

@@ -1,0 +1,154 @@
+import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { connectionOf, PageArgs } from '../graphql/connection';
+import { MoneyType } from '../graphql/money';
+import { Node } from '../graphql/node';
+import { DateTime, LocalDate } from '../graphql/scalars';
+import { FacilityKind } from './facility.entity';
+import { BillingUnit, ServiceKind } from './service.entity';
+
+registerEnumType(FacilityKind, {
+  name: 'FacilityKind',
+  description: 'What kind of place a facility is.',
+  valuesConfig: {
+    SCHOOL: { description: 'A school, with its canteen and périscolaire.' },
+    NURSERY: { description: 'A crèche.' },
+    LEISURE_CENTRE: { description: 'A leisure centre (centre de loisirs, centre aéré).' },
+    CHILDCARE_CENTRE: { description: 'A childcare centre (CPE, garderie).' },
+    OTHER: { description: 'Any other place, e.g. the water network.' },
+  },
+});
+
+registerEnumType(ServiceKind, {
+  name: 'ServiceKind',
+  description: 'What a service is.',
+  valuesConfig: {
+    CANTEEN: { description: 'School lunch (restauration scolaire).' },
+    PERISCHOOL: { description: 'Before/after-school care (périscolaire).' },
+    LEISURE_CENTRE: { description: 'Days at a leisure centre.' },
+    NURSERY: { description: 'Crèche attendance.' },
+    CHILDCARE_PLACE: { description: 'A childcare place allocated from a waitlist.' },
+    WATER: { description: 'Water supply, billed by monthly direct debit.' },
+  },
+});
+
+registerEnumType(BillingUnit, {
+  name: 'BillingUnit',
+  description: 'What one charge of a service counts.',
+  valuesConfig: {
+    MEAL: { description: 'One meal.' },
+    HALF_DAY: { description: 'Half a day.' },
+    DAY: { description: 'A full day.' },
+    HOUR: { description: 'One hour.' },
+    MONTH: { description: 'One month.' },
+    CUBIC_METRE: { description: 'One cubic metre of water.' },
+  },
+});
+
+@ObjectType('Facility', {
+  implements: Node,
+  description: 'A school, crèche, leisure centre or childcare centre.',
+})
+export class FacilityType extends Node {
+  @Field({ description: 'Name.' })
+  name!: string;
+
+  @Field(() => FacilityKind, { description: 'Kind of place.' })
+  kind!: FacilityKind;
+
+  @Field(() => Int, { description: 'Physical capacity: children present at once.' })
+  capacity!: number;
+
+  @Field(() => String, { nullable: true, description: 'Address.' })
+  address?: string | null;
+}
+
+@ObjectType('BookingPolicy', {
+  description: "When a service's sessions can be booked and cancelled; computed in the tenant's time zone.",
+})
+export class BookingPolicyType {
+  @Field(() => DateTime, {
+    nullable: true,
+    description: 'Booking opens at this instant (e.g. 4 June 12:30).',
+  })
+  opensAt?: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'Booking opens this many days before each session.' })
+  opensDaysBefore?: number | null;
+
+  @Field(() => Int, { description: 'Booking closes this many days before the session…' })
+  closesDaysBefore!: number;
+
+  @Field({ description: '…at this local time (HH:MM).' })
+  closesAtTime!: string;
+
+  @Field({
+    description: 'Whether closing days count working days only (weekends and public holidays skipped).',
+  })
+  closesOnWorkingDays!: boolean;
+
+  @Field(() => Int, { description: 'Days before a session after which cancelling is billed.' })
+  cancellationNoticeDays!: number;
+
+  @Field({ description: 'Whether children may attend without a reservation in normal mode.' })
+  allowsWalkIns!: boolean;
+}
+
+@ObjectType('PriceBracket', {
+  description:
+    'One line of a price grid: the unit price for a range of family quotients, over a validity period.',
+})
+export class PriceBracketType {
+  @Field(() => Int, { description: 'Lowest family quotient of the bracket (inclusive).' })
+  minQuotient!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Highest family quotient (exclusive); null for the top bracket.',
+  })
+  maxQuotient?: number | null;
+
+  @Field(() => MoneyType, { description: 'Price of one unit.' })
+  unitPrice!: MoneyType;
+
+  @Field(() => LocalDate, { description: 'First day the price applies.' })
+  validFrom!: string;
+
+  @Field(() => LocalDate, { nullable: true, description: 'Last day the price applies; null while current.' })
+  validTo?: string | null;
+}
+
+@ObjectType('Service', {
+  implements: Node,
+  description: 'What a facility offers: canteen, périscolaire, crèche…',
+})
+export class ServiceType extends Node {
+  @Field({ description: 'Name.' })
+  name!: string;
+
+  @Field(() => ServiceKind, { description: 'Kind of service.' })
+  kind!: ServiceKind;
+
+  @Field(() => BillingUnit, { description: 'What one charge counts.' })
+  unit!: BillingUnit;
+
+  @Field(() => Int, { description: 'Capacity of new sessions.' })
+  defaultCapacity!: number;
+}
+
+export const FacilityConnection = connectionOf(FacilityType, 'Facility');
+export const ServiceConnection = connectionOf(ServiceType, 'Service');
+
+@ArgsType()
+export class FacilitiesArgs extends PageArgs {
+  @Field(() => FacilityKind, { nullable: true, description: 'Only facilities of this kind.' })
+  kind?: FacilityKind | null;
+}
+
+@ArgsType()
+export class ServicesArgs extends PageArgs {
+  @Field(() => ServiceKind, { nullable: true, description: 'Only services of this kind.' })
+  kind?: ServiceKind | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only services of this facility.' })
+  facilityId?: string | null;
+}

@@ -1,0 +1,73 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { toConnection, type ConnectionShape } from '../graphql/connection';
+import type { GraphQLContext } from '../graphql/context';
+import { registerNode } from '../graphql/node';
+import { FacilityType } from '../facilities/facility.types';
+import type { Facility } from '../facilities/facility.entity';
+import { BadInputError } from '../shared/errors';
+import { expectGlobalId } from '../shared/ids';
+import { Child } from './child.entity';
+import { canSeeFamily, getFamily, listFamilies } from './families.service';
+import { Family } from './family.entity';
+import { ChildType, FamiliesArgs, FamilyConnection, FamilyType } from './family.types';
+
+registerNode({
+  typeName: 'Family',
+  entity: Family,
+  load: async (ctx, id) => (canSeeFamily(ctx, id) ? ctx.loaders.familyById.load(id) : null),
+});
+registerNode({
+  typeName: 'Child',
+  entity: Child,
+  load: async (ctx, id) => {
+    const child = await ctx.loaders.childById.load(id);
+    return child && canSeeFamily(ctx, child.family.id) ? child : null;
+  },
+});
+
+const MAX_SEARCH_LENGTH = 100;
+
+@Resolver(() => FamilyType)
+export class FamilyResolver {
+  @Authorized()
+  @Query(() => FamilyConnection, {
+    description: "The tenant's families, by name (agents and keys with families:read).",
+  })
+  families(@Args() args: FamiliesArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionShape<Family>> {
+    if (args.search && args.search.length > MAX_SEARCH_LENGTH) {
+      throw new BadInputError(`"search" is limited to ${MAX_SEARCH_LENGTH} characters.`, ['search']);
+    }
+    return listFamilies(ctx, args).then(toConnection);
+  }
+
+  @Authorized()
+  @Query(() => FamilyType, {
+    nullable: true,
+    description:
+      'A family by ID: any family of the tenant for agents, their own for parents. NOT_FOUND otherwise.',
+  })
+  family(@Arg('id', () => ID, { description: 'The family ID.' }) id: string, @Ctx() ctx: GraphQLContext) {
+    return getFamily(ctx, expectGlobalId(id, 'Family', 'id'));
+  }
+
+  @FieldResolver(() => [ChildType], { description: 'The children of the household, eldest first.' })
+  children(@Root() family: Family, @Ctx() ctx: GraphQLContext): Promise<Child[]> {
+    return ctx.loaders.childrenByFamilyId.load(family.id);
+  }
+}
+
+@Resolver(() => ChildType)
+export class ChildResolver {
+  @FieldResolver(() => FamilyType, { description: 'The household the child belongs to.' })
+  async family(@Root() child: Child, @Ctx() ctx: GraphQLContext): Promise<Family> {
+    return (await ctx.loaders.familyById.load(child.family.id))!;
+  }
+
+  @FieldResolver(() => FacilityType, {
+    nullable: true,
+    description: 'The school or crèche the child attends.',
+  })
+  async school(@Root() child: Child, @Ctx() ctx: GraphQLContext): Promise<Facility | null> {
+    return child.school ? ctx.loaders.facilityById.load(child.school.id) : null;
+  }
+}

@@ -1,0 +1,58 @@
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { connectionOf, PageArgs } from '../graphql/connection';
+import { Node } from '../graphql/node';
+import { LocalDate } from '../graphql/scalars';
+import { SessionPeriod } from './session.entity';
+
+registerEnumType(SessionPeriod, {
+  name: 'SessionPeriod',
+  description: 'Part of the day a session covers.',
+  valuesConfig: {
+    MORNING: { description: 'Morning (accueil du matin, half-day).' },
+    LUNCH: { description: 'Lunch break (pause méridienne).' },
+    AFTERNOON: { description: 'Afternoon (half-day).' },
+    EVENING: { description: 'After school (accueil du soir).' },
+    FULL_DAY: { description: 'The whole day.' },
+  },
+});
+
+@ObjectType('Session', { implements: Node, description: 'One bookable occurrence of a service.' })
+export class SessionType extends Node {
+  @Field(() => LocalDate, { description: 'Tenant-local date.' })
+  date!: string;
+
+  @Field(() => SessionPeriod, { description: 'Part of the day.' })
+  period!: SessionPeriod;
+
+  @Field(() => Int, { description: 'Places that can be booked.' })
+  capacity!: number;
+
+  @Field(() => Int, { description: 'Places booked.' })
+  placesTaken!: number;
+}
+
+export const SessionConnection = connectionOf(SessionType, 'Session');
+
+@InputType('SessionFilter', { description: 'Which sessions to list.' })
+export class SessionFilterInput {
+  @Field(() => ID, { nullable: true, description: 'Only sessions of this service.' })
+  serviceId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only sessions at this facility.' })
+  facilityId?: string | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'From this date (inclusive).' })
+  from?: string | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'Up to this date (inclusive).' })
+  to?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only sessions with a place left.' })
+  onlyAvailable?: boolean | null;
+}
+
+@ArgsType()
+export class SessionsArgs extends PageArgs {
+  @Field(() => SessionFilterInput, { nullable: true, description: 'Filter; all sessions when omitted.' })
+  filter?: SessionFilterInput | null;
+}

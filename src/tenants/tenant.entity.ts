@@ -1,0 +1,93 @@
+import { Embeddable, Embedded, Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+
+/** The outage fallbacks of DESIGN.md. Services may override their tenant's mode. */
+export enum OperatingMode {
+  NORMAL = 'NORMAL',
+  WALK_IN = 'WALK_IN',
+  COUNTER_ONLY = 'COUNTER_ONLY',
+  READ_ONLY = 'READ_ONLY',
+}
+
+export enum PaymentMethod {
+  CARD = 'CARD',
+  DIRECT_DEBIT = 'DIRECT_DEBIT',
+  CASH = 'CASH',
+  CHEQUE = 'CHEQUE',
+}
+
+/** A tenant's operating configuration; stored as `config_*` columns of `tenants`. */
+@Embeddable()
+export class TenantConfig {
+  @Enum({ items: () => OperatingMode, nativeEnumName: 'operating_mode' })
+  operatingMode: OperatingMode = OperatingMode.NORMAL;
+
+  /** Billing suspended (facturation suspendue): charges accrue, no invoice is issued. */
+  @Property()
+  billingSuspended: boolean = false;
+
+  @Property({ type: 'string', columnType: 'date', nullable: true })
+  billingSuspendedSince?: string | null;
+
+  /** Days before a slot after which cancelling is no longer free (délai de prévenance). */
+  @Property()
+  cancellationNoticeDays: number = 0;
+
+  /** Payment plans (échelonnement): at most this many instalments… */
+  @Property()
+  instalmentMaxCount: number = 1;
+
+  /** …each at least this many minor units. */
+  @Property()
+  instalmentMinAmount: number = 0;
+
+  /** Methods accepted at the counter (guichet). */
+  @Property({ type: 'array', columnType: 'text[]' })
+  counterPaymentMethods: PaymentMethod[] = [];
+
+  /** Hours a family has to answer a waitlist offer before it goes to the next entry. */
+  @Property()
+  waitlistOfferDelayHours: number = 72;
+
+  /** Banner text front ends show to families (e.g. during an outage). */
+  @Property({ type: 'text', nullable: true })
+  publicNotice?: string | null;
+}
+
+/** A municipality (or cooperative) using Guichet. Not tenant-owned itself: the public directory. */
+@Entity({ tableName: 'tenants' })
+export class Tenant {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ unique: true })
+  slug!: string;
+
+  @Property()
+  name!: string;
+
+  /** BCP 47 locale, e.g. fr-FR, fr-CA. */
+  @Property()
+  locale!: string;
+
+  /** IANA time zone; every date rule of the tenant is computed in it. */
+  @Property()
+  timeZone!: string;
+
+  /** ISO 4217 currency of every amount of the tenant. */
+  @Property({ length: 3 })
+  currency!: string;
+
+  /** ISO 3166 country (and subdivision) used for public holidays, e.g. FR, CA-QC. */
+  @Property()
+  holidayRegion!: string;
+
+  @Embedded(() => TenantConfig, { prefix: 'config_' })
+  config: TenantConfig = new TenantConfig();
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

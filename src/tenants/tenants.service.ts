@@ -1,0 +1,17 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ForbiddenError } from '../shared/errors';
+import type { ServiceContext } from '../shared/service-context';
+import { Tenant, type TenantConfig } from './tenant.entity';
+
+/** The public directory: every tenant, so that front ends can show outage banners. */
+export function listTenants(em: EntityManager): Promise<Tenant[]> {
+  return em.find(Tenant, {}, { orderBy: { slug: 'asc' } });
+}
+
+/** A tenant's configuration is visible to people and keys acting inside that tenant only. */
+export function tenantConfiguration(ctx: ServiceContext, tenant: Tenant): TenantConfig {
+  if (!ctx.tenant || ctx.tenant.id !== tenant.id) {
+    throw new ForbiddenError('Only callers acting inside this tenant can read its configuration.');
+  }
+  return tenant.config;
+}

@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createSchema, printSortedSchema } from '../src/graphql/schema';
+
+describe('schema/schema.graphql', () => {
+  it('matches the schema generated from the code (run `npm run schema:print` after a change)', async () => {
+    const committed = fs.readFileSync(path.join(__dirname, '..', 'schema', 'schema.graphql'), 'utf8');
+    expect(printSortedSchema(await createSchema())).toBe(committed);
+  });
+
+  it('documents every type, field and argument for integrators', async () => {
+    const schema = await createSchema();
+    const undocumented: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith('__') || ['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name))
+        continue;
+      if (!type.description) undocumented.push(type.name);
+      if ('getFields' in type) {
+        for (const field of Object.values(type.getFields())) {
+          if (!field.description) undocumented.push(`${type.name}.${field.name}`);
+          for (const arg of 'args' in field ? field.args : []) {
+            if (!arg.description) undocumented.push(`${type.name}.${field.name}(${arg.name})`);
+          }
+        }
+      }
+    }
+    expect(undocumented).toEqual([]);
+  });
+});

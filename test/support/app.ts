@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
+import { signToken } from '../../src/auth/jwt';
+import { Role } from '../../src/auth/viewer';
+import { loadConfig } from '../../src/config';
+import { initOrm } from '../../src/db/orm';
+import { createApp, type App } from '../../src/http/app';
+import { createLogger } from '../../src/shared/logger';
+
+export interface GraphQLResponse {
+  status: number;
+  // Tests read responses field by field, as a client would; their shape is asserted there.
+  data?: any;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
+  headers: Headers;
+}
+
+export interface TestApp {
+  url: string;
+  app: App;
+  orm: MikroORM;
+  gql(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { token?: string; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse>;
+  /** SQL statements run for the request that carried this `x-request-id`. */
+  statementsFor(requestId: string): string[];
+  close(): Promise<void>;
+}
+
+/** Boots the real app (Fastify + Apollo) on the test database, as the API's non-owning role. */
+export async function startTestApp(): Promise<TestApp> {
+  const config = { ...loadConfig(), env: 'test' as const };
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const statements = new Map<string, string[]>();
+  const orm = await initOrm({
+    clientUrl: process.env.GUICHET_TEST_APP_URL!,
+    logger,
+    onQuery: (context) => {
+      const id = context.requestId as string | undefined;
+      if (!id) return;
+      if (!statements.has(id)) statements.set(id, []);
+      statements.get(id)!.push(String(context.query));
+    },
+  });
+  const app: App = await createApp({ orm, config, logger });
+  await app.http.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
+  return {
+    url,
+    app,
+    orm,
+    async gql(query, variables = {}, options = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as Omit<GraphQLResponse, 'status' | 'headers'>;
+      return { status: response.status, headers: response.headers, ...body };
+    },
+    statementsFor: (requestId) => statements.get(requestId) ?? [],
+    async close() {
+      await app.close();
+      await orm.close(true);
+    },
+  };
+}
+
+export function token(
+  tenant: string,
+  roles: Role[] | Role,
+  family?: string,
+  expiresIn = '1h',
+): Promise<string> {
+  return signToken(
+    { sub: `test:${tenant}`, tenant, roles: Array.isArray(roles) ? roles : [roles], family },
+    loadConfig().jwtSecret,
+    expiresIn,
+  );
+}
+
+/** A raw connection, as the owner or as the API's role, for catalog and RLS checks. */
+export async function rawClient(as: 'owner' | 'app'): Promise<Client> {
+  const client = new Client({
+    connectionString: as === 'owner' ? process.env.GUICHET_TEST_OWNER_URL : process.env.GUICHET_TEST_APP_URL,
+  });
+  await client.connect();
+  return client;
+}
+
+export { Role };

@@ -1,0 +1,100 @@
+import { PriceBracket } from '../src/facilities/price-bracket.entity';
+import { unitPriceFor } from '../src/facilities/facilities.service';
+import { addDays, localInstant, todayIn } from '../src/shared/dates';
+import { expectGlobalId, fromGlobalId, toGlobalId } from '../src/shared/ids';
+import { formatMoney, money } from '../src/shared/money';
+import { pageSize } from '../src/shared/pagination';
+
+describe('global IDs', () => {
+  const uuid = '3f1c8a52-6d1e-4b7a-9c3e-2a5b7d9e0f11';
+
+  it('round-trips and hides the row id', () => {
+    const id = toGlobalId('Family', uuid);
+    expect(id).toMatch(/^Family_[A-Za-z0-9_-]{22}$/);
+    expect(id).not.toContain(uuid.slice(0, 8));
+    expect(Buffer.from(id.split('_')[1], 'base64url').toString('hex')).not.toContain(
+      uuid.replace(/-/g, '').slice(0, 8),
+    );
+    expect(fromGlobalId(id)).toEqual({ type: 'Family', id: uuid });
+  });
+
+  it('cannot be re-typed or built by hand', () => {
+    const id = toGlobalId('Family', uuid);
+    expect(fromGlobalId(id.replace('Family_', 'Child_'))?.id).not.toBe(uuid);
+    expect(() => expectGlobalId(toGlobalId('Child', uuid), 'Family', 'familyId')).toThrow(
+      /not a valid Family ID/,
+    );
+    const handMade = `Family_${Buffer.from(uuid.replace(/-/g, ''), 'hex').toString('base64url')}`;
+    expect(fromGlobalId(handMade)?.id).not.toBe(uuid);
+    for (const junk of [
+      '',
+      'Family_',
+      'Family:x',
+      '_abc',
+      'Family_!!!!!!!!!!!!!!!!!!!!!!',
+      'x'.repeat(500),
+    ]) {
+      expect(fromGlobalId(junk)).toBeNull();
+    }
+  });
+});
+
+describe('price grid', () => {
+  const bracket = (
+    minQuotient: number,
+    maxQuotient: number | null,
+    unitPrice: number,
+    validFrom = '2026-09-01',
+    validTo: string | null = null,
+  ) => Object.assign(new PriceBracket(), { minQuotient, maxQuotient, unitPrice, validFrom, validTo });
+  const grid = [
+    bracket(0, 400, 100),
+    bracket(400, 700, 190),
+    bracket(700, null, 370),
+    bracket(0, null, 999, '2025-09-01', '2026-08-31'),
+  ];
+
+  it('picks the bracket with min <= quotient < max, on the date', () => {
+    expect(unitPriceFor(grid, 0, '2026-10-01')).toBe(100);
+    expect(unitPriceFor(grid, 399, '2026-10-01')).toBe(100);
+    expect(unitPriceFor(grid, 400, '2026-10-01')).toBe(190);
+    expect(unitPriceFor(grid, 700, '2026-10-01')).toBe(370);
+    expect(unitPriceFor(grid, 100000, '2026-10-01')).toBe(370);
+  });
+
+  it('charges the top bracket without a quotient, uses the grid valid that day, none before any grid', () => {
+    expect(unitPriceFor(grid, null, '2026-10-01')).toBe(370);
+    expect(unitPriceFor(grid, 100, '2026-08-31')).toBe(999);
+    expect(unitPriceFor(grid, 100, '2024-01-01')).toBeNull();
+  });
+});
+
+describe('dates and money', () => {
+  it('computes local dates and instants in the tenant time zone', () => {
+    // 23:30 UTC on 31 Dec is already 1 Jan in Paris, still 31 Dec in Toronto.
+    const instant = new Date('2026-12-31T23:30:00Z');
+    expect(todayIn('Europe/Paris', instant)).toBe('2027-01-01');
+    expect(todayIn('America/Toronto', instant)).toBe('2026-12-31');
+    // 4 June 12:30 in Paris is 10:30 UTC (summer time); in January it is 11:30 UTC.
+    expect(localInstant('2027-06-04', '12:30', 'Europe/Paris').toISOString()).toBe(
+      '2027-06-04T10:30:00.000Z',
+    );
+    expect(localInstant('2027-01-04', '12:30', 'Europe/Paris').toISOString()).toBe(
+      '2027-01-04T11:30:00.000Z',
+    );
+    expect(addDays('2027-03-27', 2)).toBe('2027-03-29');
+  });
+
+  it('keeps money in integer minor units and formats it in the locale', () => {
+    expect(() => money(1.5, 'EUR')).toThrow();
+    expect(formatMoney(money(345, 'EUR'), 'fr-FR')).toMatch(/^3,45\s€$/);
+    expect(formatMoney(money(935, 'CAD'), 'fr-CA')).toMatch(/^9,35\s\$$/);
+  });
+
+  it('bounds page sizes', () => {
+    expect(pageSize(undefined)).toBe(20);
+    expect(pageSize(100)).toBe(100);
+    expect(() => pageSize(0)).toThrow();
+    expect(() => pageSize(101)).toThrow();
+  });
+});
