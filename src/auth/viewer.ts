@@ -9,6 +9,7 @@ export enum Role {
 export enum Scope {
   FAMILIES_READ = 'families:read',
   CATALOG_READ = 'catalog:read',
+  RESERVATIONS_WRITE = 'reservations:write',
 }
 
 export type ViewerKind = 'ANONYMOUS' | 'PERSON' | 'API_KEY';

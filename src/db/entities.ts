@@ -7,8 +7,21 @@ import { Service } from '../facilities/service.entity';
 import { Session } from '../sessions/session.entity';
 import { TenantOwned } from '../shared/tenant-owned';
 import { Tenant } from '../tenants/tenant.entity';
+import { Reservation } from '../reservations/reservation.entity';
+import { Charge } from '../reservations/charge.entity';
+import { AuditEvent } from '../audit/audit-event.entity';
 
 /** Entities carrying `tenant_id`, filtered per request and guarded by row-level security. */
-export const TENANT_OWNED_ENTITIES = [Family, Child, Facility, Service, PriceBracket, Session];
+export const TENANT_OWNED_ENTITIES = [
+  Family,
+  Child,
+  Facility,
+  Service,
+  PriceBracket,
+  Session,
+  Reservation,
+  Charge,
+  AuditEvent,
+];
 
 export const ENTITIES = [TenantOwned, Tenant, ApiKey, ...TENANT_OWNED_ENTITIES];

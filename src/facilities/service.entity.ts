@@ -61,6 +61,10 @@ export class BookingPolicy {
   @Property({ type: 'integer', nullable: true })
   cancellationNoticeDays?: number | null;
 
+  /** Whether a booked child absent without justification is billed (e.g. meals ordered). */
+  @Property()
+  billsUnjustifiedAbsence: boolean = true;
+
   /** Children may attend without a reservation even in NORMAL mode. */
   @Property()
   allowsWalkIns: boolean = false;

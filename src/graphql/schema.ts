@@ -10,6 +10,7 @@ import { ViewerResolver } from '../auth/viewer.resolver';
 import { ChildResolver, FamilyResolver } from '../families/family.resolver';
 import { FacilityResolver, ServiceResolver } from '../facilities/facility.resolver';
 import { SessionResolver } from '../sessions/session.resolver';
+import { FamilyReservationsResolver, ReservationResolver } from '../reservations/reservation.resolver';
 import { toGlobalId } from '../shared/ids';
 import { TenantResolver } from '../tenants/tenant.resolver';
 import { authChecker } from './auth-checker';
@@ -26,12 +27,15 @@ export async function createSchema(): Promise<GraphQLSchema> {
       FacilityResolver,
       ServiceResolver,
       SessionResolver,
+      ReservationResolver,
+      FamilyReservationsResolver,
     ],
     authChecker,
     validate: false,
   });
   installGlobalIdResolvers(schema);
   schema.getQueryType()!.description = 'Entry points for reading Guichet.';
+  schema.getMutationType()!.description = "Writes. Expected refusals come back in each payload's userErrors.";
   return schema;
 }
 

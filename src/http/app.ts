@@ -29,6 +29,8 @@ export async function createApp(options: {
   orm: MikroORM;
   config: AppConfig;
   logger: pino.Logger;
+  /** The clock services read; tests pass a controllable one. */
+  now?: () => Date;
 }): Promise<App> {
   const { orm, config, logger } = options;
   const production = config.env === 'production';
@@ -93,7 +95,7 @@ export async function createApp(options: {
       return reply.code(503).send({ status: 'unavailable' });
     }
   });
-  registerGraphQLRoute(http, apollo, orm, config);
+  registerGraphQLRoute(http, apollo, orm, config, options.now ?? (() => new Date()));
 
   return {
     http,

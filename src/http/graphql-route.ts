@@ -32,6 +32,7 @@ export function registerGraphQLRoute(
   apollo: ApolloServer<GraphQLContext & RequestState>,
   orm: MikroORM,
   config: AppConfig,
+  now: () => Date,
 ): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const em = orm.em.fork({ loggerContext: { requestId: request.id } }) as EntityManager;
@@ -68,6 +69,7 @@ export function registerGraphQLRoute(
           requestId: request.id,
           loaders: createLoaders(tx),
           log: request.log,
+          now,
         };
         const result = await apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest,

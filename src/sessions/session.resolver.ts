@@ -7,6 +7,9 @@ import type { Facility } from '../facilities/facility.entity';
 import { FacilityType, ServiceType } from '../facilities/facility.types';
 import type { Service } from '../facilities/service.entity';
 import { expectGlobalId } from '../shared/ids';
+import { requireTenant } from '../shared/service-context';
+import { DateTime } from '../graphql/scalars';
+import { bookingWindow } from './booking-window';
 import { Session } from './session.entity';
 import { SessionConnection, SessionsArgs, SessionType } from './session.types';
 import { listSessions, placesLeft } from './sessions.service';
@@ -19,6 +22,11 @@ registerNode({
     return ctx.loaders.sessionById.load(id);
   },
 });
+
+async function windowOf(session: Session, ctx: GraphQLContext) {
+  const service = (await ctx.loaders.serviceById.load(session.service.id))!;
+  return bookingWindow(session.date, service, requireTenant(ctx));
+}
 
 @Resolver(() => SessionType)
 export class SessionResolver {
@@ -44,6 +52,28 @@ export class SessionResolver {
   @FieldResolver(() => Int, { description: 'Places still free.' })
   placesLeft(@Root() session: Session): number {
     return placesLeft(session);
+  }
+
+  @FieldResolver(() => DateTime, {
+    nullable: true,
+    description: 'When booking opens; null: open since the session exists.',
+  })
+  async bookingOpensAt(@Root() session: Session, @Ctx() ctx: GraphQLContext): Promise<Date | null> {
+    return (await windowOf(session, ctx)).opensAt;
+  }
+
+  @FieldResolver(() => DateTime, {
+    description: "When booking closes (tenant's time zone, working days where the service says so).",
+  })
+  async bookingClosesAt(@Root() session: Session, @Ctx() ctx: GraphQLContext): Promise<Date> {
+    return (await windowOf(session, ctx)).closesAt;
+  }
+
+  @FieldResolver(() => DateTime, {
+    description: 'Cancelling before this instant is free; from it on, it is billed.',
+  })
+  async freeCancellationUntil(@Root() session: Session, @Ctx() ctx: GraphQLContext): Promise<Date> {
+    return (await windowOf(session, ctx)).freeCancellationUntil;
   }
 
   @FieldResolver(() => ServiceType, { description: 'The service this session belongs to.' })

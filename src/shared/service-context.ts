@@ -12,6 +12,8 @@ export interface ServiceContext {
   em: EntityManager;
   viewer: Viewer;
   tenant: Tenant | null;
+  /** The current instant (the real clock; tests inject theirs). Every time rule reads it. */
+  now(): Date;
 }
 
 export function requireTenant(ctx: ServiceContext): Tenant {

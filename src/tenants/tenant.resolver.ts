@@ -1,11 +1,17 @@
-import { Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { expectGlobalId } from '../shared/ids';
 import type { GraphQLContext } from '../graphql/context';
 import { moneyOf } from '../graphql/money';
 import { registerNode } from '../graphql/node';
 import { requireTenant } from '../shared/service-context';
 import { OperatingMode, Tenant } from './tenant.entity';
-import { TenantConfigurationType, TenantType } from './tenant.types';
-import { listTenants, tenantConfiguration } from './tenants.service';
+import {
+  SetOperatingModeInput,
+  SetOperatingModePayload,
+  TenantConfigurationType,
+  TenantType,
+} from './tenant.types';
+import { listTenants, setOperatingMode, tenantConfiguration } from './tenants.service';
 
 registerNode({
   typeName: 'Tenant',
@@ -26,6 +32,21 @@ export class TenantResolver {
   @Query(() => TenantType, { description: 'The tenant this request acts inside.' })
   tenant(@Ctx() ctx: GraphQLContext): Tenant {
     return requireTenant(ctx);
+  }
+
+  @Authorized('TENANT_ADMIN')
+  @Mutation(() => SetOperatingModePayload, {
+    description:
+      'Switch to an outage mode (WALK_IN, COUNTER_ONLY, READ_ONLY) or back to NORMAL. Tenant admins; audited.',
+  })
+  setOperatingMode(
+    @Arg('input', { description: 'Mode, scope, notice and reason.' }) input: SetOperatingModeInput,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return setOperatingMode(ctx, {
+      ...input,
+      serviceId: input.serviceId ? expectGlobalId(input.serviceId, 'Service', 'input.serviceId') : null,
+    });
   }
 
   @FieldResolver(() => OperatingMode)

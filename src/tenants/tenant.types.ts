@@ -1,4 +1,6 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { UserErrorType } from '../graphql/user-error';
+import { ServiceType } from '../facilities/facility.types';
 import { Node } from '../graphql/node';
 import { DateTime, LocalDate } from '../graphql/scalars';
 import { MoneyType } from '../graphql/money';
@@ -90,4 +92,39 @@ export class TenantType extends Node {
 
   @Field(() => DateTime, { description: 'When the tenant or its configuration last changed.' })
   updatedAt!: Date;
+}
+
+@InputType('SetOperatingModeInput', {
+  description: 'Switch the tenant, or one service, to an operating mode.',
+})
+export class SetOperatingModeInput {
+  @Field(() => OperatingMode, {
+    nullable: true,
+    description: "The new mode. With serviceId, null returns the service to the tenant's mode.",
+  })
+  mode!: OperatingMode | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only this service; the whole tenant when omitted.' })
+  serviceId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Notice for families (banner); omitted: unchanged; empty: cleared.',
+  })
+  notice?: string | null;
+
+  @Field({ description: 'Why (kept in the audit trail).' })
+  reason!: string;
+}
+
+@ObjectType('SetOperatingModePayload', { description: 'Result of setOperatingMode.' })
+export class SetOperatingModePayload {
+  @Field(() => TenantType, { description: 'The tenant, with its mode and notice.' })
+  tenant!: unknown;
+
+  @Field(() => ServiceType, { nullable: true, description: 'The service, when one was changed.' })
+  service!: unknown;
+
+  @Field(() => [UserErrorType], { description: 'Why it was refused, if it was.' })
+  userErrors!: UserErrorType[];
 }

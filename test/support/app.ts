@@ -26,6 +26,8 @@ export interface TestApp {
     variables?: Record<string, unknown>,
     options?: { token?: string; headers?: Record<string, string> },
   ): Promise<GraphQLResponse>;
+  /** Sets the app's clock (null: the real one). */
+  setNow(instant: Date | string | null): void;
   /** SQL statements run for the request that carried this `x-request-id`. */
   statementsFor(requestId: string): string[];
   close(): Promise<void>;
@@ -46,7 +48,8 @@ export async function startTestApp(): Promise<TestApp> {
       statements.get(id)!.push(String(context.query));
     },
   });
-  const app: App = await createApp({ orm, config, logger });
+  let fixedNow: Date | null = null;
+  const app: App = await createApp({ orm, config, logger, now: () => fixedNow ?? new Date() });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
   return {
@@ -65,6 +68,9 @@ export async function startTestApp(): Promise<TestApp> {
       return { status: response.status, headers: response.headers, ...body };
     },
     statementsFor: (requestId) => statements.get(requestId) ?? [],
+    setNow: (instant) => {
+      fixedNow = instant === null ? null : new Date(instant);
+    },
     async close() {
       await app.close();
       await orm.close(true);
@@ -79,7 +85,12 @@ export function token(
   expiresIn = '1h',
 ): Promise<string> {
   return signToken(
-    { sub: `test:${tenant}`, tenant, roles: Array.isArray(roles) ? roles : [roles], family },
+    {
+      sub: `test:${tenant}:${family ?? roles}`,
+      tenant,
+      roles: Array.isArray(roles) ? roles : [roles],
+      family,
+    },
     loadConfig().jwtSecret,
     expiresIn,
   );

@@ -1,0 +1,29 @@
+import type { ServiceContext } from '../shared/service-context';
+import { requireTenant } from '../shared/service-context';
+import type { ReservationChannel } from '../reservations/reservation.entity';
+import { AuditEvent } from './audit-event.entity';
+
+/** Records an action in the request's transaction: it lands if and only if the action does. */
+export function audit(
+  ctx: ServiceContext,
+  event: {
+    action: string;
+    channel?: ReservationChannel;
+    familyId?: string;
+    subjectId?: string;
+    details?: Record<string, unknown>;
+  },
+): AuditEvent {
+  const tenant = requireTenant(ctx);
+  return ctx.em.create(AuditEvent, {
+    tenantId: tenant.id,
+    actor: ctx.viewer.subject ?? 'anonymous',
+    actorRoles: ctx.viewer.roles.length ? ctx.viewer.roles : ctx.viewer.scopes,
+    action: event.action,
+    channel: event.channel ?? null,
+    familyId: event.familyId ?? null,
+    subjectId: event.subjectId ?? null,
+    details: event.details ?? {},
+    createdAt: new Date(),
+  });
+}

@@ -1,0 +1,56 @@
+import { Entity, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { TenantOwned } from '../shared/tenant-owned';
+import type { Service } from '../facilities/service.entity';
+import type { Reservation } from './reservation.entity';
+
+/** Why a reservation is billed. */
+export enum ChargeReason {
+  ATTENDED = 'ATTENDED',
+  WALK_IN = 'WALK_IN',
+  LATE_CANCELLATION = 'LATE_CANCELLATION',
+  UNJUSTIFIED_ABSENCE = 'UNJUSTIFIED_ABSENCE',
+}
+
+/**
+ * One billable line (the ledger), priced when it arises from the service's grid for the
+ * family's quotient on the session date. At most one per reservation.
+ */
+@Entity({ tableName: 'charges' })
+export class Charge extends TenantOwned {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ type: 'uuid' })
+  familyId!: string;
+
+  @Property({ type: 'uuid' })
+  childId!: string;
+
+  @ManyToOne({ entity: 'Reservation', ref: true, fieldName: 'reservation_id' })
+  reservation!: Ref<Reservation>;
+
+  @ManyToOne({ entity: 'Service', ref: true, fieldName: 'service_id' })
+  service!: Ref<Service>;
+
+  @Property({ type: 'string', columnType: 'date' })
+  date!: string;
+
+  @Property({ type: 'string' })
+  reason!: ChargeReason;
+
+  @Property()
+  quantity: number = 1;
+
+  @Property()
+  unitPrice!: number;
+
+  @Property()
+  amount!: number;
+
+  @Property({ length: 3 })
+  currency!: string;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}

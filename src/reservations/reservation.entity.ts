@@ -1,0 +1,59 @@
+import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { TenantOwned } from '../shared/tenant-owned';
+import type { Child } from '../families/child.entity';
+import type { Family } from '../families/family.entity';
+import type { Session } from '../sessions/session.entity';
+
+export enum ReservationStatus {
+  BOOKED = 'BOOKED',
+  CANCELLED = 'CANCELLED',
+  LATE_CANCELLED = 'LATE_CANCELLED',
+  ATTENDED = 'ATTENDED',
+  ABSENT_JUSTIFIED = 'ABSENT_JUSTIFIED',
+  ABSENT_UNJUSTIFIED = 'ABSENT_UNJUSTIFIED',
+}
+
+/** How a reservation was made: by the family online, by an agent at the counter (guichet), … */
+export enum ReservationChannel {
+  ONLINE = 'ONLINE',
+  COUNTER = 'COUNTER',
+  WALK_IN = 'WALK_IN',
+  IMPORT = 'IMPORT',
+}
+
+/** A child × session. Holds a place (sessions.places_taken) unless CANCELLED. */
+@Entity({ tableName: 'reservations' })
+export class Reservation extends TenantOwned {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne({ entity: 'Session', ref: true, fieldName: 'session_id' })
+  session!: Ref<Session>;
+
+  @ManyToOne({ entity: 'Child', ref: true, fieldName: 'child_id' })
+  child!: Ref<Child>;
+
+  /** Denormalised from the child, for a family's reservations and its charges. */
+  @ManyToOne({ entity: 'Family', ref: true, fieldName: 'family_id' })
+  family!: Ref<Family>;
+
+  @Enum({ items: () => ReservationStatus, nativeEnumName: 'reservation_status' })
+  status: ReservationStatus = ReservationStatus.BOOKED;
+
+  @Enum({ items: () => ReservationChannel, nativeEnumName: 'reservation_channel' })
+  channel!: ReservationChannel;
+
+  /** Subject of the person or key who made it. */
+  @Property()
+  createdBy!: string;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', nullable: true })
+  cancelledAt?: Date | null;
+}

@@ -1,0 +1,27 @@
+/**
+ * Expected refusals of a mutation (full, closed, not allowed in this mode…). Services return
+ * them as data; the API shows them in the payload's `userErrors`, never as top-level errors.
+ */
+export enum UserErrorCode {
+  NOT_FOUND = 'NOT_FOUND',
+  FULL = 'FULL',
+  NOT_OPEN = 'NOT_OPEN',
+  CLOSED = 'CLOSED',
+  ALREADY_BOOKED = 'ALREADY_BOOKED',
+  NOT_ALLOWED_IN_MODE = 'NOT_ALLOWED_IN_MODE',
+  NOT_CANCELLABLE = 'NOT_CANCELLABLE',
+  IDEMPOTENCY_CONFLICT = 'IDEMPOTENCY_CONFLICT',
+  INVALID = 'INVALID',
+}
+
+export interface UserErrorData {
+  code: UserErrorCode;
+  message: string;
+  field?: string[];
+}
+
+export const userError = (code: UserErrorCode, message: string, field?: string[]): UserErrorData => ({
+  code,
+  message,
+  field,
+});
