@@ -35,10 +35,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       'In production JWT_SECRET, ID_SECRET and APP_DB_PASSWORD (or APP_DATABASE_URL) must be set.',
     );
   }
+  if (mode === 'production' && (jwtSecret.length < 32 || (env.ID_SECRET ?? '').length < 32)) {
+    throw new Error('JWT_SECRET and ID_SECRET must be at least 32 characters.');
+  }
+  if (mode === 'production' && !env.DATABASE_URL) {
+    throw new Error(
+      'In production DATABASE_URL must be set (the embedded PostgreSQL is for development and tests).',
+    );
+  }
   return {
     env: mode,
     port: intFrom(env.PORT, 4000),
-    host: env.HOST ?? '0.0.0.0',
+    // Outside production, loopback only: the development secrets must not face a network.
+    host: env.HOST ?? (mode === 'production' ? '0.0.0.0' : '127.0.0.1'),
     databaseUrl: env.DATABASE_URL || undefined,
     appDatabaseUrl: env.APP_DATABASE_URL || undefined,
     appDbRole: env.APP_DB_ROLE ?? 'guichet_app',

@@ -168,6 +168,17 @@ describe('GraphQL API', () => {
         { token: nimesAgent },
       );
       expect(badCursor.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      const facilities = await app.gql(
+        '{ facilities(first: 1) { pageInfo { endCursor } } }',
+        {},
+        { token: nimesAgent },
+      );
+      const foreign = await app.gql(
+        'query($after: String) { families(after: $after) { nodes { id } } }',
+        { after: facilities.data!.facilities.pageInfo.endCursor },
+        { token: nimesAgent },
+      );
+      expect(foreign.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: ['after'] });
     });
 
     it('searches names and guardians case-insensitively', async () => {
@@ -180,6 +191,9 @@ describe('GraphQL API', () => {
       expect(totalCount).toBeGreaterThan(0);
       expect(totalCount).toBeLessThan(320);
       for (const node of nodes) expect(JSON.stringify(node).toLowerCase()).toContain('martin');
+      // Only values are searched, not the JSON keys of the guardians.
+      const keys = await app.gql('{ families(search: "email") { totalCount } }', {}, { token: nimesAgent });
+      expect(keys.data!.families.totalCount).toBe(0);
       const none = await app.gql(
         '{ families(search: "100%_sure") { totalCount } }',
         {},

@@ -53,7 +53,7 @@ describe('batching', () => {
       (sql) => /^select .* from "/i.test(sql.trim()) && !/from "tenants"/.test(sql),
     );
     expect(reads.length).toBeGreaterThan(3);
-    for (const sql of reads) expect(sql).toMatch(/tenant_id/);
+    for (const sql of reads) expect(sql).toMatch(/where .*"tenant_id" = /);
     expect(statements.some((sql) => /set_config\('app\.tenant_id'/.test(sql))).toBe(true);
   });
 });

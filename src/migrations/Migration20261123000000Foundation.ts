@@ -100,7 +100,9 @@ export class Migration20261123000000Foundation extends Migration {
         family_quotient int null check (family_quotient >= 0),
         external_ref varchar(255) null,
         created_at timestamptz not null default now(),
-        search_text text generated always as (lower(name || ' ' || guardians::text)) stored,
+        search_text text generated always as (
+          lower(name || ' ' || jsonb_path_query_array(guardians, '$[*].* ? (@ != null)')::text)
+        ) stored,
         unique (tenant_id, id),
         unique (tenant_id, external_ref)
       );`);

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { BadInputError } from './errors';
 
 /**
@@ -42,9 +42,37 @@ export function fromGlobalId(globalId: string): { type: string; id: string } | n
     'hex',
   );
   const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  // A forged or mangled ID decrypts to noise, which is almost never a version-4 UUID.
+  // A forged or mangled ID decrypts to noise, which is rarely (1 in 64) a version-4 UUID; those
+  // fail to load (NOT_FOUND), since the UUID space is far too large to hit a row by chance.
   if (!UUID.test(id) || id[14] !== '4' || !'89ab'.includes(id[19])) return null;
+  // One spelling per ID (base64url's spare bits must round-trip).
+  if (toGlobalId(type, id) !== globalId) return null;
   return { type, id };
+}
+
+/**
+ * Cursors seal MikroORM's keyset cursor (which holds row values) with AES-256-GCM under a key
+ * derived from ID_SECRET: clients can neither read row ids from them nor forge one.
+ */
+const cursorKey = Buffer.from(hkdfSync('sha256', secret, 'guichet-cursor', 'cursor', 32));
+
+export function sealCursor(raw: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', cursorKey, iv);
+  const body = Buffer.concat([cipher.update(raw, 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+}
+
+export function openCursor(sealed: string): string | null {
+  const bytes = Buffer.from(sealed, 'base64url');
+  if (bytes.length < 29 || sealed.length > 2000) return null;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', cursorKey, bytes.subarray(0, 12));
+    decipher.setAuthTag(bytes.subarray(12, 28));
+    return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
+  } catch {
+    return null;
+  }
 }
 
 /** Decodes an ID that must be of `type`; `field` names the input field in the error. */

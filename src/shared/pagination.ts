@@ -1,6 +1,7 @@
-import { Cursor, CursorError, type EntityName, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
+import { CursorError, type EntityName, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError } from './errors';
+import { openCursor, sealCursor } from './ids';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -41,21 +42,24 @@ export async function paginate<T extends object>(
   args: PageArgs,
 ): Promise<Page<T>> {
   const first = pageSize(args.first);
-  if (args.after) assertCursor(args.after);
+  // A cursor is sealed with the list it belongs to: one from another list is refused too.
+  const list = `${typeof entity === 'string' ? entity : (entity as { name: string }).name}:${Object.keys(orderBy).join(',')}`;
+  const seal = (raw: string | null) => (raw === null ? null : sealCursor(`${list}|${raw}`));
+  const after = args.after ? unseal(args.after, list) : undefined;
   try {
     const cursor = await em.findByCursor(entity, where, {
       first,
-      after: args.after ?? undefined,
+      after,
       orderBy: orderBy as never,
       includeCount: true,
     });
     return {
       items: cursor.items as T[],
-      cursorOf: (item) => cursor.from(item),
+      cursorOf: (item) => seal(cursor.from(item))!,
       hasNextPage: cursor.hasNextPage,
       hasPreviousPage: cursor.hasPrevPage,
-      startCursor: cursor.startCursor,
-      endCursor: cursor.endCursor,
+      startCursor: seal(cursor.startCursor),
+      endCursor: seal(cursor.endCursor),
       totalCount: cursor.totalCount,
     };
   } catch (error) {
@@ -66,12 +70,8 @@ export async function paginate<T extends object>(
 
 const badCursor = () => new BadInputError('"after" is not a cursor this list returned.', ['after']);
 
-function assertCursor(after: string): void {
-  let decoded: unknown;
-  try {
-    decoded = Cursor.decode(after);
-  } catch {
-    throw badCursor();
-  }
-  if (!Array.isArray(decoded)) throw badCursor();
+function unseal(after: string, list: string): string {
+  const opened = openCursor(after);
+  if (!opened || !opened.startsWith(`${list}|`)) throw badCursor();
+  return opened.slice(list.length + 1);
 }
