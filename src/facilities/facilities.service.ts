@@ -41,6 +41,11 @@ export function effectiveOperatingMode(service: Service, tenant: Tenant): Operat
   return service.operatingModeOverride ?? tenant.config.operatingMode;
 }
 
+/** Days of free-cancellation notice: the service's own, else its tenant's. */
+export function cancellationNoticeDays(service: Service, tenant: Tenant): number {
+  return service.bookingPolicy.cancellationNoticeDays ?? tenant.config.cancellationNoticeDays;
+}
+
 /** Grid lines valid on a date, lowest quotient first. */
 export function bracketsValidOn(brackets: PriceBracket[], date: string): PriceBracket[] {
   return brackets

@@ -11,6 +11,7 @@ import { OperatingMode } from '../tenants/tenant.entity';
 import {
   assertCanReadCatalog,
   bracketsValidOn,
+  cancellationNoticeDays,
   effectiveOperatingMode,
   listFacilities,
   listServices,
@@ -98,8 +99,7 @@ export class ServiceResolver {
     const policy = service.bookingPolicy;
     return {
       ...policy,
-      cancellationNoticeDays:
-        policy.cancellationNoticeDays ?? requireTenant(ctx).config.cancellationNoticeDays,
+      cancellationNoticeDays: cancellationNoticeDays(service, requireTenant(ctx)),
     };
   }
 

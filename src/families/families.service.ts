@@ -1,6 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { can, Scope } from '../auth/viewer';
-import { ForbiddenError, NotFoundError } from '../shared/errors';
+import { BadInputError, ForbiddenError, NotFoundError } from '../shared/errors';
 import { paginate, type Page, type PageArgs } from '../shared/pagination';
 import { requireTenant, type ServiceContext } from '../shared/service-context';
 import { Family } from './family.entity';
@@ -10,12 +10,17 @@ export function canSeeFamily(ctx: ServiceContext, familyId: string): boolean {
   return can(ctx.viewer, Scope.FAMILIES_READ) || ctx.viewer.familyId === familyId;
 }
 
+const MAX_SEARCH_LENGTH = 100;
+
 export async function listFamilies(
   ctx: ServiceContext,
   args: PageArgs & { search?: string | null },
 ): Promise<Page<Family>> {
   requireTenant(ctx);
   if (!can(ctx.viewer, Scope.FAMILIES_READ)) throw new ForbiddenError('Only agents can list families.');
+  if (args.search && args.search.length > MAX_SEARCH_LENGTH) {
+    throw new BadInputError(`"search" is limited to ${MAX_SEARCH_LENGTH} characters.`, ['search']);
+  }
   const where: FilterQuery<Family> = {};
   const search = args.search?.trim().toLowerCase();
   if (search) where.searchText = { $like: `%${escapeLike(search)}%` };

@@ -4,7 +4,6 @@ import type { GraphQLContext } from '../graphql/context';
 import { registerNode } from '../graphql/node';
 import { FacilityType } from '../facilities/facility.types';
 import type { Facility } from '../facilities/facility.entity';
-import { BadInputError } from '../shared/errors';
 import { expectGlobalId } from '../shared/ids';
 import { Child } from './child.entity';
 import { canSeeFamily, getFamily, listFamilies } from './families.service';
@@ -25,8 +24,6 @@ registerNode({
   },
 });
 
-const MAX_SEARCH_LENGTH = 100;
-
 @Resolver(() => FamilyType)
 export class FamilyResolver {
   @Authorized()
@@ -34,9 +31,6 @@ export class FamilyResolver {
     description: "The tenant's families, by name (agents and keys with families:read).",
   })
   families(@Args() args: FamiliesArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionShape<Family>> {
-    if (args.search && args.search.length > MAX_SEARCH_LENGTH) {
-      throw new BadInputError(`"search" is limited to ${MAX_SEARCH_LENGTH} characters.`, ['search']);
-    }
     return listFamilies(ctx, args).then(toConnection);
   }
 

@@ -1,8 +1,17 @@
 import { createHash } from 'node:crypto';
 import { requireTenant, type ServiceContext } from '../shared/service-context';
 import { BadInputError } from '../shared/errors';
+import { userError, UserErrorCode, type UserErrorData } from '../shared/user-errors';
 
 export class IdempotencyConflict extends Error {}
+
+/** The user error a mutation returns when its key was used with other input. */
+export const idempotencyConflict = (): UserErrorData =>
+  userError(
+    UserErrorCode.IDEMPOTENCY_CONFLICT,
+    'This idempotency key was already used with a different request.',
+    ['idempotencyKey'],
+  );
 
 /**
  * Stripe's rules for writes a client may retry: the first request with a key does the work and

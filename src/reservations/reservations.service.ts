@@ -5,7 +5,7 @@ import { audit } from '../audit/audit.service';
 import { effectiveOperatingMode } from '../facilities/facilities.service';
 import { Service } from '../facilities/service.entity';
 import { Child } from '../families/child.entity';
-import { IdempotencyConflict, idempotent } from '../idempotency/idempotency.service';
+import { IdempotencyConflict, idempotencyConflict, idempotent } from '../idempotency/idempotency.service';
 import { bookingWindow } from '../sessions/booking-window';
 import { Session } from '../sessions/session.entity';
 import { BadInputError, ForbiddenError } from '../shared/errors';
@@ -69,16 +69,7 @@ export async function reserve(
     ));
   } catch (error) {
     if (!(error instanceof IdempotencyConflict)) throw error;
-    return {
-      reservations: [],
-      userErrors: [
-        userError(
-          UserErrorCode.IDEMPOTENCY_CONFLICT,
-          'This idempotency key was already used with a different request.',
-          ['idempotencyKey'],
-        ),
-      ],
-    };
+    return { reservations: [], userErrors: [idempotencyConflict()] };
   }
   const reservations = stored.reservationIds.length
     ? await ctx.em.find(Reservation, { id: { $in: stored.reservationIds } })
@@ -282,16 +273,7 @@ export async function cancelReservation(
     ));
   } catch (error) {
     if (!(error instanceof IdempotencyConflict)) throw error;
-    return {
-      reservation: null,
-      userErrors: [
-        userError(
-          UserErrorCode.IDEMPOTENCY_CONFLICT,
-          'This idempotency key was already used with a different request.',
-          ['idempotencyKey'],
-        ),
-      ],
-    };
+    return { reservation: null, userErrors: [idempotencyConflict()] };
   }
   const reservation = stored.reservationId
     ? await ctx.em.findOne(Reservation, { id: stored.reservationId }, { refresh: true })

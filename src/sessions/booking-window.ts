@@ -1,5 +1,6 @@
 import { addDays, localInstant } from '../shared/dates';
 import { workingDaysBefore } from '../shared/holidays';
+import { cancellationNoticeDays } from '../facilities/facilities.service';
 import type { Service } from '../facilities/service.entity';
 import type { Tenant } from '../tenants/tenant.entity';
 
@@ -32,7 +33,7 @@ export function bookingWindow(sessionDate: string, service: Service, tenant: Ten
   const closingDay = policy.closesOnWorkingDays
     ? workingDaysBefore(sessionDate, policy.closesDaysBefore, tenant.holidayRegion)
     : addDays(sessionDate, -policy.closesDaysBefore);
-  const notice = policy.cancellationNoticeDays ?? tenant.config.cancellationNoticeDays;
+  const notice = cancellationNoticeDays(service, tenant);
   return {
     opensAt,
     closesAt: localInstant(closingDay, policy.closesAtTime, zone),

@@ -1,6 +1,6 @@
 /**
  * Domain errors. Services throw these; the GraphQL layer maps `code` to `extensions.code`
- * (src/graphql/format-error.ts). Anything else reaching a client becomes INTERNAL_SERVER_ERROR
+ * (src/graphql/errors.ts). Anything else reaching a client becomes INTERNAL_SERVER_ERROR
  * with no detail.
  */
 export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT';
