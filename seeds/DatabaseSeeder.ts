@@ -8,6 +8,7 @@ import { Facility, FacilityKind } from '../src/facilities/facility.entity';
 import { PriceBracket } from '../src/facilities/price-bracket.entity';
 import { BookingPolicy, Service } from '../src/facilities/service.entity';
 import { Session } from '../src/sessions/session.entity';
+import { AbsenceReason } from '../src/attendance/absence-reason.entity';
 import { inTenantTransaction as asTenant } from '../src/db/tenant-scope';
 import { Tenant, TenantConfig } from '../src/tenants/tenant.entity';
 import { demoTenants, type DemoTenant, type ServiceTemplate } from './demo-tenants';
@@ -17,6 +18,15 @@ import { ADULT_FIRST_NAMES, FIRST_NAMES, LAST_NAMES, NOTABLES, Random, STREETS }
 const WEEKS_AHEAD = 6;
 /** Price grids valid from this date (the school year). */
 const GRID_VALID_FROM = '2026-09-01';
+
+/** Absence reasons (motifs d'absence) every demo tenant accepts; admins change them with setAbsenceReason. */
+const ABSENCE_REASONS = [
+  { code: 'SICKNESS', label: 'Maladie (certificat médical)', billable: false, requiresDocument: true },
+  { code: 'SCHOOL_TRIP', label: 'Sortie scolaire', billable: false, requiresDocument: false },
+  { code: 'STRIKE', label: 'Grève', billable: false, requiresDocument: false },
+  { code: 'FAMILY_EVENT', label: 'Événement familial', billable: false, requiresDocument: true },
+  { code: 'PLANNED', label: 'Absence prévue, signalée hors délai', billable: true, requiresDocument: false },
+];
 
 /** The four reference tenants of DESIGN.md with believable families, facilities and sessions. */
 export class DatabaseSeeder extends Seeder {
@@ -76,7 +86,16 @@ export async function seedTenant(em: EntityManager, def: DemoTenant, today = new
           .map((day) => day.toISODate()!);
       for (const date of dates) {
         for (const period of template.periods) {
-          tx.create(Session, { tenantId, service, facility, date, period, capacity, placesTaken: 0 });
+          tx.create(Session, {
+            tenantId,
+            service,
+            facility,
+            date,
+            period,
+            capacity,
+            placesTaken: 0,
+            walkIns: 0,
+          });
         }
       }
     };
@@ -97,6 +116,7 @@ export async function seedTenant(em: EntityManager, def: DemoTenant, today = new
       facilitiesByKind.set(group.kind, list);
     }
     for (const template of def.networkServices ?? []) addService(template, null);
+    for (const reason of ABSENCE_REASONS) tx.create(AbsenceReason, { tenantId, ...reason, active: true });
 
     const postalCode = { nimes: '30000', beziers: '34500', 'saint-nazaire': '44600', quebec: 'G1R 2J6' }[
       def.slug

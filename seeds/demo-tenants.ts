@@ -46,6 +46,7 @@ export interface DemoTenant {
     billingSuspended: boolean;
     billingSuspendedSince?: string;
     cancellationNoticeDays: number;
+    parentsMayJustifyAbsences?: boolean;
     instalmentMaxCount: number;
     instalmentMinAmount: number;
     counterPaymentMethods: PaymentMethod[];
@@ -232,6 +233,7 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         billingSuspended: true,
         billingSuspendedSince: '2026-03-01',
         cancellationNoticeDays: 15,
+        parentsMayJustifyAbsences: true,
         instalmentMaxCount: 10,
         instalmentMinAmount: 1000,
         counterPaymentMethods: [PaymentMethod.CASH, PaymentMethod.CHEQUE, PaymentMethod.CARD],

@@ -10,6 +10,10 @@ export enum Scope {
   FAMILIES_READ = 'families:read',
   CATALOG_READ = 'catalog:read',
   RESERVATIONS_WRITE = 'reservations:write',
+  /** Take the roll (recordAttendance) and justify absences, e.g. a school's tablet app. */
+  ATTENDANCE_WRITE = 'attendance:write',
+  /** Read the kitchen's meal counts: the catering vendor. */
+  MEALS_READ = 'meals:read',
 }
 
 export type ViewerKind = 'ANONYMOUS' | 'PERSON' | 'API_KEY';

@@ -10,6 +10,7 @@ import { Tenant } from '../tenants/tenant.entity';
 import { Reservation } from '../reservations/reservation.entity';
 import { Charge } from '../reservations/charge.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
+import { AbsenceReason } from '../attendance/absence-reason.entity';
 
 /** Entities carrying `tenant_id`, filtered per request and guarded by row-level security. */
 export const TENANT_OWNED_ENTITIES = [
@@ -22,6 +23,7 @@ export const TENANT_OWNED_ENTITIES = [
   Reservation,
   Charge,
   AuditEvent,
+  AbsenceReason,
 ];
 
 export const ENTITIES = [TenantOwned, Tenant, ApiKey, ...TENANT_OWNED_ENTITIES];

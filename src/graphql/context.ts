@@ -1,13 +1,20 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServiceContext } from '../shared/service-context';
+import type { Viewer } from '../auth/viewer';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createFamilyLoaders } from '../families/families.loaders';
 import { createFacilityLoaders } from '../facilities/facilities.loaders';
 import { createSessionLoaders } from '../sessions/sessions.loaders';
+import { createReservationLoaders } from '../reservations/reservations.loaders';
 
 /** Every per-request DataLoader, created fresh for each request so nothing is cached across viewers. */
-export function createLoaders(em: EntityManager) {
-  return { ...createFamilyLoaders(em), ...createFacilityLoaders(em), ...createSessionLoaders(em) };
+export function createLoaders(em: EntityManager, viewer: Viewer) {
+  return {
+    ...createFamilyLoaders(em),
+    ...createFacilityLoaders(em),
+    ...createSessionLoaders(em),
+    ...createReservationLoaders(em, viewer.familyId),
+  };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -10,7 +10,13 @@ import { ViewerResolver } from '../auth/viewer.resolver';
 import { ChildResolver, FamilyResolver } from '../families/family.resolver';
 import { FacilityResolver, ServiceResolver } from '../facilities/facility.resolver';
 import { SessionResolver } from '../sessions/session.resolver';
-import { FamilyReservationsResolver, ReservationResolver } from '../reservations/reservation.resolver';
+import {
+  ChargeResolver,
+  FamilyReservationsResolver,
+  ReservationResolver,
+  SessionReservationsResolver,
+} from '../reservations/reservation.resolver';
+import { AttendanceResolver } from '../attendance/attendance.resolver';
 import { toGlobalId } from '../shared/ids';
 import { TenantResolver } from '../tenants/tenant.resolver';
 import { authChecker } from './auth-checker';
@@ -29,6 +35,9 @@ export async function createSchema(): Promise<GraphQLSchema> {
       SessionResolver,
       ReservationResolver,
       FamilyReservationsResolver,
+      SessionReservationsResolver,
+      ChargeResolver,
+      AttendanceResolver,
     ],
     authChecker,
     validate: false,

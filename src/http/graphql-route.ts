@@ -67,7 +67,7 @@ export function registerGraphQLRoute(
           viewer: auth.viewer,
           tenant: auth.tenant,
           requestId: request.id,
-          loaders: createLoaders(tx),
+          loaders: createLoaders(tx, auth.viewer),
           log: request.log,
           now,
         };

@@ -10,6 +10,8 @@ export enum ChargeReason {
   WALK_IN = 'WALK_IN',
   LATE_CANCELLATION = 'LATE_CANCELLATION',
   UNJUSTIFIED_ABSENCE = 'UNJUSTIFIED_ABSENCE',
+  /** Absent for a reason the tenant bills anyway (e.g. a planned absence given too late). */
+  BILLABLE_ABSENCE = 'BILLABLE_ABSENCE',
 }
 
 /**
@@ -50,6 +52,10 @@ export class Charge extends TenantOwned {
 
   @Property({ length: 3 })
   currency!: string;
+
+  /** The invoice this charge was billed on; once set, the charge and its reservation are locked. */
+  @Property({ type: 'uuid', nullable: true })
+  invoiceId?: string | null;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

@@ -4,6 +4,7 @@ import { TenantOwned } from '../shared/tenant-owned';
 import type { Child } from '../families/child.entity';
 import type { Family } from '../families/family.entity';
 import type { Session } from '../sessions/session.entity';
+import type { AbsenceReason } from '../attendance/absence-reason.entity';
 
 export enum ReservationStatus {
   BOOKED = 'BOOKED',
@@ -56,4 +57,16 @@ export class Reservation extends TenantOwned {
 
   @Property({ type: 'timestamptz', nullable: true })
   cancelledAt?: Date | null;
+
+  /** For ABSENT_JUSTIFIED: the tenant's reason (motif d'absence)… */
+  @ManyToOne({ entity: 'AbsenceReason', ref: true, nullable: true, fieldName: 'absence_reason_id' })
+  absenceReason?: Ref<AbsenceReason> | null;
+
+  /** …and the supporting document's reference (e.g. the medical certificate's scan id). */
+  @Property({ type: 'string', nullable: true })
+  absenceDocumentRef?: string | null;
+
+  /** When the roll call last set this reservation's outcome. */
+  @Property({ type: 'timestamptz', nullable: true })
+  attendanceRecordedAt?: Date | null;
 }

@@ -9,8 +9,20 @@ import type { Session } from '../sessions/session.entity';
 import { SessionType } from '../sessions/session.types';
 import { expectGlobalId } from '../shared/ids';
 import { Reservation } from './reservation.entity';
+import { AbsenceReasonType } from '../attendance/attendance.types';
+import type { AbsenceReason } from '../attendance/absence-reason.entity';
+import { ServiceType } from '../facilities/facility.types';
+import type { Service } from '../facilities/service.entity';
+import { moneyOf, MoneyType } from '../graphql/money';
+import { requireTenant } from '../shared/service-context';
+import { Charge } from './charge.entity';
+import { familyCharges } from './charges.service';
 import {
   CancelReservationInput,
+  ChargeConnection,
+  ChargesArgs,
+  ChargeType,
+  SessionChildBookingType,
   CancelReservationPayload,
   ReservationConnection,
   ReservationsArgs,
@@ -18,12 +30,24 @@ import {
   ReserveInput,
   ReservePayload,
 } from './reservation.types';
-import { cancelReservation, familyReservations, reserve, visibleReservation } from './reservations.service';
+import {
+  assertCanSeeRoll,
+  cancelReservation,
+  familyReservations,
+  reserve,
+  visibleCharge,
+  visibleReservation,
+} from './reservations.service';
 
 registerNode({
   typeName: 'Reservation',
   entity: Reservation,
   load: (ctx, id) => visibleReservation(ctx, id),
+});
+registerNode({
+  typeName: 'Charge',
+  entity: Charge,
+  load: (ctx, id) => visibleCharge(ctx, id),
 });
 
 @Resolver(() => ReservationType)
@@ -64,10 +88,103 @@ export class ReservationResolver {
   async child(@Root() reservation: Reservation, @Ctx() ctx: GraphQLContext): Promise<Child> {
     return (await ctx.loaders.childById.load(reservation.child.id))!;
   }
+
+  @FieldResolver(() => AbsenceReasonType, {
+    nullable: true,
+    description: 'Why the child was absent, if justified.',
+  })
+  absenceReason(
+    @Root() reservation: Reservation,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<AbsenceReason | null> | null {
+    return reservation.absenceReason
+      ? ctx.loaders.absenceReasonById.load(reservation.absenceReason.id)
+      : null;
+  }
+
+  @FieldResolver(() => ChargeType, {
+    nullable: true,
+    description: 'What its outcome costs, if it is billed.',
+  })
+  charge(@Root() reservation: Reservation, @Ctx() ctx: GraphQLContext): Promise<Charge | null> {
+    return ctx.loaders.chargeByReservationId.load(reservation.id);
+  }
+}
+
+@Resolver(() => ChargeType)
+export class ChargeResolver {
+  @FieldResolver(() => MoneyType, { description: 'Price of one unit, fixed when the charge arose.' })
+  unitPrice(@Root() charge: Charge, @Ctx() ctx: GraphQLContext): MoneyType {
+    return moneyOf(charge.unitPrice, requireTenant(ctx));
+  }
+
+  @FieldResolver(() => MoneyType, { description: 'quantity × unitPrice.' })
+  amount(@Root() charge: Charge, @Ctx() ctx: GraphQLContext): MoneyType {
+    return moneyOf(charge.amount, requireTenant(ctx));
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: 'Whether it is on an issued invoice (then it never changes).',
+  })
+  invoiced(@Root() charge: Charge): boolean {
+    return Boolean(charge.invoiceId);
+  }
+
+  @FieldResolver(() => ServiceType, { description: 'The service rendered.' })
+  async service(@Root() charge: Charge, @Ctx() ctx: GraphQLContext): Promise<Service> {
+    return (await ctx.loaders.serviceById.load(charge.service.id))!;
+  }
+
+  @FieldResolver(() => ChildType, { description: 'The child concerned.' })
+  async child(@Root() charge: Charge, @Ctx() ctx: GraphQLContext): Promise<Child> {
+    return (await ctx.loaders.childById.load(charge.childId))!;
+  }
+
+  @FieldResolver(() => ReservationType, { description: 'The reservation whose outcome is billed.' })
+  async reservation(@Root() charge: Charge, @Ctx() ctx: GraphQLContext): Promise<Reservation> {
+    return (await ctx.loaders.reservationById.load(charge.reservation.id))!;
+  }
+}
+
+@Resolver(() => SessionType)
+export class SessionReservationsResolver {
+  @FieldResolver(() => [ReservationType], {
+    description:
+      'The roll: every reservation not cancelled in time, walk-ins included (agents and attendance keys).',
+  })
+  async reservations(@Root() session: Session, @Ctx() ctx: GraphQLContext): Promise<Reservation[]> {
+    assertCanSeeRoll(ctx);
+    return ctx.loaders.rollBySessionId.load(session.id);
+  }
+
+  @FieldResolver(() => [SessionChildBookingType], {
+    description:
+      'For a parent: each of their children and whether it is booked on this session. Empty for others.',
+  })
+  async viewerChildren(@Root() session: Session, @Ctx() ctx: GraphQLContext) {
+    if (!ctx.viewer.familyId) return [];
+    const [children, bookings] = await Promise.all([
+      ctx.loaders.childrenByFamilyId.load(ctx.viewer.familyId),
+      ctx.loaders.familyBookingsBySessionId.load(session.id),
+    ]);
+    return children.map((child) => {
+      const reservation = bookings.find((r) => r.child.id === child.id) ?? null;
+      return { child, booked: reservation !== null, reservation };
+    });
+  }
 }
 
 @Resolver(() => FamilyType)
 export class FamilyReservationsResolver {
+  @FieldResolver(() => ChargeConnection, { description: "The family's charges, newest first." })
+  async charges(
+    @Root() family: Family,
+    @Args() args: ChargesArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ConnectionShape<Charge>> {
+    return toConnection(await familyCharges(ctx, family.id, args));
+  }
+
   @FieldResolver(() => ReservationConnection, { description: "The family's reservations, newest first." })
   async reservations(
     @Root() family: Family,

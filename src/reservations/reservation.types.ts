@@ -1,7 +1,10 @@
-import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionOf, PageArgs } from '../graphql/connection';
 import { Node } from '../graphql/node';
-import { DateTime } from '../graphql/scalars';
+import { DateTime, LocalDate } from '../graphql/scalars';
+import { MoneyType } from '../graphql/money';
+import { ChildType } from '../families/family.types';
+import { ChargeReason } from './charge.entity';
 import { UserErrorType } from '../graphql/user-error';
 import { ReservationChannel, ReservationStatus } from './reservation.entity';
 
@@ -42,6 +45,15 @@ export class ReservationType extends Node {
 
   @Field(() => DateTime, { nullable: true, description: 'When it was cancelled, if it was.' })
   cancelledAt?: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "For a justified absence: the supporting document's reference (e.g. a certificate).",
+  })
+  absenceDocumentRef?: string | null;
+
+  @Field(() => DateTime, { nullable: true, description: 'When the roll call last set its outcome.' })
+  attendanceRecordedAt?: Date | null;
 }
 
 export const ReservationConnection = connectionOf(ReservationType, 'Reservation');
@@ -50,6 +62,76 @@ export const ReservationConnection = connectionOf(ReservationType, 'Reservation'
 export class ReservationsArgs extends PageArgs {
   @Field(() => ReservationStatus, { nullable: true, description: 'Only reservations in this status.' })
   status?: ReservationStatus | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'Only sessions from this date (inclusive).' })
+  from?: string | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'Only sessions up to this date (inclusive).' })
+  to?: string | null;
+}
+
+registerEnumType(ChargeReason, {
+  name: 'ChargeReason',
+  description: 'Why a reservation is billed.',
+  valuesConfig: {
+    ATTENDED: { description: 'The child attended (a meal eaten, a day at the centre).' },
+    WALK_IN: { description: 'The child attended without a reservation.' },
+    LATE_CANCELLATION: { description: 'Cancelled after the notice deadline.' },
+    UNJUSTIFIED_ABSENCE: { description: 'Booked, absent, no justification; the service bills it.' },
+    BILLABLE_ABSENCE: { description: 'Absent with a reason the tenant still bills.' },
+  },
+});
+
+@ObjectType('Charge', {
+  implements: Node,
+  description: 'One billable line of a family (the ledger), priced when it arose; waits for an invoice.',
+})
+export class ChargeType extends Node {
+  @Field(() => LocalDate, { description: 'Date of the service rendered (the session date).' })
+  date!: string;
+
+  @Field(() => ChargeReason, { description: 'Why it is billed.' })
+  reason!: ChargeReason;
+
+  @Field(() => Int, { description: 'Units billed (meals, days…).' })
+  quantity!: number;
+
+  @Field(() => MoneyType, { description: 'Price of one unit, fixed when the charge arose.' })
+  unitPrice!: MoneyType;
+
+  @Field(() => MoneyType, { description: 'quantity × unitPrice.' })
+  amount!: MoneyType;
+
+  @Field({ description: 'Whether it is on an issued invoice (then it never changes).' })
+  invoiced!: boolean;
+}
+
+export const ChargeConnection = connectionOf(ChargeType, 'Charge');
+
+@ArgsType()
+export class ChargesArgs extends PageArgs {
+  @Field(() => LocalDate, { nullable: true, description: 'Only charges from this date (inclusive).' })
+  from?: string | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'Only charges up to this date (inclusive).' })
+  to?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only charges not yet invoiced.' })
+  uninvoiced?: boolean | null;
+}
+
+@ObjectType('SessionChildBooking', {
+  description: "One of the viewer's children and its booking on a session.",
+})
+export class SessionChildBookingType {
+  @Field(() => ChildType, { description: 'The child.' })
+  child!: unknown;
+
+  @Field({ description: 'Whether the child holds a (not cancelled) reservation on the session.' })
+  booked!: boolean;
+
+  @Field(() => ReservationType, { nullable: true, description: 'That reservation, if any.' })
+  reservation!: unknown;
 }
 
 @InputType('ReserveInput', { description: 'Book one child on one or many sessions.' })

@@ -1,4 +1,4 @@
-import { UniqueConstraintViolationException, type QueryResult } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type FilterQuery, type QueryResult } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { can, isStaff, Scope } from '../auth/viewer';
 import { audit } from '../audit/audit.service';
@@ -8,13 +8,14 @@ import { Child } from '../families/child.entity';
 import { IdempotencyConflict, idempotencyConflict, idempotent } from '../idempotency/idempotency.service';
 import { bookingWindow } from '../sessions/booking-window';
 import { Session } from '../sessions/session.entity';
+import { parseLocalDate } from '../shared/dates';
 import { BadInputError, ForbiddenError } from '../shared/errors';
 import { paginate, type Page, type PageArgs } from '../shared/pagination';
 import { requireTenant, type ServiceContext } from '../shared/service-context';
 import { userError, UserErrorCode, type UserErrorData } from '../shared/user-errors';
 import { channelFor, modeRefusal, windowRefusal } from './booking-rules';
-import { ChargeReason } from './charge.entity';
-import { chargeReservation } from './pricing';
+import { Charge } from './charge.entity';
+import { billableReason, ChargeBook } from './pricing';
 import { Reservation, ReservationChannel, ReservationStatus } from './reservation.entity';
 
 export const MAX_SESSIONS_PER_RESERVE = 100;
@@ -153,8 +154,10 @@ async function bookSessions(
 }
 
 /**
- * In a savepoint: take a place if one is left (PostgreSQL decides, row-locked), then insert the
- * reservation. A concurrent duplicate trips the unique index and the savepoint gives the place back.
+ * In a savepoint: insert the reservation, then take a place if one is left (PostgreSQL decides,
+ * row-locked). The place is taken last so that the session row stays locked as briefly as
+ * possible; when none is left the savepoint removes the reservation. A concurrent duplicate trips
+ * the unique index. A session already seen full is refused without queueing on its lock.
  */
 async function takePlace(
   ctx: ServiceContext,
@@ -163,16 +166,10 @@ async function takePlace(
   channel: ReservationChannel,
 ): Promise<{ reservationId: string } | { refused: UserErrorCode.FULL | UserErrorCode.ALREADY_BOOKED }> {
   const tenant = requireTenant(ctx);
+  if (session.placesTaken >= session.capacity) return { refused: UserErrorCode.FULL };
+  const full = Symbol('full');
   try {
     return await ctx.em.transactional(async (sp) => {
-      const taken = await sp.execute<QueryResult>(
-        `update sessions set places_taken = places_taken + 1
-         where tenant_id = ? and id = ? and places_taken < capacity`,
-        [tenant.id, session.id],
-        'run',
-        sp.getLoggerContext(),
-      );
-      if (taken.affectedRows !== 1) return { refused: UserErrorCode.FULL as const };
       const id = randomUUID();
       await sp.insert(Reservation, {
         id,
@@ -186,9 +183,19 @@ async function takePlace(
         createdAt: new Date(),
         updatedAt: new Date(),
       });
+      const taken = await sp.execute<QueryResult>(
+        `update sessions set places_taken = places_taken + 1
+         where tenant_id = ? and id = ? and places_taken < capacity`,
+        [tenant.id, session.id],
+        'run',
+        sp.getLoggerContext(),
+      );
+      // Throwing rolls the savepoint back, and the reservation with it.
+      if (taken.affectedRows !== 1) throw full;
       return { reservationId: id };
     });
   } catch (error) {
+    if (error === full) return { refused: UserErrorCode.FULL };
     if (error instanceof UniqueConstraintViolationException) return { refused: UserErrorCode.ALREADY_BOOKED };
     throw error;
   }
@@ -257,7 +264,8 @@ export async function cancelReservation(
           );
         } else {
           reservation.status = ReservationStatus.LATE_CANCELLED;
-          await chargeReservation(ctx, reservation, session, ChargeReason.LATE_CANCELLATION);
+          const charges = await ChargeBook.load(ctx, session, [reservation]);
+          charges.settle(reservation, billableReason(reservation, service));
         }
         if (channelFor(ctx.viewer) === ReservationChannel.COUNTER) {
           audit(ctx, {
@@ -294,14 +302,35 @@ export async function visibleReservation(
   return isStaff(ctx.viewer) || can(ctx.viewer, Scope.FAMILIES_READ) ? reservation : null;
 }
 
-/** A family's reservations, newest session first. */
+/** A family's reservations, newest first, optionally for sessions between two dates. */
 export function familyReservations(
   ctx: ServiceContext,
   familyId: string,
-  args: PageArgs & { status?: ReservationStatus | null },
+  args: PageArgs & { status?: ReservationStatus | null; from?: string | null; to?: string | null },
 ): Promise<Page<Reservation>> {
   requireTenant(ctx);
-  const where: Record<string, unknown> = { family: familyId };
+  const where: FilterQuery<Reservation> = { family: familyId };
   if (args.status) where.status = args.status;
+  const date: Record<string, string> = {};
+  if (args.from) date.$gte = parseLocalDate(args.from, 'from');
+  if (args.to) date.$lte = parseLocalDate(args.to, 'to');
+  if (Object.keys(date).length) where.session = { date };
   return paginate(ctx.em, Reservation, where, { createdAt: 'desc', id: 'desc' }, args);
+}
+
+/** The roll of a session is for agents and attendance keys (it names every child booked). */
+export function assertCanSeeRoll(ctx: ServiceContext): void {
+  requireTenant(ctx);
+  if (!can(ctx.viewer, Scope.ATTENDANCE_WRITE) && !can(ctx.viewer, Scope.FAMILIES_READ)) {
+    throw new ForbiddenError("Only agents see a session's roll.");
+  }
+}
+
+/** A charge the viewer may see: their own family's for parents; any for agents and families:read keys. */
+export async function visibleCharge(ctx: ServiceContext, chargeId: string): Promise<Charge | null> {
+  requireTenant(ctx);
+  const charge = await ctx.em.findOne(Charge, { id: chargeId });
+  if (!charge) return null;
+  if (ctx.viewer.familyId) return charge.familyId === ctx.viewer.familyId ? charge : null;
+  return can(ctx.viewer, Scope.FAMILIES_READ) ? charge : null;
 }

@@ -29,6 +29,11 @@ export class SessionType extends Node {
 
   @Field(() => Int, { description: 'Places booked.' })
   placesTaken!: number;
+
+  @Field(() => Int, {
+    description: "Children recorded present without a reservation (up to the facility's physical capacity).",
+  })
+  walkIns!: number;
 }
 
 export const SessionConnection = connectionOf(SessionType, 'Session');

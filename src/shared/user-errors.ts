@@ -10,6 +10,8 @@ export enum UserErrorCode {
   ALREADY_BOOKED = 'ALREADY_BOOKED',
   NOT_ALLOWED_IN_MODE = 'NOT_ALLOWED_IN_MODE',
   NOT_CANCELLABLE = 'NOT_CANCELLABLE',
+  /** The outcome's charge is on an invoice: corrections go through a credit note. */
+  OUTCOME_LOCKED = 'OUTCOME_LOCKED',
   IDEMPOTENCY_CONFLICT = 'IDEMPOTENCY_CONFLICT',
   INVALID = 'INVALID',
 }

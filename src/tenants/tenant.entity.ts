@@ -33,6 +33,10 @@ export class TenantConfig {
   @Property()
   cancellationNoticeDays: number = 0;
 
+  /** Whether parents may justify their children's absences themselves (agents always may). */
+  @Property()
+  parentsMayJustifyAbsences: boolean = false;
+
   /** Payment plans (échelonnement): at most this many instalments… */
   @Property()
   instalmentMaxCount: number = 1;

@@ -48,6 +48,9 @@ export class TenantConfigurationType {
   @Field(() => Int, { description: 'Days before a slot after which cancelling is no longer free.' })
   cancellationNoticeDays!: number;
 
+  @Field({ description: "Whether parents may justify their children's absences themselves." })
+  parentsMayJustifyAbsences!: boolean;
+
   @Field(() => Int, { description: 'Most instalments a payment plan may have.' })
   instalmentMaxCount!: number;
 
