@@ -371,6 +371,54 @@ describe('attendance', () => {
       ]);
     });
 
+    it('locks the outcomes once billed: corrections then need a credit note', async () => {
+      app.setNow(lunchOn(session.date));
+      const corrected = await app.gql(
+        ROLL,
+        {
+          input: { sessionId: session.id, present: [], absent: [kids[1].id], idempotencyKey: 'bz-absent-1' },
+        },
+        { token: agent },
+      );
+      expect(corrected.data.recordAttendance.reservations[0].status).toBe('ABSENT_UNJUSTIFIED');
+      const month = session.date.slice(0, 7);
+      app.setNow(lunchOn(addDays(`${month}-28`, 10)));
+      const admin = await token('beziers', Role.TENANT_ADMIN);
+      const run = await app.gql(
+        `mutation($input: RunBillingInput!) { runBilling(input: $input) { billingRun { status invoicesCreated } userErrors { code message } } }`,
+        { input: { period: month, idempotencyKey: `attendance-lock-${month}` } },
+        { token: admin },
+      );
+      expect(run.errors).toBeUndefined();
+      expect(run.data.runBilling.userErrors).toEqual([]);
+      expect(run.data.runBilling.billingRun.invoicesCreated).toBeGreaterThan(0);
+      const absent = await app.gql(
+        ROLL,
+        {
+          input: { sessionId: session.id, present: [], absent: [kids[0].id], idempotencyKey: 'bz-late-fix' },
+        },
+        { token: agent },
+      );
+      expect(absent.data.recordAttendance.userErrors).toEqual([
+        expect.objectContaining({ code: 'OUTCOME_LOCKED', field: ['absent', '0'] }),
+      ]);
+      const reservationId = await reservationOf(agent, kids[1].familyId, session.date);
+      const justify = await app.gql(
+        JUSTIFY,
+        { input: { reservationId, reason: 'STRIKE', idempotencyKey: 'bz-late-justify' } },
+        { token: agent },
+      );
+      expect(justify.data.justifyAbsence.userErrors).toEqual([
+        expect.objectContaining({ code: 'OUTCOME_LOCKED' }),
+      ]);
+      // The database refuses it too: an invoiced charge is frozen.
+      await expect(
+        owner.query(`update charges set amount = 0, unit_price = 0 where reservation_id = $1`, [
+          await uuidOf(reservationId),
+        ]),
+      ).rejects.toThrow(/invoiced/);
+    });
+
     it('refuses justifications from Béziers parents (the town takes them at the counter)', async () => {
       const parent = await token('beziers', Role.PARENT, kids[0].familyId);
       const reservationId = await reservationOf(parent, kids[0].familyId, session.date);
@@ -503,27 +551,6 @@ describe('attendance', () => {
         [await uuidOf(reservationId)],
       );
       expect(audited).toContainEqual({ action: 'ABSENCE_JUSTIFIED', channel: 'COUNTER' });
-
-      // Billing puts the charge on an invoice: from then on the outcome cannot change.
-      await owner.query(`update charges set invoice_id = gen_random_uuid() where reservation_id = $1`, [
-        await uuidOf(reservationId),
-      ]);
-      const relabel = await app.gql(
-        JUSTIFY,
-        { input: { reservationId, reason: 'STRIKE', idempotencyKey: 'sn-j5' } },
-        { token: agent },
-      );
-      expect(relabel.data.justifyAbsence.userErrors).toEqual([
-        expect.objectContaining({ code: 'OUTCOME_LOCKED' }),
-      ]);
-      const present = await app.gql(
-        ROLL,
-        { input: { sessionId: session.id, present: [kid.id], absent: [], idempotencyKey: 'sn-roll-3' } },
-        { token: agent },
-      );
-      expect(present.data.recordAttendance.userErrors).toEqual([
-        expect.objectContaining({ code: 'OUTCOME_LOCKED', field: ['present', '0'] }),
-      ]);
     });
 
     it('takes walk-ins where the service allows them, even in normal mode (périscolaire)', async () => {

@@ -340,7 +340,7 @@ export async function justifyAbsence(
         if (!JUSTIFIABLE.has(reservation.status)) {
           return refuse(
             UserErrorCode.INVALID,
-            `A ${reservation.status} reservation has no absence to justify.`,
+            `This reservation is ${reservation.status}: there is no absence to justify.`,
             'reservationId',
           );
         }

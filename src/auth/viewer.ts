@@ -14,6 +14,8 @@ export enum Scope {
   ATTENDANCE_WRITE = 'attendance:write',
   /** Read the kitchen's meal counts: the catering vendor. */
   MEALS_READ = 'meals:read',
+  /** Record card and direct-debit payments: the payment provider's or the bank's integration. */
+  PAYMENTS_WRITE = 'payments:write',
 }
 
 export type ViewerKind = 'ANONYMOUS' | 'PERSON' | 'API_KEY';

@@ -6,6 +6,7 @@ import { createFamilyLoaders } from '../families/families.loaders';
 import { createFacilityLoaders } from '../facilities/facilities.loaders';
 import { createSessionLoaders } from '../sessions/sessions.loaders';
 import { createReservationLoaders } from '../reservations/reservations.loaders';
+import { createBillingLoaders } from '../billing/billing.loaders';
 
 /** Every per-request DataLoader, created fresh for each request so nothing is cached across viewers. */
 export function createLoaders(em: EntityManager, viewer: Viewer) {
@@ -14,6 +15,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer) {
     ...createFacilityLoaders(em),
     ...createSessionLoaders(em),
     ...createReservationLoaders(em, viewer.familyId),
+    ...createBillingLoaders(em, viewer.tenantId),
   };
 }
 

@@ -17,6 +17,15 @@ import {
   SessionReservationsResolver,
 } from '../reservations/reservation.resolver';
 import { AttendanceResolver } from '../attendance/attendance.resolver';
+import {
+  AllocationResolver,
+  BillingRunResolver,
+  FamilyBillingResolver,
+  InvoiceLineResolver,
+  InvoiceResolver,
+  PaymentPlanResolver,
+  PaymentResolver,
+} from '../billing/billing.resolver';
 import { toGlobalId } from '../shared/ids';
 import { TenantResolver } from '../tenants/tenant.resolver';
 import { authChecker } from './auth-checker';
@@ -38,6 +47,13 @@ export async function createSchema(): Promise<GraphQLSchema> {
       SessionReservationsResolver,
       ChargeResolver,
       AttendanceResolver,
+      InvoiceResolver,
+      InvoiceLineResolver,
+      AllocationResolver,
+      PaymentResolver,
+      PaymentPlanResolver,
+      BillingRunResolver,
+      FamilyBillingResolver,
     ],
     authChecker,
     validate: false,

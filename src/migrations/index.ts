@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123000000Foundation } from './Migration20261123000000Foundation';
 import { Migration20261123010000Reservations } from './Migration20261123010000Reservations';
 import { Migration20261123020000Attendance } from './Migration20261123020000Attendance';
+import { Migration20261123030000Billing } from './Migration20261123030000Billing';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123000000Foundation', class: Migration20261123000000Foundation },
   { name: 'Migration20261123010000Reservations', class: Migration20261123010000Reservations },
   { name: 'Migration20261123020000Attendance', class: Migration20261123020000Attendance },
+  { name: 'Migration20261123030000Billing', class: Migration20261123030000Billing },
 ];

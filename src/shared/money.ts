@@ -18,3 +18,17 @@ export function formatMoney(value: Money, locale: string): string {
     value.amount / 10 ** digits,
   );
 }
+
+/**
+ * Splits an amount into `count` shares that sum to it exactly. The shares are equal but for the
+ * rounding remainder, which goes to the FIRST share (the family pays the odd cents first, and every
+ * later share is the same round figure). E.g. 100001 in 6 → [16671, 16666 × 5].
+ */
+export function splitEvenly(amount: number, count: number): number[] {
+  if (!Number.isSafeInteger(amount) || amount < 0) throw new Error(`Cannot split ${amount}`);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`Cannot split into ${count} shares`);
+  const base = Math.floor(amount / count);
+  const shares = Array.from({ length: count }, () => base);
+  shares[0] += amount - base * count;
+  return shares;
+}

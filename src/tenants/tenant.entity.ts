@@ -37,6 +37,14 @@ export class TenantConfig {
   @Property()
   parentsMayJustifyAbsences: boolean = false;
 
+  /** Invoice numbers restart each year (F2026-000001) or run on (F-000001). */
+  @Property()
+  invoiceNumberingPerYear: boolean = true;
+
+  /** Days between an invoice's issue and its due date. */
+  @Property()
+  invoiceDueDays: number = 30;
+
   /** Payment plans (échelonnement): at most this many instalments… */
   @Property()
   instalmentMaxCount: number = 1;
