@@ -16,8 +16,8 @@ import { ADULT_FIRST_NAMES, FIRST_NAMES, LAST_NAMES, NOTABLES, Random, STREETS }
 
 /** Weeks of sessions created ahead of today for recurring services. */
 const WEEKS_AHEAD = 6;
-/** Price grids valid from this date (the school year). */
-const GRID_VALID_FROM = '2026-09-01';
+/** Price grids valid from this date (since the previous school year, so that suspended periods are priced). */
+const GRID_VALID_FROM = '2025-09-01';
 
 /** Absence reasons (motifs d'absence) every demo tenant accepts; admins change them with setAbsenceReason. */
 const ABSENCE_REASONS = [
@@ -35,7 +35,12 @@ export class DatabaseSeeder extends Seeder {
   }
 }
 
-export async function seedTenant(em: EntityManager, def: DemoTenant, today = new Date()): Promise<Tenant> {
+export async function seedTenant(
+  em: EntityManager,
+  def: DemoTenant,
+  today = new Date(),
+  weeksAhead = WEEKS_AHEAD,
+): Promise<Tenant> {
   const tenant = em.create(Tenant, {
     slug: def.slug,
     name: def.name,
@@ -81,7 +86,7 @@ export async function seedTenant(em: EntityManager, def: DemoTenant, today = new
       const capacity = facility ? Math.min(template.capacity, facility.capacity) : template.capacity;
       const dates =
         template.dates ??
-        Array.from({ length: WEEKS_AHEAD * 7 }, (_, i) => firstDay.plus({ days: i }))
+        Array.from({ length: weeksAhead * 7 }, (_, i) => firstDay.plus({ days: i }))
           .filter((day) => template.weekdays.includes(day.weekday))
           .map((day) => day.toISODate()!);
       for (const date of dates) {

@@ -32,7 +32,9 @@ describe('GraphQL API', () => {
         operatingMode: string;
         publicNotice: string | null;
       }[];
-      expect(tenants.map((t) => t.slug)).toEqual(['beziers', 'nimes', 'quebec', 'saint-nazaire']);
+      // Other suites may add tenants of their own (the billing suite does): the four demo ones are there.
+      const demo = ['beziers', 'nimes', 'quebec', 'saint-nazaire'];
+      expect(tenants.map((t) => t.slug).filter((slug) => demo.includes(slug))).toEqual(demo);
       expect(tenants.find((t) => t.slug === 'nimes')).toMatchObject({ operatingMode: 'WALK_IN' });
       expect(tenants.find((t) => t.slug === 'nimes')!.publicNotice).toMatch(/sans réservation/);
       expect(tenants.find((t) => t.slug === 'quebec')).toMatchObject({
@@ -44,12 +46,9 @@ describe('GraphQL API', () => {
     it("does not show a tenant's configuration to anonymous callers or to other tenants", async () => {
       const anonymous = await app.gql('{ tenants { slug configuration { billingSuspended } } }');
       expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-      expect(anonymous.data!.tenants.map((t: { configuration: unknown }) => t.configuration)).toEqual([
-        null,
-        null,
-        null,
-        null,
-      ]);
+      const all = anonymous.data!.tenants as { configuration: unknown }[];
+      expect(all.length).toBeGreaterThanOrEqual(4);
+      expect(all.every((t) => t.configuration === null)).toBe(true);
 
       const res = await app.gql(
         '{ tenants { slug configuration { billingSuspended } } }',
@@ -58,7 +57,8 @@ describe('GraphQL API', () => {
       );
       const codes = res.errors!.map((e) => e.extensions?.code);
       expect(new Set(codes)).toEqual(new Set(['FORBIDDEN']));
-      expect(res.errors).toHaveLength(3);
+      // Every tenant but Nîmes is refused.
+      expect(res.errors).toHaveLength(res.data!.tenants.length - 1);
     });
 
     it("shows the caller's own tenant configuration", async () => {

@@ -137,6 +137,8 @@ export async function issueCreditNote(
           creditedInvoiceId: invoice.id,
           reason,
         });
+        // Plain uuid columns carry no ORM relation: the note is written before its lines.
+        await ctx.em.flush();
         noteLines.forEach((line, index) =>
           ctx.em.create(InvoiceLine, {
             ...line,

@@ -120,6 +120,8 @@ export async function createPaymentPlan(
           createdBy: ctx.viewer.subject ?? 'system',
           createdAt: new Date(),
         });
+        // Plain uuid columns carry no ORM relation: the plan is written before its instalments.
+        await ctx.em.flush();
         const amounts = splitEvenly(total, input.instalments);
         monthlyDueDates(first, input.instalments).forEach((dueDate, i) =>
           ctx.em.create(Instalment, {
