@@ -173,8 +173,75 @@ export async function seedTenant(
       }
     }
     await tx.flush();
+    if (def.canteenHistorySince) {
+      await seedCanteenHistory(
+        tx,
+        tenantId,
+        def.canteenHistorySince,
+        firstDay.minus({ days: 1 }).toISODate()!,
+      );
+    }
   });
   return tenant;
+}
+
+/**
+ * Past canteen lunches, attended and charged but never invoiced (Saint-Nazaire's suspended
+ * billing): sessions on canteen days from `from` to `to`, each school child eating about three
+ * lunches in four, priced from the grid for the family's quotient (top bracket without one).
+ * Set-based SQL: tens of thousands of rows in a second.
+ */
+async function seedCanteenHistory(
+  tx: EntityManager,
+  tenantId: string,
+  from: string,
+  to: string,
+): Promise<void> {
+  const run = (sql: string, params: unknown[]) => tx.execute(sql, params, 'run', tx.getLoggerContext());
+  await run(
+    `insert into sessions (id, tenant_id, service_id, facility_id, date, period, capacity, places_taken, walk_ins)
+     select gen_random_uuid(), sv.tenant_id, sv.id, sv.facility_id, d::date, 'LUNCH', least(sv.default_capacity, f.capacity), 0, 0
+     from services sv join facilities f on f.tenant_id = sv.tenant_id and f.id = sv.facility_id
+     cross join generate_series(?::date, ?::date, interval '1 day') d
+     where sv.tenant_id = ? and sv.kind = 'CANTEEN' and extract(isodow from d) in (1, 2, 4, 5)`,
+    [from, to, tenantId],
+  );
+  await run(
+    `insert into reservations (id, tenant_id, session_id, child_id, family_id, status, channel, created_by,
+       created_at, updated_at, attendance_recorded_at)
+     select gen_random_uuid(), s.tenant_id, s.id, c.id, c.family_id, 'ATTENDED', 'ONLINE', 'seed',
+            s.date - 7, s.date + time '13:30', s.date + time '13:30'
+     from sessions s join children c on c.tenant_id = s.tenant_id and c.school_id = s.facility_id
+     where s.tenant_id = ? and s.date between ?::date and ?::date and s.period = 'LUNCH'
+       and abs(hashtext(c.id::text || s.date::text)) % 4 <> 0`,
+    [tenantId, from, to],
+  );
+  await run(
+    `update sessions s set places_taken = least(s.capacity, (select count(*) from reservations r
+       where r.tenant_id = s.tenant_id and r.session_id = s.id))
+     where s.tenant_id = ? and s.date between ?::date and ?::date`,
+    [tenantId, from, to],
+  );
+  await run(
+    `insert into charges (id, tenant_id, family_id, child_id, reservation_id, service_id, date, reason, quantity,
+       unit_price, amount, currency, created_at)
+     select gen_random_uuid(), r.tenant_id, r.family_id, r.child_id, r.id, s.service_id, s.date, 'ATTENDED', 1,
+            p.unit_price, p.unit_price, t.currency, s.date + time '13:30'
+     from reservations r
+     join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
+     join families fam on fam.tenant_id = r.tenant_id and fam.id = r.family_id
+     join tenants t on t.id = r.tenant_id
+     join lateral (
+       select b.unit_price from price_brackets b
+       where b.tenant_id = s.tenant_id and b.service_id = s.service_id and b.valid_from <= s.date
+         and (b.valid_to is null or b.valid_to >= s.date)
+         and (fam.family_quotient is null
+              or (b.min_quotient <= fam.family_quotient and (b.max_quotient is null or fam.family_quotient < b.max_quotient)))
+       order by b.min_quotient desc limit 1
+     ) p on true
+     where r.tenant_id = ? and s.date between ?::date and ?::date and r.created_by = 'seed'`,
+    [tenantId, from, to],
+  );
 }
 
 function placeFor(age: number, byKind: Map<FacilityKind, Facility[]>, random: Random) {

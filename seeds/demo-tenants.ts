@@ -57,6 +57,8 @@ export interface DemoTenant {
   /** Facilities without children attending (water network). */
   networkServices?: ServiceTemplate[];
   families: number;
+  /** Canteen meals eaten since this date up to yesterday (the unbilled months of a suspension). */
+  canteenHistorySince?: string;
   familyRefPrefix?: string;
   seed: number;
   childAges: [number, number];
@@ -346,6 +348,7 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         },
       ],
       families: 260,
+      canteenHistorySince: '2026-03-02',
       seed: 44600,
       childAges: [0, 12],
     },
