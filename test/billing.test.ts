@@ -28,7 +28,7 @@ describe('billing', () => {
   let sessions: { id: string; date: string }[];
 
   const lunchOn = (date: string) => `${date}T11:00:00.000Z`;
-  const INVOICE_FIELDS = `id number kind period periodFrom periodTo dueDate status maxInstalments
+  const INVOICE_FIELDS = `id number kind pdfUrl period periodFrom periodTo dueDate status maxInstalments
     total { amount } amountDue { amount } amountPaid { amount }
     lines { id month label quantity unitPrice { amount } amount { amount } }`;
   const ACCOUNT = `query($id: ID!) { node(id: $id) { ... on Family {
@@ -530,6 +530,42 @@ describe('billing', () => {
     expect(sequence).toEqual([1, 2, 3, 4, 5, 6]);
     expect(all.filter((i: any) => i.period === '2026-06')).toHaveLength(3);
     for (const kid of kids) expect((await accountOf(kid.familyId)).account.unbilled.amount).toBe(0);
+  });
+
+  it('serves the invoice as a PDF to agents and to its family only, and the treasury CSV to agents', async () => {
+    const invoice = await catchUpOf(planned.familyId);
+    const get = (path: string, bearer: string) =>
+      fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${bearer}` } });
+    const pdf = await get(invoice.pdfUrl, agent);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(bytes.length).toBeGreaterThan(1500);
+    const ownParent = await token(SLUG, Role.PARENT, planned.familyId);
+    expect((await get(invoice.pdfUrl, ownParent)).status).toBe(200);
+    const otherParent = await token(
+      SLUG,
+      Role.PARENT,
+      kids.find((k) => k.familyId !== planned.familyId)!.familyId,
+    );
+    expect((await get(invoice.pdfUrl, otherParent)).status).toBe(404);
+    expect((await fetch(`${app.url}${invoice.pdfUrl}`)).status).toBe(401);
+
+    const csv = await get('/documents/treasury/2026-06.csv', agent);
+    expect(csv.status).toBe(200);
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines[0]).toBe(
+      'type,number,date,due_date,family,family_ref,amount_minor,amount,currency,method,reference',
+    );
+    const catchUps = lines.filter((l) => l.startsWith('CATCH_UP,'));
+    expect(catchUps).toHaveLength(3);
+    expect(catchUps.find((l) => l.includes(invoice.number))).toContain(
+      `,${invoice.total.amount},${(invoice.total.amount / 100).toFixed(2)},EUR,`,
+    );
+    const april = await (await get('/documents/treasury/2026-04.csv', agent)).text();
+    expect(april).toMatch(/^DEPOSIT,.*,5000,50\.00,EUR,CASH,reçu 118$/m);
+    expect((await get('/documents/treasury/2026-06.csv', ownParent)).status).toBe(403);
   });
 
   it('keeps every family ledger reconciled, in every tenant', async () => {

@@ -9,6 +9,7 @@ import type { GraphQLContext } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/errors';
 import { createSchema } from '../graphql/schema';
 import { registerGraphQLRoute, type RequestState } from './graphql-route';
+import { registerDocumentRoutes } from './documents-route';
 
 /** Query limits: deep or wide queries are refused before they reach the database. */
 export const QUERY_LIMITS = {
@@ -109,6 +110,7 @@ export async function createApp(options: {
     }
   });
   registerGraphQLRoute(http, apollo, orm, config, options.now ?? (() => new Date()));
+  registerDocumentRoutes(http, orm, config, options.now ?? (() => new Date()));
 
   return {
     http,
