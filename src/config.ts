@@ -16,6 +16,8 @@ export interface AppConfig {
   jwtSecret: string;
   jwtSecretIsDevelopmentDefault: boolean;
   logLevel: string;
+  /** Run the job queue (month-end billing) in this process: JOBS=off for API-only replicas. */
+  jobs: boolean;
   bodyLimitBytes: number;
 }
 
@@ -57,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtSecret,
     jwtSecretIsDevelopmentDefault: jwtSecret === DEV_JWT_SECRET,
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
+    jobs: (env.JOBS ?? 'on') !== 'off',
     bodyLimitBytes: intFrom(env.BODY_LIMIT_BYTES, 1024 * 1024),
   };
 }

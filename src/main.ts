@@ -5,6 +5,7 @@ import { initOrm } from './db/orm';
 import { seedDemoIfEmpty } from './db/seed';
 import { createApp } from './http/app';
 import { createLogger } from './shared/logger';
+import { startWorker } from './jobs/worker';
 
 /**
  * `npm start`: PostgreSQL (DATABASE_URL, or embedded), migrations, demo data on an empty
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
 
   const orm = await initOrm({ clientUrl: database.appUrl, logger });
   const app = await createApp({ orm, config, logger });
+  // The job queue (month-end billing) runs in this process unless JOBS=off (e.g. API-only replicas).
+  const worker = config.jobs ? await startWorker({ ownerUrl: database.ownerUrl, orm, logger }) : null;
   const address = await app.http.listen({ port: config.port, host: config.host });
 
   const shown = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 15000).unref();
     try {
       await app.close();
+      await worker?.stop();
       await orm.close(true);
       await database.stop();
       clearTimeout(force);

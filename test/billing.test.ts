@@ -5,6 +5,7 @@ import { NOTABLES } from '../seeds/random';
 import { createApiKey } from '../src/auth/api-keys.service';
 import { Role, Scope, type Viewer } from '../src/auth/viewer';
 import { runBilling } from '../src/billing/billing-run.service';
+import { monthEndBilling } from '../src/jobs/month-end-billing';
 import { initOrm } from '../src/db/orm';
 import { inTenantTransaction } from '../src/db/tenant-scope';
 import { createLogger } from '../src/shared/logger';
@@ -530,6 +531,24 @@ describe('billing', () => {
     expect(sequence).toEqual([1, 2, 3, 4, 5, 6]);
     expect(all.filter((i: any) => i.period === '2026-06')).toHaveLength(3);
     for (const kid of kids) expect((await accountOf(kid.familyId)).account.unbilled.amount).toBe(0);
+  });
+
+  it('bills each month end in the tenant time zone, once, from the job queue', async () => {
+    const logger = createLogger('silent');
+    // 23:59 on 31 July in Saint-Nazaire: not yet a month end there.
+    expect(
+      await monthEndBilling(app.orm.em.fork(), new Date('2026-07-31T21:59:00Z'), logger, [SLUG]),
+    ).toEqual([]);
+    const first = await monthEndBilling(app.orm.em.fork(), new Date('2026-07-31T22:00:00Z'), logger, [SLUG]);
+    expect(first).toEqual([{ tenant: SLUG, period: '2026-07', invoices: 0, status: 'COMPLETED' }]);
+    // The next hourly attempt replays the same run.
+    const again = await monthEndBilling(app.orm.em.fork(), new Date('2026-07-31T23:00:00Z'), logger, [SLUG]);
+    expect(again).toEqual(first);
+    const { rows } = await owner.query(
+      `select count(*)::int as n from billing_runs where tenant_id = $1 and period = '2026-07'`,
+      [tenantId],
+    );
+    expect(rows[0].n).toBe(1);
   });
 
   it('serves the invoice as a PDF to agents and to its family only, and the treasury CSV to agents', async () => {

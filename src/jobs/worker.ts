@@ -1,0 +1,30 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { run, type Runner } from 'graphile-worker';
+import type pino from 'pino';
+import { monthEndBilling } from './month-end-billing';
+
+/**
+ * The job queue: graphile-worker on the same PostgreSQL (its own `graphile_worker` schema, created
+ * with the owner's connection). Jobs, not timers in the API: a job survives a restart, runs once
+ * across replicas, and is retried on failure. The cron runs month-end billing every hour; the
+ * task itself decides, per tenant time zone, whether a month has just ended.
+ */
+export function startWorker(options: {
+  ownerUrl: string;
+  orm: MikroORM;
+  logger: pino.Logger;
+}): Promise<Runner> {
+  const { orm, logger } = options;
+  return run({
+    connectionString: options.ownerUrl,
+    concurrency: 1,
+    noHandleSignals: true,
+    pollInterval: 5000,
+    crontab: '5 * * * * billing_month_end ?max=3',
+    taskList: {
+      billing_month_end: async () => {
+        await monthEndBilling(orm.em.fork(), new Date(), logger);
+      },
+    },
+  });
+}
