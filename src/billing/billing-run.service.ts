@@ -90,8 +90,12 @@ export async function issueInvoices(ctx: ServiceContext, options: IssueOptions):
   );
   const issueDate = todayIn(tenant.timeZone, ctx.now());
   const dueDate = addDays(issueDate, tenant.config.invoiceDueDays);
+  // A line names its service and where it was rendered: two schools' canteens are two lines.
   const serviceNames = new Map(
-    (await ctx.em.find(Service, {}, { fields: ['id', 'name'] })).map((s) => [s.id, s.name]),
+    (await ctx.em.find(Service, {}, { populate: ['facility'] })).map((s) => [
+      s.id,
+      s.facility ? `${s.name} (${s.facility.getEntity().name})` : s.name,
+    ]),
   );
   let afterFamily = '00000000-0000-0000-0000-000000000000';
 
