@@ -622,7 +622,7 @@ describe('attendance', () => {
         { token: agent },
       );
       const serviceId = services.data.services.nodes.find((s: any) => s.kind === 'CANTEEN').id;
-      const setMode = (mode: string) =>
+      const setMode = (mode: string | null) =>
         app.gql(
           `mutation($input: SetOperatingModeInput!) { setOperatingMode(input: $input) { userErrors { code } } }`,
           { input: { mode, serviceId, notice: null, reason: 'test' } },
@@ -647,7 +647,8 @@ describe('attendance', () => {
           expect.objectContaining({ code: 'NOT_ALLOWED_IN_MODE' }),
         ]);
       } finally {
-        await setMode('NORMAL');
+        // Back to no override: the service follows its tenant again.
+        await setMode(null);
       }
     });
   });

@@ -1,3 +1,4 @@
+import { fromGlobalId } from '../src/shared/ids';
 import { rawClient, startTestApp, token, Role, type TestApp } from './support/app';
 
 /**
@@ -298,7 +299,10 @@ describe('reservations', () => {
     try {
       const { rows } = await owner.query(
         `select action, channel, details from audit_events a join tenants t on t.id = a.tenant_id
-         where t.slug = 'saint-nazaire' order by a.created_at, a.action`,
+         where t.slug = 'saint-nazaire' and (a.subject_id = t.id or a.subject_id = $1 or a.action <> 'OPERATING_MODE_CHANGED')
+         order by a.created_at, a.action`,
+        // Only this suite's service: other suites change other services' modes.
+        [fromGlobalId(serviceId)!.id],
       );
       const changes = rows
         .filter((r) => r.action === 'OPERATING_MODE_CHANGED')
