@@ -36,6 +36,8 @@ describe('billing', () => {
     account { balance { amount } credit { amount } due { amount } overdue { amount } unbilled { amount }
               invoiced { amount } credited { amount } paid { amount } openInvoices { number } }
     invoices(first: 20) { nodes { ${INVOICE_FIELDS} } } } } }`;
+  const COLLECT = `mutation($input: CollectWaterDebitsInput!) { collectWaterDebits(input: $input) {
+    debits skipped userErrors { code } } }`;
   const PAY = `mutation($input: RecordPaymentInput!) { recordPayment(input: $input) {
     payment { id amount { amount } method channel isDeposit } userErrors { code field message } } }`;
 
@@ -64,7 +66,7 @@ describe('billing', () => {
           seed: 777,
           childAges: [6, 9],
           facilities: [{ ...saintNazaire.facilities[0], names: ['École des Essais'], capacity: [200, 200] }],
-          networkServices: [],
+          networkServices: saintNazaire.networkServices,
         },
         new Date('2026-02-27T12:00:00Z'),
         14,
@@ -164,6 +166,18 @@ describe('billing', () => {
     expect(account.invoices.nodes).toEqual([]);
     expect(account.account.unbilled.amount).toBeGreaterThan(0);
     expect(account.account.balance.amount).toBe(0);
+
+    // Water: a 30 € monthly direct debit; March's and April's are not taken while billing is suspended.
+    const debit = await app.gql(
+      `mutation($input: SetWaterDebitInput!) { setWaterDebit(input: $input) { monthlyAmount userErrors { code } } }`,
+      { input: { familyId: kids[0].familyId, monthlyAmount: 3000 } },
+      { token: agent },
+    );
+    expect(debit.data.setWaterDebit).toEqual({ monthlyAmount: 3000, userErrors: [] });
+    for (const period of ['2026-03', '2026-04']) {
+      const collected = await app.gql(COLLECT, { input: { period } }, { token: admin });
+      expect(collected.data.collectWaterDebits).toEqual({ debits: 0, skipped: true, userErrors: [] });
+    }
   });
 
   it('takes a deposit at the counter as credit', async () => {
@@ -549,6 +563,96 @@ describe('billing', () => {
       [tenantId],
     );
     expect(rows[0].n).toBe(1);
+  });
+
+  it("regularises the year's water: consumption against what was debited, missed months included", async () => {
+    const before = await catchUpOf(kids[0].familyId);
+    for (const month of ['06', '07', '08', '09', '10', '11', '12']) {
+      app.setNow(`2026-${month}-05T08:00:00.000Z`);
+      const collected = await app.gql(COLLECT, { input: { period: `2026-${month}` } }, { token: admin });
+      expect(collected.data.collectWaterDebits).toEqual({ debits: 1, skipped: false, userErrors: [] });
+    }
+    // Collecting a month again takes nothing twice.
+    const again = await app.gql(COLLECT, { input: { period: '2026-12' } }, { token: admin });
+    expect(again.data.collectWaterDebits.debits).toBe(0);
+    // The debits wait for the regularisation: they pay no other invoice.
+    expect((await catchUpOf(kids[0].familyId)).amountDue).toEqual(before.amountDue);
+
+    const READ = `mutation($input: RecordWaterConsumptionInput!) { recordWaterConsumption(input: $input) {
+      charge { reason quantity unitPrice { amount } amount { amount } child { id } reservation { id } } userErrors { code } } }`;
+    const reading = await app.gql(
+      READ,
+      {
+        input: {
+          familyId: kids[0].familyId,
+          readingDate: '2026-06-30',
+          cubicMetres: 40,
+          idempotencyKey: 'w-1',
+        },
+      },
+      { token: agent },
+    );
+    expect(reading.data.recordWaterConsumption).toEqual({
+      charge: {
+        reason: 'CONSUMPTION',
+        quantity: 40,
+        unitPrice: { amount: 312 },
+        amount: { amount: 12480 },
+        child: null,
+        reservation: null,
+      },
+      userErrors: [],
+    });
+    await app.gql(
+      READ,
+      {
+        input: {
+          familyId: kids[0].familyId,
+          readingDate: '2026-12-31',
+          cubicMetres: 35,
+          idempotencyKey: 'w-2',
+        },
+      },
+      { token: agent },
+    );
+
+    const REGULARISE = `mutation($input: RegulariseWaterInput!) { regulariseWater(input: $input) {
+      billingRun { id kind invoicesCreated } userErrors { code field } } }`;
+    app.setNow('2026-12-20T08:00:00.000Z');
+    const early = await app.gql(
+      REGULARISE,
+      { input: { year: 2026, idempotencyKey: 'reg-early' } },
+      { token: admin },
+    );
+    expect(early.data.regulariseWater.userErrors).toEqual([{ code: 'INVALID', field: ['year'] }]);
+    app.setNow('2027-01-10T08:00:00.000Z');
+    const run = await app.gql(
+      REGULARISE,
+      { input: { year: 2026, idempotencyKey: 'reg-2026' } },
+      { token: admin },
+    );
+    expect(run.data.regulariseWater.billingRun).toMatchObject({
+      kind: 'WATER_REGULARISATION',
+      invoicesCreated: 1,
+    });
+    const replay = await app.gql(
+      REGULARISE,
+      { input: { year: 2026, idempotencyKey: 'reg-2026' } },
+      { token: admin },
+    );
+    expect(replay.data.regulariseWater.billingRun.id).toBe(run.data.regulariseWater.billingRun.id);
+
+    const invoice = (await accountOf(kids[0].familyId)).invoices.nodes.find(
+      (i: any) => i.kind === 'REGULARISATION',
+    );
+    // 75 m³ at 3,12 € = 234,00 €; 7 debits of 30 € taken (March–May skipped) = 210,00 €; 24,00 € left to pay.
+    expect(invoice.total.amount).toBe(75 * 312);
+    expect(invoice.amountPaid.amount).toBe(7 * 3000);
+    expect(invoice.amountDue.amount).toBe(75 * 312 - 7 * 3000);
+    expect(invoice.lines.map((l: any) => [l.month, l.quantity])).toEqual([
+      ['2026-06', 40],
+      ['2026-12', 35],
+    ]);
   });
 
   it('serves the invoice as a PDF to agents and to its family only, and the treasury CSV to agents', async () => {

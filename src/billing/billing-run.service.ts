@@ -26,6 +26,7 @@ const REASON_LABELS: Record<ChargeReason, string> = {
   [ChargeReason.LATE_CANCELLATION]: 'annulation tardive',
   [ChargeReason.UNJUSTIFIED_ABSENCE]: 'absence non justifiée',
   [ChargeReason.BILLABLE_ABSENCE]: 'absence facturée',
+  [ChargeReason.CONSUMPTION]: 'consommation',
 };
 
 export function assertCanRunBilling(ctx: ServiceContext): void {
@@ -58,7 +59,9 @@ interface ChargeRow {
 }
 
 export interface IssueOptions {
-  kind: InvoiceKind.INVOICE | InvoiceKind.CATCH_UP;
+  kind: InvoiceKind.INVOICE | InvoiceKind.CATCH_UP | InvoiceKind.REGULARISATION;
+  /** Charges dated from this day only (the regularisation's year). */
+  from?: string;
   /** For monthly invoices: the period (one invoice per family and period). */
   period: string | null;
   /** Charges dated up to this day are gathered. */
@@ -98,13 +101,17 @@ export async function issueInvoices(ctx: ServiceContext, options: IssueOptions):
     ]),
   );
   let afterFamily = '00000000-0000-0000-0000-000000000000';
+  // Water consumption is billed at the annual regularisation only; everything else by the other runs.
+  const consumption = options.kind === InvoiceKind.REGULARISATION;
+  if (options.from) parseLocalDate(options.from, 'from');
+  const scope = `and c.reason ${consumption ? '=' : '<>'} 'CONSUMPTION'${options.from ? ` and c.date >= '${options.from}'::date` : ''}`;
 
   for (;;) {
     // The batch's families: those with uninvoiced charges (and, monthly, no invoice for the period yet:
     // a charge that arose after its month's run waits for the next month's).
     const families = await ctx.em.execute<{ family_id: string }[]>(
       `select distinct c.family_id from charges c
-       where c.tenant_id = ? and c.invoice_id is null and c.date <= ? and c.family_id > ?
+       where c.tenant_id = ? and c.invoice_id is null and c.date <= ? and c.family_id > ? ${scope}
          ${
            options.period
              ? `and not exists (select 1 from invoices i where i.tenant_id = c.tenant_id
@@ -125,8 +132,8 @@ export async function issueInvoices(ctx: ServiceContext, options: IssueOptions):
     // Lock exactly the charges billed: a roll call correcting one of them waits, a new one waits for next time.
     const charges = await ctx.em.execute<ChargeRow[]>(
       `select id, family_id, service_id, to_char(date, 'YYYY-MM-DD') as date, reason, unit_price, quantity, amount
-       from charges
-       where tenant_id = ? and invoice_id is null and date <= ? and family_id in (select value::uuid from json_array_elements_text(?::json))
+       from charges c
+       where tenant_id = ? and invoice_id is null and date <= ? and family_id in (select value::uuid from json_array_elements_text(?::json)) ${scope}
        order by family_id, date, id
        for update`,
       [tenant.id, options.through, JSON.stringify(familyIds)],
@@ -187,7 +194,7 @@ export async function issueInvoices(ctx: ServiceContext, options: IssueOptions):
         sequence,
         number: formatNumber(block.series, block.year, sequence),
         period: options.kind === InvoiceKind.INVOICE ? options.period : null,
-        period_from: options.period ? periodBounds(options.period).from : dates[0],
+        period_from: options.from ?? (options.period ? periodBounds(options.period).from : dates[0]),
         period_to: options.through,
         total,
       });
@@ -252,10 +259,12 @@ export async function issueInvoices(ctx: ServiceContext, options: IssueOptions):
     );
 
     // Deposits and other credit go onto the new invoices at once.
+    // A regularisation takes the year's water debits first (they are earmarked for it).
     const withCredit = await familiesWithCredit(ctx, billed);
     for (const familyId of withCredit) {
       await lockAccount(ctx, familyId);
-      await settleAccount(ctx, familyId);
+      const invoice = invoices.find((i) => i.family_id === familyId);
+      await settleAccount(ctx, familyId, consumption && invoice ? { first: [invoice.id as string] } : {});
     }
 
     run.invoicesCreated += billed.length;

@@ -26,6 +26,13 @@ import { resumeBilling, runBilling, suspendBilling } from './billing-run.service
 import {
   AllocationType,
   BillingRunPayload,
+  CollectWaterDebitsInput,
+  CollectWaterDebitsPayload,
+  RecordWaterConsumptionInput,
+  RecordWaterConsumptionPayload,
+  RegulariseWaterInput,
+  SetWaterDebitInput,
+  SetWaterDebitPayload,
   BillingRunType,
   BillingTotalsType,
   CreatePaymentPlanInput,
@@ -63,6 +70,8 @@ import { Allocation, Payment } from './payment.entity';
 import { PaymentPlan } from './payment-plan.entity';
 import { createPaymentPlan, familyPlans, instalmentStates } from './payment-plans.service';
 import { recordDeposit, recordPayment } from './payments.service';
+import { collectWaterDebits, recordWaterConsumption, regulariseWater, setWaterDebit } from './water.service';
+import { Charge } from '../reservations/charge.entity';
 import { TenantType } from '../tenants/tenant.types';
 import type { Tenant } from '../tenants/tenant.entity';
 
@@ -392,6 +401,66 @@ export class BillingRunResolver {
       ...input,
       familyId: expectGlobalId(input.familyId, 'Family', 'input.familyId'),
     });
+  }
+}
+
+@Resolver()
+export class WaterResolver {
+  @Authorized()
+  @Mutation(() => RecordWaterConsumptionPayload, {
+    description:
+      'Record a water meter reading (agents): a consumption charge, billed at the annual regularisation.',
+  })
+  async recordWaterConsumption(
+    @Arg('input', { description: 'The reading.' }) input: RecordWaterConsumptionInput,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    const { value, userErrors } = await recordWaterConsumption(ctx, {
+      ...input,
+      familyId: expectGlobalId(input.familyId, 'Family', 'input.familyId'),
+    });
+    return { charge: value ? await ctx.em.findOne(Charge, { id: value }) : null, userErrors };
+  }
+
+  @Authorized()
+  @Mutation(() => SetWaterDebitPayload, {
+    description: "Set or stop a household's monthly water direct debit (agents).",
+  })
+  async setWaterDebit(
+    @Arg('input', { description: 'The schedule.' }) input: SetWaterDebitInput,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    const { value, userErrors } = await setWaterDebit(ctx, {
+      ...input,
+      familyId: expectGlobalId(input.familyId, 'Family', 'input.familyId'),
+    });
+    return { monthlyAmount: value, userErrors };
+  }
+
+  @Authorized('TENANT_ADMIN')
+  @Mutation(() => CollectWaterDebitsPayload, {
+    description:
+      "Take a month's water debits (tenant admins). Skipped while billing is suspended: never taken later.",
+  })
+  async collectWaterDebits(
+    @Arg('input', { description: 'The month.' }) input: CollectWaterDebitsInput,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    const { value, userErrors } = await collectWaterDebits(ctx, input);
+    return { debits: value?.debits ?? null, skipped: value?.skipped ?? null, userErrors };
+  }
+
+  @Authorized('TENANT_ADMIN')
+  @Mutation(() => BillingRunPayload, {
+    description:
+      "The annual water regularisation (tenant admins): the year's consumption invoiced, settled first with the year's debits.",
+  })
+  async regulariseWater(
+    @Arg('input', { description: 'The year.' }) input: RegulariseWaterInput,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    const { run, userErrors } = await regulariseWater(ctx, input);
+    return { billingRun: run, userErrors };
   }
 }
 

@@ -5,6 +5,7 @@ import { Node } from '../graphql/node';
 import { DateTime, LocalDate } from '../graphql/scalars';
 import { UserErrorType } from '../graphql/user-error';
 import { PaymentMethod } from '../tenants/tenant.entity';
+import { ChargeType } from '../reservations/reservation.types';
 import { BillingRunKind, BillingRunStatus } from './billing-run.entity';
 import { InvoiceKind } from './invoice.entity';
 import { InvoiceStatus } from './invoices.service';
@@ -448,4 +449,79 @@ export class RecordPaymentPayload {
 
   @Field(() => [UserErrorType], { description: 'Why it was refused, if it was.' })
   userErrors!: UserErrorType[];
+}
+
+@InputType('RecordWaterConsumptionInput', { description: 'A water meter reading.' })
+export class RecordWaterConsumptionInput {
+  @Field(() => ID, { description: 'The household.' })
+  familyId!: string;
+
+  @Field(() => LocalDate, { description: 'Day of the reading: the consumption is dated then.' })
+  readingDate!: string;
+
+  @Field(() => Int, { description: 'Cubic metres consumed since the previous reading.' })
+  cubicMetres!: number;
+
+  @Field({ description: 'Unique per attempt; retry with the same key to replay the first result.' })
+  idempotencyKey!: string;
+}
+
+@ObjectType('RecordWaterConsumptionPayload', { description: 'Result of recordWaterConsumption.' })
+export class RecordWaterConsumptionPayload {
+  @Field(() => ChargeType, {
+    nullable: true,
+    description: 'The consumption charge (billed at the regularisation).',
+  })
+  charge!: unknown;
+
+  @Field(() => [UserErrorType], { description: 'Why it was refused, if it was.' })
+  userErrors!: UserErrorType[];
+}
+
+@InputType('SetWaterDebitInput', { description: "A household's monthly water direct debit." })
+export class SetWaterDebitInput {
+  @Field(() => ID, { description: 'The household.' })
+  familyId!: string;
+
+  @Field(() => Int, { description: 'Minor units per month; 0 stops the debit.' })
+  monthlyAmount!: number;
+}
+
+@ObjectType('SetWaterDebitPayload', { description: 'Result of setWaterDebit.' })
+export class SetWaterDebitPayload {
+  @Field(() => Int, { nullable: true, description: 'The monthly amount now debited (0: stopped).' })
+  monthlyAmount!: number | null;
+
+  @Field(() => [UserErrorType], { description: 'Why it was refused, if it was.' })
+  userErrors!: UserErrorType[];
+}
+
+@InputType('CollectWaterDebitsInput', { description: "Take a month's water debits." })
+export class CollectWaterDebitsInput {
+  @Field({ description: 'The month, YYYY-MM. Safe to retry: each household is debited once per month.' })
+  period!: string;
+}
+
+@ObjectType('CollectWaterDebitsPayload', { description: 'Result of collectWaterDebits.' })
+export class CollectWaterDebitsPayload {
+  @Field(() => Int, { nullable: true, description: 'Debits taken now.' })
+  debits!: number | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'True when billing is suspended: the month is skipped and settled at the regularisation.',
+  })
+  skipped!: boolean | null;
+
+  @Field(() => [UserErrorType], { description: 'Why it was refused, if it was.' })
+  userErrors!: UserErrorType[];
+}
+
+@InputType('RegulariseWaterInput', { description: 'The annual water regularisation.' })
+export class RegulariseWaterInput {
+  @Field(() => Int, { description: 'The year, once it is over.' })
+  year!: number;
+
+  @Field({ description: 'Unique per attempt; retry with the same key to replay the first result.' })
+  idempotencyKey!: string;
 }

@@ -29,7 +29,7 @@ interface OpenInvoice {
   due: number;
 }
 
-/** Unallocated money of a family, oldest first. */
+/** Unallocated money of a family that may be spent now, oldest first. */
 async function creditSources(ctx: ServiceContext, familyId: string): Promise<CreditSource[]> {
   const tenant = requireTenant(ctx);
   const rows = await ctx.em.execute<{ kind: CreditSource['kind']; id: string; remaining: number }[]>(
@@ -38,6 +38,10 @@ async function creditSources(ctx: ServiceContext, familyId: string): Promise<Cre
               p.amount - coalesce((select sum(a.amount) from allocations a
                                    where a.tenant_id = p.tenant_id and a.payment_id = p.id), 0) as remaining
        from payments p where p.tenant_id = ? and p.family_id = ?
+         -- A water debit waits for its year's regularisation: it is not spent on other invoices before.
+         and (p.debit_period is null or exists (
+           select 1 from invoices r where r.tenant_id = p.tenant_id and r.family_id = p.family_id
+             and r.kind = 'REGULARISATION' and to_char(r.period_from, 'YYYY') = left(p.debit_period, 4)))
        union all
        select 'CREDIT_NOTE', i.id, i.issue_date, i.issued_at,
               i.total - coalesce((select sum(a.amount) from allocations a

@@ -42,6 +42,13 @@ export class Payment extends TenantOwned {
   @Property()
   isDeposit: boolean = false;
 
+  /** For a scheduled water debit: the water service, and the month it stands for (YYYY-MM). */
+  @Property({ type: 'uuid', nullable: true })
+  serviceId?: string | null;
+
+  @Property({ type: 'string', nullable: true })
+  debitPeriod?: string | null;
+
   @Property({ type: 'string', columnType: 'date' })
   receivedOn!: string;
 

@@ -25,6 +25,7 @@ import {
   InvoiceResolver,
   PaymentPlanResolver,
   PaymentResolver,
+  WaterResolver,
 } from '../billing/billing.resolver';
 import { toGlobalId } from '../shared/ids';
 import { TenantResolver } from '../tenants/tenant.resolver';
@@ -54,6 +55,7 @@ export async function createSchema(): Promise<GraphQLSchema> {
       PaymentPlanResolver,
       BillingRunResolver,
       FamilyBillingResolver,
+      WaterResolver,
     ],
     authChecker,
     validate: false,

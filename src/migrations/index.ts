@@ -3,6 +3,7 @@ import { Migration20261123000000Foundation } from './Migration20261123000000Foun
 import { Migration20261123010000Reservations } from './Migration20261123010000Reservations';
 import { Migration20261123020000Attendance } from './Migration20261123020000Attendance';
 import { Migration20261123030000Billing } from './Migration20261123030000Billing';
+import { Migration20261123040000Water } from './Migration20261123040000Water';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123010000Reservations', class: Migration20261123010000Reservations },
   { name: 'Migration20261123020000Attendance', class: Migration20261123020000Attendance },
   { name: 'Migration20261123030000Billing', class: Migration20261123030000Billing },
+  { name: 'Migration20261123040000Water', class: Migration20261123040000Water },
 ];

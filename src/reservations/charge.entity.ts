@@ -12,6 +12,8 @@ export enum ChargeReason {
   UNJUSTIFIED_ABSENCE = 'UNJUSTIFIED_ABSENCE',
   /** Absent for a reason the tenant bills anyway (e.g. a planned absence given too late). */
   BILLABLE_ABSENCE = 'BILLABLE_ABSENCE',
+  /** Water consumed, from a meter reading: no reservation, billed at the annual regularisation. */
+  CONSUMPTION = 'CONSUMPTION',
 }
 
 /**
@@ -26,11 +28,13 @@ export class Charge extends TenantOwned {
   @Property({ type: 'uuid' })
   familyId!: string;
 
-  @Property({ type: 'uuid' })
-  childId!: string;
+  /** The child concerned; null for a household's water consumption. */
+  @Property({ type: 'uuid', nullable: true })
+  childId?: string | null;
 
-  @ManyToOne({ entity: 'Reservation', ref: true, fieldName: 'reservation_id' })
-  reservation!: Ref<Reservation>;
+  /** The reservation whose outcome is billed; null for a water consumption. */
+  @ManyToOne({ entity: 'Reservation', ref: true, nullable: true, fieldName: 'reservation_id' })
+  reservation?: Ref<Reservation> | null;
 
   @ManyToOne({ entity: 'Service', ref: true, fieldName: 'service_id' })
   service!: Ref<Service>;

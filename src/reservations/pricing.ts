@@ -65,7 +65,7 @@ export class ChargeBook {
     return new ChargeBook(
       ctx,
       session,
-      new Map(charges.map((c) => [c.reservation.id, c])),
+      new Map(charges.map((c) => [c.reservation!.id, c])),
       brackets,
       new Map(families.map((f) => [f.id, f])),
     );

@@ -135,14 +135,17 @@ export class ChargeResolver {
     return (await ctx.loaders.serviceById.load(charge.service.id))!;
   }
 
-  @FieldResolver(() => ChildType, { description: 'The child concerned.' })
-  async child(@Root() charge: Charge, @Ctx() ctx: GraphQLContext): Promise<Child> {
-    return (await ctx.loaders.childById.load(charge.childId))!;
+  @FieldResolver(() => ChildType, { nullable: true, description: 'The child concerned (none for water).' })
+  child(@Root() charge: Charge, @Ctx() ctx: GraphQLContext): Promise<Child | null> | null {
+    return charge.childId ? ctx.loaders.childById.load(charge.childId) : null;
   }
 
-  @FieldResolver(() => ReservationType, { description: 'The reservation whose outcome is billed.' })
-  async reservation(@Root() charge: Charge, @Ctx() ctx: GraphQLContext): Promise<Reservation> {
-    return (await ctx.loaders.reservationById.load(charge.reservation.id))!;
+  @FieldResolver(() => ReservationType, {
+    nullable: true,
+    description: 'The reservation whose outcome is billed (none for a water consumption).',
+  })
+  reservation(@Root() charge: Charge, @Ctx() ctx: GraphQLContext): Promise<Reservation | null> | null {
+    return charge.reservation ? ctx.loaders.reservationById.load(charge.reservation.id) : null;
   }
 }
 

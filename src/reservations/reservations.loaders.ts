@@ -42,7 +42,7 @@ export function createReservationLoaders(em: EntityManager, familyId: string | n
     ),
     chargeByReservationId: new DataLoader<string, Charge | null>(async (reservationIds) => {
       const charges = await em.find(Charge, { reservation: { $in: [...reservationIds] } });
-      const map = new Map(charges.map((c) => [c.reservation.id, c]));
+      const map = new Map(charges.map((c) => [c.reservation!.id, c]));
       return reservationIds.map((id) => map.get(id) ?? null);
     }),
     absenceReasonById: new DataLoader<string, AbsenceReason | null>(async (ids) =>
