@@ -720,6 +720,24 @@ describe('billing', () => {
     const { rows: payments } = await owner.query(`
       select p.id from payments p where p.amount < coalesce((select sum(amount) from allocations a where a.payment_id = p.id), 0)`);
     expect(payments).toEqual([]);
+    // PostgreSQL refuses an over-allocation, whatever code writes it.
+    const { rows: paid } = await owner.query(
+      `select i.id, i.tenant_id, i.family_id, i.total from invoices i where i.tenant_id = $1 and i.kind = 'CATCH_UP' limit 1`,
+      [tenantId],
+    );
+    const { rows: payment } = await owner.query(
+      `insert into payments (id, tenant_id, family_id, amount, currency, method, channel, received_on, recorded_by, recorded_at)
+       values (gen_random_uuid(), $1, $2, $3, 'EUR', 'CARD', 'COUNTER', '2026-07-01', 'test', now()) returning id`,
+      [tenantId, paid[0].family_id, paid[0].total + 1],
+    );
+    await expect(
+      owner.query(
+        `insert into allocations (id, tenant_id, family_id, invoice_id, payment_id, amount, created_at)
+         values (gen_random_uuid(), $1, $2, $3, $4, $5, now())`,
+        [tenantId, paid[0].family_id, paid[0].id, payment[0].id, paid[0].total + 1],
+      ),
+    ).rejects.toThrow(/over-allocated/);
+    await owner.query(`delete from payments where id = $1`, [payment[0].id]);
     for (const kid of kids) {
       const { account } = await accountOf(kid.familyId);
       expect(account.balance.amount).toBe(

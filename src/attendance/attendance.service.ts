@@ -5,7 +5,7 @@ import { can, isStaff, Role, Scope } from '../auth/viewer';
 import { effectiveOperatingMode } from '../facilities/facilities.service';
 import { Service } from '../facilities/service.entity';
 import { Child } from '../families/child.entity';
-import { IdempotencyConflict, idempotencyConflict, idempotent } from '../idempotency/idempotency.service';
+import { CONFLICT, idempotencyConflict, idempotent } from '../idempotency/idempotency.service';
 import { modeRefusal } from '../reservations/booking-rules';
 import { billableReason, ChargeBook } from '../reservations/pricing';
 import { Reservation, ReservationChannel, ReservationStatus } from '../reservations/reservation.entity';
@@ -53,19 +53,14 @@ export async function recordAttendance(
   if (input.present.length + input.absent.length > MAX_ROLL_CALL) {
     throw new BadInputError(`A roll call names at most ${MAX_ROLL_CALL} children.`, ['present']);
   }
-  let stored: StoredAttendance;
-  try {
-    ({ result: stored } = await idempotent<StoredAttendance>(
-      ctx,
-      'recordAttendance',
-      input.idempotencyKey,
-      { sessionId: input.sessionId, present: input.present, absent: input.absent },
-      () => takeRoll(ctx, input),
-    ));
-  } catch (error) {
-    if (!(error instanceof IdempotencyConflict)) throw error;
-    return { session: null, reservations: [], userErrors: [idempotencyConflict()] };
-  }
+  const stored = await idempotent<StoredAttendance>(
+    ctx,
+    'recordAttendance',
+    input.idempotencyKey,
+    { sessionId: input.sessionId, present: input.present, absent: input.absent },
+    () => takeRoll(ctx, input),
+  );
+  if (stored === CONFLICT) return { session: null, reservations: [], userErrors: [idempotencyConflict()] };
   const session = stored.sessionId
     ? await ctx.em.findOne(Session, { id: stored.sessionId }, { refresh: true })
     : null;
@@ -310,70 +305,61 @@ export async function justifyAbsence(
   if (documentRef && documentRef.length > 255) {
     throw new BadInputError('"documentRef" is at most 255 characters.', ['documentRef']);
   }
-  let stored: { reservationId: string | null; userErrors: UserErrorData[] };
-  try {
-    ({ result: stored } = await idempotent(
-      ctx,
-      'justifyAbsence',
-      input.idempotencyKey,
-      { reservationId: input.reservationId, reason: input.reason, documentRef },
-      async () => {
-        const refuse = (code: UserErrorCode, message: string, field: string) => ({
-          reservationId: null,
-          userErrors: [userError(code, message, [field])],
+  const stored = await idempotent<{ reservationId: string | null; userErrors: UserErrorData[] }>(
+    ctx,
+    'justifyAbsence',
+    input.idempotencyKey,
+    { reservationId: input.reservationId, reason: input.reason, documentRef },
+    async () => {
+      const refuse = (code: UserErrorCode, message: string, field: string) => ({
+        reservationId: null,
+        userErrors: [userError(code, message, [field])],
+      });
+      const reservation = await visibleReservation(ctx, input.reservationId);
+      if (!reservation) return refuse(UserErrorCode.NOT_FOUND, 'Reservation not found.', 'reservationId');
+      const reason = await ctx.em.findOne(AbsenceReason, { code: input.reason, active: true });
+      if (!reason) return refuse(UserErrorCode.NOT_FOUND, `No absence reason "${input.reason}".`, 'reason');
+      if (reason.requiresDocument && !documentRef) {
+        return refuse(UserErrorCode.INVALID, `"${reason.label}" needs a supporting document.`, 'documentRef');
+      }
+      const session = await ctx.em.findOneOrFail(Session, { id: reservation.session.id });
+      const service = await ctx.em.findOneOrFail(Service, { id: session.service.id });
+      const refusal = modeRefusal(effectiveOperatingMode(service, tenant), ctx.viewer);
+      if (refusal) return refuse(refusal.code, refusal.message, 'reservationId');
+      if (!JUSTIFIABLE.has(reservation.status)) {
+        return refuse(
+          UserErrorCode.INVALID,
+          `This reservation is ${reservation.status}: there is no absence to justify.`,
+          'reservationId',
+        );
+      }
+      const charges = await ChargeBook.load(ctx, session, [reservation]);
+      if (charges.isLocked(reservation)) {
+        return refuse(
+          UserErrorCode.OUTCOME_LOCKED,
+          'This reservation is invoiced: correct it with a credit note.',
+          'reservationId',
+        );
+      }
+      const previous = reservation.status;
+      reservation.status = ReservationStatus.ABSENT_JUSTIFIED;
+      reservation.absenceReason = ref(reason);
+      reservation.absenceDocumentRef = documentRef;
+      charges.settle(reservation, billableReason(reservation, service, reason));
+      if (isStaff(ctx.viewer) || !ctx.viewer.familyId) {
+        audit(ctx, {
+          action: 'ABSENCE_JUSTIFIED',
+          channel: ReservationChannel.COUNTER,
+          familyId: reservation.family.id,
+          subjectId: reservation.id,
+          details: { reason: reason.code, previous, documentRef },
         });
-        const reservation = await visibleReservation(ctx, input.reservationId);
-        if (!reservation) return refuse(UserErrorCode.NOT_FOUND, 'Reservation not found.', 'reservationId');
-        const reason = await ctx.em.findOne(AbsenceReason, { code: input.reason, active: true });
-        if (!reason) return refuse(UserErrorCode.NOT_FOUND, `No absence reason "${input.reason}".`, 'reason');
-        if (reason.requiresDocument && !documentRef) {
-          return refuse(
-            UserErrorCode.INVALID,
-            `"${reason.label}" needs a supporting document.`,
-            'documentRef',
-          );
-        }
-        const session = await ctx.em.findOneOrFail(Session, { id: reservation.session.id });
-        const service = await ctx.em.findOneOrFail(Service, { id: session.service.id });
-        const refusal = modeRefusal(effectiveOperatingMode(service, tenant), ctx.viewer);
-        if (refusal) return refuse(refusal.code, refusal.message, 'reservationId');
-        if (!JUSTIFIABLE.has(reservation.status)) {
-          return refuse(
-            UserErrorCode.INVALID,
-            `This reservation is ${reservation.status}: there is no absence to justify.`,
-            'reservationId',
-          );
-        }
-        const charges = await ChargeBook.load(ctx, session, [reservation]);
-        if (charges.isLocked(reservation)) {
-          return refuse(
-            UserErrorCode.OUTCOME_LOCKED,
-            'This reservation is invoiced: correct it with a credit note.',
-            'reservationId',
-          );
-        }
-        const previous = reservation.status;
-        reservation.status = ReservationStatus.ABSENT_JUSTIFIED;
-        reservation.absenceReason = ref(reason);
-        reservation.absenceDocumentRef = documentRef;
-        charges.settle(reservation, billableReason(reservation, service, reason));
-        if (isStaff(ctx.viewer) || !ctx.viewer.familyId) {
-          audit(ctx, {
-            action: 'ABSENCE_JUSTIFIED',
-            channel: ReservationChannel.COUNTER,
-            familyId: reservation.family.id,
-            subjectId: reservation.id,
-            details: { reason: reason.code, previous, documentRef },
-          });
-        }
-        await ctx.em.flush();
-        return { reservationId: reservation.id, userErrors: [] };
-      },
-    ));
-  } catch (error) {
-    if (!(error instanceof IdempotencyConflict)) throw error;
-    return { reservation: null, userErrors: [idempotencyConflict()] };
-  }
+      }
+      await ctx.em.flush();
+      return { reservationId: reservation.id, userErrors: [] };
+    },
+  );
+  if (stored === CONFLICT) return { reservation: null, userErrors: [idempotencyConflict()] };
   const reservation = stored.reservationId
     ? await ctx.em.findOne(Reservation, { id: stored.reservationId }, { refresh: true })
     : null;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { audit } from '../audit/audit.service';
 import { Role } from '../auth/viewer';
 import { Service } from '../facilities/service.entity';
-import { IdempotencyConflict, idempotencyConflict, idempotent } from '../idempotency/idempotency.service';
+import { CONFLICT, idempotencyConflict, idempotent } from '../idempotency/idempotency.service';
 import { ChargeReason } from '../reservations/charge.entity';
 import { addDays, parseLocalDate, todayIn } from '../shared/dates';
 import { ForbiddenError } from '../shared/errors';
@@ -104,7 +104,8 @@ export async function issueInvoices(ctx: ServiceContext, options: IssueOptions):
   // Water consumption is billed at the annual regularisation only; everything else by the other runs.
   const consumption = options.kind === InvoiceKind.REGULARISATION;
   if (options.from) parseLocalDate(options.from, 'from');
-  const scope = `and c.reason ${consumption ? '=' : '<>'} 'CONSUMPTION'${options.from ? ` and c.date >= '${options.from}'::date` : ''}`;
+  const scope = `and c.reason ${consumption ? '=' : '<>'} 'CONSUMPTION' and c.date >= ?::date`;
+  const from = options.from ?? '0001-01-01';
 
   for (;;) {
     // The batch's families: those with uninvoiced charges (and, monthly, no invoice for the period yet:
@@ -120,8 +121,8 @@ export async function issueInvoices(ctx: ServiceContext, options: IssueOptions):
          }
        order by c.family_id limit ?`,
       options.period
-        ? [tenant.id, options.through, afterFamily, options.period, batchSize]
-        : [tenant.id, options.through, afterFamily, batchSize],
+        ? [tenant.id, options.through, afterFamily, from, options.period, batchSize]
+        : [tenant.id, options.through, afterFamily, from, batchSize],
       'all',
       ctx.em.getLoggerContext(),
     );
@@ -136,7 +137,7 @@ export async function issueInvoices(ctx: ServiceContext, options: IssueOptions):
        where tenant_id = ? and invoice_id is null and date <= ? and family_id in (select value::uuid from json_array_elements_text(?::json)) ${scope}
        order by family_id, date, id
        for update`,
-      [tenant.id, options.through, JSON.stringify(familyIds)],
+      [tenant.id, options.through, JSON.stringify(familyIds), from],
       'all',
       ctx.em.getLoggerContext(),
     );
@@ -291,7 +292,8 @@ async function familiesWithCredit(ctx: ServiceContext, familyIds: string[]): Pro
   return rows.map((r) => r.family_id);
 }
 
-function newRun(
+/** A run's record, written before its invoices (they name it). */
+export function newRun(
   ctx: ServiceContext,
   kind: BillingRunKind,
   period: string | null,
@@ -345,35 +347,31 @@ export async function runBilling(
       ],
     };
   }
-  try {
-    const { result } = await idempotent(ctx, 'runBilling', input.idempotencyKey, input.period, async () => {
-      if (tenant.config.billingSuspended) {
-        const run = newRun(ctx, BillingRunKind.MONTHLY, input.period, to, BillingRunStatus.SUSPENDED);
-        await ctx.em.flush();
-        return run.id;
-      }
-      const run = newRun(ctx, BillingRunKind.MONTHLY, input.period, to, BillingRunStatus.COMPLETED);
-      await ctx.em.flush();
-      await issueInvoices(ctx, {
-        kind: InvoiceKind.INVOICE,
-        period: input.period,
-        through: to,
-        run,
-        ...hooks,
-      });
-      audit(ctx, {
-        action: 'BILLING_RUN',
-        subjectId: run.id,
-        details: { period: input.period, invoices: run.invoicesCreated },
-      });
+  const result = await idempotent(ctx, 'runBilling', input.idempotencyKey, input.period, async () => {
+    if (tenant.config.billingSuspended) {
+      const run = newRun(ctx, BillingRunKind.MONTHLY, input.period, to, BillingRunStatus.SUSPENDED);
       await ctx.em.flush();
       return run.id;
+    }
+    const run = newRun(ctx, BillingRunKind.MONTHLY, input.period, to, BillingRunStatus.COMPLETED);
+    await ctx.em.flush();
+    await issueInvoices(ctx, {
+      kind: InvoiceKind.INVOICE,
+      period: input.period,
+      through: to,
+      run,
+      ...hooks,
     });
-    return { run: await ctx.em.findOneOrFail(BillingRun, { id: result }), userErrors: [] };
-  } catch (error) {
-    if (!(error instanceof IdempotencyConflict)) throw error;
-    return { run: null, userErrors: [idempotencyConflict()] };
-  }
+    audit(ctx, {
+      action: 'BILLING_RUN',
+      subjectId: run.id,
+      details: { period: input.period, invoices: run.invoicesCreated },
+    });
+    await ctx.em.flush();
+    return run.id;
+  });
+  if (result === CONFLICT) return { run: null, userErrors: [idempotencyConflict()] };
+  return { run: await ctx.em.findOneOrFail(BillingRun, { id: result }), userErrors: [] };
 }
 
 /**
@@ -391,42 +389,38 @@ export async function resumeBilling(
   const through = input.through
     ? parseLocalDate(input.through, 'through')
     : DateTime.fromISO(today, { zone: 'UTC' }).startOf('month').minus({ days: 1 }).toISODate()!;
-  try {
-    const { result } = await idempotent(ctx, 'resumeBilling', input.idempotencyKey, through, async () => {
-      if (!tenant.config.billingSuspended) {
-        return {
-          runId: null,
-          userErrors: [userError(UserErrorCode.INVALID, 'Billing is not suspended.', [])],
-        };
-      }
-      if (through >= today) {
-        return {
-          runId: null,
-          userErrors: [userError(UserErrorCode.INVALID, 'Catch up to a past day only.', ['through'])],
-        };
-      }
-      const run = newRun(ctx, BillingRunKind.CATCH_UP, null, through, BillingRunStatus.COMPLETED);
-      await ctx.em.flush();
-      await issueInvoices(ctx, { kind: InvoiceKind.CATCH_UP, period: null, through, run });
-      const since = tenant.config.billingSuspendedSince;
-      tenant.config.billingSuspended = false;
-      tenant.config.billingSuspendedSince = null;
-      audit(ctx, {
-        action: 'BILLING_RESUMED',
-        subjectId: run.id,
-        details: { since, through, invoices: run.invoicesCreated, amount: run.amountInvoiced },
-      });
-      await ctx.em.flush();
-      return { runId: run.id, userErrors: [] as UserErrorData[] };
+  const result = await idempotent(ctx, 'resumeBilling', input.idempotencyKey, through, async () => {
+    if (!tenant.config.billingSuspended) {
+      return {
+        runId: null,
+        userErrors: [userError(UserErrorCode.INVALID, 'Billing is not suspended.', [])],
+      };
+    }
+    if (through >= today) {
+      return {
+        runId: null,
+        userErrors: [userError(UserErrorCode.INVALID, 'Catch up to a past day only.', ['through'])],
+      };
+    }
+    const run = newRun(ctx, BillingRunKind.CATCH_UP, null, through, BillingRunStatus.COMPLETED);
+    await ctx.em.flush();
+    await issueInvoices(ctx, { kind: InvoiceKind.CATCH_UP, period: null, through, run });
+    const since = tenant.config.billingSuspendedSince;
+    tenant.config.billingSuspended = false;
+    tenant.config.billingSuspendedSince = null;
+    audit(ctx, {
+      action: 'BILLING_RESUMED',
+      subjectId: run.id,
+      details: { since, through, invoices: run.invoicesCreated, amount: run.amountInvoiced },
     });
-    return {
-      run: result.runId ? await ctx.em.findOneOrFail(BillingRun, { id: result.runId }) : null,
-      userErrors: result.userErrors,
-    };
-  } catch (error) {
-    if (!(error instanceof IdempotencyConflict)) throw error;
-    return { run: null, userErrors: [idempotencyConflict()] };
-  }
+    await ctx.em.flush();
+    return { runId: run.id, userErrors: [] as UserErrorData[] };
+  });
+  if (result === CONFLICT) return { run: null, userErrors: [idempotencyConflict()] };
+  return {
+    run: result.runId ? await ctx.em.findOneOrFail(BillingRun, { id: result.runId }) : null,
+    userErrors: result.userErrors,
+  };
 }
 
 /** Suspends billing (tenant admins): runs issue nothing until resumeBilling. Audited. */

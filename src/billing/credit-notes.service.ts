@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { audit } from '../audit/audit.service';
 import { isStaff } from '../auth/viewer';
-import { IdempotencyConflict, idempotencyConflict, idempotent } from '../idempotency/idempotency.service';
+import { CONFLICT, idempotencyConflict, idempotent } from '../idempotency/idempotency.service';
 import { todayIn } from '../shared/dates';
 import { ForbiddenError } from '../shared/errors';
 import { requireTenant, type ServiceContext } from '../shared/service-context';
@@ -36,139 +36,133 @@ export async function issueCreditNote(
 ): Promise<CreditNoteResult> {
   const tenant = requireTenant(ctx);
   if (!isStaff(ctx.viewer)) throw new ForbiddenError('Credit notes are issued by agents.');
-  try {
-    const { result } = await idempotent(
-      ctx,
-      'issueCreditNote',
-      input.idempotencyKey,
-      { ...input, idempotencyKey: undefined },
-      async () => {
-        const refuse = (message: string, field: string[], code = UserErrorCode.INVALID) => ({
-          creditNoteId: null as string | null,
-          userErrors: [userError(code, message, field)],
-        });
-        const reason = input.reason.trim();
-        if (!reason || reason.length > 500)
-          return refuse('Give a reason (at most 500 characters).', ['reason']);
-        if (Boolean(input.lines?.length) === (input.amount !== null && input.amount !== undefined)) {
-          return refuse('Give either lines or an amount.', ['lines']);
-        }
-        const invoice = await ctx.em.findOne(Invoice, { id: input.invoiceId });
-        if (!invoice) return refuse('Invoice not found.', ['invoiceId'], UserErrorCode.NOT_FOUND);
-        if (invoice.kind === InvoiceKind.CREDIT_NOTE)
-          return refuse('A credit note cannot be credited.', ['invoiceId']);
-        await lockAccount(ctx, invoice.family.id);
+  const result = await idempotent(
+    ctx,
+    'issueCreditNote',
+    input.idempotencyKey,
+    { ...input, idempotencyKey: undefined },
+    async () => {
+      const refuse = (message: string, field: string[], code = UserErrorCode.INVALID) => ({
+        creditNoteId: null as string | null,
+        userErrors: [userError(code, message, field)],
+      });
+      const reason = input.reason.trim();
+      if (!reason || reason.length > 500)
+        return refuse('Give a reason (at most 500 characters).', ['reason']);
+      if (Boolean(input.lines?.length) === (input.amount !== null && input.amount !== undefined)) {
+        return refuse('Give either lines or an amount.', ['lines']);
+      }
+      const invoice = await ctx.em.findOne(Invoice, { id: input.invoiceId });
+      if (!invoice) return refuse('Invoice not found.', ['invoiceId'], UserErrorCode.NOT_FOUND);
+      if (invoice.kind === InvoiceKind.CREDIT_NOTE)
+        return refuse('A credit note cannot be credited.', ['invoiceId']);
+      await lockAccount(ctx, invoice.family.id);
 
-        const [lines, previous] = await Promise.all([
-          ctx.em.find(InvoiceLine, { invoiceId: invoice.id }, { orderBy: { position: 'asc' } }),
-          ctx.em.find(Invoice, { creditedInvoiceId: invoice.id }),
-        ]);
-        const previousLines = previous.length
-          ? await ctx.em.find(InvoiceLine, { invoiceId: { $in: previous.map((p) => p.id) } })
-          : [];
-        const alreadyCredited = previous.reduce((sum, p) => sum + p.total, 0);
-        const creditable = invoice.total - alreadyCredited;
+      const [lines, previous] = await Promise.all([
+        ctx.em.find(InvoiceLine, { invoiceId: invoice.id }, { orderBy: { position: 'asc' } }),
+        ctx.em.find(Invoice, { creditedInvoiceId: invoice.id }),
+      ]);
+      const previousLines = previous.length
+        ? await ctx.em.find(InvoiceLine, { invoiceId: { $in: previous.map((p) => p.id) } })
+        : [];
+      const alreadyCredited = previous.reduce((sum, p) => sum + p.total, 0);
+      const creditable = invoice.total - alreadyCredited;
 
-        const noteLines: Omit<InvoiceLine, 'id' | 'tenantId' | 'invoiceId' | 'position'>[] = [];
-        if (input.lines?.length) {
-          for (const [index, wanted] of input.lines.entries()) {
-            const line = lines.find((l) => l.id === wanted.lineId);
-            const field = ['lines', String(index)];
-            if (!line) return refuse('Not a line of this invoice.', field, UserErrorCode.NOT_FOUND);
-            const creditedUnits = previousLines
-              .filter((p) => p.creditedLineId === line.id)
-              .reduce((sum, p) => sum + p.quantity, 0);
-            const left = line.quantity - creditedUnits;
-            if (!Number.isInteger(wanted.quantity) || wanted.quantity < 1 || wanted.quantity > left) {
-              return refuse(`Credit 1 to ${left} units of this line.`, field);
-            }
-            noteLines.push({
-              month: line.month,
-              serviceId: line.serviceId,
-              label: `Avoir — ${line.label}`,
-              quantity: wanted.quantity,
-              unitPrice: line.unitPrice,
-              amount: line.unitPrice * wanted.quantity,
-              creditedLineId: line.id,
-            });
+      const noteLines: Omit<InvoiceLine, 'id' | 'tenantId' | 'invoiceId' | 'position'>[] = [];
+      if (input.lines?.length) {
+        for (const [index, wanted] of input.lines.entries()) {
+          const line = lines.find((l) => l.id === wanted.lineId);
+          const field = ['lines', String(index)];
+          if (!line) return refuse('Not a line of this invoice.', field, UserErrorCode.NOT_FOUND);
+          const creditedUnits = previousLines
+            .filter((p) => p.creditedLineId === line.id)
+            .reduce((sum, p) => sum + p.quantity, 0);
+          const left = line.quantity - creditedUnits;
+          if (!Number.isInteger(wanted.quantity) || wanted.quantity < 1 || wanted.quantity > left) {
+            return refuse(`Credit 1 to ${left} units of this line.`, field);
           }
-        } else {
-          const amount = input.amount!;
-          if (!Number.isInteger(amount) || amount < 1)
-            return refuse('An amount is a positive number of cents.', ['amount']);
           noteLines.push({
-            month: invoice.periodTo.slice(0, 7),
-            serviceId: null,
-            label: `Avoir sur la facture ${invoice.number} — ${reason}`,
-            quantity: 1,
-            unitPrice: amount,
-            amount,
-            creditedLineId: null,
+            month: line.month,
+            serviceId: line.serviceId,
+            label: `Avoir — ${line.label}`,
+            quantity: wanted.quantity,
+            unitPrice: line.unitPrice,
+            amount: line.unitPrice * wanted.quantity,
+            creditedLineId: line.id,
           });
         }
-        const total = noteLines.reduce((sum, l) => sum + l.amount, 0);
-        if (total > creditable) {
-          return refuse(
-            `At most ${creditable} cents of this invoice can still be credited.`,
-            input.lines?.length ? ['lines'] : ['amount'],
-          );
-        }
-
-        const issueDate = todayIn(tenant.timeZone, ctx.now());
-        const block = await takeNumbers(ctx, Series.CREDIT_NOTE, issueDate, 1);
-        const note = ctx.em.create(Invoice, {
-          id: randomUUID(),
-          tenantId: tenant.id,
-          family: invoice.family,
-          kind: InvoiceKind.CREDIT_NOTE,
-          series: block.series,
-          year: block.year,
-          sequence: block.first,
-          number: formatNumber(block.series, block.year, block.first),
-          period: null,
-          periodFrom: invoice.periodFrom,
-          periodTo: invoice.periodTo,
-          issueDate,
-          dueDate: issueDate,
-          issuedAt: new Date(),
-          total,
-          currency: invoice.currency,
-          billingRunId: null,
-          creditedInvoiceId: invoice.id,
-          reason,
+      } else {
+        const amount = input.amount!;
+        if (!Number.isInteger(amount) || amount < 1)
+          return refuse('An amount is a positive number of cents.', ['amount']);
+        noteLines.push({
+          month: invoice.periodTo.slice(0, 7),
+          serviceId: null,
+          label: `Avoir sur la facture ${invoice.number} — ${reason}`,
+          quantity: 1,
+          unitPrice: amount,
+          amount,
+          creditedLineId: null,
         });
-        // Plain uuid columns carry no ORM relation: the note is written before its lines.
-        await ctx.em.flush();
-        noteLines.forEach((line, index) =>
-          ctx.em.create(InvoiceLine, {
-            ...line,
-            tenantId: tenant.id,
-            invoiceId: note.id,
-            position: index + 1,
-          }),
+      }
+      const total = noteLines.reduce((sum, l) => sum + l.amount, 0);
+      if (total > creditable) {
+        return refuse(
+          `At most ${creditable} cents of this invoice can still be credited.`,
+          input.lines?.length ? ['lines'] : ['amount'],
         );
-        audit(ctx, {
-          action: 'CREDIT_NOTE_ISSUED',
-          familyId: invoice.family.id,
-          subjectId: note.id,
-          details: { invoice: invoice.number, creditNote: note.number, total, reason },
-        });
-        await ctx.em.flush();
-        await settleAccount(ctx, invoice.family.id, {
-          first: [invoice.id],
-          onlySource: { kind: 'CREDIT_NOTE', id: note.id },
-        });
-        return { creditNoteId: note.id as string | null, userErrors: [] as UserErrorData[] };
-      },
-    );
-    return {
-      creditNote: result.creditNoteId
-        ? await ctx.em.findOneOrFail(Invoice, { id: result.creditNoteId })
-        : null,
-      userErrors: result.userErrors,
-    };
-  } catch (error) {
-    if (!(error instanceof IdempotencyConflict)) throw error;
-    return { creditNote: null, userErrors: [idempotencyConflict()] };
-  }
+      }
+
+      const issueDate = todayIn(tenant.timeZone, ctx.now());
+      const block = await takeNumbers(ctx, Series.CREDIT_NOTE, issueDate, 1);
+      const note = ctx.em.create(Invoice, {
+        id: randomUUID(),
+        tenantId: tenant.id,
+        family: invoice.family,
+        kind: InvoiceKind.CREDIT_NOTE,
+        series: block.series,
+        year: block.year,
+        sequence: block.first,
+        number: formatNumber(block.series, block.year, block.first),
+        period: null,
+        periodFrom: invoice.periodFrom,
+        periodTo: invoice.periodTo,
+        issueDate,
+        dueDate: issueDate,
+        issuedAt: new Date(),
+        total,
+        currency: invoice.currency,
+        billingRunId: null,
+        creditedInvoiceId: invoice.id,
+        reason,
+      });
+      // Plain uuid columns carry no ORM relation: the note is written before its lines.
+      await ctx.em.flush();
+      noteLines.forEach((line, index) =>
+        ctx.em.create(InvoiceLine, {
+          ...line,
+          tenantId: tenant.id,
+          invoiceId: note.id,
+          position: index + 1,
+        }),
+      );
+      audit(ctx, {
+        action: 'CREDIT_NOTE_ISSUED',
+        familyId: invoice.family.id,
+        subjectId: note.id,
+        details: { invoice: invoice.number, creditNote: note.number, total, reason },
+      });
+      await ctx.em.flush();
+      await settleAccount(ctx, invoice.family.id, {
+        first: [invoice.id],
+        onlySource: { kind: 'CREDIT_NOTE', id: note.id },
+      });
+      return { creditNoteId: note.id as string | null, userErrors: [] as UserErrorData[] };
+    },
+  );
+  if (result === CONFLICT) return { creditNote: null, userErrors: [idempotencyConflict()] };
+  return {
+    creditNote: result.creditNoteId ? await ctx.em.findOneOrFail(Invoice, { id: result.creditNoteId }) : null,
+    userErrors: result.userErrors,
+  };
 }

@@ -1,7 +1,7 @@
 import { audit } from '../audit/audit.service';
 import { can, isStaff, Scope } from '../auth/viewer';
 import { Family } from '../families/family.entity';
-import { IdempotencyConflict, idempotencyConflict, idempotent } from '../idempotency/idempotency.service';
+import { CONFLICT, idempotencyConflict, idempotent } from '../idempotency/idempotency.service';
 import { todayIn } from '../shared/dates';
 import { ForbiddenError } from '../shared/errors';
 import { requireTenant, type ServiceContext } from '../shared/service-context';
@@ -65,91 +65,87 @@ export async function recordPayment(
 ): Promise<PaymentResult> {
   const tenant = requireTenant(ctx);
   const operation = options.deposit ? 'recordDeposit' : 'recordPayment';
-  try {
-    const { result } = await idempotent(
-      ctx,
-      operation,
-      input.idempotencyKey,
-      { ...input, idempotencyKey: undefined },
-      async () => {
-        const refuse = (error: UserErrorData) => ({ paymentId: null as string | null, userErrors: [error] });
-        if (!Number.isInteger(input.amount) || input.amount <= 0 || input.amount > MAX_PAYMENT) {
-          return refuse(
-            userError(UserErrorCode.INVALID, 'An amount is a positive number of cents.', ['amount']),
-          );
-        }
-        const channel = channelFor(ctx, input.method);
-        if (typeof channel !== 'string') return refuse(channel);
-        if (options.deposit && channel !== PaymentChannel.COUNTER) {
-          throw new ForbiddenError('Deposits are taken at the counter.');
-        }
-        const family = await ctx.em.findOne(Family, { id: input.familyId });
-        if (!family) return refuse(userError(UserErrorCode.NOT_FOUND, 'Family not found.', ['familyId']));
-        await lockAccount(ctx, family.id);
+  const result = await idempotent(
+    ctx,
+    operation,
+    input.idempotencyKey,
+    { ...input, idempotencyKey: undefined },
+    async () => {
+      const refuse = (error: UserErrorData) => ({ paymentId: null as string | null, userErrors: [error] });
+      if (!Number.isInteger(input.amount) || input.amount <= 0 || input.amount > MAX_PAYMENT) {
+        return refuse(
+          userError(UserErrorCode.INVALID, 'An amount is a positive number of cents.', ['amount']),
+        );
+      }
+      const channel = channelFor(ctx, input.method);
+      if (typeof channel !== 'string') return refuse(channel);
+      if (options.deposit && channel !== PaymentChannel.COUNTER) {
+        throw new ForbiddenError('Deposits are taken at the counter.');
+      }
+      const family = await ctx.em.findOne(Family, { id: input.familyId });
+      if (!family) return refuse(userError(UserErrorCode.NOT_FOUND, 'Family not found.', ['familyId']));
+      await lockAccount(ctx, family.id);
 
-        const allocations = input.allocations ?? [];
-        if (allocations.length) {
-          const open = new Map((await openInvoices(ctx, family.id)).map((i) => [i.id, i.due]));
-          let sum = 0;
-          for (const [index, allocation] of allocations.entries()) {
-            const due = open.get(allocation.invoiceId);
-            const field = ['allocations', String(index)];
-            if (due === undefined) {
-              return refuse(userError(UserErrorCode.INVALID, 'Not an open invoice of this family.', field));
-            }
-            if (!Number.isInteger(allocation.amount) || allocation.amount <= 0 || allocation.amount > due) {
-              return refuse(
-                userError(UserErrorCode.INVALID, `Allocate 1 to ${due} cents to this invoice.`, field),
-              );
-            }
-            open.set(allocation.invoiceId, due - allocation.amount);
-            sum += allocation.amount;
+      const allocations = input.allocations ?? [];
+      if (allocations.length) {
+        const open = new Map((await openInvoices(ctx, family.id)).map((i) => [i.id, i.due]));
+        let sum = 0;
+        for (const [index, allocation] of allocations.entries()) {
+          const due = open.get(allocation.invoiceId);
+          const field = ['allocations', String(index)];
+          if (due === undefined) {
+            return refuse(userError(UserErrorCode.INVALID, 'Not an open invoice of this family.', field));
           }
-          if (sum > input.amount) {
+          if (!Number.isInteger(allocation.amount) || allocation.amount <= 0 || allocation.amount > due) {
             return refuse(
-              userError(UserErrorCode.INVALID, 'The allocations exceed the payment.', ['allocations']),
+              userError(UserErrorCode.INVALID, `Allocate 1 to ${due} cents to this invoice.`, field),
             );
           }
+          open.set(allocation.invoiceId, due - allocation.amount);
+          sum += allocation.amount;
         }
-        const payment = ctx.em.create(Payment, {
-          tenantId: tenant.id,
+        if (sum > input.amount) {
+          return refuse(
+            userError(UserErrorCode.INVALID, 'The allocations exceed the payment.', ['allocations']),
+          );
+        }
+      }
+      const payment = ctx.em.create(Payment, {
+        tenantId: tenant.id,
+        familyId: family.id,
+        amount: input.amount,
+        currency: tenant.currency,
+        method: input.method,
+        channel,
+        reference: input.reference?.trim() || null,
+        isDeposit: Boolean(options.deposit),
+        receivedOn: todayIn(tenant.timeZone, ctx.now()),
+        recordedBy: ctx.viewer.subject ?? 'system',
+        recordedAt: new Date(),
+      });
+      await ctx.em.flush();
+      if (allocations.length) {
+        await allocatePayment(ctx, family.id, payment.id, input.amount, allocations);
+      } else {
+        await settleAccount(ctx, family.id, { onlySource: { kind: 'PAYMENT', id: payment.id } });
+      }
+      if (channel === PaymentChannel.COUNTER) {
+        audit(ctx, {
+          action: options.deposit ? 'DEPOSIT_RECORDED' : 'PAYMENT_RECORDED',
           familyId: family.id,
-          amount: input.amount,
-          currency: tenant.currency,
-          method: input.method,
-          channel,
-          reference: input.reference?.trim() || null,
-          isDeposit: Boolean(options.deposit),
-          receivedOn: todayIn(tenant.timeZone, ctx.now()),
-          recordedBy: ctx.viewer.subject ?? 'system',
-          recordedAt: new Date(),
+          subjectId: payment.id,
+          details: { amount: input.amount, method: input.method, reference: payment.reference },
         });
         await ctx.em.flush();
-        if (allocations.length) {
-          await allocatePayment(ctx, family.id, payment.id, input.amount, allocations);
-        } else {
-          await settleAccount(ctx, family.id, { onlySource: { kind: 'PAYMENT', id: payment.id } });
-        }
-        if (channel === PaymentChannel.COUNTER) {
-          audit(ctx, {
-            action: options.deposit ? 'DEPOSIT_RECORDED' : 'PAYMENT_RECORDED',
-            familyId: family.id,
-            subjectId: payment.id,
-            details: { amount: input.amount, method: input.method, reference: payment.reference },
-          });
-          await ctx.em.flush();
-        }
-        return { paymentId: payment.id as string | null, userErrors: [] as UserErrorData[] };
-      },
-    );
-    return {
-      payment: result.paymentId ? await ctx.em.findOneOrFail(Payment, { id: result.paymentId }) : null,
-      userErrors: result.userErrors,
-    };
-  } catch (error) {
-    if (!(error instanceof IdempotencyConflict)) throw error;
-    return { payment: null, userErrors: [idempotencyConflict()] };
-  }
+      }
+      return { paymentId: payment.id as string | null, userErrors: [] as UserErrorData[] };
+    },
+  );
+  if (result === CONFLICT) return { payment: null, userErrors: [idempotencyConflict()] };
+  return {
+    payment: result.paymentId ? await ctx.em.findOneOrFail(Payment, { id: result.paymentId }) : null,
+    userErrors: result.userErrors,
+  };
 }
 
 /**

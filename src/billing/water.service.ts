@@ -5,14 +5,14 @@ import { unitPriceFor } from '../facilities/facilities.service';
 import { PriceBracket } from '../facilities/price-bracket.entity';
 import { Service, ServiceKind } from '../facilities/service.entity';
 import { Family } from '../families/family.entity';
-import { IdempotencyConflict, idempotencyConflict, idempotent } from '../idempotency/idempotency.service';
+import { CONFLICT, idempotencyConflict, idempotent } from '../idempotency/idempotency.service';
 import { ChargeReason } from '../reservations/charge.entity';
 import { parseLocalDate, todayIn } from '../shared/dates';
 import { ForbiddenError } from '../shared/errors';
 import { requireTenant, type ServiceContext } from '../shared/service-context';
 import { userError, UserErrorCode, type UserErrorData } from '../shared/user-errors';
 import { BillingRun, BillingRunKind, BillingRunStatus } from './billing-run.entity';
-import { assertCanRunBilling, issueInvoices } from './billing-run.service';
+import { assertCanRunBilling, issueInvoices, newRun } from './billing-run.service';
 import { InvoiceKind } from './invoice.entity';
 
 /**
@@ -39,59 +39,55 @@ export async function recordWaterConsumption(
 ): Promise<Result<string>> {
   const tenant = requireTenant(ctx);
   if (!isStaff(ctx.viewer)) throw new ForbiddenError('Meter readings are recorded by agents.');
-  try {
-    const { result } = await idempotent(
-      ctx,
-      'recordWaterConsumption',
-      input.idempotencyKey,
-      { ...input, idempotencyKey: undefined },
-      async () => {
-        const date = parseLocalDate(input.readingDate, 'readingDate');
-        if (!Number.isInteger(input.cubicMetres) || input.cubicMetres < 1 || input.cubicMetres > 100_000) {
-          return refuse<string>('Give whole cubic metres, 1 to 100000.', ['cubicMetres']);
-        }
-        const [service, family] = await Promise.all([
-          waterService(ctx),
-          ctx.em.findOne(Family, { id: input.familyId }),
-        ]);
-        if (!service)
-          return refuse<string>('This tenant has no water service.', ['familyId'], UserErrorCode.NOT_FOUND);
-        if (!family) return refuse<string>('Family not found.', ['familyId'], UserErrorCode.NOT_FOUND);
-        const unitPrice = unitPriceFor(
-          await ctx.em.find(PriceBracket, { service: service.id }),
-          family.familyQuotient,
-          date,
-        );
-        if (unitPrice === null)
-          return refuse<string>(`The water grid has no price for ${date}.`, ['readingDate']);
-        const id = randomUUID();
-        await ctx.em.execute(
-          `insert into charges (id, tenant_id, family_id, child_id, reservation_id, service_id, date, reason, quantity,
+  const result = await idempotent(
+    ctx,
+    'recordWaterConsumption',
+    input.idempotencyKey,
+    { ...input, idempotencyKey: undefined },
+    async () => {
+      const date = parseLocalDate(input.readingDate, 'readingDate');
+      if (!Number.isInteger(input.cubicMetres) || input.cubicMetres < 1 || input.cubicMetres > 100_000) {
+        return refuse<string>('Give whole cubic metres, 1 to 100000.', ['cubicMetres']);
+      }
+      const [service, family] = await Promise.all([
+        waterService(ctx),
+        ctx.em.findOne(Family, { id: input.familyId }),
+      ]);
+      if (!service)
+        return refuse<string>('This tenant has no water service.', ['familyId'], UserErrorCode.NOT_FOUND);
+      if (!family) return refuse<string>('Family not found.', ['familyId'], UserErrorCode.NOT_FOUND);
+      const unitPrice = unitPriceFor(
+        await ctx.em.find(PriceBracket, { service: service.id }),
+        family.familyQuotient,
+        date,
+      );
+      if (unitPrice === null)
+        return refuse<string>(`The water grid has no price for ${date}.`, ['readingDate']);
+      const id = randomUUID();
+      await ctx.em.execute(
+        `insert into charges (id, tenant_id, family_id, child_id, reservation_id, service_id, date, reason, quantity,
            unit_price, amount, currency, created_at)
          values (?, ?, ?, null, null, ?, ?, ?, ?, ?, ?, ?, now())`,
-          [
-            id,
-            tenant.id,
-            family.id,
-            service.id,
-            date,
-            ChargeReason.CONSUMPTION,
-            input.cubicMetres,
-            unitPrice,
-            unitPrice * input.cubicMetres,
-            tenant.currency,
-          ],
-          'run',
-          ctx.em.getLoggerContext(),
-        );
-        return { value: id, userErrors: [] as UserErrorData[] };
-      },
-    );
-    return result;
-  } catch (error) {
-    if (!(error instanceof IdempotencyConflict)) throw error;
-    return { value: null, userErrors: [idempotencyConflict()] };
-  }
+        [
+          id,
+          tenant.id,
+          family.id,
+          service.id,
+          date,
+          ChargeReason.CONSUMPTION,
+          input.cubicMetres,
+          unitPrice,
+          unitPrice * input.cubicMetres,
+          tenant.currency,
+        ],
+        'run',
+        ctx.em.getLoggerContext(),
+      );
+      return { value: id, userErrors: [] as UserErrorData[] };
+    },
+  );
+  if (result === CONFLICT) return { value: null, userErrors: [idempotencyConflict()] };
+  return result;
 }
 
 /** Sets (or stops, with 0) a family's monthly water direct debit (agents). Audited. */
@@ -111,12 +107,17 @@ export async function setWaterDebit(
   if (!service)
     return refuse<number>('This tenant has no water service.', ['familyId'], UserErrorCode.NOT_FOUND);
   if (!family) return refuse<number>('Family not found.', ['familyId'], UserErrorCode.NOT_FOUND);
+  // 0 stops the debit (the schedule keeps its last amount, inactive); any other amount (re)starts it.
   await ctx.em.execute(
-    `insert into water_debit_schedules (id, tenant_id, family_id, service_id, monthly_amount, active)
-     values (?, ?, ?, ?, greatest(?, 1), ? > 0)
-     on conflict (tenant_id, family_id, service_id)
-     do update set monthly_amount = greatest(excluded.monthly_amount, 1), active = excluded.active`,
-    [randomUUID(), tenant.id, family.id, service.id, input.monthlyAmount, input.monthlyAmount],
+    input.monthlyAmount === 0
+      ? `update water_debit_schedules set active = false where tenant_id = ? and family_id = ? and service_id = ?`
+      : `insert into water_debit_schedules (id, tenant_id, family_id, service_id, monthly_amount, active)
+         values (?, ?, ?, ?, ?, true)
+         on conflict (tenant_id, family_id, service_id)
+         do update set monthly_amount = excluded.monthly_amount, active = true`,
+    input.monthlyAmount === 0
+      ? [tenant.id, family.id, service.id]
+      : [randomUUID(), tenant.id, family.id, service.id, input.monthlyAmount],
     'run',
     ctx.em.getLoggerContext(),
   );
@@ -189,47 +190,30 @@ export async function regulariseWater(
   if (tenant.config.billingSuspended) {
     return { run: null, userErrors: [userError(UserErrorCode.INVALID, 'Billing is suspended.', ['year'])] };
   }
-  try {
-    const { result } = await idempotent(
+  const result = await idempotent(ctx, 'regulariseWater', input.idempotencyKey, input.year, async () => {
+    const run = newRun(
       ctx,
-      'regulariseWater',
-      input.idempotencyKey,
-      input.year,
-      async () => {
-        const now = new Date();
-        const run = ctx.em.create(BillingRun, {
-          tenantId: tenant.id,
-          kind: BillingRunKind.WATER_REGULARISATION,
-          period: null,
-          throughDate: `${input.year}-12-31`,
-          status: BillingRunStatus.COMPLETED,
-          requestedBy: ctx.viewer.subject ?? 'system',
-          invoicesCreated: 0,
-          chargesInvoiced: 0,
-          amountInvoiced: 0,
-          startedAt: now,
-          finishedAt: now,
-        });
-        await ctx.em.flush();
-        await issueInvoices(ctx, {
-          kind: InvoiceKind.REGULARISATION,
-          period: null,
-          from: `${input.year}-01-01`,
-          through: `${input.year}-12-31`,
-          run,
-        });
-        audit(ctx, {
-          action: 'WATER_REGULARISED',
-          subjectId: run.id,
-          details: { year: input.year, invoices: run.invoicesCreated },
-        });
-        await ctx.em.flush();
-        return run.id;
-      },
+      BillingRunKind.WATER_REGULARISATION,
+      null,
+      `${input.year}-12-31`,
+      BillingRunStatus.COMPLETED,
     );
-    return { run: await ctx.em.findOneOrFail(BillingRun, { id: result }), userErrors: [] };
-  } catch (error) {
-    if (!(error instanceof IdempotencyConflict)) throw error;
-    return { run: null, userErrors: [idempotencyConflict()] };
-  }
+    await ctx.em.flush();
+    await issueInvoices(ctx, {
+      kind: InvoiceKind.REGULARISATION,
+      period: null,
+      from: `${input.year}-01-01`,
+      through: `${input.year}-12-31`,
+      run,
+    });
+    audit(ctx, {
+      action: 'WATER_REGULARISED',
+      subjectId: run.id,
+      details: { year: input.year, invoices: run.invoicesCreated },
+    });
+    await ctx.em.flush();
+    return run.id;
+  });
+  if (result === CONFLICT) return { run: null, userErrors: [idempotencyConflict()] };
+  return { run: await ctx.em.findOneOrFail(BillingRun, { id: result }), userErrors: [] };
 }

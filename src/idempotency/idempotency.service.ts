@@ -3,7 +3,8 @@ import { requireTenant, type ServiceContext } from '../shared/service-context';
 import { BadInputError } from '../shared/errors';
 import { userError, UserErrorCode, type UserErrorData } from '../shared/user-errors';
 
-export class IdempotencyConflict extends Error {}
+/** What `idempotent` returns when the key was already used with other input. */
+export const CONFLICT: unique symbol = Symbol('idempotency conflict');
 
 /** The user error a mutation returns when its key was used with other input. */
 export const idempotencyConflict = (): UserErrorData =>
@@ -16,7 +17,7 @@ export const idempotencyConflict = (): UserErrorData =>
 /**
  * Stripe's rules for writes a client may retry: the first request with a key does the work and
  * stores its result; the same key again replays that result; the same key with other input is
- * refused. Keys are scoped to the tenant and the caller, and kept (at least 24 h; today: forever).
+ * refused (CONFLICT, which the caller answers with `idempotencyConflict()`). Keys are scoped to the tenant and the caller, and kept (at least 24 h; today: forever).
  *
  * The key row is inserted first, in the request's transaction: a concurrent request with the
  * same key waits on PostgreSQL's unique index until the first commits, then replays its result
@@ -28,7 +29,7 @@ export async function idempotent<T>(
   key: string,
   input: unknown,
   work: () => Promise<T>,
-): Promise<{ result: T; replayed: boolean }> {
+): Promise<T | typeof CONFLICT> {
   const tenant = requireTenant(ctx);
   if (!key || key.length > 255)
     throw new BadInputError('"idempotencyKey" must be 1 to 255 characters.', ['idempotencyKey']);
@@ -50,9 +51,8 @@ export async function idempotent<T>(
       'all',
       ctx.em.getLoggerContext(),
     );
-    if (stored.operation !== operation || stored.request_hash !== requestHash)
-      throw new IdempotencyConflict();
-    return { result: stored.response, replayed: true };
+    if (stored.operation !== operation || stored.request_hash !== requestHash) return CONFLICT;
+    return stored.response;
   }
   const result = await work();
   await ctx.em.execute(
@@ -61,5 +61,5 @@ export async function idempotent<T>(
     'run',
     ctx.em.getLoggerContext(),
   );
-  return { result, replayed: false };
+  return result;
 }

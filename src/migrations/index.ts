@@ -4,6 +4,7 @@ import { Migration20261123010000Reservations } from './Migration20261123010000Re
 import { Migration20261123020000Attendance } from './Migration20261123020000Attendance';
 import { Migration20261123030000Billing } from './Migration20261123030000Billing';
 import { Migration20261123040000Water } from './Migration20261123040000Water';
+import { Migration20261123050000AllocationGuards } from './Migration20261123050000AllocationGuards';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123020000Attendance', class: Migration20261123020000Attendance },
   { name: 'Migration20261123030000Billing', class: Migration20261123030000Billing },
   { name: 'Migration20261123040000Water', class: Migration20261123040000Water },
+  { name: 'Migration20261123050000AllocationGuards', class: Migration20261123050000AllocationGuards },
 ];

@@ -5,7 +5,7 @@ import { audit } from '../audit/audit.service';
 import { effectiveOperatingMode } from '../facilities/facilities.service';
 import { Service } from '../facilities/service.entity';
 import { Child } from '../families/child.entity';
-import { IdempotencyConflict, idempotencyConflict, idempotent } from '../idempotency/idempotency.service';
+import { CONFLICT, idempotencyConflict, idempotent } from '../idempotency/idempotency.service';
 import { bookingWindow } from '../sessions/booking-window';
 import { Session } from '../sessions/session.entity';
 import { parseLocalDate } from '../shared/dates';
@@ -59,19 +59,14 @@ export async function reserve(
   if (input.sessionIds.length === 0 || input.sessionIds.length > MAX_SESSIONS_PER_RESERVE) {
     throw new BadInputError(`Give 1 to ${MAX_SESSIONS_PER_RESERVE} sessions.`, ['sessionIds']);
   }
-  let stored: StoredReserve;
-  try {
-    ({ result: stored } = await idempotent<StoredReserve>(
-      ctx,
-      'reserve',
-      input.idempotencyKey,
-      { childId: input.childId, sessionIds: input.sessionIds },
-      () => bookSessions(ctx, input.childId, input.sessionIds, ctx.now()),
-    ));
-  } catch (error) {
-    if (!(error instanceof IdempotencyConflict)) throw error;
-    return { reservations: [], userErrors: [idempotencyConflict()] };
-  }
+  const stored = await idempotent<StoredReserve>(
+    ctx,
+    'reserve',
+    input.idempotencyKey,
+    { childId: input.childId, sessionIds: input.sessionIds },
+    () => bookSessions(ctx, input.childId, input.sessionIds, ctx.now()),
+  );
+  if (stored === CONFLICT) return { reservations: [], userErrors: [idempotencyConflict()] };
   const reservations = stored.reservationIds.length
     ? await ctx.em.find(Reservation, { id: { $in: stored.reservationIds } })
     : [];
@@ -217,72 +212,67 @@ export async function cancelReservation(
   const tenant = requireTenant(ctx);
   const now = ctx.now();
   assertCanBook(ctx);
-  let stored: { reservationId: string | null; userErrors: UserErrorData[] };
-  try {
-    ({ result: stored } = await idempotent(
-      ctx,
-      'cancelReservation',
-      input.idempotencyKey,
-      input.reservationId,
-      async () => {
-        const reservation = await visibleReservation(ctx, input.reservationId);
-        const field = ['reservationId'];
-        if (!reservation)
-          return {
-            reservationId: null,
-            userErrors: [userError(UserErrorCode.NOT_FOUND, 'Reservation not found.', field)],
-          };
-        const session = await ctx.em.findOneOrFail(Session, { id: reservation.session.id });
-        const service = await ctx.em.findOneOrFail(Service, { id: session.service.id });
-        const refusal = modeRefusal(effectiveOperatingMode(service, tenant), ctx.viewer);
-        if (refusal)
-          return {
-            reservationId: reservation.id,
-            userErrors: [userError(refusal.code, refusal.message, field)],
-          };
-        if (reservation.status !== ReservationStatus.BOOKED) {
-          return {
-            reservationId: reservation.id,
-            userErrors: [
-              userError(
-                UserErrorCode.NOT_CANCELLABLE,
-                `A ${reservation.status} reservation cannot be cancelled.`,
-                field,
-              ),
-            ],
-          };
-        }
-        const free = now < bookingWindow(session.date, service, tenant).freeCancellationUntil;
-        reservation.cancelledAt = now;
-        if (free) {
-          reservation.status = ReservationStatus.CANCELLED;
-          await ctx.em.execute(
-            `update sessions set places_taken = places_taken - 1 where tenant_id = ? and id = ?`,
-            [tenant.id, session.id],
-            'run',
-            ctx.em.getLoggerContext(),
-          );
-        } else {
-          reservation.status = ReservationStatus.LATE_CANCELLED;
-          const charges = await ChargeBook.load(ctx, session, [reservation]);
-          charges.settle(reservation, billableReason(reservation, service));
-        }
-        if (channelFor(ctx.viewer) === ReservationChannel.COUNTER) {
-          audit(ctx, {
-            action: free ? 'RESERVATION_CANCELLED' : 'RESERVATION_LATE_CANCELLED',
-            channel: ReservationChannel.COUNTER,
-            familyId: reservation.family.id,
-            subjectId: reservation.id,
-          });
-        }
-        await ctx.em.flush();
-        return { reservationId: reservation.id, userErrors: [] };
-      },
-    ));
-  } catch (error) {
-    if (!(error instanceof IdempotencyConflict)) throw error;
-    return { reservation: null, userErrors: [idempotencyConflict()] };
-  }
+  const stored = await idempotent<{ reservationId: string | null; userErrors: UserErrorData[] }>(
+    ctx,
+    'cancelReservation',
+    input.idempotencyKey,
+    input.reservationId,
+    async () => {
+      const reservation = await visibleReservation(ctx, input.reservationId);
+      const field = ['reservationId'];
+      if (!reservation)
+        return {
+          reservationId: null,
+          userErrors: [userError(UserErrorCode.NOT_FOUND, 'Reservation not found.', field)],
+        };
+      const session = await ctx.em.findOneOrFail(Session, { id: reservation.session.id });
+      const service = await ctx.em.findOneOrFail(Service, { id: session.service.id });
+      const refusal = modeRefusal(effectiveOperatingMode(service, tenant), ctx.viewer);
+      if (refusal)
+        return {
+          reservationId: reservation.id,
+          userErrors: [userError(refusal.code, refusal.message, field)],
+        };
+      if (reservation.status !== ReservationStatus.BOOKED) {
+        return {
+          reservationId: reservation.id,
+          userErrors: [
+            userError(
+              UserErrorCode.NOT_CANCELLABLE,
+              `A ${reservation.status} reservation cannot be cancelled.`,
+              field,
+            ),
+          ],
+        };
+      }
+      const free = now < bookingWindow(session.date, service, tenant).freeCancellationUntil;
+      reservation.cancelledAt = now;
+      if (free) {
+        reservation.status = ReservationStatus.CANCELLED;
+        await ctx.em.execute(
+          `update sessions set places_taken = places_taken - 1 where tenant_id = ? and id = ?`,
+          [tenant.id, session.id],
+          'run',
+          ctx.em.getLoggerContext(),
+        );
+      } else {
+        reservation.status = ReservationStatus.LATE_CANCELLED;
+        const charges = await ChargeBook.load(ctx, session, [reservation]);
+        charges.settle(reservation, billableReason(reservation, service));
+      }
+      if (channelFor(ctx.viewer) === ReservationChannel.COUNTER) {
+        audit(ctx, {
+          action: free ? 'RESERVATION_CANCELLED' : 'RESERVATION_LATE_CANCELLED',
+          channel: ReservationChannel.COUNTER,
+          familyId: reservation.family.id,
+          subjectId: reservation.id,
+        });
+      }
+      await ctx.em.flush();
+      return { reservationId: reservation.id, userErrors: [] };
+    },
+  );
+  if (stored === CONFLICT) return { reservation: null, userErrors: [idempotencyConflict()] };
   const reservation = stored.reservationId
     ? await ctx.em.findOne(Reservation, { id: stored.reservationId }, { refresh: true })
     : null;
