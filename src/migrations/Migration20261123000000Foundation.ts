@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { tenantIsolation } from './tenant-isolation';
 
 /** Tables carrying tenant_id, isolated by row-level security. */
 export const TENANT_TABLES = ['facilities', 'families', 'children', 'services', 'price_brackets', 'sessions'];
@@ -192,12 +193,7 @@ export class Migration20261123000000Foundation extends Migration {
     this.addSql(`create index sessions_tenant_date_idx on sessions (tenant_id, date, period, id);`);
 
     for (const table of TENANT_TABLES) {
-      this.addSql(`alter table ${table} enable row level security;`);
-      this.addSql(`alter table ${table} force row level security;`);
-      this.addSql(`
-        create policy ${table}_tenant_isolation on ${table}
-          using (tenant_id = guichet_current_tenant())
-          with check (tenant_id = guichet_current_tenant());`);
+      for (const sql of tenantIsolation(table)) this.addSql(sql);
       this.addSql(`grant select, insert, update, delete on ${table} to guichet_api;`);
     }
     this.addSql(`grant usage on schema public to guichet_api;`);

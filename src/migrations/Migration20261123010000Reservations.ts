@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { tenantIsolation } from './tenant-isolation';
 
 export const RESERVATION_TABLES = ['reservations', 'charges', 'idempotency_keys', 'audit_events'];
 
@@ -95,12 +96,7 @@ export class Migration20261123010000Reservations extends Migration {
     this.addSql(`create index audit_events_tenant_created_idx on audit_events (tenant_id, created_at);`);
 
     for (const table of RESERVATION_TABLES) {
-      this.addSql(`alter table ${table} enable row level security;`);
-      this.addSql(`alter table ${table} force row level security;`);
-      this.addSql(`
-        create policy ${table}_tenant_isolation on ${table}
-          using (tenant_id = guichet_current_tenant())
-          with check (tenant_id = guichet_current_tenant());`);
+      for (const sql of tenantIsolation(table)) this.addSql(sql);
     }
     this.addSql(
       `grant select, insert, update, delete on reservations, charges, idempotency_keys to guichet_api;`,

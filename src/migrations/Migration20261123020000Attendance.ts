@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { tenantIsolation } from './tenant-isolation';
 
 /**
  * The roll call and absences: walk-ins counted apart from booked places (they may go beyond the
@@ -24,12 +25,7 @@ export class Migration20261123020000Attendance extends Migration {
         unique (tenant_id, id),
         unique (tenant_id, code)
       );`);
-    this.addSql(`alter table absence_reasons enable row level security;`);
-    this.addSql(`alter table absence_reasons force row level security;`);
-    this.addSql(`
-      create policy absence_reasons_tenant_isolation on absence_reasons
-        using (tenant_id = guichet_current_tenant())
-        with check (tenant_id = guichet_current_tenant());`);
+    for (const sql of tenantIsolation('absence_reasons')) this.addSql(sql);
     this.addSql(`grant select, insert, update on absence_reasons to guichet_api;`);
 
     this.addSql(`

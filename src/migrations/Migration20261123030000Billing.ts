@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { tenantIsolation } from './tenant-isolation';
 
 export const BILLING_TABLES = [
   'document_sequences',
@@ -219,12 +220,7 @@ export class Migration20261123030000Billing extends Migration {
     );
 
     for (const table of BILLING_TABLES) {
-      this.addSql(`alter table ${table} enable row level security;`);
-      this.addSql(`alter table ${table} force row level security;`);
-      this.addSql(`
-        create policy ${table}_tenant_isolation on ${table}
-          using (tenant_id = guichet_current_tenant())
-          with check (tenant_id = guichet_current_tenant());`);
+      for (const sql of tenantIsolation(table)) this.addSql(sql);
     }
   }
 

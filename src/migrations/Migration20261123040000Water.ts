@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { tenantIsolation } from './tenant-isolation';
 
 /**
  * Water (Saint-Nazaire): consumption charges from meter readings (no reservation), a monthly
@@ -39,12 +40,7 @@ export class Migration20261123040000Water extends Migration {
         foreign key (tenant_id, family_id) references families (tenant_id, id),
         foreign key (tenant_id, service_id) references services (tenant_id, id)
       );`);
-    this.addSql(`alter table water_debit_schedules enable row level security;`);
-    this.addSql(`alter table water_debit_schedules force row level security;`);
-    this.addSql(`
-      create policy water_debit_schedules_tenant_isolation on water_debit_schedules
-        using (tenant_id = guichet_current_tenant())
-        with check (tenant_id = guichet_current_tenant());`);
+    for (const sql of tenantIsolation('water_debit_schedules')) this.addSql(sql);
     this.addSql(`grant select, insert, update on water_debit_schedules to guichet_api;`);
   }
 
