@@ -5,13 +5,15 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { seedScale } from '../seeds/DatabaseSeeder';
 import { Role, type Viewer } from '../src/auth/viewer';
-import { periodBounds, runBilling } from '../src/billing/billing-run.service';
+import { BillingRun } from '../src/billing/runs/billing-run.entity';
+import { runBilling } from '../src/billing/runs/billing-run.service';
 import { loadConfig } from '../src/config';
 import { appUrlFor, migrate } from '../src/db/database';
 import { startEmbeddedPostgres } from '../src/db/embedded';
 import { initOrm } from '../src/db/orm';
 import { seedDemoIfEmpty } from '../src/db/seed';
 import { inTenantTransaction } from '../src/db/tenant-scope';
+import { monthBounds } from '../src/shared/dates';
 import { createLogger } from '../src/shared/logger';
 import { Tenant } from '../src/tenants/tenant.entity';
 
@@ -180,11 +182,15 @@ async function main(): Promise<void> {
     const started = performance.now();
     const result = await inTenantTransaction(orm.em.fork(), tenantId, async (tx) => {
       const tenant = await tx.findOneOrFail(Tenant, { id: tenantId });
-      return runBilling(
+      const outcome = await runBilling(
         { em: tx, viewer, tenant, now: () => NOW },
         { period: PERIOD, idempotencyKey: 'bench' },
         { afterBatch: () => void batches++ },
       );
+      return {
+        run: outcome.value ? await tx.findOneOrFail(BillingRun, { id: outcome.value.runId }) : null,
+        userErrors: outcome.userErrors,
+      };
     }).finally(() => clearInterval(sampler));
     const seconds = (performance.now() - started) / 1000;
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -207,7 +213,7 @@ async function main(): Promise<void> {
          (select json_agg(json_build_object('year', year, 'min', min, 'max', max, 'count', count))
             from (select year, min(sequence) as min, max(sequence) as max, count(*)::int as count
                   from invoices where tenant_id = $4 and series = 'F' group by year) s) as series`,
-      [periodBounds(PERIOD).from, periodBounds(PERIOD).to, PERIOD, tenantId],
+      [monthBounds(PERIOD).from, monthBounds(PERIOD).to, PERIOD, tenantId],
     );
     await owner.end();
     const series: { year: number; min: number; max: number; count: number }[] = check.series ?? [];

@@ -21,11 +21,42 @@ const GRID_VALID_FROM = '2025-09-01';
 
 /** Absence reasons (motifs d'absence) every demo tenant accepts; admins change them with setAbsenceReason. */
 const ABSENCE_REASONS = [
-  { code: 'SICKNESS', label: 'Maladie (certificat médical)', billable: false, requiresDocument: true },
-  { code: 'SCHOOL_TRIP', label: 'Sortie scolaire', billable: false, requiresDocument: false },
-  { code: 'STRIKE', label: 'Grève', billable: false, requiresDocument: false },
-  { code: 'FAMILY_EVENT', label: 'Événement familial', billable: false, requiresDocument: true },
-  { code: 'PLANNED', label: 'Absence prévue, signalée hors délai', billable: true, requiresDocument: false },
+  {
+    code: 'SICKNESS',
+    label: 'Maladie (certificat médical)',
+    billable: false,
+    requiresDocument: true,
+    // A medical certificate excuses a cancellation given after the notice deadline.
+    excusesLateCancellation: true,
+  },
+  {
+    code: 'SCHOOL_TRIP',
+    label: 'Sortie scolaire',
+    billable: false,
+    requiresDocument: false,
+    excusesLateCancellation: false,
+  },
+  {
+    code: 'STRIKE',
+    label: 'Grève',
+    billable: false,
+    requiresDocument: false,
+    excusesLateCancellation: false,
+  },
+  {
+    code: 'FAMILY_EVENT',
+    label: 'Événement familial',
+    billable: false,
+    requiresDocument: true,
+    excusesLateCancellation: false,
+  },
+  {
+    code: 'PLANNED',
+    label: 'Absence prévue, signalée hors délai',
+    billable: true,
+    requiresDocument: false,
+    excusesLateCancellation: false,
+  },
 ];
 
 /** The four reference tenants of DESIGN.md with believable families, facilities and sessions. */

@@ -19,10 +19,24 @@ export interface AppConfig {
   /** Run the job queue (month-end billing) in this process: JOBS=off for API-only replicas. */
   jobs: boolean;
   bodyLimitBytes: number;
+  /** Connections of the API's pool, and how long a request waits for one before a 503. */
+  dbPoolMax: number;
+  dbAcquireTimeoutMs: number;
+  /** PostgreSQL lock_timeout and statement_timeout of every request's transaction. */
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+  /** How long SIGTERM waits for in-flight requests before closing their connections. */
+  shutdownTimeoutMs: number;
 }
 
-const DEV_JWT_SECRET = 'guichet-development-secret-do-not-use-in-production';
-const DEV_APP_DB_PASSWORD = 'guichet_app_dev_password';
+export const DEV_JWT_SECRET = 'guichet-development-secret-do-not-use-in-production';
+export const DEV_ID_SECRET = 'guichet-development-id-secret';
+export const DEV_APP_DB_PASSWORD = 'guichet_app_dev_password';
+/** The embedded PostgreSQL's owner password (development and tests only). */
+export const DEV_OWNER_PASSWORD = 'postgres';
+
+/** Secrets published in this repository: production refuses to start with any of them. */
+const PUBLISHED_SECRETS = [DEV_JWT_SECRET, DEV_ID_SECRET, DEV_APP_DB_PASSWORD, DEV_OWNER_PASSWORD];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const mode =
@@ -39,6 +53,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (mode === 'production' && (jwtSecret.length < 32 || (env.ID_SECRET ?? '').length < 32)) {
     throw new Error('JWT_SECRET and ID_SECRET must be at least 32 characters.');
+  }
+  if (mode === 'production') {
+    const published = publishedSecretsIn(env);
+    if (published.length) {
+      throw new Error(
+        `In production ${published.join(', ')} must not be the development value published in the code.`,
+      );
+    }
   }
   if (mode === 'production' && !env.DATABASE_URL) {
     throw new Error(
@@ -61,7 +83,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
     jobs: (env.JOBS ?? 'on') !== 'off',
     bodyLimitBytes: intFrom(env.BODY_LIMIT_BYTES, 1024 * 1024),
+    dbPoolMax: intFrom(env.DB_POOL_MAX, 10),
+    dbAcquireTimeoutMs: intFrom(env.DB_ACQUIRE_TIMEOUT_MS, 5000),
+    lockTimeoutMs: intFrom(env.DB_LOCK_TIMEOUT_MS, 5000),
+    statementTimeoutMs: intFrom(env.DB_STATEMENT_TIMEOUT_MS, 30000),
+    shutdownTimeoutMs: intFrom(env.SHUTDOWN_TIMEOUT_MS, 10000),
   };
+}
+
+/** Which of the secrets in the environment are values published in this repository. */
+function publishedSecretsIn(env: NodeJS.ProcessEnv): string[] {
+  const found: string[] = [];
+  const passwordOf = (url: string | undefined) => {
+    try {
+      return url ? decodeURIComponent(new URL(url).password) : '';
+    } catch {
+      return '';
+    }
+  };
+  if (PUBLISHED_SECRETS.includes(env.JWT_SECRET ?? '')) found.push('JWT_SECRET');
+  if (PUBLISHED_SECRETS.includes(env.ID_SECRET ?? '')) found.push('ID_SECRET');
+  if (PUBLISHED_SECRETS.includes(env.APP_DB_PASSWORD ?? '')) found.push('APP_DB_PASSWORD');
+  if (PUBLISHED_SECRETS.includes(passwordOf(env.APP_DATABASE_URL))) found.push('APP_DATABASE_URL');
+  if (PUBLISHED_SECRETS.includes(passwordOf(env.DATABASE_URL))) found.push('DATABASE_URL');
+  return found;
 }
 
 function intFrom(value: string | undefined, fallback: number): number {

@@ -4,7 +4,7 @@ import { seedTenant } from '../seeds/DatabaseSeeder';
 import { NOTABLES } from '../seeds/random';
 import { createApiKey } from '../src/auth/api-keys.service';
 import { Role, Scope, type Viewer } from '../src/auth/viewer';
-import { runBilling } from '../src/billing/billing-run.service';
+import { runBilling } from '../src/billing/runs/billing-run.service';
 import { monthEndBilling } from '../src/jobs/month-end-billing';
 import { initOrm } from '../src/db/orm';
 import { inTenantTransaction } from '../src/db/tenant-scope';
@@ -603,6 +603,8 @@ describe('billing', () => {
       },
       userErrors: [],
     });
+    // The December reading is taken once the year is over (a reading is never dated in the future).
+    app.setNow('2027-01-02T08:00:00.000Z');
     await app.gql(
       READ,
       {
@@ -675,19 +677,26 @@ describe('billing', () => {
     expect((await get(invoice.pdfUrl, otherParent)).status).toBe(404);
     expect((await fetch(`${app.url}${invoice.pdfUrl}`)).status).toBe(401);
 
-    const csv = await get('/documents/treasury/2026-06.csv', agent);
+    // For scripts: RFC 4180 (`,`, `.` decimals, ISO dates), headers in the tenant's language.
+    const csv = await get('/documents/treasury/2026-06.csv?format=rfc4180', agent);
     expect(csv.status).toBe(200);
-    const lines = (await csv.text()).trim().split('\n');
+    const lines = (await csv.text()).trim().split('\r\n');
     expect(lines[0]).toBe(
-      'type,number,date,due_date,family,family_ref,amount_minor,amount,currency,method,reference',
+      'type,numéro,date,échéance,famille,référence famille,montant (centimes),montant,devise,mode,référence',
     );
     const catchUps = lines.filter((l) => l.startsWith('CATCH_UP,'));
     expect(catchUps).toHaveLength(3);
     expect(catchUps.find((l) => l.includes(invoice.number))).toContain(
       `,${invoice.total.amount},${(invoice.total.amount / 100).toFixed(2)},EUR,`,
     );
-    const april = await (await get('/documents/treasury/2026-04.csv', agent)).text();
-    expect(april).toMatch(/^DEPOSIT,.*,5000,50\.00,EUR,CASH,reçu 118$/m);
+    const april = await (await get('/documents/treasury/2026-04.csv?format=rfc4180', agent)).text();
+    expect(april).toMatch(/^DEPOSIT,.*,5000,50\.00,EUR,CASH,reçu 118\r?$/m);
+    // For people (the default): BOM, `;`, decimal comma, French dates.
+    const sheet = Buffer.from(await (await get('/documents/treasury/2026-04.csv', agent)).arrayBuffer());
+    expect([...sheet.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(sheet.toString('utf8')).toMatch(
+      /^DEPOSIT;[^;]*;\d\d\/04\/2026;;.*;5000;50,00;EUR;CASH;reçu 118\r$/m,
+    );
     expect((await get('/documents/treasury/2026-06.csv', ownParent)).status).toBe(403);
   });
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createSchema, printSortedSchema } from '../src/graphql/schema';
+import { createSchema, printSortedSchema } from '../src/http/schema';
 
 describe('schema/schema.graphql', () => {
   it('matches the schema generated from the code (run `npm run schema:print` after a change)', async () => {

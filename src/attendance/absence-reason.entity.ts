@@ -24,6 +24,13 @@ export class AbsenceReason extends TenantOwned {
   @Property()
   requiresDocument: boolean = false;
 
+  /**
+   * Whether this reason may justify a cancellation given after the notice deadline (the tenant's
+   * setting: typically a medical certificate does, a family event does not).
+   */
+  @Property()
+  excusesLateCancellation: boolean = false;
+
   /** Retired reasons stay on past reservations but cannot be given any more. */
   @Property()
   active: boolean = true;

@@ -1,9 +1,14 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ListLength } from '../graphql/cost';
+import { Scope } from '../auth/viewer';
+import { Access, SIGNED_IN, TENANT_ADMIN } from '../graphql/access';
 import type { GraphQLContext } from '../graphql/context';
+import { IdArg } from '../graphql/inputs';
 import { registerNode } from '../graphql/node';
+import { freshReads } from '../graphql/payload';
 import { LocalDate } from '../graphql/scalars';
-import { expectGlobalId } from '../shared/ids';
-import { requireTenant } from '../shared/service-context';
+import type { Reservation } from '../reservations/reservation.entity';
+import { ReservationType } from '../reservations/reservation.types';
 import { AbsenceReason } from './absence-reason.entity';
 import { justifyAbsence, listAbsenceReasons, recordAttendance, setAbsenceReason } from './attendance.service';
 import {
@@ -21,54 +26,55 @@ import { mealCounts } from './meal-counts.service';
 registerNode({
   typeName: 'AbsenceReason',
   entity: AbsenceReason,
-  load: async (ctx, id) => {
-    requireTenant(ctx);
-    return ctx.loaders.absenceReasonById.load(id);
-  },
+  load: (ctx, id) => ctx.loaders.absenceReasonById.load(id),
 });
 
 @Resolver(() => AbsenceReasonType)
 export class AttendanceResolver {
-  @Authorized()
+  @Access(SIGNED_IN)
+  @ListLength(10)
   @Query(() => [AbsenceReasonType], { description: "The tenant's absence reasons, active ones first." })
   absenceReasons(@Ctx() ctx: GraphQLContext): Promise<AbsenceReason[]> {
     return listAbsenceReasons(ctx);
   }
 
-  @Authorized()
+  @Access({ scopes: [Scope.ATTENDANCE_WRITE] })
   @Mutation(() => RecordAttendancePayload, {
     description:
-      'Take the roll call of a session (agents): present → ATTENDED (or a WALK_IN where allowed), absent → ABSENT_UNJUSTIFIED. Taking it again corrects it.',
+      "Take the roll call of a session (staff, or a school tablet's API key with attendance:write), in every mode but READ_ONLY: present → ATTENDED (or a WALK_IN where allowed), absent → ABSENT_UNJUSTIFIED. Taking it again corrects it.",
   })
   async recordAttendance(
     @Arg('input', { description: 'Who came and who did not.' }) input: RecordAttendanceInput,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return recordAttendance(ctx, {
-      sessionId: expectGlobalId(input.sessionId, 'Session', 'input.sessionId'),
-      present: input.present.map((id, i) => expectGlobalId(id, 'Child', `input.present.${i}`)),
-      absent: input.absent.map((id, i) => expectGlobalId(id, 'Child', `input.absent.${i}`)),
-      idempotencyKey: input.idempotencyKey,
-    });
+    const { value, userErrors } = await recordAttendance(ctx, input);
+    freshReads(ctx);
+    return {
+      session: value ? await ctx.loaders.sessionById.load(value.sessionId) : null,
+      reservations: value ? await ctx.loaders.reservationById.loadMany(value.reservationIds) : [],
+      userErrors,
+    };
   }
 
-  @Authorized()
+  @Access({ scopes: [Scope.ATTENDANCE_WRITE], parents: true })
   @Mutation(() => JustifyAbsencePayload, {
     description:
-      "Justify an absence with one of the tenant's reasons (agents; parents where the tenant allows). Not billed unless the reason is billable.",
+      "Justify an absence with one of the tenant's reasons (staff, attendance:write keys; parents where the tenant allows). Not billed unless the reason is billable; a late cancellation only with a reason that excuses it.",
   })
-  justifyAbsence(
+  async justifyAbsence(
     @Arg('input', { description: 'The reservation, the reason and its document.' })
     input: JustifyAbsenceInput,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return justifyAbsence(ctx, {
-      ...input,
-      reservationId: expectGlobalId(input.reservationId, 'Reservation', 'input.reservationId'),
-    });
+    const { value, userErrors } = await justifyAbsence(ctx, input);
+    freshReads(ctx);
+    return {
+      reservation: value ? await ctx.loaders.reservationById.load(value.reservationId) : null,
+      userErrors,
+    };
   }
 
-  @Authorized('TENANT_ADMIN')
+  @Access(TENANT_ADMIN)
   @Mutation(() => SetAbsenceReasonPayload, {
     description: 'Create or update an absence reason (tenant admins). Audited.',
   })
@@ -76,26 +82,43 @@ export class AttendanceResolver {
     @Arg('input', { description: 'The reason, by code.' }) input: SetAbsenceReasonInput,
     @Ctx() ctx: GraphQLContext,
   ) {
-    const { reason, userErrors } = await setAbsenceReason(ctx, input);
-    return { absenceReason: reason, userErrors };
+    const { value, userErrors } = await setAbsenceReason(ctx, input);
+    return {
+      absenceReason: value ? await ctx.loaders.absenceReasonById.load(value.absenceReasonId) : null,
+      userErrors,
+    };
   }
 
-  @Authorized()
+  @Access({ scopes: [Scope.MEALS_READ] })
+  @ListLength(100)
   @Query(() => [MealCountType], {
     description:
-      'Per school and diet, the meals booked (forecast) and eaten (walk-ins included) on a date: the catering vendor’s morning figures. Agents, or keys with meals:read.',
+      'Per school and diet, the meals booked (forecast) and eaten (walk-ins included) on a date: the catering vendor’s morning figures. Staff, or API keys with meals:read.',
   })
   async mealCounts(
     @Arg('date', () => LocalDate, { description: 'The day, in the tenant’s calendar.' }) date: string,
-    @Arg('facilityId', () => ID, { nullable: true, description: 'Only this school.' })
+    @IdArg('facilityId', 'Facility', { nullable: true, description: 'Only this school.' })
     facilityId: string | null,
     @Ctx() ctx: GraphQLContext,
   ) {
-    const counts = await mealCounts(ctx, {
-      date,
-      facilityId: facilityId ? expectGlobalId(facilityId, 'Facility', 'facilityId') : null,
-    });
+    const counts = await mealCounts(ctx, { date, facilityId });
     const facilities = await ctx.loaders.facilityById.loadMany(counts.map((c) => c.facilityId));
     return counts.map((c, i) => ({ ...c, facility: facilities[i] }));
+  }
+}
+
+@Resolver(() => ReservationType)
+export class ReservationAbsenceResolver {
+  @FieldResolver(() => AbsenceReasonType, {
+    nullable: true,
+    description: 'Why the child was absent, if justified.',
+  })
+  absenceReason(
+    @Root() reservation: Reservation,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<AbsenceReason | null> | null {
+    return reservation.absenceReason
+      ? ctx.loaders.absenceReasonById.load(reservation.absenceReason.id)
+      : null;
   }
 }

@@ -1,87 +1,62 @@
 import { ref } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
+import type { TenantContext } from '../auth/context';
+import { can, isStaff, Scope } from '../auth/viewer';
 import { audit } from '../audit/audit.service';
-import { can, isStaff, Role, Scope } from '../auth/viewer';
 import { effectiveOperatingMode } from '../facilities/facilities.service';
 import { Service } from '../facilities/service.entity';
 import { Child } from '../families/child.entity';
-import { CONFLICT, idempotencyConflict, idempotent } from '../idempotency/idempotency.service';
+import { idempotentMutation } from '../idempotency/idempotency.service';
 import { modeRefusal } from '../reservations/booking-rules';
 import { billableReason, ChargeBook } from '../reservations/pricing';
 import { Reservation, ReservationChannel, ReservationStatus } from '../reservations/reservation.entity';
 import { visibleReservation } from '../reservations/reservations.service';
 import { Session } from '../sessions/session.entity';
 import { todayIn } from '../shared/dates';
-import { BadInputError, ForbiddenError } from '../shared/errors';
-import { requireTenant, type ServiceContext } from '../shared/service-context';
-import { userError, UserErrorCode, type UserErrorData } from '../shared/user-errors';
+import { ForbiddenError } from '../shared/errors';
+import {
+  done,
+  refuse,
+  userError,
+  UserErrorCode,
+  type Outcome,
+  type UserErrorData,
+} from '../shared/user-errors';
 import { OperatingMode } from '../tenants/tenant.entity';
 import { AbsenceReason } from './absence-reason.entity';
 
 /** A roll call names at most this many children (beyond any facility's physical capacity). */
 export const MAX_ROLL_CALL = 1000;
 
-function assertCanTakeRoll(ctx: ServiceContext): void {
-  if (!can(ctx.viewer, Scope.ATTENDANCE_WRITE)) throw new ForbiddenError('Only agents take the roll call.');
-}
-
-export interface AttendanceResult {
-  session: Session | null;
-  reservations: Reservation[];
-  userErrors: UserErrorData[];
-}
-
-interface StoredAttendance {
-  sessionId: string | null;
+/** What a roll call touched: the session and the reservations whose outcome it recorded. */
+export interface RollTaken {
+  sessionId: string;
   reservationIds: string[];
-  userErrors: UserErrorData[];
 }
 
 /**
- * The roll call (appel) of one session. Booked and present → ATTENDED; booked and absent →
- * ABSENT_UNJUSTIFIED (a justified absence stays justified); present without a reservation → a
- * WALK_IN reservation when the service runs in WALK_IN mode or allows walk-ins, refused otherwise.
- * Walk-ins go beyond the booked capacity only up to the facility's physical capacity. Each outcome
- * sets the reservation's one charge. Taking the roll again corrects it, until a charge is invoiced.
+ * The roll call (appel) of one session (staff, `attendance:write` keys such as a school's
+ * tablet). Booked and present → ATTENDED; booked and absent → ABSENT_UNJUSTIFIED (a justified
+ * absence stays justified); present without a reservation → a WALK_IN reservation when the service
+ * runs in WALK_IN mode or allows walk-ins, refused otherwise. Walk-ins go beyond the booked
+ * capacity only up to the facility's physical capacity. Each outcome sets the reservation's one
+ * charge. Taking the roll again corrects it, until a charge is invoiced. Children come in every
+ * mode but READ_ONLY, so the roll is taken in NORMAL, WALK_IN and COUNTER_ONLY alike.
  */
-export async function recordAttendance(
-  ctx: ServiceContext,
-  input: { sessionId: string; present: string[]; absent: string[]; idempotencyKey: string },
-): Promise<AttendanceResult> {
-  requireTenant(ctx);
-  assertCanTakeRoll(ctx);
-  if (input.present.length + input.absent.length > MAX_ROLL_CALL) {
-    throw new BadInputError(`A roll call names at most ${MAX_ROLL_CALL} children.`, ['present']);
-  }
-  const stored = await idempotent<StoredAttendance>(
-    ctx,
-    'recordAttendance',
-    input.idempotencyKey,
-    { sessionId: input.sessionId, present: input.present, absent: input.absent },
-    () => takeRoll(ctx, input),
-  );
-  if (stored === CONFLICT) return { session: null, reservations: [], userErrors: [idempotencyConflict()] };
-  const session = stored.sessionId
-    ? await ctx.em.findOne(Session, { id: stored.sessionId }, { refresh: true })
-    : null;
-  const reservations = stored.reservationIds.length
-    ? await ctx.em.find(Reservation, { id: { $in: stored.reservationIds } }, { refresh: true })
-    : [];
-  const order = new Map(stored.reservationIds.map((id, i) => [id, i]));
-  reservations.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-  return { session, reservations, userErrors: stored.userErrors };
-}
+export const recordAttendance = idempotentMutation(
+  'recordAttendance',
+  async (ctx: TenantContext, input: { sessionId: string; present: string[]; absent: string[] }) =>
+    takeRoll(ctx, input),
+);
 
 async function takeRoll(
-  ctx: ServiceContext,
+  ctx: TenantContext,
   input: { sessionId: string; present: string[]; absent: string[] },
-): Promise<StoredAttendance> {
-  const tenant = requireTenant(ctx);
-  const none = (error: UserErrorData): StoredAttendance => ({
-    sessionId: null,
-    reservationIds: [],
-    userErrors: [error],
-  });
+): Promise<Outcome<RollTaken>> {
+  const tenant = ctx.tenant;
+  if (input.present.length + input.absent.length > MAX_ROLL_CALL) {
+    return refuse(UserErrorCode.INVALID, `A roll call names at most ${MAX_ROLL_CALL} children.`, ['present']);
+  }
   // Lock the session: two roll calls of one session (or a late booking) wait for each other.
   const [locked] = await ctx.em.execute<{ id: string }[]>(
     `select id from sessions where tenant_id = ? and id = ? for update`,
@@ -89,16 +64,21 @@ async function takeRoll(
     'all',
     ctx.em.getLoggerContext(),
   );
-  if (!locked) return none(userError(UserErrorCode.NOT_FOUND, 'Session not found.', ['sessionId']));
+  if (!locked) return refuse(UserErrorCode.NOT_FOUND, 'Session not found.', ['sessionId']);
   const session = await ctx.em.findOneOrFail(Session, { id: input.sessionId }, { refresh: true });
   const service = await ctx.em.findOneOrFail(Service, { id: session.service.id });
   const mode = effectiveOperatingMode(service, tenant);
-  const refusal = modeRefusal(mode, ctx.viewer);
-  if (refusal) return none(userError(refusal.code, refusal.message, ['sessionId']));
-  if (session.date > todayIn(tenant.timeZone, ctx.now())) {
-    return none(
-      userError(UserErrorCode.NOT_OPEN, `The roll call of ${session.date} opens on that day.`, ['sessionId']),
+  if (mode === OperatingMode.READ_ONLY) {
+    return refuse(
+      UserErrorCode.NOT_ALLOWED_IN_MODE,
+      'This service is read-only for now: the roll call cannot be recorded until it reopens.',
+      ['sessionId'],
     );
+  }
+  if (session.date > todayIn(tenant.timeZone, ctx.now())) {
+    return refuse(UserErrorCode.NOT_OPEN, `The roll call of ${session.date} opens on that day.`, [
+      'sessionId',
+    ]);
   }
 
   const userErrors: UserErrorData[] = [];
@@ -145,7 +125,7 @@ async function takeRoll(
     walkInsAllowed ? walkIns.map((n) => childById.get(n.childId)!.family.id) : [],
   );
   const granted = walkInsAllowed && walkIns.length ? await admitWalkIns(ctx, session, walkIns.length) : 0;
-  const now = new Date();
+  const now = ctx.now();
   const touched: string[] = [];
   let admitted = 0;
 
@@ -229,7 +209,7 @@ async function takeRoll(
     },
   });
   await ctx.em.flush();
-  return { sessionId: session.id, reservationIds: touched, userErrors };
+  return done({ sessionId: session.id, reservationIds: touched }, userErrors);
 }
 
 /**
@@ -247,8 +227,7 @@ function nextOutcome(status: ReservationStatus, present: boolean): ReservationSt
  * Counts up to `wanted` walk-ins in, within the facility's physical capacity (or the session's
  * capacity when larger): a conditional UPDATE of the locked session row. Returns how many fit.
  */
-async function admitWalkIns(ctx: ServiceContext, session: Session, wanted: number): Promise<number> {
-  const tenant = requireTenant(ctx);
+async function admitWalkIns(ctx: TenantContext, session: Session, wanted: number): Promise<number> {
   const [row] = await ctx.em.execute<{ granted: number }[]>(
     `with room as (
        select s.id, least(?::int, greatest(
@@ -260,28 +239,11 @@ async function admitWalkIns(ctx: ServiceContext, session: Session, wanted: numbe
      update sessions s set walk_ins = s.walk_ins + room.granted
      from room where s.tenant_id = ? and s.id = room.id
      returning room.granted`,
-    [wanted, tenant.id, session.id, tenant.id],
+    [wanted, ctx.tenant.id, session.id, ctx.tenant.id],
     'all',
     ctx.em.getLoggerContext(),
   );
   return row?.granted ?? 0;
-}
-
-export interface JustifyResult {
-  reservation: Reservation | null;
-  userErrors: UserErrorData[];
-}
-
-/** Who may justify: agents (and attendance keys) always, parents for their own children where allowed. */
-function assertCanJustify(ctx: ServiceContext): void {
-  const tenant = requireTenant(ctx);
-  if (can(ctx.viewer, Scope.ATTENDANCE_WRITE)) return;
-  if (ctx.viewer.familyId && tenant.config.parentsMayJustifyAbsences) return;
-  throw new ForbiddenError(
-    ctx.viewer.familyId
-      ? 'This town takes absence justifications at the counter only.'
-      : 'This caller may not justify absences.',
-  );
 }
 
 const JUSTIFIABLE = new Set([
@@ -292,137 +254,129 @@ const JUSTIFIABLE = new Set([
 ]);
 
 /**
- * Justifies an absence (justificatif): the reservation becomes ABSENT_JUSTIFIED and is billed only
- * if the tenant bills that reason. Works before the day (a planned absence) and after it.
+ * Justifies an absence (justificatif) — staff and `attendance:write` keys, and parents for their
+ * own children where the tenant lets them (`parentsMayJustifyAbsences`): the reservation becomes
+ * ABSENT_JUSTIFIED and is billed only if the tenant bills that reason. Works before the day (a
+ * planned absence) and after it. A late cancellation is excused only by a reason the tenant marks
+ * `excusesLateCancellation`; a reason that requires a document always needs one.
  */
-export async function justifyAbsence(
-  ctx: ServiceContext,
-  input: { reservationId: string; reason: string; documentRef?: string | null; idempotencyKey: string },
-): Promise<JustifyResult> {
-  const tenant = requireTenant(ctx);
-  assertCanJustify(ctx);
-  const documentRef = input.documentRef?.trim() || null;
-  if (documentRef && documentRef.length > 255) {
-    throw new BadInputError('"documentRef" is at most 255 characters.', ['documentRef']);
-  }
-  const stored = await idempotent<{ reservationId: string | null; userErrors: UserErrorData[] }>(
-    ctx,
-    'justifyAbsence',
-    input.idempotencyKey,
-    { reservationId: input.reservationId, reason: input.reason, documentRef },
-    async () => {
-      const refuse = (code: UserErrorCode, message: string, field: string) => ({
-        reservationId: null,
-        userErrors: [userError(code, message, [field])],
+export const justifyAbsence = idempotentMutation(
+  'justifyAbsence',
+  async (
+    ctx: TenantContext,
+    input: { reservationId: string; reason: string; documentRef?: string | null },
+  ): Promise<Outcome<{ reservationId: string }>> => {
+    const tenant = ctx.tenant;
+    if (ctx.viewer.familyId && !isStaff(ctx.viewer) && !tenant.config.parentsMayJustifyAbsences) {
+      throw new ForbiddenError('This town takes absence justifications at the counter only.');
+    }
+    const documentRef = input.documentRef?.trim() || null;
+    const reservation = await visibleReservation(ctx, input.reservationId);
+    if (!reservation) return refuse(UserErrorCode.NOT_FOUND, 'Reservation not found.', ['reservationId']);
+    const reason = await ctx.em.findOne(AbsenceReason, { code: input.reason, active: true });
+    if (!reason) return refuse(UserErrorCode.NOT_FOUND, `No absence reason "${input.reason}".`, ['reason']);
+    if (reason.requiresDocument && !documentRef) {
+      return refuse(UserErrorCode.INVALID, `"${reason.label}" needs a supporting document.`, ['documentRef']);
+    }
+    const session = await ctx.em.findOneOrFail(Session, { id: reservation.session.id });
+    const service = await ctx.em.findOneOrFail(Service, { id: session.service.id });
+    // School staff (agents, attendance keys) justify in every mode but READ_ONLY; families as they book.
+    const mode = effectiveOperatingMode(service, tenant);
+    const refusal =
+      can(ctx.viewer, Scope.ATTENDANCE_WRITE) && mode !== OperatingMode.READ_ONLY
+        ? null
+        : modeRefusal(mode, ctx.viewer);
+    if (refusal) return refuse(refusal.code, refusal.message, ['reservationId']);
+    if (!JUSTIFIABLE.has(reservation.status)) {
+      return refuse(
+        UserErrorCode.INVALID,
+        `This reservation is ${reservation.status}: there is no absence to justify.`,
+        ['reservationId'],
+      );
+    }
+    if (reservation.status === ReservationStatus.LATE_CANCELLED && !reason.excusesLateCancellation) {
+      return refuse(
+        UserErrorCode.INVALID,
+        `"${reason.label}" does not excuse a cancellation given after the notice deadline.`,
+        ['reason'],
+      );
+    }
+    const charges = await ChargeBook.load(ctx, session, [reservation]);
+    if (charges.isLocked(reservation)) {
+      return refuse(
+        UserErrorCode.OUTCOME_LOCKED,
+        'This reservation is invoiced: correct it with a credit note.',
+        ['reservationId'],
+      );
+    }
+    const previous = reservation.status;
+    reservation.status = ReservationStatus.ABSENT_JUSTIFIED;
+    reservation.absenceReason = ref(reason);
+    reservation.absenceDocumentRef = documentRef;
+    charges.settle(reservation, billableReason(reservation, service, reason));
+    if (isStaff(ctx.viewer) || !ctx.viewer.familyId) {
+      audit(ctx, {
+        action: 'ABSENCE_JUSTIFIED',
+        channel: ReservationChannel.COUNTER,
+        familyId: reservation.family.id,
+        subjectId: reservation.id,
+        details: { reason: reason.code, previous, documentRef },
       });
-      const reservation = await visibleReservation(ctx, input.reservationId);
-      if (!reservation) return refuse(UserErrorCode.NOT_FOUND, 'Reservation not found.', 'reservationId');
-      const reason = await ctx.em.findOne(AbsenceReason, { code: input.reason, active: true });
-      if (!reason) return refuse(UserErrorCode.NOT_FOUND, `No absence reason "${input.reason}".`, 'reason');
-      if (reason.requiresDocument && !documentRef) {
-        return refuse(UserErrorCode.INVALID, `"${reason.label}" needs a supporting document.`, 'documentRef');
-      }
-      const session = await ctx.em.findOneOrFail(Session, { id: reservation.session.id });
-      const service = await ctx.em.findOneOrFail(Service, { id: session.service.id });
-      const refusal = modeRefusal(effectiveOperatingMode(service, tenant), ctx.viewer);
-      if (refusal) return refuse(refusal.code, refusal.message, 'reservationId');
-      if (!JUSTIFIABLE.has(reservation.status)) {
-        return refuse(
-          UserErrorCode.INVALID,
-          `This reservation is ${reservation.status}: there is no absence to justify.`,
-          'reservationId',
-        );
-      }
-      const charges = await ChargeBook.load(ctx, session, [reservation]);
-      if (charges.isLocked(reservation)) {
-        return refuse(
-          UserErrorCode.OUTCOME_LOCKED,
-          'This reservation is invoiced: correct it with a credit note.',
-          'reservationId',
-        );
-      }
-      const previous = reservation.status;
-      reservation.status = ReservationStatus.ABSENT_JUSTIFIED;
-      reservation.absenceReason = ref(reason);
-      reservation.absenceDocumentRef = documentRef;
-      charges.settle(reservation, billableReason(reservation, service, reason));
-      if (isStaff(ctx.viewer) || !ctx.viewer.familyId) {
-        audit(ctx, {
-          action: 'ABSENCE_JUSTIFIED',
-          channel: ReservationChannel.COUNTER,
-          familyId: reservation.family.id,
-          subjectId: reservation.id,
-          details: { reason: reason.code, previous, documentRef },
-        });
-      }
-      await ctx.em.flush();
-      return { reservationId: reservation.id, userErrors: [] };
-    },
-  );
-  if (stored === CONFLICT) return { reservation: null, userErrors: [idempotencyConflict()] };
-  const reservation = stored.reservationId
-    ? await ctx.em.findOne(Reservation, { id: stored.reservationId }, { refresh: true })
-    : null;
-  return { reservation, userErrors: stored.userErrors };
-}
+    }
+    await ctx.em.flush();
+    return done({ reservationId: reservation.id });
+  },
+);
 
 /** The tenant's absence reasons, active first. */
-export function listAbsenceReasons(ctx: ServiceContext): Promise<AbsenceReason[]> {
-  requireTenant(ctx);
+export function listAbsenceReasons(ctx: TenantContext): Promise<AbsenceReason[]> {
   return ctx.em.find(AbsenceReason, {}, { orderBy: { active: 'desc', code: 'asc' } });
 }
 
-/** Creates or updates a reason by its code (tenant admins). Audited. */
+export interface AbsenceReasonInput {
+  code: string;
+  label: string;
+  billable: boolean;
+  requiresDocument: boolean;
+  excusesLateCancellation: boolean;
+  active: boolean;
+}
+
+/** Creates or updates a reason by its code (tenant admins, declared on the mutation). Audited. */
 export async function setAbsenceReason(
-  ctx: ServiceContext,
-  input: { code: string; label: string; billable: boolean; requiresDocument: boolean; active: boolean },
-): Promise<{ reason: AbsenceReason | null; userErrors: UserErrorData[] }> {
-  const tenant = requireTenant(ctx);
-  if (!isStaff(ctx.viewer) || !ctx.viewer.roles.includes(Role.TENANT_ADMIN)) {
-    throw new ForbiddenError('Only tenant administrators configure absence reasons.');
-  }
+  ctx: TenantContext,
+  input: AbsenceReasonInput,
+): Promise<Outcome<{ absenceReasonId: string }>> {
   if (!/^[A-Z][A-Z0-9_]{0,63}$/.test(input.code)) {
-    return {
-      reason: null,
-      userErrors: [userError(UserErrorCode.INVALID, 'A code is upper case letters, digits and _.', ['code'])],
-    };
+    return refuse(UserErrorCode.INVALID, 'A code is upper case letters, digits and _ (at most 64).', [
+      'code',
+    ]);
   }
   const label = input.label.trim();
-  if (!label || label.length > 255) {
-    return {
-      reason: null,
-      userErrors: [userError(UserErrorCode.INVALID, 'A label is 1 to 255 characters.', ['label'])],
-    };
-  }
+  if (!label) return refuse(UserErrorCode.INVALID, 'A label is 1 to 255 characters.', ['label']);
+  const settings = {
+    label,
+    billable: input.billable,
+    requiresDocument: input.requiresDocument,
+    excusesLateCancellation: input.excusesLateCancellation,
+    active: input.active,
+  };
   let reason = await ctx.em.findOne(AbsenceReason, { code: input.code });
-  const before = reason ? { ...reason } : null;
-  reason ??= ctx.em.create(AbsenceReason, {
-    tenantId: tenant.id,
-    code: input.code,
-    label,
-    billable: input.billable,
-    requiresDocument: input.requiresDocument,
-    active: input.active,
-  });
-  Object.assign(reason, {
-    label,
-    billable: input.billable,
-    requiresDocument: input.requiresDocument,
-    active: input.active,
-  });
+  const before = reason
+    ? {
+        billable: reason.billable,
+        requiresDocument: reason.requiresDocument,
+        excusesLateCancellation: reason.excusesLateCancellation,
+        active: reason.active,
+      }
+    : null;
+  reason ??= ctx.em.create(AbsenceReason, { tenantId: ctx.tenant.id, code: input.code, ...settings });
+  Object.assign(reason, settings);
   audit(ctx, {
     action: 'ABSENCE_REASON_SET',
     subjectId: reason.id,
-    details: {
-      code: input.code,
-      before: before && {
-        billable: before.billable,
-        requiresDocument: before.requiresDocument,
-        active: before.active,
-      },
-      after: { billable: input.billable, requiresDocument: input.requiresDocument, active: input.active },
-    },
+    details: { code: input.code, before, after: { ...settings, label: undefined } },
   });
   await ctx.em.flush();
-  return { reason, userErrors: [] };
+  return done({ absenceReasonId: reason.id });
 }

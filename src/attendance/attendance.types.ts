@@ -1,9 +1,12 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { Node } from '../graphql/node';
-import { UserErrorType } from '../graphql/user-error';
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { Scope } from '../auth/viewer';
 import { FacilityType } from '../facilities/facility.types';
 import { Diet } from '../families/child.entity';
-import { ReservationType } from '../reservations/reservation.types';
+import { Access } from '../graphql/access';
+import { IdField, TextField } from '../graphql/inputs';
+import { Node } from '../graphql/node';
+import { payloadType } from '../graphql/payload';
+import { idempotencyKeyField, ReservationType } from '../reservations/reservation.types';
 import { SessionType } from '../sessions/session.types';
 
 @ObjectType('AbsenceReason', {
@@ -23,72 +26,81 @@ export class AbsenceReasonType extends Node {
   @Field({ description: 'Whether a supporting document (documentRef) is required.' })
   requiresDocument!: boolean;
 
+  @Field({ description: 'Whether it may justify a cancellation given after the notice deadline.' })
+  excusesLateCancellation!: boolean;
+
   @Field({ description: 'Whether it can still be given (retired reasons stay on past absences).' })
   active!: boolean;
 }
 
 @InputType('RecordAttendanceInput', { description: 'The roll call of one session.' })
 export class RecordAttendanceInput {
-  @Field(() => ID, { description: 'The session.' })
+  @IdField('Session', { description: 'The session.' })
   sessionId!: string;
 
-  @Field(() => [ID], { description: 'Children present (with or without a reservation).' })
+  @IdField('Child', {
+    list: true,
+    maxItems: 1000,
+    description: 'Children present (with or without a reservation); at most 1000.',
+  })
   present!: string[];
 
-  @Field(() => [ID], { description: 'Booked children who did not come.' })
+  @IdField('Child', {
+    list: true,
+    maxItems: 1000,
+    description: 'Booked children who did not come; at most 1000.',
+  })
   absent!: string[];
 
-  @Field({ description: 'Unique per attempt; retry with the same key to replay the first result.' })
+  @idempotencyKeyField()
   idempotencyKey!: string;
 }
 
-@ObjectType('RecordAttendancePayload', { description: 'Result of recordAttendance.' })
-export class RecordAttendancePayload {
-  @Field(() => SessionType, { nullable: true, description: 'The session, with its walk-ins counted.' })
-  session!: unknown;
-
-  @Field(() => [ReservationType], { description: 'The reservations whose outcome was recorded.' })
-  reservations!: unknown[];
-
-  @Field(() => [UserErrorType], {
-    description: 'Children refused, each naming its place in present or absent (e.g. ["present", "4"]).',
-  })
-  userErrors!: UserErrorType[];
-}
+export const RecordAttendancePayload = payloadType('RecordAttendancePayload', 'Result of recordAttendance.', {
+  session: {
+    type: () => SessionType,
+    nullable: true,
+    description: 'The session, with its walk-ins counted.',
+  },
+  reservations: {
+    type: () => [ReservationType],
+    description: 'The reservations whose outcome was recorded.',
+  },
+});
 
 @InputType('JustifyAbsenceInput', { description: 'Justify an absence.' })
 export class JustifyAbsenceInput {
-  @Field(() => ID, { description: 'The reservation.' })
+  @IdField('Reservation', { description: 'The reservation.' })
   reservationId!: string;
 
-  @Field({ description: "The code of one of the tenant's absenceReasons." })
+  @TextField({ maxLength: 64, description: "The code of one of the tenant's absenceReasons." })
   reason!: string;
 
-  @Field(() => String, {
+  @TextField({
     nullable: true,
-    description: 'Reference of the supporting document (required by some reasons).',
+    maxLength: 255,
+    description: 'Reference of the supporting document (required by some reasons), at most 255 characters.',
   })
   documentRef?: string | null;
 
-  @Field({ description: 'Unique per attempt; retry with the same key to replay the first result.' })
+  @idempotencyKeyField()
   idempotencyKey!: string;
 }
 
-@ObjectType('JustifyAbsencePayload', { description: 'Result of justifyAbsence.' })
-export class JustifyAbsencePayload {
-  @Field(() => ReservationType, { nullable: true, description: 'The reservation, now ABSENT_JUSTIFIED.' })
-  reservation!: unknown;
-
-  @Field(() => [UserErrorType], { description: 'Why it was refused, if it was.' })
-  userErrors!: UserErrorType[];
-}
+export const JustifyAbsencePayload = payloadType('JustifyAbsencePayload', 'Result of justifyAbsence.', {
+  reservation: {
+    type: () => ReservationType,
+    nullable: true,
+    description: 'The reservation, now ABSENT_JUSTIFIED.',
+  },
+});
 
 @InputType('SetAbsenceReasonInput', { description: 'Create or update an absence reason by its code.' })
 export class SetAbsenceReasonInput {
-  @Field({ description: 'Stable code: upper case letters, digits and _, e.g. SICKNESS.' })
+  @TextField({ maxLength: 64, description: 'Stable code: upper case letters, digits and _, e.g. SICKNESS.' })
   code!: string;
 
-  @Field({ description: 'Label shown to families and agents.' })
+  @TextField({ maxLength: 255, description: 'Label shown to families and agents.' })
   label!: string;
 
   @Field({ description: 'Whether an absence for this reason is still billed.' })
@@ -97,19 +109,21 @@ export class SetAbsenceReasonInput {
   @Field({ description: 'Whether a supporting document is required.' })
   requiresDocument!: boolean;
 
+  @Field({
+    defaultValue: false,
+    description: 'Whether it may justify a cancellation given after the notice deadline (default false).',
+  })
+  excusesLateCancellation!: boolean;
+
   @Field({ defaultValue: true, description: 'Whether it can be given (false retires it).' })
   active!: boolean;
 }
 
-@ObjectType('SetAbsenceReasonPayload', { description: 'Result of setAbsenceReason.' })
-export class SetAbsenceReasonPayload {
-  @Field(() => AbsenceReasonType, { nullable: true, description: 'The reason as stored.' })
-  absenceReason!: unknown;
+export const SetAbsenceReasonPayload = payloadType('SetAbsenceReasonPayload', 'Result of setAbsenceReason.', {
+  absenceReason: { type: () => AbsenceReasonType, nullable: true, description: 'The reason as stored.' },
+});
 
-  @Field(() => [UserErrorType], { description: 'Why it was refused, if it was.' })
-  userErrors!: UserErrorType[];
-}
-
+@Access({ scopes: [Scope.MEALS_READ] })
 @ObjectType('MealCount', { description: 'Meals of one diet at one school on one day, for the kitchen.' })
 export class MealCountType {
   @Field(() => FacilityType, { description: 'The school.' })

@@ -1,8 +1,5 @@
-import { can, Scope } from '../auth/viewer';
+import type { TenantContext } from '../auth/context';
 import type { Diet } from '../families/child.entity';
-import { parseLocalDate } from '../shared/dates';
-import { ForbiddenError } from '../shared/errors';
-import { requireTenant, type ServiceContext } from '../shared/service-context';
 
 /** What the kitchen of one school cooks for one diet on one day. */
 export interface MealCount {
@@ -22,14 +19,11 @@ export interface MealCount {
  * the roll calls. One grouped SQL statement; RLS keeps it inside the tenant.
  */
 export async function mealCounts(
-  ctx: ServiceContext,
+  ctx: TenantContext,
   input: { date: string; facilityId?: string | null },
 ): Promise<MealCount[]> {
-  const tenant = requireTenant(ctx);
-  if (!can(ctx.viewer, Scope.MEALS_READ)) {
-    throw new ForbiddenError('Meal counts are for agents and the catering vendor (meals:read).');
-  }
-  const date = parseLocalDate(input.date, 'date');
+  const { tenant } = ctx;
+  const { date } = input;
   const rows = await ctx.em.execute<
     { facility_id: string; diet: Diet; booked: number; eaten: number; walk_ins: number }[]
   >(

@@ -1,11 +1,10 @@
-import type { ServiceContext } from '../shared/service-context';
-import { requireTenant } from '../shared/service-context';
+import type { TenantContext } from '../auth/context';
 import type { ReservationChannel } from '../reservations/reservation.entity';
 import { AuditEvent } from './audit-event.entity';
 
-/** Records an action in the request's transaction: it lands if and only if the action does. */
+/** Records an action in the unit of work's transaction: it lands if and only if the action does. */
 export function audit(
-  ctx: ServiceContext,
+  ctx: TenantContext,
   event: {
     action: string;
     channel?: ReservationChannel;
@@ -14,9 +13,8 @@ export function audit(
     details?: Record<string, unknown>;
   },
 ): AuditEvent {
-  const tenant = requireTenant(ctx);
   return ctx.em.create(AuditEvent, {
-    tenantId: tenant.id,
+    tenantId: ctx.tenant.id,
     actor: ctx.viewer.subject ?? 'anonymous',
     actorRoles: ctx.viewer.roles.length ? ctx.viewer.roles : ctx.viewer.scopes,
     action: event.action,
@@ -24,6 +22,6 @@ export function audit(
     familyId: event.familyId ?? null,
     subjectId: event.subjectId ?? null,
     details: event.details ?? {},
-    createdAt: new Date(),
+    createdAt: ctx.now(),
   });
 }

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UnauthenticatedError, ForbiddenError } from '../shared/errors';
 import { fromGlobalId } from '../shared/ids';
-import { Tenant } from '../tenants/tenant.entity';
 import { findApiKey, looksLikeApiKey } from './api-keys.service';
 import { InvalidTokenError, verifyToken } from './jwt';
 import { ANONYMOUS, Role, type Viewer } from './viewer';
@@ -12,10 +11,21 @@ export interface Credentials {
   tenantSlug?: string;
 }
 
+/** A `tenants` row as PostgreSQL returns it: each unit of work maps its own entity from it. */
+export type TenantRow = Record<string, unknown> & { id: string; slug: string };
+
 export interface Authenticated {
   viewer: Viewer;
-  tenant: Tenant | null;
+  tenantRow: TenantRow | null;
 }
+
+const tenantsBy = (em: EntityManager, column: 'slug' | 'id', values: string[]) =>
+  em.execute<TenantRow[]>(
+    `select * from tenants where ${column}::text in (select value from json_array_elements_text(?::json)) order by slug`,
+    [JSON.stringify(values)],
+    'all',
+    em.getLoggerContext(),
+  );
 
 /**
  * Turns the request's credentials into a viewer and the tenant it acts inside. Runs before the
@@ -28,7 +38,7 @@ export async function authenticate(
   jwtSecret: string,
 ): Promise<Authenticated> {
   const header = credentials.authorization?.trim();
-  if (!header) return { viewer: ANONYMOUS, tenant: null };
+  if (!header) return { viewer: ANONYMOUS, tenantRow: null };
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
   const token = match[1];
@@ -36,17 +46,20 @@ export async function authenticate(
   if (looksLikeApiKey(token)) {
     const apiKey = await findApiKey(em, token);
     if (!apiKey) throw new UnauthenticatedError('Unknown or revoked API key.');
-    const tenants = await em.find(Tenant, { id: { $in: apiKey.tenantIds } }, { orderBy: { slug: 'asc' } });
-    let tenant: Tenant | undefined;
+    const tenants = await tenantsBy(em, 'id', apiKey.tenantIds);
+    let tenant: TenantRow | undefined;
     if (credentials.tenantSlug) {
       tenant = tenants.find((t) => t.slug === credentials.tenantSlug);
-      if (!tenant)
-        throw new ForbiddenError(`This API key may not act for tenant "${credentials.tenantSlug}".`);
+      if (!tenant) {
+        throw new ForbiddenError(
+          `This API key may not act for tenant "${credentials.tenantSlug}" (it may act for: ${tenants.map((t) => t.slug).join(', ')}).`,
+        );
+      }
     } else if (tenants.length === 1) {
       tenant = tenants[0];
     } else {
       throw new UnauthenticatedError(
-        'This API key serves several tenants: choose one with the X-Tenant header.',
+        `This API key serves several tenants: choose one with the X-Tenant header (${tenants.map((t) => t.slug).join(', ')}).`,
       );
     }
     return {
@@ -59,7 +72,7 @@ export async function authenticate(
         tenantId: tenant.id,
         familyId: null,
       },
-      tenant,
+      tenantRow: tenant,
     };
   }
 
@@ -71,7 +84,7 @@ export async function authenticate(
       error instanceof InvalidTokenError ? error.message : 'The token is not valid.',
     );
   }
-  const tenant = await em.findOne(Tenant, { slug: claims.tenant });
+  const [tenant] = await tenantsBy(em, 'slug', [claims.tenant]);
   if (!tenant) throw new UnauthenticatedError('The token names an unknown tenant.');
   if (credentials.tenantSlug && credentials.tenantSlug !== tenant.slug) {
     throw new ForbiddenError('A person acts only inside the tenant of their token.');
@@ -93,6 +106,6 @@ export async function authenticate(
       tenantId: tenant.id,
       familyId,
     },
-    tenant,
+    tenantRow: tenant,
   };
 }

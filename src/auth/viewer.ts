@@ -16,6 +16,8 @@ export enum Scope {
   MEALS_READ = 'meals:read',
   /** Record card and direct-debit payments: the payment provider's or the bank's integration. */
   PAYMENTS_WRITE = 'payments:write',
+  /** Read invoices, payments, plans, accounts and their documents: the treasury's integration. */
+  BILLING_READ = 'billing:read',
 }
 
 export type ViewerKind = 'ANONYMOUS' | 'PERSON' | 'API_KEY';
@@ -50,4 +52,13 @@ export function isStaff(viewer: Viewer): boolean {
 /** Staff may do everything a scope allows inside their tenant; an API key only what it was granted. */
 export function can(viewer: Viewer, scope: Scope): boolean {
   return isStaff(viewer) || viewer.scopes.includes(scope);
+}
+
+/**
+ * Who acts, as precisely as the credentials say: the kind, the subject and, for a parent, the
+ * family. Two parent tokens that share a subject (a portal's service account) but name two
+ * families are two principals: they never see each other's idempotent replays.
+ */
+export function principalOf(viewer: Viewer): string {
+  return [viewer.kind, viewer.subject ?? '', viewer.familyId ?? ''].join('|');
 }

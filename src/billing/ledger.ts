@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { requireTenant, type ServiceContext } from '../shared/service-context';
+import type { TenantContext } from '../auth/context';
 import { todayIn } from '../shared/dates';
 
 /**
@@ -9,7 +9,7 @@ import { todayIn } from '../shared/dates';
  */
 
 /** Serialises the writes to one family's account (two counters taking two payments at once). */
-export async function lockAccount(ctx: ServiceContext, familyId: string): Promise<void> {
+export async function lockAccount(ctx: TenantContext, familyId: string): Promise<void> {
   await ctx.em.execute(
     `select pg_advisory_xact_lock(hashtextextended('guichet:account:' || ?, 0))`,
     [familyId],
@@ -30,8 +30,8 @@ interface OpenInvoice {
 }
 
 /** Unallocated money of a family that may be spent now, oldest first. */
-async function creditSources(ctx: ServiceContext, familyId: string): Promise<CreditSource[]> {
-  const tenant = requireTenant(ctx);
+async function creditSources(ctx: TenantContext, familyId: string): Promise<CreditSource[]> {
+  const { tenant } = ctx;
   const rows = await ctx.em.execute<{ kind: CreditSource['kind']; id: string; remaining: number }[]>(
     `select kind, id, remaining from (
        select 'PAYMENT' as kind, p.id, p.received_on as at, p.recorded_at as at2,
@@ -56,8 +56,8 @@ async function creditSources(ctx: ServiceContext, familyId: string): Promise<Cre
 }
 
 /** A family's invoices with something left to pay: oldest due date first, then by number. */
-export async function openInvoices(ctx: ServiceContext, familyId: string): Promise<OpenInvoice[]> {
-  const tenant = requireTenant(ctx);
+export async function openInvoices(ctx: TenantContext, familyId: string): Promise<OpenInvoice[]> {
+  const { tenant } = ctx;
   const rows = await ctx.em.execute<{ id: string; due: number }[]>(
     `select i.id, i.total - coalesce(sum(a.amount), 0) as due
      from invoices i
@@ -75,12 +75,12 @@ export async function openInvoices(ctx: ServiceContext, familyId: string): Promi
 
 /** Inserts allocations (one statement). */
 async function insertAllocations(
-  ctx: ServiceContext,
+  ctx: TenantContext,
   familyId: string,
   rows: { invoiceId: string; source: CreditSource; amount: number }[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const tenant = requireTenant(ctx);
+  const { tenant } = ctx;
   await ctx.em.execute(
     `insert into allocations (id, tenant_id, family_id, invoice_id, payment_id, credit_note_id, amount, created_at)
      select v.id, ?, ?, v.invoice_id, v.payment_id, v.credit_note_id, v.amount, now()
@@ -109,7 +109,7 @@ async function insertAllocations(
  * invoice it corrects before any other). Call with the account locked. Returns the amount applied.
  */
 export async function settleAccount(
-  ctx: ServiceContext,
+  ctx: TenantContext,
   familyId: string,
   options: { first?: string[]; onlySource?: { kind: CreditSource['kind']; id: string } } = {},
 ): Promise<number> {
@@ -142,7 +142,7 @@ export async function settleAccount(
 
 /** Allocates one payment to the invoices named (amounts already checked against what is due). */
 export async function allocatePayment(
-  ctx: ServiceContext,
+  ctx: TenantContext,
   familyId: string,
   paymentId: string,
   amount: number,
@@ -174,48 +174,71 @@ export interface AccountFigures {
 }
 
 /**
- * The family's figures from the ledger, in one statement. By construction
- * `invoiced − credited − paid = due − credit`: the test suite checks it for every family.
+ * Families' figures from the ledger, in one statement for any number of families (the family
+ * account of a page of families), with each family's open invoices, oldest due first. By
+ * construction `invoiced − credited − paid = due − credit`: the test suite checks it for every
+ * family.
  */
-export async function accountFigures(ctx: ServiceContext, familyId: string): Promise<AccountFigures> {
-  const tenant = requireTenant(ctx);
+export async function accountFigures(
+  ctx: TenantContext,
+  familyIds: readonly string[],
+): Promise<Map<string, AccountFigures & { openInvoiceIds: string[] }>> {
+  const { tenant } = ctx;
   const today = todayIn(tenant.timeZone, ctx.now());
-  const [row] = await ctx.em.execute<Record<keyof AccountFigures, string>[]>(
-    `with docs as (
-       select i.id, i.kind, i.total, i.due_date,
+  const rows = await ctx.em.execute<
+    (Record<keyof AccountFigures, string> & { family_id: string; open_ids: string[] | null })[]
+  >(
+    `with fams as (select value::uuid as id from json_array_elements_text(?::json)),
+     docs as (
+       select i.family_id, i.id, i.kind, i.total, i.due_date, i.series, i.year, i.sequence,
               i.total - coalesce((select sum(a.amount) from allocations a
                                   where a.tenant_id = i.tenant_id and a.invoice_id = i.id), 0) as due,
               exists (select 1 from payment_plan_invoices pi where pi.tenant_id = i.tenant_id and pi.invoice_id = i.id) as on_plan
-       from invoices i where i.tenant_id = ? and i.family_id = ?
+       from invoices i where i.tenant_id = ? and i.family_id in (select id from fams)
+     ),
+     paid as (select family_id, sum(amount) as s from payments
+              where tenant_id = ? and family_id in (select id from fams) group by family_id),
+     allocated as (select family_id, sum(amount) as s from allocations
+                   where tenant_id = ? and family_id in (select id from fams) group by family_id),
+     unbilled as (select family_id, sum(amount) as s from charges
+                  where tenant_id = ? and family_id in (select id from fams) and invoice_id is null group by family_id),
+     by_family as (
+       select family_id,
+              sum(total) filter (where kind <> 'CREDIT_NOTE') as invoiced,
+              sum(total) filter (where kind = 'CREDIT_NOTE') as credited,
+              sum(due) filter (where kind <> 'CREDIT_NOTE') as due,
+              sum(due) filter (where kind <> 'CREDIT_NOTE' and not on_plan and due_date < ?::date) as overdue,
+              array_agg(id::text order by due_date, series, year, sequence)
+                filter (where kind <> 'CREDIT_NOTE' and due > 0) as open_ids
+       from docs group by family_id
      )
-     select
-       coalesce((select sum(total) from docs where kind <> 'CREDIT_NOTE'), 0) as invoiced,
-       coalesce((select sum(total) from docs where kind = 'CREDIT_NOTE'), 0) as credited,
-       coalesce((select sum(amount) from payments where tenant_id = ? and family_id = ?), 0) as paid,
-       coalesce((select sum(due) from docs where kind <> 'CREDIT_NOTE'), 0) as due,
-       coalesce((select sum(amount) from payments where tenant_id = ? and family_id = ?), 0)
-         + coalesce((select sum(total) from docs where kind = 'CREDIT_NOTE'), 0)
-         - coalesce((select sum(amount) from allocations where tenant_id = ? and family_id = ?), 0) as credit,
-       coalesce((select sum(amount) from charges where tenant_id = ? and family_id = ? and invoice_id is null), 0) as unbilled,
-       coalesce((select sum(due) from docs where kind <> 'CREDIT_NOTE' and not on_plan and due_date < ?::date), 0) as overdue`,
-    [
-      tenant.id,
-      familyId,
-      tenant.id,
-      familyId,
-      tenant.id,
-      familyId,
-      tenant.id,
-      familyId,
-      tenant.id,
-      familyId,
-      today,
-    ],
+     select f.id::text as family_id,
+            coalesce(d.invoiced, 0) as invoiced, coalesce(d.credited, 0) as credited,
+            coalesce(p.s, 0) as paid, coalesce(d.due, 0) as due,
+            coalesce(p.s, 0) + coalesce(d.credited, 0) - coalesce(a.s, 0) as credit,
+            coalesce(u.s, 0) as unbilled, coalesce(d.overdue, 0) as overdue, d.open_ids
+     from fams f
+     left join by_family d on d.family_id = f.id
+     left join paid p on p.family_id = f.id
+     left join allocated a on a.family_id = f.id
+     left join unbilled u on u.family_id = f.id`,
+    [JSON.stringify(familyIds), tenant.id, tenant.id, tenant.id, tenant.id, today],
     'all',
     ctx.em.getLoggerContext(),
   );
-  const figures = Object.fromEntries(
-    Object.entries(row).map(([key, value]) => [key, Number(value)]),
-  ) as unknown as AccountFigures;
-  return figures;
+  return new Map(
+    rows.map((row) => [
+      row.family_id,
+      {
+        invoiced: Number(row.invoiced),
+        credited: Number(row.credited),
+        paid: Number(row.paid),
+        due: Number(row.due),
+        credit: Number(row.credit),
+        unbilled: Number(row.unbilled),
+        overdue: Number(row.overdue),
+        openInvoiceIds: row.open_ids ?? [],
+      },
+    ]),
+  );
 }

@@ -1,4 +1,4 @@
-import { requireTenant, type ServiceContext } from '../shared/service-context';
+import type { TenantContext } from '../auth/context';
 
 /** Numbering series: invoices of every kind share one, credit notes (avoirs) have their own. */
 export enum Series {
@@ -18,12 +18,12 @@ export interface NumberBlock {
  * back. Concurrent issuers wait for each other rather than leave holes (French public accounting).
  */
 export async function takeNumbers(
-  ctx: ServiceContext,
+  ctx: TenantContext,
   series: Series,
   issueDate: string,
   count: number,
 ): Promise<NumberBlock> {
-  const tenant = requireTenant(ctx);
+  const { tenant } = ctx;
   const year = tenant.config.invoiceNumberingPerYear ? Number(issueDate.slice(0, 4)) : 0;
   const [row] = await ctx.em.execute<{ last_number: number }[]>(
     `insert into document_sequences (tenant_id, series, year, last_number) values (?, ?, ?, ?)

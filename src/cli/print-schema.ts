@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createSchema, printSortedSchema } from '../graphql/schema';
+import { createSchema, printSortedSchema } from '../http/schema';
 
 /** `npm run schema:print`: regenerates schema/schema.graphql from the code. */
 async function run(): Promise<void> {

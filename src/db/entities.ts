@@ -11,10 +11,10 @@ import { Reservation } from '../reservations/reservation.entity';
 import { Charge } from '../reservations/charge.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { AbsenceReason } from '../attendance/absence-reason.entity';
-import { Invoice, InvoiceLine } from '../billing/invoice.entity';
-import { BillingRun } from '../billing/billing-run.entity';
-import { Allocation, Payment } from '../billing/payment.entity';
-import { Instalment, PaymentPlan } from '../billing/payment-plan.entity';
+import { Invoice, InvoiceLine } from '../billing/invoices/invoice.entity';
+import { BillingRun } from '../billing/runs/billing-run.entity';
+import { Allocation, Payment } from '../billing/payments/payment.entity';
+import { Instalment, PaymentPlan } from '../billing/payment-plans/payment-plan.entity';
 
 /** Entities carrying `tenant_id`, filtered per request and guarded by row-level security. */
 export const TENANT_OWNED_ENTITIES = [

@@ -11,6 +11,8 @@ export interface OrmOptions {
   clientUrl: string;
   logger: pino.Logger;
   poolMax?: number;
+  /** How long a unit of work waits for a pool connection before SERVICE_UNAVAILABLE (ms). */
+  acquireTimeoutMs?: number;
   /** Called for every SQL statement with the forked EntityManager's logger context. */
   onQuery?: QueryObserver;
 }
@@ -35,7 +37,7 @@ export function ormConfig(options: OrmOptions): Options {
         default: true,
       },
     },
-    pool: { min: 0, max: options.poolMax ?? 10 },
+    pool: { min: 0, max: options.poolMax ?? 10, acquireTimeoutMillis: options.acquireTimeoutMs ?? 5000 },
     forceUtcTimezone: true,
     debug: ['query'],
     loggerFactory: () => new QueryLogger(options.logger, options.onQuery),

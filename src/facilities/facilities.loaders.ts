@@ -1,11 +1,11 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import type { TenantContext } from '../auth/context';
 import { byId, groupBy } from '../shared/loaders';
 import { Facility } from './facility.entity';
 import { PriceBracket } from './price-bracket.entity';
 import { Service } from './service.entity';
 
-export function createFacilityLoaders(em: EntityManager) {
+export function createFacilityLoaders({ em }: Pick<TenantContext, 'em'>) {
   return {
     facilityById: new DataLoader<string, Facility | null>(async (ids) =>
       byId(ids, await em.find(Facility, { id: { $in: [...ids] } })),
@@ -36,4 +36,8 @@ export function createFacilityLoaders(em: EntityManager) {
       ),
     ),
   };
+}
+
+declare module '../graphql/context' {
+  interface Loaders extends ReturnType<typeof createFacilityLoaders> {}
 }

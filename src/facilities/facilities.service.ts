@@ -1,39 +1,50 @@
-import type { FilterQuery } from '@mikro-orm/core';
-import { can, Role, Scope } from '../auth/viewer';
-import { BadInputError, ForbiddenError } from '../shared/errors';
-import { paginate, type Page, type PageArgs } from '../shared/pagination';
-import { requireTenant, type ServiceContext } from '../shared/service-context';
+import type { TenantContext } from '../auth/context';
+import { BadInputError } from '../shared/errors';
+import { paginate, sql, type Page, type PageArgs } from '../shared/pagination';
 import type { OperatingMode, Tenant } from '../tenants/tenant.entity';
 import { Facility, type FacilityKind } from './facility.entity';
 import type { PriceBracket } from './price-bracket.entity';
 import { Service, type ServiceKind } from './service.entity';
 
-/** Facilities and services are the tenant's public offer: every caller of the tenant may read them. */
-export function assertCanReadCatalog(ctx: ServiceContext): void {
-  requireTenant(ctx);
-  if (!ctx.viewer.roles.includes(Role.PARENT) && !can(ctx.viewer, Scope.CATALOG_READ)) {
-    throw new ForbiddenError('This API key lacks the catalog:read scope.');
-  }
-}
-
+/** The tenant's facilities by name, optionally of one kind. */
 export function listFacilities(
-  ctx: ServiceContext,
+  ctx: TenantContext,
   args: PageArgs & { kind?: FacilityKind | null },
 ): Promise<Page<Facility>> {
-  assertCanReadCatalog(ctx);
-  const where: FilterQuery<Facility> = args.kind ? { kind: args.kind } : {};
-  return paginate(ctx.em, Facility, where, { name: 'asc', id: 'asc' }, args);
+  return paginate(
+    ctx.em,
+    {
+      entity: Facility,
+      table: 'facilities',
+      tenantId: ctx.tenant.id,
+      orderBy: ['name', 'id'],
+      direction: 'asc',
+      where: args.kind ? [sql('t.kind = ?', args.kind)] : [],
+    },
+    args,
+  );
 }
 
+/** The tenant's services by name, optionally of one kind or one facility. */
 export function listServices(
-  ctx: ServiceContext,
+  ctx: TenantContext,
   args: PageArgs & { kind?: ServiceKind | null; facilityId?: string | null },
 ): Promise<Page<Service>> {
-  assertCanReadCatalog(ctx);
-  const where: FilterQuery<Service> = {};
-  if (args.kind) where.kind = args.kind;
-  if (args.facilityId) where.facility = args.facilityId;
-  return paginate(ctx.em, Service, where, { name: 'asc', id: 'asc' }, args);
+  return paginate(
+    ctx.em,
+    {
+      entity: Service,
+      table: 'services',
+      tenantId: ctx.tenant.id,
+      orderBy: ['name', 'id'],
+      direction: 'asc',
+      where: [
+        ...(args.kind ? [sql('t.kind = ?', args.kind)] : []),
+        ...(args.facilityId ? [sql('t.facility_id = ?', args.facilityId)] : []),
+      ],
+    },
+    args,
+  );
 }
 
 /** The mode a service runs in: its own override, else its tenant's. */

@@ -1,15 +1,14 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { ListLength } from '../graphql/cost';
+import { Access } from '../graphql/access';
 import { toConnection, type ConnectionShape } from '../graphql/connection';
 import type { GraphQLContext } from '../graphql/context';
 import { moneyOf, MoneyType } from '../graphql/money';
 import { registerNode } from '../graphql/node';
 import { LocalDate } from '../graphql/scalars';
-import { parseLocalDate, todayIn } from '../shared/dates';
-import { expectGlobalId } from '../shared/ids';
-import { requireTenant } from '../shared/service-context';
+import { todayIn } from '../shared/dates';
 import { OperatingMode } from '../tenants/tenant.entity';
 import {
-  assertCanReadCatalog,
   bracketsValidOn,
   cancellationNoticeDays,
   effectiveOperatingMode,
@@ -20,6 +19,7 @@ import {
 import { Facility } from './facility.entity';
 import {
   BookingPolicyType,
+  CATALOG_READERS,
   FacilitiesArgs,
   FacilityConnection,
   FacilityType,
@@ -30,32 +30,25 @@ import {
 } from './facility.types';
 import { Service } from './service.entity';
 
-const catalogNode =
-  <T extends object>(load: (ctx: GraphQLContext, id: string) => Promise<T | null>) =>
-  async (ctx: GraphQLContext, id: string) => {
-    assertCanReadCatalog(ctx);
-    return load(ctx, id);
-  };
-
 registerNode({
   typeName: 'Facility',
   entity: Facility,
-  load: catalogNode((ctx, id) => ctx.loaders.facilityById.load(id)),
+  load: (ctx, id) => ctx.loaders.facilityById.load(id),
 });
-registerNode({
-  typeName: 'Service',
-  entity: Service,
-  load: catalogNode((ctx, id) => ctx.loaders.serviceById.load(id)),
-});
+registerNode({ typeName: 'Service', entity: Service, load: (ctx, id) => ctx.loaders.serviceById.load(id) });
 
 @Resolver(() => FacilityType)
 export class FacilityResolver {
-  @Authorized()
-  @Query(() => FacilityConnection, { description: "The tenant's facilities, by name." })
+  @Access(CATALOG_READERS)
+  @Query(() => FacilityConnection, {
+    description:
+      "The tenant's facilities, by name. Parents, staff, and API keys with catalog:read (or any operational scope).",
+  })
   facilities(@Args() args: FacilitiesArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionShape<Facility>> {
     return listFacilities(ctx, args).then(toConnection);
   }
 
+  @ListLength(3)
   @FieldResolver(() => [ServiceType], { description: 'Services offered at this facility.' })
   services(@Root() facility: Facility, @Ctx() ctx: GraphQLContext): Promise<Service[]> {
     return ctx.loaders.servicesByFacilityId.load(facility.id);
@@ -64,11 +57,13 @@ export class FacilityResolver {
 
 @Resolver(() => ServiceType)
 export class ServiceResolver {
-  @Authorized()
-  @Query(() => ServiceConnection, { description: "The tenant's services, by name." })
+  @Access(CATALOG_READERS)
+  @Query(() => ServiceConnection, {
+    description:
+      "The tenant's services, by name. Parents, staff, and API keys with catalog:read (or any operational scope).",
+  })
   services(@Args() args: ServicesArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionShape<Service>> {
-    const facilityId = args.facilityId ? expectGlobalId(args.facilityId, 'Facility', 'facilityId') : null;
-    return listServices(ctx, { ...args, facilityId }).then(toConnection);
+    return listServices(ctx, args).then(toConnection);
   }
 
   @FieldResolver(() => FacilityType, {
@@ -83,7 +78,7 @@ export class ServiceResolver {
     description: "Mode the service runs in: its override, else the tenant's.",
   })
   operatingMode(@Root() service: Service, @Ctx() ctx: GraphQLContext): OperatingMode {
-    return effectiveOperatingMode(service, requireTenant(ctx));
+    return effectiveOperatingMode(service, ctx.tenant);
   }
 
   @FieldResolver(() => OperatingMode, {
@@ -99,10 +94,11 @@ export class ServiceResolver {
     const policy = service.bookingPolicy;
     return {
       ...policy,
-      cancellationNoticeDays: cancellationNoticeDays(service, requireTenant(ctx)),
+      cancellationNoticeDays: cancellationNoticeDays(service, ctx.tenant),
     };
   }
 
+  @ListLength(6)
   @FieldResolver(() => [PriceBracketType], {
     description: 'The price grid by family quotient valid on a date.',
   })
@@ -115,8 +111,8 @@ export class ServiceResolver {
     })
     on?: string | null,
   ): Promise<PriceBracketType[]> {
-    const tenant = requireTenant(ctx);
-    const date = on ? parseLocalDate(on, 'on') : todayIn(tenant.timeZone);
+    const tenant = ctx.tenant;
+    const date = on ?? todayIn(tenant.timeZone, ctx.now());
     const brackets = bracketsValidOn(await ctx.loaders.priceBracketsByServiceId.load(service.id), date);
     return brackets.map((b) => ({ ...b, unitPrice: moneyOf(b.unitPrice, tenant) }));
   }
@@ -136,8 +132,8 @@ export class ServiceResolver {
     @Arg('on', () => LocalDate, { nullable: true, description: "Date; default today (tenant's time zone)." })
     on?: string | null,
   ): Promise<MoneyType | null> {
-    const tenant = requireTenant(ctx);
-    const date = on ? parseLocalDate(on, 'on') : todayIn(tenant.timeZone);
+    const tenant = ctx.tenant;
+    const date = on ?? todayIn(tenant.timeZone, ctx.now());
     const price = unitPriceFor(
       await ctx.loaders.priceBracketsByServiceId.load(service.id),
       familyQuotient,

@@ -1,5 +1,8 @@
-import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Scope } from '../auth/viewer';
+import { Access, type AccessRule } from '../graphql/access';
 import { connectionOf, PageArgs } from '../graphql/connection';
+import { IdField } from '../graphql/inputs';
 import { MoneyType } from '../graphql/money';
 import { Node } from '../graphql/node';
 import { DateTime, LocalDate } from '../graphql/scalars';
@@ -44,6 +47,17 @@ registerEnumType(BillingUnit, {
   },
 });
 
+/**
+ * The tenant's offer (facilities, services, sessions, prices) is public within the tenant: parents,
+ * staff and every operational key (catalog:read, and the keys that book, take the roll or read
+ * meals, which need to name what they act on).
+ */
+export const CATALOG_READERS: AccessRule = {
+  scopes: [Scope.CATALOG_READ, Scope.RESERVATIONS_WRITE, Scope.ATTENDANCE_WRITE, Scope.MEALS_READ],
+  parents: true,
+};
+
+@Access(CATALOG_READERS)
 @ObjectType('Facility', {
   implements: Node,
   description: 'A school, crèche, leisure centre or childcare centre.',
@@ -62,6 +76,7 @@ export class FacilityType extends Node {
   address?: string | null;
 }
 
+@Access(CATALOG_READERS)
 @ObjectType('BookingPolicy', {
   description: "When a service's sessions can be booked and cancelled; computed in the tenant's time zone.",
 })
@@ -93,6 +108,7 @@ export class BookingPolicyType {
   allowsWalkIns!: boolean;
 }
 
+@Access(CATALOG_READERS)
 @ObjectType('PriceBracket', {
   description:
     'One line of a price grid: the unit price for a range of family quotients, over a validity period.',
@@ -117,6 +133,7 @@ export class PriceBracketType {
   validTo?: string | null;
 }
 
+@Access(CATALOG_READERS)
 @ObjectType('Service', {
   implements: Node,
   description: 'What a facility offers: canteen, périscolaire, crèche…',
@@ -149,6 +166,6 @@ export class ServicesArgs extends PageArgs {
   @Field(() => ServiceKind, { nullable: true, description: 'Only services of this kind.' })
   kind?: ServiceKind | null;
 
-  @Field(() => ID, { nullable: true, description: 'Only services of this facility.' })
+  @IdField('Facility', { nullable: true, description: 'Only services of this facility.' })
   facilityId?: string | null;
 }

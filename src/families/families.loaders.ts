@@ -1,11 +1,12 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { groupBy, byId } from '../shared/loaders';
+import type { TenantContext } from '../auth/context';
+import { byId, groupBy } from '../shared/loaders';
 import { Child } from './child.entity';
 import { Family } from './family.entity';
 
-/** Per-request batch loaders of the families domain: one query per level of a nested query. */
-export function createFamilyLoaders(em: EntityManager) {
+/** Per-unit batch loaders of the families domain: one query per level of a nested query. */
+export function createFamilyLoaders(ctx: Pick<TenantContext, 'em'>) {
+  const { em } = ctx;
   return {
     familyById: new DataLoader<string, Family | null>(async (ids) =>
       byId(ids, await em.find(Family, { id: { $in: [...ids] } })),
@@ -25,4 +26,8 @@ export function createFamilyLoaders(em: EntityManager) {
       byId(ids, await em.find(Child, { id: { $in: [...ids] } })),
     ),
   };
+}
+
+declare module '../graphql/context' {
+  interface Loaders extends ReturnType<typeof createFamilyLoaders> {}
 }

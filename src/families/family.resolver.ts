@@ -1,14 +1,18 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { ListLength } from '../graphql/cost';
+import { Scope } from '../auth/viewer';
+import type { Facility } from '../facilities/facility.entity';
+import { FacilityType } from '../facilities/facility.types';
+import { Access, SIGNED_IN } from '../graphql/access';
 import { toConnection, type ConnectionShape } from '../graphql/connection';
 import type { GraphQLContext } from '../graphql/context';
+import { IdArg } from '../graphql/inputs';
 import { registerNode } from '../graphql/node';
-import { FacilityType } from '../facilities/facility.types';
-import type { Facility } from '../facilities/facility.entity';
-import { expectGlobalId } from '../shared/ids';
+import { ViewerType } from '../viewer/viewer.types';
 import { Child } from './child.entity';
 import { canSeeFamily, getFamily, listFamilies } from './families.service';
 import { Family } from './family.entity';
-import { ChildType, FamiliesArgs, FamilyConnection, FamilyType } from './family.types';
+import { ChildType, FamiliesArgs, FAMILY_READERS, FamilyConnection, FamilyType } from './family.types';
 
 registerNode({
   typeName: 'Family',
@@ -26,25 +30,28 @@ registerNode({
 
 @Resolver(() => FamilyType)
 export class FamilyResolver {
-  @Authorized()
+  @Access({ scopes: [Scope.FAMILIES_READ] })
   @Query(() => FamilyConnection, {
-    description: "The tenant's families, by name (agents and keys with families:read).",
+    description: "The tenant's families, by name. Agents, or API keys with families:read.",
   })
   families(@Args() args: FamiliesArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionShape<Family>> {
     return listFamilies(ctx, args).then(toConnection);
   }
 
-  @Authorized()
+  @Access(FAMILY_READERS)
   @Query(() => FamilyType, {
     nullable: true,
     description:
-      'A family by ID: any family of the tenant for agents, their own for parents. NOT_FOUND otherwise.',
+      'A family by ID: any family of the tenant for agents and families:read keys, their own for parents. NOT_FOUND otherwise.',
   })
-  family(@Arg('id', () => ID, { description: 'The family ID.' }) id: string, @Ctx() ctx: GraphQLContext) {
-    return getFamily(ctx, expectGlobalId(id, 'Family', 'id'));
+  family(@IdArg('id', 'Family', { description: 'The family ID.' }) id: string, @Ctx() ctx: GraphQLContext) {
+    return getFamily(ctx, id);
   }
 
-  @FieldResolver(() => [ChildType], { description: 'The children of the household, eldest first.' })
+  @ListLength(3)
+  @FieldResolver(() => [ChildType], {
+    description: 'The children of the household, eldest first.',
+  })
   children(@Root() family: Family, @Ctx() ctx: GraphQLContext): Promise<Child[]> {
     return ctx.loaders.childrenByFamilyId.load(family.id);
   }
@@ -63,5 +70,17 @@ export class ChildResolver {
   })
   async school(@Root() child: Child, @Ctx() ctx: GraphQLContext): Promise<Facility | null> {
     return child.school ? ctx.loaders.facilityById.load(child.school.id) : null;
+  }
+}
+
+@Resolver(() => ViewerType)
+export class ViewerFamilyResolver {
+  @Access(SIGNED_IN)
+  @FieldResolver(() => FamilyType, {
+    nullable: true,
+    description: "A parent's own family (null for others).",
+  })
+  async family(@Ctx() ctx: GraphQLContext): Promise<Family | null> {
+    return ctx.viewer.familyId ? ctx.loaders.familyById.load(ctx.viewer.familyId) : null;
   }
 }

@@ -1,4 +1,7 @@
 import { ArgsType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ListLength } from '../graphql/cost';
+import { Scope } from '../auth/viewer';
+import { Access, type AccessRule } from '../graphql/access';
 import { connectionOf, PageArgs } from '../graphql/connection';
 import { Node } from '../graphql/node';
 import { LocalDate } from '../graphql/scalars';
@@ -15,6 +18,18 @@ registerEnumType(Diet, {
   },
 });
 
+/** A household's details: agents, `families:read` keys, and the family's own parents. */
+export const FAMILY_READERS: AccessRule = { scopes: [Scope.FAMILIES_READ], parents: true };
+/**
+ * A child's name, class and diet: also the keys that book (`reservations:write`) or take the roll
+ * (`attendance:write`) — but never the household's details behind them.
+ */
+export const CHILD_READERS: AccessRule = {
+  scopes: [Scope.FAMILIES_READ, Scope.ATTENDANCE_WRITE, Scope.RESERVATIONS_WRITE],
+  parents: true,
+};
+
+@Access(FAMILY_READERS)
 @ObjectType('Guardian', { description: 'A responsible adult of the household (responsable légal).' })
 export class GuardianType {
   @Field({ description: 'First name.' })
@@ -30,11 +45,13 @@ export class GuardianType {
   phone?: string | null;
 }
 
+@Access(FAMILY_READERS)
 @ObjectType('Family', { implements: Node, description: 'A household (foyer) and its children.' })
 export class FamilyType extends Node {
   @Field({ description: 'Display name, e.g. "Famille Martin".' })
   name!: string;
 
+  @ListLength(2)
   @Field(() => [GuardianType], { description: 'Responsible adults.' })
   guardians!: GuardianType[];
 
@@ -61,6 +78,7 @@ export class FamilyType extends Node {
   externalRef?: string | null;
 }
 
+@Access(CHILD_READERS)
 @ObjectType('Child', { implements: Node, description: 'A child of a family.' })
 export class ChildType extends Node {
   @Field({ description: 'First name.' })

@@ -1,28 +1,22 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { ServiceContext } from '../shared/service-context';
-import type { Viewer } from '../auth/viewer';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { createFamilyLoaders } from '../families/families.loaders';
-import { createFacilityLoaders } from '../facilities/facilities.loaders';
-import { createSessionLoaders } from '../sessions/sessions.loaders';
-import { createReservationLoaders } from '../reservations/reservations.loaders';
-import { createBillingLoaders } from '../billing/billing.loaders';
+import type { TenantContext } from '../auth/context';
+import type { Tenant } from '../tenants/tenant.entity';
 
-/** Every per-request DataLoader, created fresh for each request so nothing is cached across viewers. */
-export function createLoaders(em: EntityManager, viewer: Viewer) {
-  return {
-    ...createFamilyLoaders(em),
-    ...createFacilityLoaders(em),
-    ...createSessionLoaders(em),
-    ...createReservationLoaders(em, viewer.familyId),
-    ...createBillingLoaders(em, viewer.tenantId),
-  };
-}
+/**
+ * The per-unit DataLoaders. Empty here: each domain adds its own loaders to this interface
+ * (declaration merging in its `*.loaders.ts`), and the assembly builds them for each unit of
+ * work, so nothing is cached across units or viewers.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Loaders {}
 
-export type Loaders = ReturnType<typeof createLoaders>;
-
-/** The GraphQL request context: the service context plus per-request plumbing. */
-export interface GraphQLContext extends ServiceContext {
+/**
+ * The GraphQL context of one unit of work (a query, or one mutation field): the service context
+ * plus per-request plumbing. `tenant` throws UNAUTHENTICATED when read for an anonymous caller;
+ * the operation guard lets anonymous callers reach public fields only, which read `tenantOrNull`.
+ */
+export interface GraphQLContext extends TenantContext {
+  readonly tenantOrNull: Tenant | null;
   requestId: string;
   loaders: Loaders;
   /** The request's child logger (carries the request id). */

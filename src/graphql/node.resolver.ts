@@ -1,12 +1,14 @@
-import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { NotFoundError } from '../shared/errors';
 import { fromGlobalId } from '../shared/ids';
+import { Access, SIGNED_IN } from './access';
 import type { GraphQLContext } from './context';
+import type { Domain } from './domain';
 import { Node, nodeType } from './node';
 
 @Resolver()
 export class NodeResolver {
-  @Authorized()
+  @Access(SIGNED_IN)
   @Query(() => Node, {
     nullable: true,
     description:
@@ -23,3 +25,5 @@ export class NodeResolver {
     return found;
   }
 }
+
+export const nodeDomain: Domain = { name: 'node', resolvers: [NodeResolver] };

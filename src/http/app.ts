@@ -3,27 +3,34 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
 import type pino from 'pino';
 import type { AppConfig } from '../config';
-import type { GraphQLContext } from '../graphql/context';
-import { createErrorFormatter } from '../graphql/errors';
-import { createSchema } from '../graphql/schema';
-import { registerGraphQLRoute, type RequestState } from './graphql-route';
+import { formatError } from '../graphql/errors';
+import { MAX_QUERY_COST } from '../graphql/cost';
+import { createLoaders } from './context';
 import { registerDocumentRoutes } from './documents-route';
+import { executorPlugin, type RequestState } from './executor';
+import { registerGraphQLRoute } from './graphql-route';
+import { createSchema } from './schema';
 
-/** Query limits: deep or wide queries are refused before they reach the database. */
+/** Query limits: deep, wide or long queries are refused before they reach the database. */
 export const QUERY_LIMITS = {
   maxDepth: 10,
   maxAliases: 30,
-  maxCost: 20000,
+  maxCost: MAX_QUERY_COST,
   maxTokens: 5000,
   maxDirectives: 20,
 };
 
 export interface App {
   http: FastifyInstance;
-  /** Stops accepting connections, lets in-flight requests finish, then stops Apollo. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and lets in-flight requests finish; those still running after
+   * `deadlineMs` have their connections closed. Requests arriving meanwhile on open keep-alive
+   * connections are answered 503. Then stops Apollo and the readiness probe's connection.
+   */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 export async function createApp(options: {
@@ -34,6 +41,7 @@ export async function createApp(options: {
   now?: () => Date;
 }): Promise<App> {
   const { orm, config, logger } = options;
+  const now = options.now ?? (() => new Date());
   const production = config.env === 'production';
 
   const http = Fastify({
@@ -45,11 +53,13 @@ export async function createApp(options: {
       return typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     },
     requestIdHeader: false,
+    // While closing: new requests on open connections get 503, idle connections are closed.
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
   });
   http.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  // While shutting down, answer in-flight requests and close their keep-alive connections.
   let closing = false;
   http.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
@@ -58,36 +68,39 @@ export async function createApp(options: {
   const armor = new ApolloArmor({
     maxDepth: { n: QUERY_LIMITS.maxDepth },
     maxAliases: { n: QUERY_LIMITS.maxAliases },
-    costLimit: { maxCost: QUERY_LIMITS.maxCost },
-    maxTokens: { n: QUERY_LIMITS.maxTokens },
     maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+    // Cost is computed with the variables by the executor; tokens are counted by the parser.
+    costLimit: { enabled: false },
+    maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: production },
   }).protect();
 
-  const apollo = new ApolloServer<GraphQLContext & RequestState>({
-    schema: await createSchema(),
+  const schema = await createSchema();
+  const apollo = new ApolloServer<RequestState>({
+    schema,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
-    formatError: createErrorFormatter(logger),
+    // main.ts drains HTTP first, then stops Apollo: Apollo must not stop itself on SIGTERM.
+    stopOnTerminationSignals: false,
+    parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
+    formatError,
     validationRules: armor.validationRules,
     plugins: [
       ...armor.plugins,
-      {
-        async requestDidStart() {
-          return {
-            async didEncounterErrors({ contextValue }) {
-              contextValue.rollbackOnly = true;
-            },
-          };
-        },
-      },
+      executorPlugin({
+        schema,
+        orm,
+        createLoaders,
+        maxCost: QUERY_LIMITS.maxCost,
+        lockTimeoutMs: config.lockTimeoutMs,
+        statementTimeoutMs: config.statementTimeoutMs,
+      }),
     ],
   });
   await apollo.start();
 
-  // Failures outside GraphQL execution (authentication's queries, BEGIN/COMMIT, a lost pool) and
-  // Fastify's own refusals: GraphQL-shaped, without internal detail.
+  // Failures outside GraphQL execution and Fastify's own refusals: GraphQL-shaped, no detail.
   http.setErrorHandler((error: { statusCode?: number }, request, reply) => {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
@@ -99,25 +112,42 @@ export async function createApp(options: {
     return reply.code(status).send({ errors: [{ message, extensions: { code } }] });
   });
 
+  // Readiness has its own connection: it answers even when the request pool is saturated.
+  const probe = new Pool({
+    connectionString: String(orm.config.get('clientUrl')),
+    max: 1,
+    connectionTimeoutMillis: 2000,
+    idleTimeoutMillis: 60_000,
+    statement_timeout: 2000,
+  });
+  probe.on('error', (error) => logger.warn({ err: error }, 'readiness connection lost'));
   http.get('/healthz', async () => ({ status: 'ok' }));
   http.get('/readyz', async (_request, reply) => {
+    if (closing) return reply.code(503).send({ status: 'stopping' });
     try {
-      await orm.em.getConnection().execute('select 1');
+      await probe.query('select 1');
       return { status: 'ready' };
     } catch (error) {
       logger.warn({ err: error }, 'readiness check failed');
       return reply.code(503).send({ status: 'unavailable' });
     }
   });
-  registerGraphQLRoute(http, apollo, orm, config, options.now ?? (() => new Date()));
-  registerDocumentRoutes(http, orm, config, options.now ?? (() => new Date()));
+  registerGraphQLRoute(http, apollo, orm, config, now);
+  registerDocumentRoutes(http, orm, config, now);
 
   return {
     http,
-    async close() {
+    async close(deadlineMs = config.shutdownTimeoutMs) {
       closing = true;
-      await http.close();
+      const force = setTimeout(() => http.server.closeAllConnections(), deadlineMs);
+      force.unref();
+      try {
+        await http.close();
+      } finally {
+        clearTimeout(force);
+      }
       await apollo.stop();
+      await probe.end();
     },
   };
 }

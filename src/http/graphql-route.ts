@@ -1,88 +1,44 @@
-import {
-  HeaderMap,
-  type ApolloServer,
-  type HTTPGraphQLRequest,
-  type HTTPGraphQLResponse,
-} from '@apollo/server';
-import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate } from '../auth/authenticate';
+import { authenticate, type Authenticated } from '../auth/authenticate';
 import type { AppConfig } from '../config';
-import { createLoaders, type GraphQLContext } from '../graphql/context';
-import { DomainError } from '../shared/errors';
-import { scopeToTenant } from '../db/tenant-scope';
-
-/** Thrown out of the request transaction to roll it back while still answering the client. */
-class RollbackWith {
-  constructor(readonly response: HTTPGraphQLResponse) {}
-}
-
-export interface RequestState {
-  /** Set by the Apollo plugin when execution met an error: the transaction is rolled back. */
-  rollbackOnly?: boolean;
-}
+import { isUnavailableError } from '../shared/db-errors';
+import { DomainError, RETRY_AFTER_SECONDS } from '../shared/errors';
+import type { RequestState } from './executor';
 
 /**
- * POST/GET /graphql. Each request runs in one database transaction that starts by telling
- * PostgreSQL which tenant it acts for (`app.tenant_id`, read by the row-level-security policies)
- * and enables the ORM's tenant filter with the same id.
+ * POST/GET /graphql. Authenticates (bad credentials: 401/403 before any GraphQL runs), then hands
+ * the request to Apollo Server, whose executor plugin runs it in units of work
+ * (src/http/executor.ts). No database connection is held while the request is parsed.
  */
 export function registerGraphQLRoute(
   app: FastifyInstance,
-  apollo: ApolloServer<GraphQLContext & RequestState>,
+  apollo: ApolloServer<RequestState>,
   orm: MikroORM,
   config: AppConfig,
   now: () => Date,
 ): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const em = orm.em.fork({ loggerContext: { requestId: request.id } }) as EntityManager;
-    let auth;
-    try {
-      auth = await authenticate(
-        em,
-        { authorization: request.headers.authorization, tenantSlug: header(request, 'x-tenant') },
-        config.jwtSecret,
-      );
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      return reply
-        .code(error.code === 'FORBIDDEN' ? 403 : 401)
-        .header('www-authenticate', 'Bearer')
-        .send({ errors: [{ message: error.message, extensions: { code: error.code } }] });
-    }
-
+    const auth = await authenticateRequest(orm, request, config, reply);
+    if (!auth) return reply;
+    const state: RequestState = {
+      viewer: auth.viewer,
+      tenantRow: auth.tenantRow,
+      requestId: request.id,
+      log: request.log,
+      now,
+    };
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: request.method.toUpperCase(),
       headers: toHeaderMap(request),
       search: new URL(request.url, 'http://localhost').search,
       body: request.body,
     };
-
-    let response: HTTPGraphQLResponse;
-    try {
-      response = await em.transactional(async (tx) => {
-        if (auth.tenant) await scopeToTenant(tx, auth.tenant.id);
-        const context: GraphQLContext & RequestState = {
-          em: tx,
-          viewer: auth.viewer,
-          tenant: auth.tenant,
-          requestId: request.id,
-          loaders: createLoaders(tx, auth.viewer),
-          log: request.log,
-          now,
-        };
-        const result = await apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest,
-          context: async () => context,
-        });
-        if (context.rollbackOnly) throw new RollbackWith(result);
-        return result;
-      });
-    } catch (error) {
-      if (!(error instanceof RollbackWith)) throw error;
-      response = error.response;
-    }
-
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: async () => state,
+    });
     for (const [key, value] of response.headers) reply.header(key, value);
     reply.code(response.status ?? 200);
     if (response.body.kind === 'complete') return reply.send(response.body.string);
@@ -91,6 +47,50 @@ export function registerGraphQLRoute(
     return reply.send(chunks.join(''));
   };
   app.route({ method: ['GET', 'POST'], url: '/graphql', handler });
+}
+
+/**
+ * The request's viewer and tenant, or null once it has answered: 401/403 for bad credentials,
+ * 503 (Retry-After) when the database cannot be reached to check them.
+ */
+export async function authenticateRequest(
+  orm: MikroORM,
+  request: FastifyRequest,
+  config: AppConfig,
+  reply: FastifyReply,
+): Promise<Authenticated | null> {
+  const em = orm.em.fork({ loggerContext: { requestId: request.id } }) as EntityManager;
+  try {
+    return await authenticate(
+      em,
+      { authorization: request.headers.authorization, tenantSlug: header(request, 'x-tenant') },
+      config.jwtSecret,
+    );
+  } catch (error) {
+    if (error instanceof DomainError) {
+      reply
+        .code(error.code === 'FORBIDDEN' ? 403 : 401)
+        .header('www-authenticate', 'Bearer')
+        .send({ errors: [{ message: error.message, extensions: { code: error.code } }] });
+      return null;
+    }
+    if (isUnavailableError(error)) {
+      request.log.warn({ err: error }, 'authentication: database unavailable');
+      reply
+        .code(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({
+          errors: [
+            {
+              message: 'The service is busy or the database is unreachable: retry in a moment.',
+              extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: RETRY_AFTER_SECONDS },
+            },
+          ],
+        });
+      return null;
+    }
+    throw error;
+  }
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

@@ -1,65 +1,108 @@
 import { createHash } from 'node:crypto';
-import { requireTenant, type ServiceContext } from '../shared/service-context';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { TenantContext } from '../auth/context';
+import { principalOf } from '../auth/viewer';
 import { BadInputError } from '../shared/errors';
-import { userError, UserErrorCode, type UserErrorData } from '../shared/user-errors';
+import { refuse, UserErrorCode, type Outcome } from '../shared/user-errors';
 
-/** What `idempotent` returns when the key was already used with other input. */
-export const CONFLICT: unique symbol = Symbol('idempotency conflict');
+/** Keys are kept at least this long (Stripe keeps 24 h); the purge job removes older ones. */
+export const IDEMPOTENCY_RETENTION_HOURS = 48;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
-/** The user error a mutation returns when its key was used with other input. */
-export const idempotencyConflict = (): UserErrorData =>
-  userError(
-    UserErrorCode.IDEMPOTENCY_CONFLICT,
-    'This idempotency key was already used with a different request.',
-    ['idempotencyKey'],
-  );
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * Stripe's rules for writes a client may retry: the first request with a key does the work and
- * stores its result; the same key again replays that result; the same key with other input is
- * refused (CONFLICT, which the caller answers with `idempotencyConflict()`). Keys are scoped to the tenant and the caller, and kept (at least 24 h; today: forever).
+ * stores its outcome; the same key again replays that outcome; the same key with other input is
+ * refused (IDEMPOTENCY_CONFLICT). Keys are scoped to the tenant and the acting principal
+ * (`principalOf`: kind, subject and family), so a replay never shows another caller's result.
  *
- * The key row is inserted first, in the request's transaction: a concurrent request with the
- * same key waits on PostgreSQL's unique index until the first commits, then replays its result
- * (or, if the first rolled back, does the work itself). So a retry storm books once.
+ * The key row is inserted first, in the caller's transaction, and its outcome written in that
+ * same transaction: the key exists if and only if the work committed. A concurrent request with
+ * the same key waits on PostgreSQL's unique index until the first commits, then replays its
+ * outcome — or, if the first rolled back, does the work itself. A retry after any failure redoes
+ * the work.
  */
 export async function idempotent<T>(
-  ctx: ServiceContext,
+  ctx: TenantContext,
   operation: string,
   key: string,
   input: unknown,
-  work: () => Promise<T>,
-): Promise<T | typeof CONFLICT> {
-  const tenant = requireTenant(ctx);
-  if (!key || key.length > 255)
-    throw new BadInputError('"idempotencyKey" must be 1 to 255 characters.', ['idempotencyKey']);
-  const subject = ctx.viewer.subject ?? 'anonymous';
-  const requestHash = createHash('sha256')
-    .update(JSON.stringify([operation, input]))
-    .digest('hex');
+  work: () => Promise<Outcome<T>>,
+): Promise<Outcome<T>> {
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw new BadInputError(`"idempotencyKey" must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`, [
+      'idempotencyKey',
+    ]);
+  }
+  const principal = sha256(principalOf(ctx.viewer));
+  const requestHash = sha256(JSON.stringify([operation, input]));
   const inserted = await ctx.em.execute<{ key: string }[]>(
     `insert into idempotency_keys (tenant_id, subject, key, operation, request_hash)
      values (?, ?, ?, ?, ?) on conflict do nothing returning key`,
-    [tenant.id, subject, key, operation, requestHash],
+    [ctx.tenant.id, principal, key, operation, requestHash],
     'all',
     ctx.em.getLoggerContext(),
   );
   if (inserted.length === 0) {
-    const [stored] = await ctx.em.execute<{ operation: string; request_hash: string; response: T }[]>(
-      `select operation, request_hash, response from idempotency_keys where tenant_id = ? and subject = ? and key = ?`,
-      [tenant.id, subject, key],
+    const [stored] = await ctx.em.execute<
+      { operation: string; request_hash: string; response: Outcome<T> | null }[]
+    >(
+      `select operation, request_hash, response from idempotency_keys
+       where tenant_id = ? and subject = ? and key = ?`,
+      [ctx.tenant.id, principal, key],
       'all',
       ctx.em.getLoggerContext(),
     );
-    if (stored.operation !== operation || stored.request_hash !== requestHash) return CONFLICT;
-    return stored.response;
+    if (!stored || stored.operation !== operation || stored.request_hash !== requestHash) {
+      return refuse(
+        UserErrorCode.IDEMPOTENCY_CONFLICT,
+        'This idempotency key was already used with a different request.',
+        ['idempotencyKey'],
+      );
+    }
+    // Null only in a row left by an older version that stored keys before their outcome: do the work.
+    if (stored.response) return stored.response;
   }
-  const result = await work();
+  const outcome = await work();
   await ctx.em.execute(
     `update idempotency_keys set response = ? where tenant_id = ? and subject = ? and key = ?`,
-    [JSON.stringify(result), tenant.id, subject, key],
+    [JSON.stringify(outcome), ctx.tenant.id, principal, key],
     'run',
     ctx.em.getLoggerContext(),
   );
-  return result;
+  return outcome;
+}
+
+/**
+ * The one way to write a retryable mutation's service: `work` gets the input without its
+ * `idempotencyKey`, and the returned function runs it under the key (see `idempotent`).
+ */
+export function idempotentMutation<I extends object, T>(
+  operation: string,
+  work: (ctx: TenantContext, input: I) => Promise<Outcome<T>>,
+): (ctx: TenantContext, input: I & { idempotencyKey: string }) => Promise<Outcome<T>> {
+  return (ctx, { idempotencyKey, ...rest }) => {
+    const input = rest as unknown as I;
+    return idempotent(ctx, operation, idempotencyKey, input, () => work(ctx, input));
+  };
+}
+
+/**
+ * Deletes the tenant's keys older than the retention (the hourly purge job, one tenant-scoped
+ * transaction per tenant). Returns how many were deleted.
+ */
+export async function purgeIdempotencyKeys(
+  em: EntityManager,
+  tenantId: string,
+  retentionHours = IDEMPOTENCY_RETENTION_HOURS,
+): Promise<number> {
+  const deleted = await em.execute<{ key: string }[]>(
+    `delete from idempotency_keys where tenant_id = ? and created_at < now() - make_interval(hours => ?)
+     returning key`,
+    [tenantId, retentionHours],
+    'all',
+    em.getLoggerContext(),
+  );
+  return deleted.length;
 }

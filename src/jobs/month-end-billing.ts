@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import type pino from 'pino';
 import { Role, type Viewer } from '../auth/viewer';
-import { runBilling } from '../billing/billing-run.service';
+import { BillingRun } from '../billing/runs/billing-run.entity';
+import { runBilling } from '../billing/runs/billing-run.service';
 import { inTenantTransaction } from '../db/tenant-scope';
 import { Tenant } from '../tenants/tenant.entity';
 
@@ -39,10 +40,14 @@ export async function monthEndBilling(
     const period = local.minus({ months: 1 }).toFormat('yyyy-MM');
     const result = await inTenantTransaction(em.fork(), tenant.id, async (tx) => {
       const scoped = await tx.findOneOrFail(Tenant, { id: tenant.id });
-      return runBilling(
+      const outcome = await runBilling(
         { em: tx, viewer: schedulerViewer(tenant.id), tenant: scoped, now: () => now },
         { period, idempotencyKey: `month-end:${period}` },
       );
+      return {
+        run: outcome.value ? await tx.findOneOrFail(BillingRun, { id: outcome.value.runId }) : null,
+        userErrors: outcome.userErrors,
+      };
     });
     if (result.run) {
       done.push({

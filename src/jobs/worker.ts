@@ -1,13 +1,31 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { run, type Runner } from 'graphile-worker';
 import type pino from 'pino';
+import { inTenantTransaction } from '../db/tenant-scope';
+import { purgeIdempotencyKeys } from '../idempotency/idempotency.service';
+import { listTenants } from '../tenants/tenants.service';
 import { monthEndBilling } from './month-end-billing';
+
+/**
+ * Deletes idempotency keys past their retention (48 h), one tenant-scoped transaction per tenant
+ * (row-level security holds even for the job). Returns how many were deleted.
+ */
+export async function purgeExpiredIdempotencyKeys(orm: MikroORM, logger: pino.Logger): Promise<number> {
+  let deleted = 0;
+  for (const tenant of await listTenants(orm.em.fork())) {
+    deleted += await inTenantTransaction(orm.em.fork(), tenant.id, (tx) =>
+      purgeIdempotencyKeys(tx, tenant.id),
+    );
+  }
+  if (deleted) logger.info({ deleted }, 'idempotency keys purged');
+  return deleted;
+}
 
 /**
  * The job queue: graphile-worker on the same PostgreSQL (its own `graphile_worker` schema, created
  * with the owner's connection). Jobs, not timers in the API: a job survives a restart, runs once
- * across replicas, and is retried on failure. The cron runs month-end billing every hour; the
- * task itself decides, per tenant time zone, whether a month has just ended.
+ * across replicas, and is retried on failure. Every hour: month-end billing (the task decides, per
+ * tenant time zone, whether a month has just ended) and the purge of expired idempotency keys.
  */
 export function startWorker(options: {
   ownerUrl: string;
@@ -20,10 +38,13 @@ export function startWorker(options: {
     concurrency: 1,
     noHandleSignals: true,
     pollInterval: 5000,
-    crontab: '5 * * * * billing_month_end ?max=3',
+    crontab: ['5 * * * * billing_month_end ?max=3', '35 * * * * idempotency_purge ?max=3'].join('\n'),
     taskList: {
       billing_month_end: async () => {
         await monthEndBilling(orm.em.fork(), new Date(), logger);
+      },
+      idempotency_purge: async () => {
+        await purgeExpiredIdempotencyKeys(orm, logger);
       },
     },
   });

@@ -1,21 +1,39 @@
-import type { FilterQuery } from '@mikro-orm/core';
-import { parseLocalDate } from '../shared/dates';
-import { paginate, type Page, type PageArgs } from '../shared/pagination';
-import { requireTenant, type ServiceContext } from '../shared/service-context';
+import type { TenantContext } from '../auth/context';
+import { paginateMany, sql, type Condition, type Page, type PageArgs } from '../shared/pagination';
 import { Charge } from './charge.entity';
 
-/** A family's charges (the family itself is only reachable by those who may see it) (the ledger lines waiting for, or billed on, an invoice), newest first. */
-export function familyCharges(
-  ctx: ServiceContext,
-  familyId: string,
-  args: PageArgs & { from?: string | null; to?: string | null; uninvoiced?: boolean | null },
-): Promise<Page<Charge>> {
-  requireTenant(ctx);
-  const where: FilterQuery<Charge> = { familyId };
-  const date: Record<string, string> = {};
-  if (args.from) date.$gte = parseLocalDate(args.from, 'from');
-  if (args.to) date.$lte = parseLocalDate(args.to, 'to');
-  if (Object.keys(date).length) where.date = date;
-  if (args.uninvoiced) where.invoiceId = null;
-  return paginate(ctx.em, Charge, where, { date: 'desc', id: 'desc' }, args);
+export interface ChargeFilter {
+  from?: string | null;
+  to?: string | null;
+  uninvoiced?: boolean | null;
+}
+
+/**
+ * Families' charges (the ledger lines waiting for, or billed on, an invoice), newest first: one
+ * page per family, for many families in two statements. The caller checked that the viewer may
+ * see each family's money.
+ */
+export function familyChargePages(
+  ctx: TenantContext,
+  familyIds: string[],
+  args: PageArgs & ChargeFilter,
+): Promise<Page<Charge>[]> {
+  const where: Condition[] = [];
+  if (args.from) where.push(sql('t.date >= ?', args.from));
+  if (args.to) where.push(sql('t.date <= ?', args.to));
+  if (args.uninvoiced) where.push(sql('t.invoice_id is null'));
+  return paginateMany(
+    ctx.em,
+    {
+      entity: Charge,
+      table: 'charges',
+      tenantId: ctx.tenant.id,
+      orderBy: ['date', 'id'],
+      direction: 'desc',
+      where,
+    },
+    'family_id',
+    familyIds,
+    args,
+  );
 }

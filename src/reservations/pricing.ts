@@ -1,10 +1,9 @@
-import type { AbsenceReason } from '../attendance/absence-reason.entity';
+import type { TenantContext } from '../auth/context';
 import { unitPriceFor } from '../facilities/facilities.service';
 import { PriceBracket } from '../facilities/price-bracket.entity';
 import type { Service } from '../facilities/service.entity';
 import { Family } from '../families/family.entity';
 import { DomainError } from '../shared/errors';
-import { requireTenant, type ServiceContext } from '../shared/service-context';
 import type { Session } from '../sessions/session.entity';
 import { Charge, ChargeReason } from './charge.entity';
 import { ReservationChannel, ReservationStatus, type Reservation } from './reservation.entity';
@@ -17,7 +16,7 @@ import { ReservationChannel, ReservationStatus, type Reservation } from './reser
 export function billableReason(
   reservation: Pick<Reservation, 'status' | 'channel'>,
   service: Service,
-  absenceReason?: AbsenceReason | null,
+  absenceReason?: { billable: boolean } | null,
 ): ChargeReason | null {
   switch (reservation.status) {
     case ReservationStatus.ATTENDED:
@@ -41,7 +40,7 @@ export function billableReason(
  */
 export class ChargeBook {
   private constructor(
-    private readonly ctx: ServiceContext,
+    private readonly ctx: TenantContext,
     private readonly session: Session,
     private readonly charges: Map<string, Charge>,
     private readonly brackets: PriceBracket[],
@@ -50,7 +49,7 @@ export class ChargeBook {
 
   /** `walkInFamilyIds`: families whose children may get a reservation (and a charge) in this batch. */
   static async load(
-    ctx: ServiceContext,
+    ctx: TenantContext,
     session: Session,
     reservations: Reservation[],
     walkInFamilyIds: string[] = [],
@@ -99,7 +98,7 @@ export class ChargeBook {
       existing.reason = reason;
       return existing;
     }
-    const tenant = requireTenant(this.ctx);
+    const tenant = this.ctx.tenant;
     const family = this.families.get(reservation.family.id);
     if (!family) throw new Error('ChargeBook.load was not given this reservation.');
     const unitPrice = unitPriceFor(this.brackets, family.familyQuotient, this.session.date);
@@ -122,7 +121,7 @@ export class ChargeBook {
       amount: unitPrice,
       currency: tenant.currency,
       invoiceId: null,
-      createdAt: new Date(),
+      createdAt: this.ctx.now(),
     });
     this.charges.set(reservation.id, charge);
     return charge;

@@ -1,43 +1,37 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { toConnection, type ConnectionShape } from '../graphql/connection';
-import type { GraphQLContext } from '../graphql/context';
-import { registerNode } from '../graphql/node';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { ListLength } from '../graphql/cost';
+import { Scope } from '../auth/viewer';
+import type { Service } from '../facilities/service.entity';
+import { ServiceType } from '../facilities/facility.types';
 import type { Child } from '../families/child.entity';
 import type { Family } from '../families/family.entity';
+import { canSeeFamilyBilling } from '../families/families.service';
 import { ChildType, FamilyType } from '../families/family.types';
+import { Access, SIGNED_IN } from '../graphql/access';
+import { toConnection, type ConnectionShape } from '../graphql/connection';
+import type { GraphQLContext } from '../graphql/context';
+import { moneyOf, MoneyType } from '../graphql/money';
+import { registerNode } from '../graphql/node';
+import { freshReads } from '../graphql/payload';
 import type { Session } from '../sessions/session.entity';
 import { SessionType } from '../sessions/session.types';
-import { expectGlobalId } from '../shared/ids';
-import { Reservation } from './reservation.entity';
-import { AbsenceReasonType } from '../attendance/attendance.types';
-import type { AbsenceReason } from '../attendance/absence-reason.entity';
-import { ServiceType } from '../facilities/facility.types';
-import type { Service } from '../facilities/service.entity';
-import { moneyOf, MoneyType } from '../graphql/money';
-import { requireTenant } from '../shared/service-context';
 import { Charge } from './charge.entity';
-import { familyCharges } from './charges.service';
+import { Reservation } from './reservation.entity';
 import {
+  BILLING_READERS,
   CancelReservationInput,
+  CancelReservationPayload,
   ChargeConnection,
   ChargesArgs,
   ChargeType,
-  SessionChildBookingType,
-  CancelReservationPayload,
   ReservationConnection,
   ReservationsArgs,
   ReservationType,
   ReserveInput,
   ReservePayload,
+  SessionChildBookingType,
 } from './reservation.types';
-import {
-  assertCanSeeRoll,
-  cancelReservation,
-  familyReservations,
-  reserve,
-  visibleCharge,
-  visibleReservation,
-} from './reservations.service';
+import { cancelReservation, reserve, visibleReservation } from './reservations.service';
 
 registerNode({
   typeName: 'Reservation',
@@ -47,36 +41,48 @@ registerNode({
 registerNode({
   typeName: 'Charge',
   entity: Charge,
-  load: (ctx, id) => visibleCharge(ctx, id),
+  load: async (ctx, id) => {
+    const charge = await ctx.em.findOne(Charge, { id });
+    return charge && canSeeFamilyBilling(ctx, charge.familyId) ? charge : null;
+  },
 });
+
+const BOOKERS = { scopes: [Scope.RESERVATIONS_WRITE], parents: true };
 
 @Resolver(() => ReservationType)
 export class ReservationResolver {
-  @Authorized()
+  @Access(BOOKERS)
   @Mutation(() => ReservePayload, {
     description:
-      'Book a child on sessions (a whole month of canteen in one call). Retry-safe with idempotencyKey.',
+      'Book a child on sessions (a whole month of canteen in one call). Parents for their children, staff, and API keys with reservations:write. Retry-safe with idempotencyKey.',
   })
-  reserve(@Arg('input', { description: 'What to book.' }) input: ReserveInput, @Ctx() ctx: GraphQLContext) {
-    return reserve(ctx, {
-      childId: expectGlobalId(input.childId, 'Child', 'input.childId'),
-      sessionIds: input.sessionIds.map((id, i) => expectGlobalId(id, 'Session', `input.sessionIds.${i}`)),
-      idempotencyKey: input.idempotencyKey,
-    });
+  async reserve(
+    @Arg('input', { description: 'What to book.' }) input: ReserveInput,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    const { value, userErrors } = await reserve(ctx, input);
+    freshReads(ctx);
+    return {
+      reservations: value ? await ctx.loaders.reservationById.loadMany(value.reservationIds) : [],
+      userErrors,
+    };
   }
 
-  @Authorized()
+  @Access(BOOKERS)
   @Mutation(() => CancelReservationPayload, {
-    description: 'Cancel a reservation: free before the notice deadline, billed (LATE_CANCELLED) after it.',
+    description:
+      'Cancel a reservation: free before the notice deadline, billed (LATE_CANCELLED) after it. Parents for their children, staff, and API keys with reservations:write.',
   })
-  cancelReservation(
+  async cancelReservation(
     @Arg('input', { description: 'What to cancel.' }) input: CancelReservationInput,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return cancelReservation(ctx, {
-      reservationId: expectGlobalId(input.reservationId, 'Reservation', 'input.reservationId'),
-      idempotencyKey: input.idempotencyKey,
-    });
+    const { value, userErrors } = await cancelReservation(ctx, input);
+    freshReads(ctx);
+    return {
+      reservation: value ? await ctx.loaders.reservationById.load(value.reservationId) : null,
+      userErrors,
+    };
   }
 
   @FieldResolver(() => SessionType, { description: 'The session booked.' })
@@ -89,22 +95,9 @@ export class ReservationResolver {
     return (await ctx.loaders.childById.load(reservation.child.id))!;
   }
 
-  @FieldResolver(() => AbsenceReasonType, {
-    nullable: true,
-    description: 'Why the child was absent, if justified.',
-  })
-  absenceReason(
-    @Root() reservation: Reservation,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<AbsenceReason | null> | null {
-    return reservation.absenceReason
-      ? ctx.loaders.absenceReasonById.load(reservation.absenceReason.id)
-      : null;
-  }
-
   @FieldResolver(() => ChargeType, {
     nullable: true,
-    description: 'What its outcome costs, if it is billed.',
+    description: 'What its outcome costs, if it is billed (billing:read, staff, or the family).',
   })
   charge(@Root() reservation: Reservation, @Ctx() ctx: GraphQLContext): Promise<Charge | null> {
     return ctx.loaders.chargeByReservationId.load(reservation.id);
@@ -115,12 +108,12 @@ export class ReservationResolver {
 export class ChargeResolver {
   @FieldResolver(() => MoneyType, { description: 'Price of one unit, fixed when the charge arose.' })
   unitPrice(@Root() charge: Charge, @Ctx() ctx: GraphQLContext): MoneyType {
-    return moneyOf(charge.unitPrice, requireTenant(ctx));
+    return moneyOf(charge.unitPrice, ctx.tenant);
   }
 
   @FieldResolver(() => MoneyType, { description: 'quantity × unitPrice.' })
   amount(@Root() charge: Charge, @Ctx() ctx: GraphQLContext): MoneyType {
-    return moneyOf(charge.amount, requireTenant(ctx));
+    return moneyOf(charge.amount, ctx.tenant);
   }
 
   @FieldResolver(() => Boolean, {
@@ -151,15 +144,18 @@ export class ChargeResolver {
 
 @Resolver(() => SessionType)
 export class SessionReservationsResolver {
+  @Access({ scopes: [Scope.ATTENDANCE_WRITE, Scope.FAMILIES_READ] })
+  @ListLength(40)
   @FieldResolver(() => [ReservationType], {
     description:
-      'The roll: every reservation not cancelled in time, walk-ins included (agents and attendance keys).',
+      'The roll: every reservation not cancelled in time, walk-ins included (staff, and API keys with attendance:write or families:read).',
   })
-  async reservations(@Root() session: Session, @Ctx() ctx: GraphQLContext): Promise<Reservation[]> {
-    assertCanSeeRoll(ctx);
+  reservations(@Root() session: Session, @Ctx() ctx: GraphQLContext): Promise<Reservation[]> {
     return ctx.loaders.rollBySessionId.load(session.id);
   }
 
+  @Access(SIGNED_IN)
+  @ListLength(3)
   @FieldResolver(() => [SessionChildBookingType], {
     description:
       'For a parent: each of their children and whether it is booked on this session. Empty for others.',
@@ -179,13 +175,18 @@ export class SessionReservationsResolver {
 
 @Resolver(() => FamilyType)
 export class FamilyReservationsResolver {
-  @FieldResolver(() => ChargeConnection, { description: "The family's charges, newest first." })
+  @Access(BILLING_READERS)
+  @FieldResolver(() => ChargeConnection, {
+    description: "The family's charges, newest first (billing:read, staff, or the family).",
+  })
   async charges(
     @Root() family: Family,
     @Args() args: ChargesArgs,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ConnectionShape<Charge>> {
-    return toConnection(await familyCharges(ctx, family.id, args));
+    return toConnection(
+      await ctx.loaders.chargePagesByFamilyId.load({ parentId: family.id, args: { ...args } }),
+    );
   }
 
   @FieldResolver(() => ReservationConnection, { description: "The family's reservations, newest first." })
@@ -194,6 +195,8 @@ export class FamilyReservationsResolver {
     @Args() args: ReservationsArgs,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ConnectionShape<Reservation>> {
-    return toConnection(await familyReservations(ctx, family.id, args));
+    return toConnection(
+      await ctx.loaders.reservationPagesByFamilyId.load({ parentId: family.id, args: { ...args } }),
+    );
   }
 }

@@ -1,11 +1,14 @@
-import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Scope } from '../auth/viewer';
+import { Access, type AccessRule } from '../graphql/access';
 import { connectionOf, PageArgs } from '../graphql/connection';
+import { IdField, TextField } from '../graphql/inputs';
+import { payloadType } from '../graphql/payload';
 import { Node } from '../graphql/node';
 import { DateTime, LocalDate } from '../graphql/scalars';
 import { MoneyType } from '../graphql/money';
 import { ChildType } from '../families/family.types';
 import { ChargeReason } from './charge.entity';
-import { UserErrorType } from '../graphql/user-error';
 import { ReservationChannel, ReservationStatus } from './reservation.entity';
 
 registerEnumType(ReservationStatus, {
@@ -32,6 +35,20 @@ registerEnumType(ReservationChannel, {
   },
 });
 
+/** Reservations: staff, parents (their own), and the keys that read families, book or take the roll. */
+export const RESERVATION_READERS: AccessRule = {
+  scopes: [Scope.FAMILIES_READ, Scope.RESERVATIONS_WRITE, Scope.ATTENDANCE_WRITE],
+  parents: true,
+};
+/** Money of a family (charges, invoices, payments, plans, accounts): staff, billing:read, the family. */
+export const BILLING_READERS: AccessRule = { scopes: [Scope.BILLING_READ], parents: true };
+/** A payment: billing readers, and the payment integration that recorded it (payments:write). */
+export const PAYMENT_READERS: AccessRule = {
+  scopes: [Scope.BILLING_READ, Scope.PAYMENTS_WRITE],
+  parents: true,
+};
+
+@Access(RESERVATION_READERS)
 @ObjectType('Reservation', { implements: Node, description: 'A child booked on a session.' })
 export class ReservationType extends Node {
   @Field(() => ReservationStatus, { description: 'Current status.' })
@@ -82,6 +99,7 @@ registerEnumType(ChargeReason, {
   },
 });
 
+@Access(BILLING_READERS)
 @ObjectType('Charge', {
   implements: Node,
   description: 'One billable line of a family (the ledger), priced when it arose; waits for an invoice.',
@@ -134,44 +152,54 @@ export class SessionChildBookingType {
   reservation!: unknown;
 }
 
+/** The idempotency key every retryable write takes (Stripe's rules; kept at least 48 hours). */
+export const idempotencyKeyField = () =>
+  TextField({
+    maxLength: 255,
+    description:
+      'Unique per attempt (1 to 255 characters); retry with the same key to replay the first result. Keys are scoped to the caller and kept at least 48 hours.',
+  });
+
 @InputType('ReserveInput', { description: 'Book one child on one or many sessions.' })
 export class ReserveInput {
-  @Field(() => ID, { description: 'The child to book.' })
+  @IdField('Child', { description: 'The child to book.' })
   childId!: string;
 
-  @Field(() => [ID], { description: 'Sessions to book (1 to 100), each decided on its own.' })
+  @IdField('Session', {
+    list: true,
+    maxItems: 100,
+    description: 'Sessions to book (1 to 100), each decided on its own.',
+  })
   sessionIds!: string[];
 
-  @Field({ description: 'Unique per attempt; retry with the same key to replay the first result.' })
+  @idempotencyKeyField()
   idempotencyKey!: string;
 }
 
-@ObjectType('ReservePayload', { description: 'Result of reserve.' })
-export class ReservePayload {
-  @Field(() => [ReservationType], { description: 'Reservations made (or replayed).' })
-  reservations!: unknown[];
-
-  @Field(() => [UserErrorType], { description: 'Sessions refused, each naming its index in sessionIds.' })
-  userErrors!: UserErrorType[];
-}
+export const ReservePayload = payloadType('ReservePayload', 'Result of reserve.', {
+  reservations: {
+    type: () => [ReservationType],
+    description: 'Reservations made (or replayed), in the order asked.',
+  },
+});
 
 @InputType('CancelReservationInput', { description: 'Cancel a booked reservation.' })
 export class CancelReservationInput {
-  @Field(() => ID, { description: 'The reservation.' })
+  @IdField('Reservation', { description: 'The reservation.' })
   reservationId!: string;
 
-  @Field({ description: 'Unique per attempt; retry with the same key to replay the first result.' })
+  @idempotencyKeyField()
   idempotencyKey!: string;
 }
 
-@ObjectType('CancelReservationPayload', { description: 'Result of cancelReservation.' })
-export class CancelReservationPayload {
-  @Field(() => ReservationType, {
-    nullable: true,
-    description: 'The reservation, CANCELLED or LATE_CANCELLED.',
-  })
-  reservation!: unknown;
-
-  @Field(() => [UserErrorType], { description: 'Why it was refused, if it was.' })
-  userErrors!: UserErrorType[];
-}
+export const CancelReservationPayload = payloadType(
+  'CancelReservationPayload',
+  'Result of cancelReservation.',
+  {
+    reservation: {
+      type: () => ReservationType,
+      nullable: true,
+      description: 'The reservation, CANCELLED or LATE_CANCELLED.',
+    },
+  },
+);

@@ -1,44 +1,30 @@
-import { UniqueConstraintViolationException, type FilterQuery, type QueryResult } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type QueryResult } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import { can, isStaff, Scope } from '../auth/viewer';
+import type { TenantContext } from '../auth/context';
+import { can, Scope } from '../auth/viewer';
 import { audit } from '../audit/audit.service';
 import { effectiveOperatingMode } from '../facilities/facilities.service';
 import { Service } from '../facilities/service.entity';
 import { Child } from '../families/child.entity';
-import { CONFLICT, idempotencyConflict, idempotent } from '../idempotency/idempotency.service';
+import { idempotentMutation } from '../idempotency/idempotency.service';
 import { bookingWindow } from '../sessions/booking-window';
 import { Session } from '../sessions/session.entity';
-import { parseLocalDate } from '../shared/dates';
-import { BadInputError, ForbiddenError } from '../shared/errors';
-import { paginate, type Page, type PageArgs } from '../shared/pagination';
-import { requireTenant, type ServiceContext } from '../shared/service-context';
-import { userError, UserErrorCode, type UserErrorData } from '../shared/user-errors';
+import {
+  done,
+  refuse,
+  userError,
+  UserErrorCode,
+  type Outcome,
+  type UserErrorData,
+} from '../shared/user-errors';
 import { channelFor, modeRefusal, windowRefusal } from './booking-rules';
-import { Charge } from './charge.entity';
 import { billableReason, ChargeBook } from './pricing';
 import { Reservation, ReservationChannel, ReservationStatus } from './reservation.entity';
 
 export const MAX_SESSIONS_PER_RESERVE = 100;
 
-export interface ReserveResult {
-  reservations: Reservation[];
-  userErrors: UserErrorData[];
-}
-
-/** What is stored under an idempotency key, and replayed. */
-interface StoredReserve {
-  reservationIds: string[];
-  userErrors: UserErrorData[];
-}
-
-function assertCanBook(ctx: ServiceContext): void {
-  if (!isStaff(ctx.viewer) && !ctx.viewer.familyId && !can(ctx.viewer, Scope.RESERVATIONS_WRITE)) {
-    throw new ForbiddenError('This caller may not book.');
-  }
-}
-
 /** A child the viewer may book for: any child of the tenant for staff and keys, their own for parents. */
-async function bookableChild(ctx: ServiceContext, childId: string): Promise<Child | null> {
+async function bookableChild(ctx: TenantContext, childId: string): Promise<Child | null> {
   const child = await ctx.em.findOne(Child, { id: childId });
   if (!child) return null;
   if (ctx.viewer.familyId && child.family.id !== ctx.viewer.familyId) return null;
@@ -46,66 +32,55 @@ async function bookableChild(ctx: ServiceContext, childId: string): Promise<Chil
 }
 
 /**
- * Books one child on one or many sessions. Each session is decided on its own (in a savepoint):
- * the ones refused come back as user errors naming the session, the others are booked.
- * Capacity is taken by a conditional UPDATE in PostgreSQL, so no race can overbook.
+ * Books one child on one or many sessions (parents for their children, staff, `reservations:write`
+ * keys). Each session is decided on its own (in a savepoint): the ones refused come back as user
+ * errors naming their index in `sessionIds`, the others are booked. Capacity is taken by a
+ * conditional UPDATE in PostgreSQL, so no race can overbook; places are taken in one canonical
+ * order (by session id) whatever the order asked, so two bulk bookings never deadlock.
+ * Retry-safe with the idempotency key. Returns the reservations made, in the order asked.
  */
-export async function reserve(
-  ctx: ServiceContext,
-  input: { childId: string; sessionIds: string[]; idempotencyKey: string },
-): Promise<ReserveResult> {
-  requireTenant(ctx);
-  assertCanBook(ctx);
-  if (input.sessionIds.length === 0 || input.sessionIds.length > MAX_SESSIONS_PER_RESERVE) {
-    throw new BadInputError(`Give 1 to ${MAX_SESSIONS_PER_RESERVE} sessions.`, ['sessionIds']);
-  }
-  const stored = await idempotent<StoredReserve>(
-    ctx,
-    'reserve',
-    input.idempotencyKey,
-    { childId: input.childId, sessionIds: input.sessionIds },
-    () => bookSessions(ctx, input.childId, input.sessionIds, ctx.now()),
-  );
-  if (stored === CONFLICT) return { reservations: [], userErrors: [idempotencyConflict()] };
-  const reservations = stored.reservationIds.length
-    ? await ctx.em.find(Reservation, { id: { $in: stored.reservationIds } })
-    : [];
-  // Places taken changed under the ORM's feet: show the sessions as PostgreSQL has them now.
-  const sessionIds = reservations.map((r) => r.session.id);
-  if (sessionIds.length) await ctx.em.find(Session, { id: { $in: sessionIds } }, { refresh: true });
-  const order = new Map(stored.reservationIds.map((id, i) => [id, i]));
-  reservations.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-  return { reservations, userErrors: stored.userErrors };
+export const reserve = idempotentMutation(
+  'reserve',
+  async (ctx: TenantContext, input: { childId: string; sessionIds: string[] }): Promise<Outcome<Booked>> => {
+    if (input.sessionIds.length === 0 || input.sessionIds.length > MAX_SESSIONS_PER_RESERVE) {
+      return refuse(UserErrorCode.INVALID, `Give 1 to ${MAX_SESSIONS_PER_RESERVE} sessions.`, ['sessionIds']);
+    }
+    const child = await bookableChild(ctx, input.childId);
+    if (!child) return refuse(UserErrorCode.NOT_FOUND, 'Child not found.', ['childId']);
+    return bookSessions(ctx, child, input.sessionIds);
+  },
+);
+
+/** The reservations a booking made, in the order of `sessionIds`. */
+export interface Booked {
+  reservationIds: string[];
 }
 
 async function bookSessions(
-  ctx: ServiceContext,
-  childId: string,
+  ctx: TenantContext,
+  child: Child,
   sessionIds: string[],
-  now: Date,
-): Promise<StoredReserve> {
-  const tenant = requireTenant(ctx);
-  const child = await bookableChild(ctx, childId);
-  if (!child)
-    return {
-      reservationIds: [],
-      userErrors: [userError(UserErrorCode.NOT_FOUND, 'Child not found.', ['childId'])],
-    };
-
-  const sessions = await ctx.em.find(Session, { id: { $in: sessionIds } });
+): Promise<Outcome<Booked>> {
+  const tenant = ctx.tenant;
+  const now = ctx.now();
+  const [sessions, live] = await Promise.all([
+    ctx.em.find(Session, { id: { $in: sessionIds } }),
+    ctx.em.find(Reservation, {
+      child: child.id,
+      session: { $in: sessionIds },
+      status: { $ne: ReservationStatus.CANCELLED },
+    }),
+  ]);
   const services = await ctx.em.find(Service, {
     id: { $in: [...new Set(sessions.map((s) => s.service.id))] },
   });
-  const live = await ctx.em.find(Reservation, {
-    child: child.id,
-    session: { $in: sessionIds },
-    status: { $ne: ReservationStatus.CANCELLED },
-  });
   const channel = channelFor(ctx.viewer);
-  const reservationIds: string[] = [];
+  const booked = new Map<number, string>();
   const userErrors: UserErrorData[] = [];
 
-  for (const [index, sessionId] of sessionIds.entries()) {
+  // The canonical lock order: by session id, whatever the order asked.
+  const order = sessionIds.map((id, index) => ({ id, index })).sort((a, b) => a.id.localeCompare(b.id));
+  for (const { id: sessionId, index } of order) {
     const field = ['sessionIds', String(index)];
     const session = sessions.find((s) => s.id === sessionId);
     const service = session && services.find((s) => s.id === session.service.id);
@@ -128,7 +103,7 @@ async function bookSessions(
     }
     const outcome = await takePlace(ctx, session, child, channel);
     if ('reservationId' in outcome) {
-      reservationIds.push(outcome.reservationId);
+      booked.set(index, outcome.reservationId);
       if (channel === ReservationChannel.COUNTER) {
         audit(ctx, {
           action: 'RESERVATION_CREATED',
@@ -145,7 +120,9 @@ async function bookSessions(
     }
   }
   await ctx.em.flush();
-  return { reservationIds, userErrors };
+  userErrors.sort((a, b) => Number(a.field![1]) - Number(b.field![1]));
+  const reservationIds = [...booked.entries()].sort((a, b) => a[0] - b[0]).map(([, id]) => id);
+  return done({ reservationIds }, userErrors);
 }
 
 /**
@@ -155,33 +132,33 @@ async function bookSessions(
  * the unique index. A session already seen full is refused without queueing on its lock.
  */
 async function takePlace(
-  ctx: ServiceContext,
+  ctx: TenantContext,
   session: Session,
   child: Child,
   channel: ReservationChannel,
 ): Promise<{ reservationId: string } | { refused: UserErrorCode.FULL | UserErrorCode.ALREADY_BOOKED }> {
-  const tenant = requireTenant(ctx);
   if (session.placesTaken >= session.capacity) return { refused: UserErrorCode.FULL };
   const full = Symbol('full');
   try {
     return await ctx.em.transactional(async (sp) => {
       const id = randomUUID();
+      const now = ctx.now();
       await sp.insert(Reservation, {
         id,
-        tenantId: tenant.id,
+        tenantId: ctx.tenant.id,
         session: session.id,
         child: child.id,
         family: child.family.id,
         status: ReservationStatus.BOOKED,
         channel,
         createdBy: ctx.viewer.subject ?? 'anonymous',
-        createdAt: new Date(),
-        updatedAt: new Date(),
+        createdAt: now,
+        updatedAt: now,
       });
       const taken = await sp.execute<QueryResult>(
         `update sessions set places_taken = places_taken + 1
          where tenant_id = ? and id = ? and places_taken < capacity`,
-        [tenant.id, session.id],
+        [ctx.tenant.id, session.id],
         'run',
         sp.getLoggerContext(),
       );
@@ -196,131 +173,76 @@ async function takePlace(
   }
 }
 
-export interface CancelResult {
-  reservation: Reservation | null;
-  userErrors: UserErrorData[];
-}
+/**
+ * Cancels a booking (parents for their children, staff, `reservations:write` keys): free
+ * (CANCELLED, place released at once) until the notice deadline; after it, LATE_CANCELLED with a
+ * charge (the place stays paid for). Retry-safe with the idempotency key.
+ */
+export const cancelReservation = idempotentMutation(
+  'cancelReservation',
+  async (
+    ctx: TenantContext,
+    input: { reservationId: string },
+  ): Promise<Outcome<{ reservationId: string }>> => {
+    const tenant = ctx.tenant;
+    const now = ctx.now();
+    const field = ['reservationId'];
+    const reservation = await visibleReservation(ctx, input.reservationId);
+    if (!reservation) return refuse(UserErrorCode.NOT_FOUND, 'Reservation not found.', field);
+    const session = await ctx.em.findOneOrFail(Session, { id: reservation.session.id });
+    const service = await ctx.em.findOneOrFail(Service, { id: session.service.id });
+    const refusal = modeRefusal(effectiveOperatingMode(service, tenant), ctx.viewer);
+    if (refusal) return refuse(refusal.code, refusal.message, field);
+    if (reservation.status !== ReservationStatus.BOOKED) {
+      return refuse(
+        UserErrorCode.NOT_CANCELLABLE,
+        `A ${reservation.status} reservation cannot be cancelled.`,
+        field,
+      );
+    }
+    const free = now < bookingWindow(session.date, service, tenant).freeCancellationUntil;
+    reservation.cancelledAt = now;
+    if (free) {
+      reservation.status = ReservationStatus.CANCELLED;
+      await ctx.em.execute(
+        `update sessions set places_taken = places_taken - 1 where tenant_id = ? and id = ?`,
+        [tenant.id, session.id],
+        'run',
+        ctx.em.getLoggerContext(),
+      );
+    } else {
+      reservation.status = ReservationStatus.LATE_CANCELLED;
+      const charges = await ChargeBook.load(ctx, session, [reservation]);
+      charges.settle(reservation, billableReason(reservation, service));
+    }
+    if (channelFor(ctx.viewer) === ReservationChannel.COUNTER) {
+      audit(ctx, {
+        action: free ? 'RESERVATION_CANCELLED' : 'RESERVATION_LATE_CANCELLED',
+        channel: ReservationChannel.COUNTER,
+        familyId: reservation.family.id,
+        subjectId: reservation.id,
+      });
+    }
+    await ctx.em.flush();
+    return done({ reservationId: reservation.id });
+  },
+);
 
 /**
- * Cancels a booking: free (CANCELLED, place released at once) until the notice deadline; after
- * it, LATE_CANCELLED with a charge (the place stays paid for).
+ * A reservation of the tenant the viewer may see: their own family's for parents; any for staff
+ * and the keys that read families, book or take the roll.
  */
-export async function cancelReservation(
-  ctx: ServiceContext,
-  input: { reservationId: string; idempotencyKey: string },
-): Promise<CancelResult> {
-  const tenant = requireTenant(ctx);
-  const now = ctx.now();
-  assertCanBook(ctx);
-  const stored = await idempotent<{ reservationId: string | null; userErrors: UserErrorData[] }>(
-    ctx,
-    'cancelReservation',
-    input.idempotencyKey,
-    input.reservationId,
-    async () => {
-      const reservation = await visibleReservation(ctx, input.reservationId);
-      const field = ['reservationId'];
-      if (!reservation)
-        return {
-          reservationId: null,
-          userErrors: [userError(UserErrorCode.NOT_FOUND, 'Reservation not found.', field)],
-        };
-      const session = await ctx.em.findOneOrFail(Session, { id: reservation.session.id });
-      const service = await ctx.em.findOneOrFail(Service, { id: session.service.id });
-      const refusal = modeRefusal(effectiveOperatingMode(service, tenant), ctx.viewer);
-      if (refusal)
-        return {
-          reservationId: reservation.id,
-          userErrors: [userError(refusal.code, refusal.message, field)],
-        };
-      if (reservation.status !== ReservationStatus.BOOKED) {
-        return {
-          reservationId: reservation.id,
-          userErrors: [
-            userError(
-              UserErrorCode.NOT_CANCELLABLE,
-              `A ${reservation.status} reservation cannot be cancelled.`,
-              field,
-            ),
-          ],
-        };
-      }
-      const free = now < bookingWindow(session.date, service, tenant).freeCancellationUntil;
-      reservation.cancelledAt = now;
-      if (free) {
-        reservation.status = ReservationStatus.CANCELLED;
-        await ctx.em.execute(
-          `update sessions set places_taken = places_taken - 1 where tenant_id = ? and id = ?`,
-          [tenant.id, session.id],
-          'run',
-          ctx.em.getLoggerContext(),
-        );
-      } else {
-        reservation.status = ReservationStatus.LATE_CANCELLED;
-        const charges = await ChargeBook.load(ctx, session, [reservation]);
-        charges.settle(reservation, billableReason(reservation, service));
-      }
-      if (channelFor(ctx.viewer) === ReservationChannel.COUNTER) {
-        audit(ctx, {
-          action: free ? 'RESERVATION_CANCELLED' : 'RESERVATION_LATE_CANCELLED',
-          channel: ReservationChannel.COUNTER,
-          familyId: reservation.family.id,
-          subjectId: reservation.id,
-        });
-      }
-      await ctx.em.flush();
-      return { reservationId: reservation.id, userErrors: [] };
-    },
-  );
-  if (stored === CONFLICT) return { reservation: null, userErrors: [idempotencyConflict()] };
-  const reservation = stored.reservationId
-    ? await ctx.em.findOne(Reservation, { id: stored.reservationId }, { refresh: true })
-    : null;
-  if (reservation) await ctx.em.find(Session, { id: reservation.session.id }, { refresh: true });
-  return { reservation, userErrors: stored.userErrors };
-}
-
-/** A reservation of the tenant the viewer may see: their own family's for parents. */
 export async function visibleReservation(
-  ctx: ServiceContext,
+  ctx: TenantContext,
   reservationId: string,
 ): Promise<Reservation | null> {
-  requireTenant(ctx);
   const reservation = await ctx.em.findOne(Reservation, { id: reservationId });
   if (!reservation) return null;
   if (ctx.viewer.familyId) return reservation.family.id === ctx.viewer.familyId ? reservation : null;
-  return isStaff(ctx.viewer) || can(ctx.viewer, Scope.FAMILIES_READ) ? reservation : null;
-}
-
-/** A family's reservations, newest first, optionally for sessions between two dates. */
-export function familyReservations(
-  ctx: ServiceContext,
-  familyId: string,
-  args: PageArgs & { status?: ReservationStatus | null; from?: string | null; to?: string | null },
-): Promise<Page<Reservation>> {
-  requireTenant(ctx);
-  const where: FilterQuery<Reservation> = { family: familyId };
-  if (args.status) where.status = args.status;
-  const date: Record<string, string> = {};
-  if (args.from) date.$gte = parseLocalDate(args.from, 'from');
-  if (args.to) date.$lte = parseLocalDate(args.to, 'to');
-  if (Object.keys(date).length) where.session = { date };
-  return paginate(ctx.em, Reservation, where, { createdAt: 'desc', id: 'desc' }, args);
-}
-
-/** The roll of a session is for agents and attendance keys (it names every child booked). */
-export function assertCanSeeRoll(ctx: ServiceContext): void {
-  requireTenant(ctx);
-  if (!can(ctx.viewer, Scope.ATTENDANCE_WRITE) && !can(ctx.viewer, Scope.FAMILIES_READ)) {
-    throw new ForbiddenError("Only agents see a session's roll.");
-  }
-}
-
-/** A charge the viewer may see: their own family's for parents; any for agents and families:read keys. */
-export async function visibleCharge(ctx: ServiceContext, chargeId: string): Promise<Charge | null> {
-  requireTenant(ctx);
-  const charge = await ctx.em.findOne(Charge, { id: chargeId });
-  if (!charge) return null;
-  if (ctx.viewer.familyId) return charge.familyId === ctx.viewer.familyId ? charge : null;
-  return can(ctx.viewer, Scope.FAMILIES_READ) ? charge : null;
+  const { viewer } = ctx;
+  return can(viewer, Scope.FAMILIES_READ) ||
+    can(viewer, Scope.RESERVATIONS_WRITE) ||
+    can(viewer, Scope.ATTENDANCE_WRITE)
+    ? reservation
+    : null;
 }

@@ -1,13 +1,11 @@
-import { Args, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { Facility } from '../facilities/facility.entity';
+import { CATALOG_READERS, FacilityType, ServiceType } from '../facilities/facility.types';
+import type { Service } from '../facilities/service.entity';
+import { Access } from '../graphql/access';
 import { toConnection, type ConnectionShape } from '../graphql/connection';
 import type { GraphQLContext } from '../graphql/context';
 import { registerNode } from '../graphql/node';
-import { assertCanReadCatalog } from '../facilities/facilities.service';
-import type { Facility } from '../facilities/facility.entity';
-import { FacilityType, ServiceType } from '../facilities/facility.types';
-import type { Service } from '../facilities/service.entity';
-import { expectGlobalId } from '../shared/ids';
-import { requireTenant } from '../shared/service-context';
 import { DateTime } from '../graphql/scalars';
 import { bookingWindow } from './booking-window';
 import { Session } from './session.entity';
@@ -17,36 +15,26 @@ import { listSessions, placesLeft } from './sessions.service';
 registerNode({
   typeName: 'Session',
   entity: Session,
-  load: async (ctx, id) => {
-    assertCanReadCatalog(ctx);
-    return ctx.loaders.sessionById.load(id);
-  },
+  load: (ctx, id) => ctx.loaders.sessionById.load(id),
 });
 
 async function windowOf(session: Session, ctx: GraphQLContext) {
   const service = (await ctx.loaders.serviceById.load(session.service.id))!;
-  return bookingWindow(session.date, service, requireTenant(ctx));
+  return bookingWindow(session.date, service, ctx.tenant);
 }
 
 @Resolver(() => SessionType)
 export class SessionResolver {
-  @Authorized()
-  @Query(() => SessionConnection, { description: 'Bookable sessions, by date and period.' })
+  @Access(CATALOG_READERS)
+  @Query(() => SessionConnection, {
+    description:
+      'Bookable sessions, by date and period. Parents, staff, and API keys with catalog:read (or any operational scope).',
+  })
   sessions(
     @Args() { filter, ...page }: SessionsArgs,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ConnectionShape<Session>> {
-    return listSessions(
-      ctx,
-      {
-        ...filter,
-        serviceId: filter?.serviceId ? expectGlobalId(filter.serviceId, 'Service', 'filter.serviceId') : null,
-        facilityId: filter?.facilityId
-          ? expectGlobalId(filter.facilityId, 'Facility', 'filter.facilityId')
-          : null,
-      },
-      page,
-    ).then(toConnection);
+    return listSessions(ctx, filter ?? {}, page).then(toConnection);
   }
 
   @FieldResolver(() => Int, { description: 'Places still free.' })

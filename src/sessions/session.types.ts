@@ -1,5 +1,8 @@
-import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { CATALOG_READERS } from '../facilities/facility.types';
+import { Access } from '../graphql/access';
 import { connectionOf, PageArgs } from '../graphql/connection';
+import { IdField } from '../graphql/inputs';
 import { Node } from '../graphql/node';
 import { LocalDate } from '../graphql/scalars';
 import { SessionPeriod } from './session.entity';
@@ -16,6 +19,7 @@ registerEnumType(SessionPeriod, {
   },
 });
 
+@Access(CATALOG_READERS)
 @ObjectType('Session', { implements: Node, description: 'One bookable occurrence of a service.' })
 export class SessionType extends Node {
   @Field(() => LocalDate, { description: 'Tenant-local date.' })
@@ -40,10 +44,10 @@ export const SessionConnection = connectionOf(SessionType, 'Session');
 
 @InputType('SessionFilter', { description: 'Which sessions to list.' })
 export class SessionFilterInput {
-  @Field(() => ID, { nullable: true, description: 'Only sessions of this service.' })
+  @IdField('Service', { nullable: true, description: 'Only sessions of this service.' })
   serviceId?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'Only sessions at this facility.' })
+  @IdField('Facility', { nullable: true, description: 'Only sessions at this facility.' })
   facilityId?: string | null;
 
   @Field(() => LocalDate, { nullable: true, description: 'From this date (inclusive).' })

@@ -1,9 +1,6 @@
-import type { FilterQuery } from '@mikro-orm/core';
-import { parseLocalDate } from '../shared/dates';
+import type { TenantContext } from '../auth/context';
 import { BadInputError } from '../shared/errors';
-import { paginate, type Page, type PageArgs } from '../shared/pagination';
-import type { ServiceContext } from '../shared/service-context';
-import { assertCanReadCatalog } from '../facilities/facilities.service';
+import { paginate, sql, type Condition, type Page, type PageArgs } from '../shared/pagination';
 import { Session } from './session.entity';
 
 export interface SessionFilter {
@@ -19,22 +16,31 @@ export function placesLeft(session: Session): number {
   return Math.max(0, session.capacity - session.placesTaken);
 }
 
+/** Sessions by date and period, filtered by service, facility, dates and places left. */
 export function listSessions(
-  ctx: ServiceContext,
+  ctx: TenantContext,
   filter: SessionFilter,
   page: PageArgs,
 ): Promise<Page<Session>> {
-  assertCanReadCatalog(ctx);
-  const where: FilterQuery<Session> = {};
-  if (filter.serviceId) where.service = filter.serviceId;
-  if (filter.facilityId) where.facility = filter.facilityId;
-  const from = filter.from ? parseLocalDate(filter.from, 'filter.from') : undefined;
-  const to = filter.to ? parseLocalDate(filter.to, 'filter.to') : undefined;
-  if (from && to && from > to)
+  if (filter.from && filter.to && filter.from > filter.to) {
     throw new BadInputError('"filter.from" is after "filter.to".', ['filter', 'from']);
-  if (from || to) where.date = { ...(from ? { $gte: from } : {}), ...(to ? { $lte: to } : {}) };
-  if (filter.onlyAvailable) {
-    where.placesLeftColumn = { $gt: 0 };
   }
-  return paginate(ctx.em, Session, where, { date: 'asc', period: 'asc', id: 'asc' }, page);
+  const where: Condition[] = [];
+  if (filter.serviceId) where.push(sql('t.service_id = ?', filter.serviceId));
+  if (filter.facilityId) where.push(sql('t.facility_id = ?', filter.facilityId));
+  if (filter.from) where.push(sql('t.date >= ?', filter.from));
+  if (filter.to) where.push(sql('t.date <= ?', filter.to));
+  if (filter.onlyAvailable) where.push(sql('t.places_left > 0'));
+  return paginate(
+    ctx.em,
+    {
+      entity: Session,
+      table: 'sessions',
+      tenantId: ctx.tenant.id,
+      orderBy: ['date', 'period', 'id'],
+      direction: 'asc',
+      where,
+    },
+    page,
+  );
 }

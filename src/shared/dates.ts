@@ -2,26 +2,67 @@ import { DateTime } from 'luxon';
 import { BadInputError } from './errors';
 
 /**
- * Calendar dates are tenant-local `YYYY-MM-DD` strings; instants are ISO-8601 with offset.
- * Every rule that turns one into the other does it in the tenant's time zone, with Luxon.
+ * Calendar dates are tenant-local `YYYY-MM-DD` strings; months (billing periods) `YYYY-MM`;
+ * instants are ISO-8601 with offset. Every rule that turns one into the other does it in the
+ * tenant's time zone, with Luxon. Dates outside 1900–2199 are nonsense here (no child, session or
+ * invoice lives there) and are refused at the edge, before PostgreSQL sees them.
  */
-const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2199;
+
+const LOCAL_DATE = /^(\d{4})-\d{2}-\d{2}$/;
+const YEAR_MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+const yearInRange = (year: number) => year >= MIN_YEAR && year <= MAX_YEAR;
+
+/** A real calendar date `YYYY-MM-DD` of the years 1900–2199. */
+export function isCalendarDate(value: string): boolean {
+  const match = LOCAL_DATE.exec(value);
+  return match !== null && yearInRange(Number(match[1])) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
+}
+
+/** A month `YYYY-MM` of the years 1900–2199. */
+export function isYearMonth(value: string): boolean {
+  const match = YEAR_MONTH.exec(value);
+  return match !== null && yearInRange(Number(match[1]));
+}
 
 export function parseLocalDate(value: string, field: string): string {
-  if (!LOCAL_DATE.test(value) || !DateTime.fromISO(value, { zone: 'UTC' }).isValid) {
-    throw new BadInputError(`"${field}" must be a calendar date (YYYY-MM-DD).`, [field]);
+  if (!isCalendarDate(value)) {
+    throw new BadInputError(
+      `"${field}" must be a calendar date (YYYY-MM-DD, years ${MIN_YEAR}–${MAX_YEAR}).`,
+      [field],
+    );
   }
   return value;
 }
 
-/** Today's date in the given IANA time zone. */
-export function todayIn(timeZone: string, now: Date = new Date()): string {
+export function parseYearMonth(value: string, field: string): string {
+  if (!isYearMonth(value)) {
+    throw new BadInputError(`"${field}" must be a month (YYYY-MM, years ${MIN_YEAR}–${MAX_YEAR}).`, [field]);
+  }
+  return value;
+}
+
+/** First and last day of a YYYY-MM month. */
+export function monthBounds(month: string): { from: string; to: string } {
+  const start = DateTime.fromISO(`${parseYearMonth(month, 'period')}-01`, { zone: 'UTC' });
+  return { from: start.toISODate()!, to: start.endOf('month').toISODate()! };
+}
+
+/** Today's date in the given IANA time zone, at the instant `now` (the request's clock). */
+export function todayIn(timeZone: string, now: Date): string {
   return DateTime.fromJSDate(now, { zone: timeZone }).toISODate()!;
 }
 
 /** Adds days to a calendar date (no time zone involved: it is a calendar operation). */
 export function addDays(date: string, days: number): string {
   return DateTime.fromISO(date, { zone: 'UTC' }).plus({ days }).toISODate()!;
+}
+
+/** Adds months to a calendar date, clamped to the month's end (31 January + 1 → 28 February). */
+export function addMonths(date: string, months: number): string {
+  return DateTime.fromISO(date, { zone: 'UTC' }).plus({ months }).toISODate()!;
 }
 
 /** The instant at which a local wall-clock time happens on a date in a time zone. */

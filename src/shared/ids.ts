@@ -10,7 +10,7 @@ import { BadInputError } from './errors';
  */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TYPE = /^[A-Z][A-Za-z]{1,40}$/;
-const DEV_ID_SECRET = 'guichet-development-id-secret';
+import { DEV_ID_SECRET } from '../config';
 
 const secret = process.env.ID_SECRET || DEV_ID_SECRET;
 const keys = new Map<string, Buffer>();

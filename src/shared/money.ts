@@ -9,13 +9,17 @@ export function money(amount: number, currency: string): Money {
   return { amount, currency };
 }
 
+/** How many decimals a currency's minor units have (2 for EUR and CAD). */
+export function currencyDigits(currency: string): number {
+  return (
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  );
+}
+
 /** Human-readable amount in the tenant's locale, e.g. "3,45 €" (fr-FR) or "3,45 $" (fr-CA). */
 export function formatMoney(value: Money, locale: string): string {
-  const digits =
-    new Intl.NumberFormat(locale, { style: 'currency', currency: value.currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2;
   return new Intl.NumberFormat(locale, { style: 'currency', currency: value.currency }).format(
-    value.amount / 10 ** digits,
+    value.amount / 10 ** currencyDigits(value.currency),
   );
 }
 

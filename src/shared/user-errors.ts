@@ -27,3 +27,21 @@ export const userError = (code: UserErrorCode, message: string, field?: string[]
   message,
   field,
 });
+
+/**
+ * What a mutation's service returns: the value it produced (row ids, counts — plain JSON, so an
+ * idempotency key can store and replay it) and the refusals. A refused mutation has a null value.
+ */
+export interface Outcome<T> {
+  value: T | null;
+  userErrors: UserErrorData[];
+}
+
+/** A successful outcome, with the refusals of the parts that were refused (bulk writes). */
+export const done = <T>(value: T, userErrors: UserErrorData[] = []): Outcome<T> => ({ value, userErrors });
+
+/** A refused outcome: nothing was done. The one way a service says no. */
+export const refuse = <T = never>(code: UserErrorCode, message: string, field?: string[]): Outcome<T> => ({
+  value: null,
+  userErrors: [userError(code, message, field)],
+});

@@ -1,0 +1,141 @@
+import type { TenantContext } from '../../auth/context';
+import { can, isStaff, Scope } from '../../auth/viewer';
+import { audit } from '../../audit/audit.service';
+import { Family } from '../../families/family.entity';
+import { idempotentMutation } from '../../idempotency/idempotency.service';
+import { todayIn } from '../../shared/dates';
+import { ForbiddenError } from '../../shared/errors';
+import {
+  done,
+  refuse,
+  userError,
+  UserErrorCode,
+  type Outcome,
+  type UserErrorData,
+} from '../../shared/user-errors';
+import { PaymentMethod } from '../../tenants/tenant.entity';
+import { allocatePayment, lockAccount, openInvoices, settleAccount } from '../ledger';
+import { Payment, PaymentChannel } from './payment.entity';
+
+/** A payment above this is surely a typo (minor units: 100 000,00). */
+const MAX_PAYMENT = 10_000_000;
+
+export interface PaymentInput {
+  familyId: string;
+  amount: number;
+  method: PaymentMethod;
+  reference?: string | null;
+  allocations?: { invoiceId: string; amount: number }[] | null;
+}
+
+/**
+ * Where a payment comes from decides what it may be: staff take it at the counter in the methods
+ * the tenant accepts there (cash and cheque only there); integrations (the card provider, the bank's
+ * direct-debit file) record card and direct-debit payments with the payments:write scope.
+ */
+function channelFor(ctx: TenantContext, method: PaymentMethod): PaymentChannel | UserErrorData {
+  const { tenant } = ctx;
+  if (isStaff(ctx.viewer)) {
+    if (!tenant.config.counterPaymentMethods.includes(method)) {
+      return userError(
+        UserErrorCode.INVALID,
+        `${method} is not accepted at this counter (accepted: ${tenant.config.counterPaymentMethods.join(', ') || 'none'}).`,
+        ['method'],
+      );
+    }
+    return PaymentChannel.COUNTER;
+  }
+  if (can(ctx.viewer, Scope.PAYMENTS_WRITE)) {
+    if (method === PaymentMethod.CASH || method === PaymentMethod.CHEQUE) {
+      return userError(UserErrorCode.INVALID, 'Cash and cheques are taken at the counter only.', ['method']);
+    }
+    return method === PaymentMethod.DIRECT_DEBIT ? PaymentChannel.DIRECT_DEBIT_RUN : PaymentChannel.ONLINE;
+  }
+  throw new ForbiddenError('Payments are recorded by agents at the counter or by the payment integration.');
+}
+
+/**
+ * Records money received from a family (staff at the counter, `payments:write` integrations).
+ * Without allocations it goes to the oldest open invoices (a plan's invoices fill their
+ * instalments in order); with allocations, to those invoices. What exceeds what is due stays as
+ * credit, applied to the next invoices. A deposit (acompte) is taken at the counter before any
+ * invoice exists: credit applied to the next invoices automatically.
+ */
+async function receive(
+  ctx: TenantContext,
+  input: PaymentInput,
+  deposit: boolean,
+): Promise<Outcome<{ paymentId: string }>> {
+  const { tenant } = ctx;
+  if (!Number.isInteger(input.amount) || input.amount <= 0 || input.amount > MAX_PAYMENT) {
+    return refuse(UserErrorCode.INVALID, 'An amount is a positive number of cents (at most 100 000,00).', [
+      'amount',
+    ]);
+  }
+  const channel = channelFor(ctx, input.method);
+  if (typeof channel !== 'string') return { value: null, userErrors: [channel] };
+  if (deposit && channel !== PaymentChannel.COUNTER)
+    throw new ForbiddenError('Deposits are taken at the counter.');
+  const family = await ctx.em.findOne(Family, { id: input.familyId });
+  if (!family) return refuse(UserErrorCode.NOT_FOUND, 'Family not found.', ['familyId']);
+  await lockAccount(ctx, family.id);
+
+  const allocations = input.allocations ?? [];
+  if (allocations.length) {
+    const open = new Map((await openInvoices(ctx, family.id)).map((i) => [i.id, i.due]));
+    let sum = 0;
+    for (const [index, allocation] of allocations.entries()) {
+      const due = open.get(allocation.invoiceId);
+      const field = ['allocations', String(index)];
+      if (due === undefined)
+        return refuse(UserErrorCode.INVALID, 'Not an open invoice of this family.', field);
+      if (!Number.isInteger(allocation.amount) || allocation.amount <= 0 || allocation.amount > due) {
+        return refuse(UserErrorCode.INVALID, `Allocate 1 to ${due} cents to this invoice.`, field);
+      }
+      open.set(allocation.invoiceId, due - allocation.amount);
+      sum += allocation.amount;
+    }
+    if (sum > input.amount)
+      return refuse(UserErrorCode.INVALID, 'The allocations exceed the payment.', ['allocations']);
+  }
+  const payment = ctx.em.create(Payment, {
+    tenantId: tenant.id,
+    familyId: family.id,
+    amount: input.amount,
+    currency: tenant.currency,
+    method: input.method,
+    channel,
+    reference: input.reference?.trim() || null,
+    isDeposit: deposit,
+    receivedOn: todayIn(tenant.timeZone, ctx.now()),
+    recordedBy: ctx.viewer.subject ?? 'system',
+    recordedAt: new Date(),
+  });
+  await ctx.em.flush();
+  if (allocations.length) {
+    await allocatePayment(ctx, family.id, payment.id, input.amount, allocations);
+  } else {
+    await settleAccount(ctx, family.id, { onlySource: { kind: 'PAYMENT', id: payment.id } });
+  }
+  if (channel === PaymentChannel.COUNTER) {
+    audit(ctx, {
+      action: deposit ? 'DEPOSIT_RECORDED' : 'PAYMENT_RECORDED',
+      familyId: family.id,
+      subjectId: payment.id,
+      details: { amount: input.amount, method: input.method, reference: payment.reference },
+    });
+    await ctx.em.flush();
+  }
+  return done({ paymentId: payment.id });
+}
+
+/** Records a payment (see `receive`). Retry-safe with the idempotency key. */
+export const recordPayment = idempotentMutation('recordPayment', (ctx, input: PaymentInput) =>
+  receive(ctx, input, false),
+);
+
+/** Records a deposit at the counter (see `receive`). Retry-safe with the idempotency key. */
+export const recordDeposit = idempotentMutation(
+  'recordDeposit',
+  (ctx, input: Omit<PaymentInput, 'allocations'>) => receive(ctx, { ...input, allocations: null }, true),
+);

@@ -1,0 +1,98 @@
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Access, PUBLIC } from '../graphql/access';
+import { Node } from '../graphql/node';
+import { DateTime, LocalDate } from '../graphql/scalars';
+import { MoneyType } from '../graphql/money';
+import { OperatingMode, PaymentMethod } from '../tenants/tenant.entity';
+
+registerEnumType(OperatingMode, {
+  name: 'OperatingMode',
+  description: 'How a tenant (or one service) runs: normally, or in one of the outage fallbacks.',
+  valuesConfig: {
+    NORMAL: { description: 'Online booking open; a reservation is needed to attend.' },
+    WALK_IN: {
+      description: 'Online booking closed; children attend without reservation, attendance is billed.',
+    },
+    COUNTER_ONLY: { description: 'Families cannot write; agents act for them at the counter.' },
+    READ_ONLY: { description: 'Nobody writes; everyone can read.' },
+  },
+});
+
+registerEnumType(PaymentMethod, {
+  name: 'PaymentMethod',
+  description: 'How a family pays.',
+  valuesConfig: {
+    CARD: { description: 'Bank card, online or at the counter.' },
+    DIRECT_DEBIT: { description: 'SEPA or pre-authorised direct debit (prélèvement).' },
+    CASH: { description: 'Cash, at the counter only.' },
+    CHEQUE: { description: 'Cheque, at the counter only.' },
+  },
+});
+
+@ObjectType('TenantConfiguration', {
+  description: "A tenant's operating configuration (visible inside the tenant only).",
+})
+export class TenantConfigurationType {
+  @Field(() => OperatingMode, {
+    description: 'Operating mode of the whole tenant; services may override it.',
+  })
+  operatingMode!: OperatingMode;
+
+  @Field({ description: 'Whether billing is suspended: charges accrue but no invoice is issued.' })
+  billingSuspended!: boolean;
+
+  @Field(() => LocalDate, { nullable: true, description: 'Since when billing has been suspended.' })
+  billingSuspendedSince?: string | null;
+
+  @Field(() => Int, { description: 'Days before a slot after which cancelling is no longer free.' })
+  cancellationNoticeDays!: number;
+
+  @Field({ description: "Whether parents may justify their children's absences themselves." })
+  parentsMayJustifyAbsences!: boolean;
+
+  @Field(() => Int, { description: 'Most instalments a payment plan may have.' })
+  instalmentMaxCount!: number;
+
+  @Field(() => MoneyType, { description: 'Smallest amount of one instalment.' })
+  instalmentMinAmount!: MoneyType;
+
+  @Field(() => [PaymentMethod], { description: 'Payment methods accepted at the counter.' })
+  counterPaymentMethods!: PaymentMethod[];
+
+  @Field(() => Int, { description: 'Hours a family has to answer a waitlist offer.' })
+  waitlistOfferDelayHours!: number;
+
+  @Field(() => String, { nullable: true, description: 'Notice shown to families, e.g. during an outage.' })
+  publicNotice?: string | null;
+}
+
+@Access(PUBLIC)
+@ObjectType('Tenant', {
+  implements: Node,
+  description: 'A municipality or cooperative served by Guichet. The directory fields are public.',
+})
+export class TenantType extends Node {
+  @Field({ description: 'Stable short name, e.g. "nimes"; used in tokens and the X-Tenant header.' })
+  slug!: string;
+
+  @Field({ description: 'Display name.' })
+  name!: string;
+
+  @Field({ description: 'BCP 47 locale, e.g. fr-FR.' })
+  locale!: string;
+
+  @Field({ description: 'IANA time zone in which every date rule of the tenant is computed.' })
+  timeZone!: string;
+
+  @Field({ description: 'ISO 4217 currency of every amount of the tenant.' })
+  currency!: string;
+
+  @Field(() => OperatingMode, { description: 'Current operating mode, for outage banners.' })
+  operatingMode!: OperatingMode;
+
+  @Field(() => String, { nullable: true, description: 'Notice to show families, if any.' })
+  publicNotice?: string | null;
+
+  @Field(() => DateTime, { description: 'When the tenant or its configuration last changed.' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,35 @@
+import { attendanceDomain } from '../attendance';
+import { accountsDomain } from '../billing/accounts';
+import { invoicesDomain } from '../billing/invoices';
+import { paymentPlansDomain } from '../billing/payment-plans';
+import { paymentsDomain } from '../billing/payments';
+import { billingRunsDomain } from '../billing/runs';
+import { waterDomain } from '../billing/water';
+import { directoryDomain } from '../directory';
+import { facilitiesDomain } from '../facilities';
+import { familiesDomain } from '../families';
+import { nodeDomain } from '../graphql/node.resolver';
+import type { Domain } from '../graphql/domain';
+import { operatingModesDomain } from '../operating-modes';
+import { reservationsDomain } from '../reservations';
+import { sessionsDomain } from '../sessions';
+import { viewerDomain } from '../viewer';
+
+/** Every domain the API serves: a new domain is one more line here. */
+export const DOMAINS: Domain[] = [
+  nodeDomain,
+  directoryDomain,
+  viewerDomain,
+  familiesDomain,
+  facilitiesDomain,
+  operatingModesDomain,
+  sessionsDomain,
+  reservationsDomain,
+  attendanceDomain,
+  invoicesDomain,
+  paymentPlansDomain,
+  paymentsDomain,
+  accountsDomain,
+  billingRunsDomain,
+  waterDomain,
+];

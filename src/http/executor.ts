@@ -1,0 +1,282 @@
+import {
+  HeaderMap,
+  type ApolloServerPlugin,
+  type GraphQLRequestContext,
+  type GraphQLResponse,
+} from '@apollo/server';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  execute,
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type ExecutionResult,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { collectFields } from 'graphql/execution/collectFields';
+import type { Viewer } from '../auth/viewer';
+import { scopeToTenant } from '../db/tenant-scope';
+import type { GraphQLContext, Loaders } from '../graphql/context';
+import { queryCost } from '../graphql/cost';
+import { classifyError, formatError } from '../graphql/errors';
+import { guardOperation } from '../graphql/guard';
+import { isRetryableTransactionError, isUnavailableError } from '../shared/db-errors';
+import { RETRY_AFTER_SECONDS, ServiceUnavailableError, UnauthenticatedError } from '../shared/errors';
+import { Tenant } from '../tenants/tenant.entity';
+
+/** What the route knows about a request before any GraphQL runs. */
+export interface RequestState {
+  viewer: Viewer;
+  /** The tenant's row as authentication read it; each unit of work maps its own entity from it. */
+  tenantRow: Record<string, unknown> | null;
+  requestId: string;
+  log: FastifyBaseLogger;
+  now(): Date;
+}
+
+export interface ExecutorOptions {
+  schema: GraphQLSchema;
+  orm: MikroORM;
+  createLoaders(ctx: GraphQLContext): Loaders;
+  maxCost: number;
+  /** PostgreSQL's lock_timeout and statement_timeout for every unit of work, in ms. */
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+}
+
+/** A unit whose transaction PostgreSQL aborted for a deadlock or serialization is run again. */
+const MAX_ATTEMPTS = 4;
+
+class Rollback {
+  constructor(readonly result: ExecutionResult) {}
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Executes every operation in units of work, each one transaction:
+ * - a query is one read-only transaction;
+ * - each root field of a mutation is its own unit, run in order: it commits when it and its whole
+ *   payload selection resolved without error, and is rolled back otherwise (its idempotency key
+ *   included) — what the response reports as done is committed, what failed wrote nothing.
+ *   Execution stops at the first failed field (the GraphQL spec's serial execution); the
+ *   response's `extensions.committed` lists the fields that were committed before it.
+ * A unit PostgreSQL aborts for a deadlock or a serialization failure is retried (up to 4 times,
+ * with jitter); when the database cannot serve, the answer is SERVICE_UNAVAILABLE (HTTP 503 with
+ * Retry-After), never a 500. Before any of it, the operation guard checks access and input
+ * limits, and the cost (with the variables) is computed and reported in `extensions.cost`.
+ */
+export function executorPlugin(options: ExecutorOptions): ApolloServerPlugin<RequestState> {
+  return {
+    async requestDidStart() {
+      return {
+        responseForOperation: (request) => executeOperation(options, request),
+      };
+    },
+  };
+}
+
+async function executeOperation(
+  options: ExecutorOptions,
+  request: GraphQLRequestContext<RequestState>,
+): Promise<GraphQLResponse> {
+  const state = request.contextValue;
+  const document = request.document!;
+  const operation = request.operation!;
+  const guard = guardOperation({
+    schema: options.schema,
+    document,
+    operation,
+    rawVariables: request.request.variables,
+    viewer: state.viewer,
+    actsInTenant: state.tenantRow !== null,
+  });
+  if (guard.errors.length) {
+    const inputError = guard.errors.some((e) => e.extensions.code === 'BAD_USER_INPUT');
+    const unsupported = guard.errors.some((e) => e.extensions.code === 'OPERATION_NOT_SUPPORTED');
+    return respond(state, { errors: guard.errors }, inputError || unsupported ? 400 : 200);
+  }
+  const cost = {
+    requestedQueryCost: queryCost(options.schema, document, operation.name?.value, guard.variables),
+    maximumAvailable: options.maxCost,
+  };
+  if (cost.requestedQueryCost > options.maxCost) {
+    const tooCostly = new GraphQLError(
+      `This query costs ${cost.requestedQueryCost}, above the maximum of ${options.maxCost}: ask for smaller pages (first) or fewer nested lists.`,
+      { extensions: { code: 'COST_LIMIT_EXCEEDED' } },
+    );
+    return respond(state, { errors: [tooCostly] }, 400, cost);
+  }
+
+  if (operation.operation === 'query') {
+    const { result, unavailable } = await runUnit(options, state, true, (ctx) =>
+      execute({ schema: options.schema, document, contextValue: ctx, variableValues: guard.variables }),
+    );
+    return respond(state, result, unavailable ? 503 : 200, cost);
+  }
+
+  // Mutation: each root field its own unit, in order.
+  const fragments = document.definitions.filter(
+    (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION,
+  );
+  const fields = collectFields(
+    options.schema,
+    Object.fromEntries(fragments.map((f) => [f.name.value, f])),
+    guard.variables,
+    options.schema.getMutationType()!,
+    operation.selectionSet,
+  );
+  const data: Record<string, unknown> = {};
+  const errors: GraphQLError[] = [];
+  const committed: string[] = [];
+  for (const [responseKey, nodes] of fields) {
+    const single = singleFieldDocument(operation, nodes, fragments);
+    const { result, unavailable } = await runUnit(options, state, false, (ctx) =>
+      execute({
+        schema: options.schema,
+        document: single,
+        contextValue: ctx,
+        variableValues: guard.variables,
+      }),
+    );
+    if (result.errors?.length) {
+      errors.push(...result.errors);
+      // Mutation fields are non-null: a failed one nulls `data` (GraphQL spec) and ends the operation.
+      const extensions = committed.length ? { ...cost, committed } : cost;
+      return respond(state, { data: null, errors }, unavailable ? 503 : 200, extensions);
+    }
+    data[responseKey] = result.data?.[responseKey] ?? null;
+    committed.push(responseKey);
+  }
+  return respond(state, { data }, 200, cost);
+}
+
+/** The operation reduced to one of its root fields (with every fragment it may use). */
+function singleFieldDocument(
+  operation: OperationDefinitionNode,
+  nodes: readonly FieldNode[],
+  fragments: FragmentDefinitionNode[],
+): DocumentNode {
+  return {
+    kind: Kind.DOCUMENT,
+    definitions: [
+      { ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections: nodes } },
+      ...fragments,
+    ],
+  };
+}
+
+/**
+ * Runs `work` in one transaction scoped to the request's tenant, and commits only when the
+ * execution met no error. Retries deadlocks and serialization failures; reports the database's
+ * "not now" (pool timeout, outage, lock_timeout) as `unavailable`.
+ */
+async function runUnit(
+  options: ExecutorOptions,
+  state: RequestState,
+  readOnly: boolean,
+  work: (ctx: GraphQLContext) => Promise<ExecutionResult> | ExecutionResult,
+): Promise<{ result: ExecutionResult; unavailable: boolean }> {
+  for (let attempt = 1; ; attempt++) {
+    let result: ExecutionResult;
+    try {
+      const em = options.orm.em.fork({ loggerContext: { requestId: state.requestId } }) as EntityManager;
+      result = await em.transactional(
+        async (tx) => {
+          const tenant = state.tenantRow ? (tx.map(Tenant, state.tenantRow) as Tenant) : null;
+          if (tenant) {
+            await scopeToTenant(tx, tenant.id, {
+              lockTimeoutMs: options.lockTimeoutMs,
+              statementTimeoutMs: options.statementTimeoutMs,
+            });
+          }
+          const outcome = await work(unitContext(options, state, tx, tenant));
+          if (outcome.errors?.length) throw new Rollback(outcome);
+          return outcome;
+        },
+        { readOnly },
+      );
+    } catch (error) {
+      if (error instanceof Rollback) {
+        result = error.result;
+      } else {
+        // BEGIN, set_config or COMMIT failed: nothing of the unit is committed.
+        result = { data: null, errors: [new GraphQLError('unit failed', { originalError: error as Error })] };
+      }
+    }
+    const errors = result.errors ?? [];
+    if (!errors.length) return { result, unavailable: false };
+    if (attempt < MAX_ATTEMPTS && errors.some((e) => isRetryableTransactionError(e))) {
+      await sleep(5 + Math.random() * 20 * attempt);
+      continue;
+    }
+    const unavailable = errors.some((e) => isUnavailableError(e) || isRetryableTransactionError(e));
+    if (unavailable) {
+      const busy = new ServiceUnavailableError();
+      return {
+        result: { data: null, errors: [new GraphQLError(busy.message, { originalError: busy })] },
+        unavailable,
+      };
+    }
+    return { result, unavailable: false };
+  }
+}
+
+/** The context of one unit of work: its EntityManager, its tenant entity and fresh loaders. */
+function unitContext(
+  options: ExecutorOptions,
+  state: RequestState,
+  em: EntityManager,
+  tenant: Tenant | null,
+): GraphQLContext {
+  const context = {
+    em,
+    viewer: state.viewer,
+    requestId: state.requestId,
+    log: state.log,
+    now: state.now,
+    tenantOrNull: tenant,
+    get tenant(): Tenant {
+      if (!tenant) throw new UnauthenticatedError();
+      return tenant;
+    },
+    loaders: {} as Loaders,
+  };
+  context.loaders = options.createLoaders(context);
+  return context;
+}
+
+/** Formats the errors (logging the unexpected ones with the request id) and sets the status. */
+function respond(
+  state: RequestState,
+  result: ExecutionResult,
+  status: number,
+  cost?: Record<string, unknown>,
+): GraphQLResponse {
+  const errors = result.errors?.map((error) => {
+    if (classifyError(error) === 'internal') {
+      state.log.error(
+        { err: (error as GraphQLError).originalError ?? error, path: error.path },
+        'unexpected error',
+      );
+    }
+    return formatError(error instanceof GraphQLError ? error.toJSON() : { message: String(error) }, error);
+  });
+  const headers = new HeaderMap();
+  if (status === 503) headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+  return {
+    http: { status, headers },
+    body: {
+      kind: 'single',
+      singleResult: {
+        ...('data' in result ? { data: result.data } : {}),
+        ...(errors?.length ? { errors } : {}),
+        ...(cost ? { extensions: { cost } } : {}),
+      },
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import {
+  isObjectType,
+  lexicographicSortSchema,
+  printSchema,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+} from 'graphql';
+import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { installIdDecoding } from '../graphql/inputs';
+import { toGlobalId } from '../shared/ids';
+import { DOMAINS } from './domains';
+
+/** The API's schema: every domain's resolvers, IDs encoded and decoded at the edge. */
+export async function createSchema(): Promise<GraphQLSchema> {
+  const resolvers = DOMAINS.flatMap((domain) => domain.resolvers) as unknown as NonEmptyArray<
+    (...args: never[]) => unknown
+  >;
+  const schema = await buildSchema({ resolvers, validate: false });
+  installGlobalIdResolvers(schema);
+  installIdDecoding(schema);
+  schema.getQueryType()!.description = 'Entry points for reading Guichet.';
+  schema.getMutationType()!.description =
+    "Writes. Each mutation field is its own transaction: what it reports is committed, what fails wrote nothing. Expected refusals come back in each payload's userErrors.";
+  return schema;
+}
+
+/**
+ * Every type implementing Node exposes `id` as an opaque global ID built from its row's UUID.
+ * Done once here, rather than by a field resolver in every domain.
+ */
+function installGlobalIdResolvers(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || !type.getInterfaces().some((i) => i.name === 'Node')) continue;
+    const field = (type as GraphQLObjectType).getFields().id;
+    const typeName = type.name;
+    field.resolve = (source: { id: string }) => toGlobalId(typeName, source.id);
+  }
+}
+
+/** The SDL committed in schema/schema.graphql: sorted, so that diffs show real changes only. */
+export function printSortedSchema(schema: GraphQLSchema): string {
+  return printSchema(lexicographicSortSchema(schema)) + '\n';
+}

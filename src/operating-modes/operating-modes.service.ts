@@ -1,0 +1,55 @@
+import type { TenantContext } from '../auth/context';
+import { audit } from '../audit/audit.service';
+import { Service } from '../facilities/service.entity';
+import { done, refuse, UserErrorCode, type Outcome } from '../shared/user-errors';
+import type { OperatingMode } from '../tenants/tenant.entity';
+
+export interface SetOperatingModeInput {
+  mode: OperatingMode | null;
+  /** Set the mode of one service (null mode: back to the tenant's); the tenant's otherwise. */
+  serviceId?: string | null;
+  /** The notice families see; unchanged when undefined, cleared when null or blank. */
+  notice?: string | null;
+  reason: string;
+}
+
+/**
+ * Switches a tenant (or one service) to an outage mode and back (tenant admins, declared on the
+ * mutation). Audited with who, when, from → to and why; the directory shows it at once.
+ * Returns the service's id when one was changed.
+ */
+export async function setOperatingMode(
+  ctx: TenantContext,
+  input: SetOperatingModeInput,
+): Promise<Outcome<{ serviceId: string | null }>> {
+  const tenant = ctx.tenant;
+  const reason = input.reason.trim();
+  if (!reason) return refuse(UserErrorCode.INVALID, 'Give a reason (1 to 500 characters).', ['reason']);
+  let service: Service | null = null;
+  let from: OperatingMode | null;
+  if (input.serviceId) {
+    service = await ctx.em.findOne(Service, { id: input.serviceId });
+    if (!service) return refuse(UserErrorCode.NOT_FOUND, 'Service not found.', ['serviceId']);
+    from = service.operatingModeOverride ?? null;
+    service.operatingModeOverride = input.mode;
+  } else {
+    if (!input.mode) return refuse(UserErrorCode.INVALID, 'A tenant always has a mode.', ['mode']);
+    from = tenant.config.operatingMode;
+    tenant.config.operatingMode = input.mode;
+  }
+  if (input.notice !== undefined) tenant.config.publicNotice = input.notice?.trim() || null;
+  tenant.updatedAt = ctx.now();
+  audit(ctx, {
+    action: 'OPERATING_MODE_CHANGED',
+    subjectId: service?.id ?? tenant.id,
+    details: {
+      scope: service ? 'SERVICE' : 'TENANT',
+      from,
+      to: input.mode,
+      reason,
+      notice: input.notice ?? undefined,
+    },
+  });
+  await ctx.em.flush();
+  return done({ serviceId: service?.id ?? null });
+}
