@@ -5,7 +5,7 @@ import { Access, SIGNED_IN, TENANT_ADMIN } from '../graphql/access';
 import type { GraphQLContext } from '../graphql/context';
 import { IdArg } from '../graphql/inputs';
 import { registerNode } from '../graphql/node';
-import { freshReads } from '../graphql/payload';
+import { afterCommit } from '../graphql/payload';
 import { LocalDate } from '../graphql/scalars';
 import type { Reservation } from '../reservations/reservation.entity';
 import { ReservationType } from '../reservations/reservation.types';
@@ -48,10 +48,11 @@ export class AttendanceResolver {
     @Ctx() ctx: GraphQLContext,
   ) {
     const { value, userErrors } = await recordAttendance(ctx, input);
-    freshReads(ctx);
     return {
-      session: value ? await ctx.loaders.sessionById.load(value.sessionId) : null,
-      reservations: value ? await ctx.loaders.reservationById.loadMany(value.reservationIds) : [],
+      session: afterCommit((read) => (value ? read.loaders.sessionById.load(value.sessionId) : null)),
+      reservations: afterCommit((read) =>
+        value ? read.loaders.reservationById.loadMany(value.reservationIds) : [],
+      ),
       userErrors,
     };
   }
@@ -67,9 +68,10 @@ export class AttendanceResolver {
     @Ctx() ctx: GraphQLContext,
   ) {
     const { value, userErrors } = await justifyAbsence(ctx, input);
-    freshReads(ctx);
     return {
-      reservation: value ? await ctx.loaders.reservationById.load(value.reservationId) : null,
+      reservation: afterCommit((read) =>
+        value ? read.loaders.reservationById.load(value.reservationId) : null,
+      ),
       userErrors,
     };
   }
@@ -84,7 +86,9 @@ export class AttendanceResolver {
   ) {
     const { value, userErrors } = await setAbsenceReason(ctx, input);
     return {
-      absenceReason: value ? await ctx.loaders.absenceReasonById.load(value.absenceReasonId) : null,
+      absenceReason: afterCommit((read) =>
+        value ? read.loaders.absenceReasonById.load(value.absenceReasonId) : null,
+      ),
       userErrors,
     };
   }

@@ -13,6 +13,8 @@ export interface OrmOptions {
   poolMax?: number;
   /** How long a unit of work waits for a pool connection before SERVICE_UNAVAILABLE (ms). */
   acquireTimeoutMs?: number;
+  /** Whether to connect at once (default); false lets the API start while the database is down. */
+  connect?: boolean;
   /** Called for every SQL statement with the forked EntityManager's logger context. */
   onQuery?: QueryObserver;
 }
@@ -20,6 +22,7 @@ export interface OrmOptions {
 export function ormConfig(options: OrmOptions): Options {
   return {
     clientUrl: options.clientUrl,
+    connect: options.connect ?? true,
     entities: ENTITIES,
     discovery: { warnWhenNoEntities: true },
     extensions: [Migrator, SeedManager],

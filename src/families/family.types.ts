@@ -3,6 +3,7 @@ import { ListLength } from '../graphql/cost';
 import { Scope } from '../auth/viewer';
 import { Access, type AccessRule } from '../graphql/access';
 import { connectionOf, PageArgs } from '../graphql/connection';
+import { TextField } from '../graphql/inputs';
 import { Node } from '../graphql/node';
 import { LocalDate } from '../graphql/scalars';
 import { Diet } from './child.entity';
@@ -101,10 +102,11 @@ export const FamilyConnection = connectionOf(FamilyType, 'Family');
 
 @ArgsType()
 export class FamiliesArgs extends PageArgs {
-  @Field(() => String, {
+  @TextField({
     nullable: true,
+    maxLength: 100,
     description:
-      "Case-insensitive text found in the family's name or its guardians' names, emails or phones.",
+      "Case-insensitive text (at most 100 characters) found in the family's name or its guardians' names, emails or phones.",
   })
   search?: string | null;
 }

@@ -1,4 +1,4 @@
-import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { ArgsType, Extensions, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from '../shared/pagination';
 
 @ObjectType({ description: 'Where a page sits in its list (Relay cursor connections).' })
@@ -25,12 +25,14 @@ export class PageArgs {
     nullable: true,
     description: `How many items to return (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).`,
   })
+  @Extensions({ range: [1, MAX_PAGE_SIZE] })
   first?: number | null;
 
   @Field(() => String, {
     nullable: true,
     description: 'Return items after this cursor (`pageInfo.endCursor`).',
   })
+  @Extensions({ maxLength: 2000 })
   after?: string | null;
 }
 

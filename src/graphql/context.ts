@@ -21,4 +21,9 @@ export interface GraphQLContext extends TenantContext {
   loaders: Loaders;
   /** The request's child logger (carries the request id). */
   log: FastifyBaseLogger;
+  /**
+   * The two phases of a mutation field (src/http/executor.ts): the write records the root
+   * resolver's payload here; the payload phase, after the commit, reads it instead of writing again.
+   */
+  mutation?: { outcomes: Map<string, unknown>; replay: boolean };
 }

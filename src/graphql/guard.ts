@@ -200,6 +200,17 @@ function checkInput(
     }
     return;
   }
+  if (isScalarType(type) && typeof value === 'number' && limits.range) {
+    const [min, max] = limits.range;
+    if (value < min || value > max) {
+      errors.push(
+        error(`"${field}" must be between ${min} and ${max} (got ${value}).`, 'BAD_USER_INPUT', {
+          field: path,
+        }),
+      );
+    }
+    return;
+  }
   if (isScalarType(type) && typeof value === 'string') {
     if (value.includes('\u0000')) {
       errors.push(error(`"${field}" contains a NUL character.`, 'BAD_USER_INPUT', { field: path }));

@@ -36,6 +36,8 @@ export const DEFAULT_MAX_ITEMS = 100;
 export interface InputLimits {
   maxLength?: number;
   maxItems?: number;
+  /** Inclusive bounds of an Int input, e.g. a page size. */
+  range?: [number, number];
 }
 
 const combine =

@@ -13,12 +13,11 @@ export interface PayloadField {
   listLength?: number;
 }
 
-/** The shape every mutation payload has: what was written, and the refusals. */
-export type Payload<T> = T & { userErrors: UserErrorData[] };
-
 /**
  * Builds a mutation's payload type: its fields and `userErrors`, described once. Every mutation
- * answers this shape (Relay's and Shopify's convention).
+ * answers this shape (Relay's and Shopify's convention). A payload field's value may be given as
+ * `afterCommit(read)`: it is read once the write has committed, in the payload's own read-only
+ * transaction (src/http/executor.ts).
  */
 export function payloadType(
   name: string,
@@ -39,14 +38,15 @@ export function payloadType(
     description:
       'Expected refusals (full, closed, not allowed…), each naming its input field; empty when everything was done.',
   })(MutationPayload.prototype, 'userErrors');
-  ObjectType(name, { description })(MutationPayload);
+  // GraphQL's default resolver: a field given as a function is called, with the payload phase's context.
+  ObjectType(name, { description, simpleResolvers: true })(MutationPayload);
   return MutationPayload;
 }
 
 /**
- * After a mutation's service wrote: forget the entities the unit of work loaded, so the payload
- * reads what PostgreSQL now holds (places taken by a conditional UPDATE, statuses set in SQL).
+ * A payload field read after the mutation's write committed, with the context of the payload's
+ * read-only transaction: the hot rows the write locked are released before the payload is read.
  */
-export function freshReads(ctx: GraphQLContext): void {
-  ctx.em.clear();
+export function afterCommit<T>(read: (ctx: GraphQLContext) => Promise<T> | T) {
+  return (_args: unknown, ctx: GraphQLContext): Promise<T> | T => read(ctx);
 }

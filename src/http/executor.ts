@@ -18,6 +18,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { collectFields } from 'graphql/execution/collectFields';
+import type { TenantRow } from '../auth/authenticate';
 import type { Viewer } from '../auth/viewer';
 import { scopeToTenant } from '../db/tenant-scope';
 import type { GraphQLContext, Loaders } from '../graphql/context';
@@ -32,7 +33,9 @@ import { Tenant } from '../tenants/tenant.entity';
 export interface RequestState {
   viewer: Viewer;
   /** The tenant's row as authentication read it; each unit of work maps its own entity from it. */
-  tenantRow: Record<string, unknown> | null;
+  tenantRow: TenantRow | null;
+  /** Set after a mutation's write committed: the next unit reads the tenant's row again. */
+  tenantChanged?: boolean;
   requestId: string;
   log: FastifyBaseLogger;
   now(): Date;
@@ -60,11 +63,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Executes every operation in units of work, each one transaction:
  * - a query is one read-only transaction;
- * - each root field of a mutation is its own unit, run in order: it commits when it and its whole
- *   payload selection resolved without error, and is rolled back otherwise (its idempotency key
- *   included) — what the response reports as done is committed, what failed wrote nothing.
- *   Execution stops at the first failed field (the GraphQL spec's serial execution); the
- *   response's `extensions.committed` lists the fields that were committed before it.
+ * - each root field of a mutation is its own unit, run in order, in two phases: the write, in a
+ *   transaction that commits only if the field's resolver met no error (a refusal in `userErrors`
+ *   is an answer; anything thrown rolls everything back, its idempotency key included), then the
+ *   payload, read after the commit in a read-only transaction (so a booking's hot rows are locked
+ *   only until its COMMIT). Execution stops at the first failed field (the GraphQL spec's serial
+ *   execution); the response's `extensions.committed` lists every field whose write committed —
+ *   a payload that failed to read after its write committed is listed there too, and its
+ *   idempotency key replays the result.
  * A unit PostgreSQL aborts for a deadlock or a serialization failure is retried (up to 4 times,
  * with jitter); when the database cannot serve, the answer is SERVICE_UNAVAILABLE (HTTP 503 with
  * Retry-After), never a 500. Before any of it, the operation guard checks access and input
@@ -109,17 +115,19 @@ async function executeOperation(
       `This query costs ${cost.requestedQueryCost}, above the maximum of ${options.maxCost}: ask for smaller pages (first) or fewer nested lists.`,
       { extensions: { code: 'COST_LIMIT_EXCEEDED' } },
     );
-    return respond(state, { errors: [tooCostly] }, 400, cost);
+    return respond(state, { errors: [tooCostly] }, 400, { cost });
   }
 
   if (operation.operation === 'query') {
     const { result, unavailable } = await runUnit(options, state, true, (ctx) =>
       execute({ schema: options.schema, document, contextValue: ctx, variableValues: guard.variables }),
     );
-    return respond(state, result, unavailable ? 503 : 200, cost);
+    return respond(state, result, unavailable ? 503 : 200, { cost });
   }
 
-  // Mutation: each root field its own unit, in order.
+  // Mutation: each root field its own unit of work, in order, in two phases: the write (its
+  // transaction commits only if the field resolved without error), then the payload, read after
+  // the commit in a read-only transaction, so the rows the write locked are released first.
   const fragments = document.definitions.filter(
     (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION,
   );
@@ -131,28 +139,42 @@ async function executeOperation(
     operation.selectionSet,
   );
   const data: Record<string, unknown> = {};
-  const errors: GraphQLError[] = [];
   const committed: string[] = [];
+  const stop = (result: ExecutionResult, unavailable: boolean) =>
+    respond(state, { data: null, errors: result.errors }, unavailable ? 503 : 200, {
+      cost,
+      ...(committed.length ? { committed } : {}),
+    });
   for (const [responseKey, nodes] of fields) {
-    const single = singleFieldDocument(operation, nodes, fragments);
-    const { result, unavailable } = await runUnit(options, state, false, (ctx) =>
-      execute({
+    const phase = { outcomes: new Map<string, unknown>(), replay: false };
+    const write = await runUnit(options, state, false, (ctx) => {
+      ctx.mutation = phase;
+      return execute({
         schema: options.schema,
-        document: single,
+        document: singleFieldDocument(operation, nodes, fragments, true),
         contextValue: ctx,
         variableValues: guard.variables,
-      }),
-    );
-    if (result.errors?.length) {
-      errors.push(...result.errors);
-      // Mutation fields are non-null: a failed one nulls `data` (GraphQL spec) and ends the operation.
-      const extensions = committed.length ? { ...cost, committed } : cost;
-      return respond(state, { data: null, errors }, unavailable ? 503 : 200, extensions);
-    }
-    data[responseKey] = result.data?.[responseKey] ?? null;
+      });
+    });
+    if (write.result.errors?.length) return stop(write.result, write.unavailable);
     committed.push(responseKey);
+    phase.replay = true;
+    // The write may have changed the tenant (its mode, its billing): what follows reads it afresh.
+    state.tenantChanged = true;
+    const read = await runUnit(options, state, true, (ctx) => {
+      ctx.mutation = phase;
+      return execute({
+        schema: options.schema,
+        document: singleFieldDocument(operation, nodes, fragments, false),
+        contextValue: ctx,
+        variableValues: guard.variables,
+      });
+    });
+    // The write is committed whatever happens now: `extensions.committed` says so.
+    if (read.result.errors?.length) return stop(read.result, read.unavailable);
+    data[responseKey] = read.result.data?.[responseKey] ?? null;
   }
-  return respond(state, { data }, 200, cost);
+  return respond(state, { data }, 200, { cost });
 }
 
 /** The operation reduced to one of its root fields (with every fragment it may use). */
@@ -160,15 +182,22 @@ function singleFieldDocument(
   operation: OperationDefinitionNode,
   nodes: readonly FieldNode[],
   fragments: FragmentDefinitionNode[],
+  writeOnly: boolean,
 ): DocumentNode {
+  // The write phase selects only `__typename` of the payload: nothing of it is read yet.
+  const selections: readonly FieldNode[] = writeOnly
+    ? nodes.map((node): FieldNode => ({
+        ...node,
+        selectionSet: { kind: Kind.SELECTION_SET, selections: [TYPENAME] },
+      }))
+    : nodes;
   return {
     kind: Kind.DOCUMENT,
-    definitions: [
-      { ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections: nodes } },
-      ...fragments,
-    ],
+    definitions: [{ ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections } }, ...fragments],
   };
 }
+
+const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
 
 /**
  * Runs `work` in one transaction scoped to the request's tenant, and commits only when the
@@ -187,6 +216,16 @@ async function runUnit(
       const em = options.orm.em.fork({ loggerContext: { requestId: state.requestId } }) as EntityManager;
       result = await em.transactional(
         async (tx) => {
+          if (state.tenantRow && state.tenantChanged) {
+            const [row] = await tx.execute<TenantRow[]>(
+              'select * from tenants where id = ?',
+              [state.tenantRow.id],
+              'all',
+              tx.getLoggerContext(),
+            );
+            state.tenantRow = row;
+            state.tenantChanged = false;
+          }
           const tenant = state.tenantRow ? (tx.map(Tenant, state.tenantRow) as Tenant) : null;
           if (tenant) {
             await scopeToTenant(tx, tenant.id, {
@@ -255,7 +294,7 @@ function respond(
   state: RequestState,
   result: ExecutionResult,
   status: number,
-  cost?: Record<string, unknown>,
+  extensions?: Record<string, unknown>,
 ): GraphQLResponse {
   const errors = result.errors?.map((error) => {
     if (classifyError(error) === 'internal') {
@@ -275,7 +314,7 @@ function respond(
       singleResult: {
         ...('data' in result ? { data: result.data } : {}),
         ...(errors?.length ? { errors } : {}),
-        ...(cost ? { extensions: { cost } } : {}),
+        ...(extensions ? { extensions } : {}),
       },
     },
   };

@@ -6,6 +6,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import type { GraphQLContext } from '../graphql/context';
 import { installIdDecoding } from '../graphql/inputs';
 import { toGlobalId } from '../shared/ids';
 import { DOMAINS } from './domains';
@@ -18,6 +19,7 @@ export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({ resolvers, validate: false });
   installGlobalIdResolvers(schema);
   installIdDecoding(schema);
+  installMutationPhases(schema);
   schema.getQueryType()!.description = 'Entry points for reading Guichet.';
   schema.getMutationType()!.description =
     "Writes. Each mutation field is its own transaction: what it reports is committed, what fails wrote nothing. Expected refusals come back in each payload's userErrors.";
@@ -34,6 +36,25 @@ function installGlobalIdResolvers(schema: GraphQLSchema): void {
     const field = (type as GraphQLObjectType).getFields().id;
     const typeName = type.name;
     field.resolve = (source: { id: string }) => toGlobalId(typeName, source.id);
+  }
+}
+
+/**
+ * A mutation field runs in two phases (src/http/executor.ts): the write, whose root resolver's
+ * payload is recorded, then — after the commit — the payload phase, which reads the recorded
+ * payload instead of running the mutation again.
+ */
+function installMutationPhases(schema: GraphQLSchema): void {
+  for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+    const resolve = field.resolve!;
+    field.resolve = async (source, args, context: GraphQLContext, info) => {
+      const phase = context.mutation;
+      const key = String(info.path.key);
+      if (phase?.replay) return phase.outcomes.get(key);
+      const payload = await resolve(source, args, context, info);
+      phase?.outcomes.set(key, payload);
+      return payload;
+    };
   }
 }
 

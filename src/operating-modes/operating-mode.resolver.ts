@@ -1,6 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { Access, TENANT_ADMIN } from '../graphql/access';
 import type { GraphQLContext } from '../graphql/context';
+import { afterCommit } from '../graphql/payload';
 import { setOperatingMode } from './operating-modes.service';
 import { SetOperatingModeInput, SetOperatingModePayload } from './operating-mode.types';
 
@@ -17,8 +18,10 @@ export class OperatingModeResolver {
   ) {
     const { value, userErrors } = await setOperatingMode(ctx, input);
     return {
-      tenant: ctx.tenant,
-      service: value?.serviceId ? await ctx.loaders.serviceById.load(value.serviceId) : null,
+      tenant: afterCommit((read) => read.tenant),
+      service: afterCommit((read) =>
+        value?.serviceId ? read.loaders.serviceById.load(value.serviceId) : null,
+      ),
       userErrors,
     };
   }

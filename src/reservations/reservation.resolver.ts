@@ -12,7 +12,7 @@ import { toConnection, type ConnectionShape } from '../graphql/connection';
 import type { GraphQLContext } from '../graphql/context';
 import { moneyOf, MoneyType } from '../graphql/money';
 import { registerNode } from '../graphql/node';
-import { freshReads } from '../graphql/payload';
+import { afterCommit } from '../graphql/payload';
 import type { Session } from '../sessions/session.entity';
 import { SessionType } from '../sessions/session.types';
 import { Charge } from './charge.entity';
@@ -61,9 +61,10 @@ export class ReservationResolver {
     @Ctx() ctx: GraphQLContext,
   ) {
     const { value, userErrors } = await reserve(ctx, input);
-    freshReads(ctx);
     return {
-      reservations: value ? await ctx.loaders.reservationById.loadMany(value.reservationIds) : [],
+      reservations: afterCommit((read) =>
+        value ? read.loaders.reservationById.loadMany(value.reservationIds) : [],
+      ),
       userErrors,
     };
   }
@@ -78,9 +79,10 @@ export class ReservationResolver {
     @Ctx() ctx: GraphQLContext,
   ) {
     const { value, userErrors } = await cancelReservation(ctx, input);
-    freshReads(ctx);
     return {
-      reservation: value ? await ctx.loaders.reservationById.load(value.reservationId) : null,
+      reservation: afterCommit((read) =>
+        value ? read.loaders.reservationById.load(value.reservationId) : null,
+      ),
       userErrors,
     };
   }

@@ -1,4 +1,3 @@
-import { UniqueConstraintViolationException, type QueryResult } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type { TenantContext } from '../auth/context';
 import { can, Scope } from '../auth/viewer';
@@ -33,10 +32,10 @@ async function bookableChild(ctx: TenantContext, childId: string): Promise<Child
 
 /**
  * Books one child on one or many sessions (parents for their children, staff, `reservations:write`
- * keys). Each session is decided on its own (in a savepoint): the ones refused come back as user
- * errors naming their index in `sessionIds`, the others are booked. Capacity is taken by a
- * conditional UPDATE in PostgreSQL, so no race can overbook; places are taken in one canonical
- * order (by session id) whatever the order asked, so two bulk bookings never deadlock.
+ * keys). Each session is decided on its own: the ones refused come back as user errors naming
+ * their index in `sessionIds`, the others are booked. Capacity is taken by one conditional UPDATE
+ * in PostgreSQL, so no race can overbook; the sessions are locked in one canonical order (by id)
+ * whatever the order asked, so two bulk bookings never deadlock (see `takePlaces`).
  * Retry-safe with the idempotency key. Returns the reservations made, in the order asked.
  */
 export const reserve = idempotentMutation(
@@ -75,102 +74,133 @@ async function bookSessions(
     id: { $in: [...new Set(sessions.map((s) => s.service.id))] },
   });
   const channel = channelFor(ctx.viewer);
-  const booked = new Map<number, string>();
   const userErrors: UserErrorData[] = [];
-
-  // The canonical lock order: by session id, whatever the order asked.
-  const order = sessionIds.map((id, index) => ({ id, index })).sort((a, b) => a.id.localeCompare(b.id));
-  for (const { id: sessionId, index } of order) {
+  const wanted: { sessionId: string; index: number; date: string }[] = [];
+  sessionIds.forEach((sessionId, index) => {
     const field = ['sessionIds', String(index)];
     const session = sessions.find((s) => s.id === sessionId);
     const service = session && services.find((s) => s.id === session.service.id);
     if (!session || !service) {
       userErrors.push(userError(UserErrorCode.NOT_FOUND, 'Session not found.', field));
-      continue;
+      return;
     }
     const refusal =
       modeRefusal(effectiveOperatingMode(service, tenant), ctx.viewer) ??
       windowRefusal(bookingWindow(session.date, service, tenant), now);
     if (refusal) {
       userErrors.push(userError(refusal.code, `${session.date}: ${refusal.message}`, field));
-      continue;
-    }
-    if (live.some((r) => r.session.id === sessionId) || sessionIds.indexOf(sessionId) !== index) {
+    } else if (live.some((r) => r.session.id === sessionId) || sessionIds.indexOf(sessionId) !== index) {
       userErrors.push(
         userError(UserErrorCode.ALREADY_BOOKED, `${session.date}: already booked for this child.`, field),
       );
-      continue;
+    } else if (session.placesTaken >= session.capacity) {
+      // Seen full: refused without queueing on the session's lock.
+      userErrors.push(userError(UserErrorCode.FULL, `${session.date}: no place left.`, field));
+    } else {
+      wanted.push({ sessionId, index, date: session.date });
     }
-    const outcome = await takePlace(ctx, session, child, channel);
-    if ('reservationId' in outcome) {
-      booked.set(index, outcome.reservationId);
+  });
+  const outcome = await takePlaces(
+    ctx,
+    child,
+    wanted.map((w) => w.sessionId),
+    channel,
+  );
+  const booked: { index: number; reservationId: string }[] = [];
+  for (const { sessionId, index, date } of wanted) {
+    const field = ['sessionIds', String(index)];
+    const reservationId = outcome.booked.get(sessionId);
+    if (reservationId) {
+      booked.push({ index, reservationId });
       if (channel === ReservationChannel.COUNTER) {
         audit(ctx, {
           action: 'RESERVATION_CREATED',
           channel,
           familyId: child.family.id,
-          subjectId: outcome.reservationId,
-          details: { sessionId, date: session.date },
+          subjectId: reservationId,
+          details: { sessionId, date },
         });
       }
+    } else if (outcome.duplicates.has(sessionId)) {
+      userErrors.push(
+        userError(UserErrorCode.ALREADY_BOOKED, `${date}: already booked for this child.`, field),
+      );
     } else {
-      const message =
-        outcome.refused === UserErrorCode.FULL ? 'no place left.' : 'already booked for this child.';
-      userErrors.push(userError(outcome.refused, `${session.date}: ${message}`, field));
+      userErrors.push(userError(UserErrorCode.FULL, `${date}: no place left.`, field));
     }
   }
   await ctx.em.flush();
   userErrors.sort((a, b) => Number(a.field![1]) - Number(b.field![1]));
-  const reservationIds = [...booked.entries()].sort((a, b) => a[0] - b[0]).map(([, id]) => id);
+  const reservationIds = booked.sort((a, b) => a.index - b.index).map((b) => b.reservationId);
   return done({ reservationIds }, userErrors);
 }
 
 /**
- * In a savepoint: insert the reservation, then take a place if one is left (PostgreSQL decides,
- * row-locked). The place is taken last so that the session row stays locked as briefly as
- * possible; when none is left the savepoint removes the reservation. A concurrent duplicate trips
- * the unique index. A session already seen full is refused without queueing on its lock.
+ * Books a child on sessions, holding the sessions' rows for as short a time as PostgreSQL allows:
+ * 1. the reservations are inserted first (a concurrent duplicate is skipped by the unique index);
+ * 2. then one statement locks the sessions in one canonical order (by id, whatever the order
+ *    asked: two bulk bookings never deadlock) and takes a place on each that has one left —
+ *    capacity is decided by PostgreSQL, never in JavaScript;
+ * 3. the reservations of the sessions that were full are removed.
+ * The rows stay locked only for what follows until COMMIT (the idempotency record).
  */
-async function takePlace(
+async function takePlaces(
   ctx: TenantContext,
-  session: Session,
   child: Child,
+  sessionIds: string[],
   channel: ReservationChannel,
-): Promise<{ reservationId: string } | { refused: UserErrorCode.FULL | UserErrorCode.ALREADY_BOOKED }> {
-  if (session.placesTaken >= session.capacity) return { refused: UserErrorCode.FULL };
-  const full = Symbol('full');
-  try {
-    return await ctx.em.transactional(async (sp) => {
-      const id = randomUUID();
-      const now = ctx.now();
-      await sp.insert(Reservation, {
-        id,
-        tenantId: ctx.tenant.id,
-        session: session.id,
-        child: child.id,
-        family: child.family.id,
-        status: ReservationStatus.BOOKED,
-        channel,
-        createdBy: ctx.viewer.subject ?? 'anonymous',
-        createdAt: now,
-        updatedAt: now,
-      });
-      const taken = await sp.execute<QueryResult>(
-        `update sessions set places_taken = places_taken + 1
-         where tenant_id = ? and id = ? and places_taken < capacity`,
-        [ctx.tenant.id, session.id],
-        'run',
-        sp.getLoggerContext(),
-      );
-      // Throwing rolls the savepoint back, and the reservation with it.
-      if (taken.affectedRows !== 1) throw full;
-      return { reservationId: id };
-    });
-  } catch (error) {
-    if (error === full) return { refused: UserErrorCode.FULL };
-    if (error instanceof UniqueConstraintViolationException) return { refused: UserErrorCode.ALREADY_BOOKED };
-    throw error;
+): Promise<{ booked: Map<string, string>; duplicates: Set<string> }> {
+  if (sessionIds.length === 0) return { booked: new Map(), duplicates: new Set() };
+  const now = ctx.now();
+  const rows = sessionIds.map((sessionId) => ({ id: randomUUID(), session_id: sessionId }));
+  const inserted = await ctx.em.execute<{ id: string; session_id: string }[]>(
+    `insert into reservations (id, tenant_id, session_id, child_id, family_id, status, channel, created_by, created_at, updated_at)
+     select v.id, ?, v.session_id, ?, ?, 'BOOKED', ?::reservation_channel, ?, ?, ?
+     from json_to_recordset(?::json) as v(id uuid, session_id uuid)
+     on conflict (tenant_id, session_id, child_id) where status <> 'CANCELLED' do nothing
+     returning id, session_id`,
+    [
+      ctx.tenant.id,
+      child.id,
+      child.family.id,
+      channel,
+      ctx.viewer.subject ?? 'anonymous',
+      now,
+      now,
+      JSON.stringify(rows),
+    ],
+    'all',
+    ctx.em.getLoggerContext(),
+  );
+  const duplicates = new Set(sessionIds.filter((id) => !inserted.some((r) => r.session_id === id)));
+  if (inserted.length === 0) return { booked: new Map(), duplicates };
+  // NO KEY UPDATE (not UPDATE): the reservations' foreign keys hold KEY SHARE locks on these rows.
+  const taken = await ctx.em.execute<{ id: string }[]>(
+    `with locked as materialized (
+       select id from sessions where tenant_id = ? and id in (select value::uuid from json_array_elements_text(?::json))
+       order by id for no key update
+     )
+     update sessions s set places_taken = s.places_taken + 1
+     from locked where s.tenant_id = ? and s.id = locked.id and s.places_taken < s.capacity
+     returning s.id`,
+    [ctx.tenant.id, JSON.stringify(inserted.map((r) => r.session_id)), ctx.tenant.id],
+    'all',
+    ctx.em.getLoggerContext(),
+  );
+  const placed = new Set(taken.map((r) => r.id));
+  const full = inserted.filter((r) => !placed.has(r.session_id));
+  if (full.length) {
+    await ctx.em.execute(
+      `delete from reservations where tenant_id = ? and id in (select value::uuid from json_array_elements_text(?::json))`,
+      [ctx.tenant.id, JSON.stringify(full.map((r) => r.id))],
+      'run',
+      ctx.em.getLoggerContext(),
+    );
   }
+  return {
+    booked: new Map(inserted.filter((r) => placed.has(r.session_id)).map((r) => [r.session_id, r.id])),
+    duplicates,
+  };
 }
 
 /**

@@ -4,16 +4,18 @@ import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { signToken } from '../../src/auth/jwt';
 import { Role } from '../../src/auth/viewer';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type AppConfig } from '../../src/config';
 import { initOrm } from '../../src/db/orm';
 import { createApp, type App } from '../../src/http/app';
 import { createLogger } from '../../src/shared/logger';
+import pino from 'pino';
 
 export interface GraphQLResponse {
   status: number;
   // Tests read responses field by field, as a client would; their shape is asserted there.
   data?: any;
   errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
+  extensions?: any;
   headers: Headers;
 }
 
@@ -33,13 +35,30 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Overrides of the configuration (timeouts, pool size…). */
+  config?: Partial<AppConfig>;
+  /** The database the API connects to (default: the test database, as the API's role). */
+  clientUrl?: string;
+  /** Receives every log line as JSON (to check what is logged). */
+  onLog?: (line: Record<string, unknown>) => void;
+}
+
 /** Boots the real app (Fastify + Apollo) on the test database, as the API's non-owning role. */
-export async function startTestApp(): Promise<TestApp> {
-  const config = { ...loadConfig(), env: 'test' as const };
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const config: AppConfig = { ...loadConfig(), env: 'test' as const, ...options.config };
+  const logger = options.onLog
+    ? pino(
+        { level: 'info' },
+        { write: (line: string) => options.onLog!(JSON.parse(line) as Record<string, unknown>) },
+      )
+    : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const statements = new Map<string, string[]>();
   const orm = await initOrm({
-    clientUrl: process.env.GUICHET_TEST_APP_URL!,
+    clientUrl: options.clientUrl ?? process.env.GUICHET_TEST_APP_URL!,
+    poolMax: config.dbPoolMax,
+    acquireTimeoutMs: config.dbAcquireTimeoutMs,
+    connect: !options.clientUrl,
     logger,
     onQuery: (context) => {
       const id = context.requestId as string | undefined;

@@ -9,6 +9,7 @@ import type { GraphQLContext } from '../../graphql/context';
 import { IdArg } from '../../graphql/inputs';
 import { moneyOf, MoneyType } from '../../graphql/money';
 import { registerNode } from '../../graphql/node';
+import { afterCommit } from '../../graphql/payload';
 import { YearMonth } from '../../graphql/scalars';
 import { BILLING_READERS } from '../../reservations/reservation.types';
 import { todayIn } from '../../shared/dates';
@@ -92,7 +93,10 @@ export class InvoiceResolver {
     @Ctx() ctx: GraphQLContext,
   ) {
     const { value, userErrors } = await issueCreditNote(ctx, input);
-    return { creditNote: value ? await ctx.loaders.invoiceById.load(value.creditNoteId) : null, userErrors };
+    return {
+      creditNote: afterCommit((read) => (value ? read.loaders.invoiceById.load(value.creditNoteId) : null)),
+      userErrors,
+    };
   }
 
   @FieldResolver(() => MoneyType, { description: 'Total of the document.' })

@@ -7,6 +7,7 @@ import { Access, STAFF } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { moneyOf, MoneyType } from '../../graphql/money';
 import { registerNode } from '../../graphql/node';
+import { afterCommit } from '../../graphql/payload';
 import { BILLING_READERS } from '../../reservations/reservation.types';
 import type { Invoice } from '../invoices/invoice.entity';
 import { InvoiceType } from '../invoices/invoice.types';
@@ -40,7 +41,10 @@ export class PaymentPlanResolver {
     @Ctx() ctx: GraphQLContext,
   ) {
     const { value, userErrors } = await createPaymentPlan(ctx, input);
-    return { paymentPlan: value ? await ctx.loaders.planById.load(value.planId) : null, userErrors };
+    return {
+      paymentPlan: afterCommit((read) => (value ? read.loaders.planById.load(value.planId) : null)),
+      userErrors,
+    };
   }
 
   @FieldResolver(() => MoneyType, { description: 'What was left to pay when it was agreed.' })

@@ -6,6 +6,7 @@ import { Access, STAFF } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { moneyOf, MoneyType } from '../../graphql/money';
 import { registerNode } from '../../graphql/node';
+import { afterCommit } from '../../graphql/payload';
 import type { Invoice } from '../invoices/invoice.entity';
 import { InvoiceType } from '../invoices/invoice.types';
 import { Allocation, Payment } from './payment.entity';
@@ -39,7 +40,10 @@ export class PaymentResolver {
     @Ctx() ctx: GraphQLContext,
   ) {
     const { value, userErrors } = await recordPayment(ctx, input);
-    return { payment: value ? await ctx.loaders.paymentById.load(value.paymentId) : null, userErrors };
+    return {
+      payment: afterCommit((read) => (value ? read.loaders.paymentById.load(value.paymentId) : null)),
+      userErrors,
+    };
   }
 
   @Access(STAFF)
@@ -52,7 +56,10 @@ export class PaymentResolver {
     @Ctx() ctx: GraphQLContext,
   ) {
     const { value, userErrors } = await recordDeposit(ctx, input);
-    return { payment: value ? await ctx.loaders.paymentById.load(value.paymentId) : null, userErrors };
+    return {
+      payment: afterCommit((read) => (value ? read.loaders.paymentById.load(value.paymentId) : null)),
+      userErrors,
+    };
   }
 
   @FieldResolver(() => MoneyType, { description: 'Amount received.' })

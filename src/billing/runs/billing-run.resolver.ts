@@ -3,6 +3,7 @@ import { Access, TENANT_ADMIN } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { moneyOf, MoneyType } from '../../graphql/money';
 import { registerNode } from '../../graphql/node';
+import { afterCommit } from '../../graphql/payload';
 import { isStaff } from '../../auth/viewer';
 import type { Outcome } from '../../shared/user-errors';
 import { BillingRun } from './billing-run.entity';
@@ -22,10 +23,11 @@ registerNode({
   load: async (ctx, id) => (isStaff(ctx.viewer) ? ctx.em.findOne(BillingRun, { id }) : null),
 });
 
-/** The payload of a run: the run as PostgreSQL now holds it. */
-export async function runPayload(ctx: GraphQLContext, outcome: Outcome<{ runId: string }>) {
+/** The payload of a run: the run as PostgreSQL holds it once committed. */
+export function runPayload(outcome: Outcome<{ runId: string }>) {
+  const runId = outcome.value?.runId;
   return {
-    billingRun: outcome.value ? await ctx.em.findOne(BillingRun, { id: outcome.value.runId }) : null,
+    billingRun: afterCommit((read) => (runId ? read.em.findOne(BillingRun, { id: runId }) : null)),
     userErrors: outcome.userErrors,
   };
 }
@@ -46,7 +48,7 @@ export class BillingRunResolver {
     @Arg('input', { description: 'The period.' }) input: RunBillingInput,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return runPayload(ctx, await runBilling(ctx, input));
+    return runPayload(await runBilling(ctx, input));
   }
 
   @Access(TENANT_ADMIN)
@@ -58,7 +60,7 @@ export class BillingRunResolver {
     @Arg('input', { description: 'How far to catch up.' }) input: ResumeBillingInput,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return runPayload(ctx, await resumeBilling(ctx, input));
+    return runPayload(await resumeBilling(ctx, input));
   }
 
   @Access(TENANT_ADMIN)
@@ -71,6 +73,6 @@ export class BillingRunResolver {
     @Ctx() ctx: GraphQLContext,
   ) {
     const { userErrors } = await suspendBilling(ctx, input);
-    return { tenant: ctx.tenant, userErrors };
+    return { tenant: afterCommit((read) => read.tenant), userErrors };
   }
 }

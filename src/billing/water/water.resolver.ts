@@ -1,6 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { Access, STAFF, TENANT_ADMIN } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
+import { afterCommit } from '../../graphql/payload';
 import { Charge } from '../../reservations/charge.entity';
 import { runPayload } from '../runs/billing-run.resolver';
 import { BillingRunPayload } from '../runs/billing-run.types';
@@ -27,7 +28,10 @@ export class WaterResolver {
     @Ctx() ctx: GraphQLContext,
   ) {
     const { value, userErrors } = await recordWaterConsumption(ctx, input);
-    return { charge: value ? await ctx.em.findOne(Charge, { id: value.chargeId }) : null, userErrors };
+    return {
+      charge: afterCommit((read) => (value ? read.em.findOne(Charge, { id: value.chargeId }) : null)),
+      userErrors,
+    };
   }
 
   @Access(STAFF)
@@ -64,6 +68,6 @@ export class WaterResolver {
     @Arg('input', { description: 'The year.' }) input: RegulariseWaterInput,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return runPayload(ctx, await regulariseWater(ctx, input));
+    return runPayload(await regulariseWater(ctx, input));
   }
 }
