@@ -19,10 +19,18 @@ export interface AppConfig {
   /** Run the job queue (month-end billing) in this process: JOBS=off for API-only replicas. */
   jobs: boolean;
   bodyLimitBytes: number;
+  /** SIGTERM/SIGINT: how long in-flight requests may take before their connections are closed. */
+  shutdownTimeoutMs: number;
+  /** Largest number of connections in the API's pool. */
+  dbPoolMax: number;
+  /** How long a request waits for a pooled connection before giving up. */
+  dbAcquireTimeoutMs: number;
 }
 
 const DEV_JWT_SECRET = 'guichet-development-secret-do-not-use-in-production';
 const DEV_APP_DB_PASSWORD = 'guichet_app_dev_password';
+/** Password of the embedded PostgreSQL's owner (`postgres`): a development server on loopback only. */
+export const DEV_OWNER_PASSWORD = 'postgres';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const mode =
@@ -61,6 +69,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
     jobs: (env.JOBS ?? 'on') !== 'off',
     bodyLimitBytes: intFrom(env.BODY_LIMIT_BYTES, 1024 * 1024),
+    shutdownTimeoutMs: intFrom(env.SHUTDOWN_TIMEOUT_MS, 10000),
+    dbPoolMax: intFrom(env.DB_POOL_MAX, 10),
+    dbAcquireTimeoutMs: intFrom(env.DB_ACQUIRE_TIMEOUT_MS, 5000),
   };
 }
 

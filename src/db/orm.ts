@@ -11,6 +11,8 @@ export interface OrmOptions {
   clientUrl: string;
   logger: pino.Logger;
   poolMax?: number;
+  /** How long a query waits for a pooled connection (ms) before failing; the pool's default otherwise. */
+  acquireTimeoutMs?: number;
   /** Called for every SQL statement with the forked EntityManager's logger context. */
   onQuery?: QueryObserver;
 }
@@ -35,7 +37,11 @@ export function ormConfig(options: OrmOptions): Options {
         default: true,
       },
     },
-    pool: { min: 0, max: options.poolMax ?? 10 },
+    pool: {
+      min: 0,
+      max: options.poolMax ?? 10,
+      ...(options.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMillis: options.acquireTimeoutMs }),
+    },
     forceUtcTimezone: true,
     debug: ['query'],
     loggerFactory: () => new QueryLogger(options.logger, options.onQuery),

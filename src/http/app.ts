@@ -22,8 +22,11 @@ export const QUERY_LIMITS = {
 
 export interface App {
   http: FastifyInstance;
-  /** Stops accepting connections, lets in-flight requests finish, then stops Apollo. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections, lets in-flight requests finish (connections still open after
+   * `deadlineMs` are closed), then stops Apollo.
+   */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 export async function createApp(options: {
@@ -45,6 +48,9 @@ export async function createApp(options: {
       return typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     },
     requestIdHeader: false,
+    // While closing: requests on open connections get 503 (retry elsewhere), idle ones are closed.
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
   });
   http.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -69,6 +75,8 @@ export async function createApp(options: {
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // main.ts stops the app in order on SIGTERM/SIGINT; Apollo must not stop itself first.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger),
     validationRules: armor.validationRules,
     plugins: [
@@ -114,9 +122,14 @@ export async function createApp(options: {
 
   return {
     http,
-    async close() {
+    async close(deadlineMs = 10000) {
       closing = true;
-      await http.close();
+      const deadline = setTimeout(() => http.server.closeAllConnections(), deadlineMs).unref();
+      try {
+        await http.close();
+      } finally {
+        clearTimeout(deadline);
+      }
       await apollo.stop();
     },
   };
