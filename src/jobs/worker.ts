@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { run, type Runner } from 'graphile-worker';
+import { Pool } from 'pg';
 import type pino from 'pino';
 import { monthEndBilling } from './month-end-billing';
 
@@ -9,14 +10,18 @@ import { monthEndBilling } from './month-end-billing';
  * across replicas, and is retried on failure. The cron runs month-end billing every hour; the
  * task itself decides, per tenant time zone, whether a month has just ended.
  */
-export function startWorker(options: {
+export async function startWorker(options: {
   ownerUrl: string;
   orm: MikroORM;
   logger: pino.Logger;
 }): Promise<Runner> {
   const { orm, logger } = options;
-  return run({
-    connectionString: options.ownerUrl,
+  // Our pool, ended (and awaited) by `stop()`: graphile-worker's own pool is ended without waiting,
+  // so PostgreSQL could be stopped under a connection still open (an unhandled pool error).
+  const pgPool = new Pool({ connectionString: options.ownerUrl, max: 10 });
+  pgPool.on('error', (error) => logger.warn({ err: error }, 'job queue connection lost'));
+  const runner = await run({
+    pgPool,
     concurrency: 1,
     noHandleSignals: true,
     pollInterval: 5000,
@@ -27,4 +32,11 @@ export function startWorker(options: {
       },
     },
   });
+  return {
+    ...runner,
+    async stop() {
+      await runner.stop();
+      await pgPool.end();
+    },
+  };
 }
