@@ -1,68 +1,135 @@
 import 'reflect-metadata';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Runner } from 'graphile-worker';
 import { loadConfig } from './config';
-import { migrate, provideDatabase } from './db/database';
+import { DataFolderInUseError, migrate, provideDatabase, type DatabaseUrls } from './db/database';
 import { initOrm } from './db/orm';
 import { seedDemoIfEmpty } from './db/seed';
-import { createApp } from './http/app';
+import { createApp, type App } from './http/app';
 import { createLogger } from './shared/logger';
 import { startWorker } from './jobs/worker';
 
+/** Signals that stop the API in order (SIGHUP: the terminal that ran `npm start` was closed). */
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
 /**
  * `npm start`: PostgreSQL (DATABASE_URL, or embedded), migrations, demo data on an empty
- * database, then the API. SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the
- * pool, stop the embedded server.
+ * database, then the API.
+ *
+ * SIGTERM/SIGINT/SIGHUP: stop accepting connections, let in-flight requests finish (503 for
+ * requests arriving meanwhile; connections still busy after SHUTDOWN_TIMEOUT_MS are closed), stop
+ * the job worker, close the pool, stop the embedded PostgreSQL last, exit 0. A signal during
+ * start-up stops what has started (a migration in progress is rolled back; the demo seed, which
+ * commits tenant by tenant, is let finish first).
  */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+
+  let database: Promise<DatabaseUrls> | undefined;
+  let orm: MikroORM | undefined;
+  let app: App | undefined;
+  let worker: Runner | undefined;
+  let seeding: Promise<unknown> | undefined;
+  let serving = false;
+  let stopping = false;
+
+  const shutdown = async (signal: string) => {
+    // npm forwards the terminal's SIGINT to its child, which also got it: one is enough.
+    if (stopping) return;
+    stopping = true;
+    const started = Date.now();
+    // Past the request deadline, the worker, pool and PostgreSQL get a few seconds more.
+    setTimeout(() => {
+      logger.error({ ms: Date.now() - started }, 'shutdown is taking too long: exiting now');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 10000).unref();
+    if (!serving) {
+      logger.info({ signal, seeding: !!seeding }, 'interrupted during start-up: stopping');
+      // The demo seed commits tenant by tenant: let it finish rather than leave half a demo.
+      await seeding?.catch(() => undefined);
+    } else {
+      logger.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutting down: draining requests');
+    }
+    let code = 0;
+    try {
+      await Promise.all([app?.close(config.shutdownTimeoutMs), worker?.stop()]);
+      await orm?.close(true);
+    } catch (error) {
+      code = 1;
+      logger.error({ err: error }, 'shutdown failed');
+    }
+    try {
+      // Last: nothing uses the database any more. (During start-up, once it is up.)
+      await (await database?.catch(() => undefined))?.stop();
+    } catch (error) {
+      code = 1;
+      logger.error({ err: error }, 'could not stop the embedded PostgreSQL');
+    }
+    logger.info({ ms: Date.now() - started }, 'stopped');
+    process.exit(code);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, () => void shutdown(signal));
+
+  /** Start-up steps stop early once a signal came in (the shutdown above takes over). */
+  const interrupted = () => stopping;
+
   if (config.jwtSecretIsDevelopmentDefault) {
     logger.warn('JWT_SECRET is not set: using the development secret. Never do this in production.');
   }
-
-  const database = await provideDatabase(config, logger);
-  await migrate(database.ownerUrl, config, logger);
-  if (config.env !== 'production') {
-    const ownerOrm = await initOrm({ clientUrl: database.ownerUrl, logger, poolMax: 2 });
-    try {
-      await seedDemoIfEmpty(ownerOrm, logger);
-    } finally {
-      await ownerOrm.close(true);
+  try {
+    database = provideDatabase(config, logger, 'server');
+    const { ownerUrl, appUrl } = await database;
+    if (interrupted()) return;
+    await migrate(ownerUrl, config, logger);
+    if (interrupted()) return;
+    // DEMO_DATA=off: an empty database stays empty (e.g. to load your own data, or in tests).
+    if (config.env !== 'production' && process.env.DEMO_DATA !== 'off') {
+      const ownerOrm = await initOrm({ clientUrl: ownerUrl, logger, poolMax: 2 });
+      try {
+        await (seeding = seedDemoIfEmpty(ownerOrm, logger));
+      } finally {
+        await ownerOrm.close(true);
+      }
     }
-  }
+    if (interrupted()) return;
 
-  const orm = await initOrm({ clientUrl: database.appUrl, logger });
-  const app = await createApp({ orm, config, logger });
-  // The job queue (month-end billing) runs in this process unless JOBS=off (e.g. API-only replicas).
-  const worker = config.jobs ? await startWorker({ ownerUrl: database.ownerUrl, orm, logger }) : null;
-  const address = await app.http.listen({ port: config.port, host: config.host });
+    orm = await initOrm({
+      clientUrl: appUrl,
+      logger,
+      poolMax: config.dbPoolMax,
+      acquireTimeoutMs: config.dbAcquireTimeoutMs,
+    });
+    app = await createApp({ orm, config, logger });
+    if (interrupted()) return;
+    // The job queue (month-end billing) runs in this process unless JOBS=off (e.g. API-only replicas).
+    worker = config.jobs ? await startWorker({ ownerUrl, orm, logger }) : undefined;
+    if (interrupted()) return;
+    const address = await app.http.listen({ port: config.port, host: config.host });
+    serving = true;
+    if (interrupted()) return;
 
-  const shown = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
-  console.log(`\nGuichet is serving GraphQL at ${shown}/graphql`);
-  console.log(`Health: ${shown}/healthz  Readiness: ${shown}/readyz`);
-  console.log('Get a token for the demo data (in another terminal):');
-  console.log('  npm run -s token -- --tenant nimes --role AGENT');
-  console.log('  npm run -s token -- --tenant beziers --role PARENT   # picks a demo family\n');
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15000).unref();
+    const shown = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+    console.log(`\nGuichet is serving GraphQL at ${shown}/graphql`);
+    console.log(`Health: ${shown}/healthz  Readiness: ${shown}/readyz`);
+    console.log('Get a token for the demo data (in another terminal):');
+    console.log('  npm run -s token -- --tenant nimes --role AGENT');
+    console.log('  npm run -s token -- --tenant beziers --role PARENT   # picks a demo family\n');
+  } catch (error) {
+    // A start-up step failing because a signal is stopping everything is no failure.
+    if (interrupted()) return;
+    if (error instanceof DataFolderInUseError) {
+      logger.error(error.message);
+    } else {
+      logger.error({ err: error }, 'start-up failed');
+    }
     try {
-      await app.close();
-      await worker?.stop();
-      await orm.close(true);
-      await database.stop();
-      clearTimeout(force);
-      process.exit(0);
-    } catch (error) {
-      logger.error({ err: error }, 'shutdown failed');
+      await orm?.close(true);
+      await (await database?.catch(() => undefined))?.stop();
+    } finally {
       process.exit(1);
     }
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  }
 }
 
 main().catch((error) => {

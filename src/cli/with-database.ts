@@ -5,8 +5,9 @@ import { initOrm } from '../db/orm';
 import { createLogger } from '../shared/logger';
 
 /**
- * Runs a command against the owner connection: DATABASE_URL, the embedded server `npm start`
- * is running, or an embedded server started (and stopped) for the command.
+ * Runs a command against the owner connection: DATABASE_URL, the embedded server of the
+ * `npm start` running on the same data folder (left running), or an embedded server started (and
+ * stopped) for the command — after stopping an orphan left by a killed `npm start`, if any.
  */
 export async function withOwnerDatabase<T>(
   work: (orm: MikroORM) => Promise<T>,
@@ -14,7 +15,7 @@ export async function withOwnerDatabase<T>(
 ): Promise<T> {
   const config = loadConfig();
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
-  const database = await provideDatabase(config, logger);
+  const database = await provideDatabase(config, logger, 'command');
   try {
     if (options.migrate) await migrate(database.ownerUrl, config, logger);
     const orm = await initOrm({ clientUrl: database.ownerUrl, logger, poolMax: 2 });

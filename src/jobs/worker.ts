@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { run, type Runner } from 'graphile-worker';
+import { Pool } from 'pg';
 import type pino from 'pino';
 import { inTenantTransaction } from '../db/tenant-scope';
 import { purgeIdempotencyKeys } from '../idempotency/idempotency.service';
@@ -27,14 +28,18 @@ export async function purgeExpiredIdempotencyKeys(orm: MikroORM, logger: pino.Lo
  * across replicas, and is retried on failure. Every hour: month-end billing (the task decides, per
  * tenant time zone, whether a month has just ended) and the purge of expired idempotency keys.
  */
-export function startWorker(options: {
+export async function startWorker(options: {
   ownerUrl: string;
   orm: MikroORM;
   logger: pino.Logger;
 }): Promise<Runner> {
   const { orm, logger } = options;
-  return run({
-    connectionString: options.ownerUrl,
+  // Our pool, ended (and awaited) by `stop()`: graphile-worker's own pool is ended without waiting,
+  // so PostgreSQL could be stopped under a connection still open (an unhandled pool error).
+  const pgPool = new Pool({ connectionString: options.ownerUrl, max: 10 });
+  pgPool.on('error', (error) => logger.warn({ err: error }, 'job queue connection lost'));
+  const runner = await run({
+    pgPool,
     concurrency: 1,
     noHandleSignals: true,
     pollInterval: 5000,
@@ -48,4 +53,11 @@ export function startWorker(options: {
       },
     },
   });
+  return {
+    ...runner,
+    async stop() {
+      await runner.stop();
+      await pgPool.end();
+    },
+  };
 }
