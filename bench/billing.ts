@@ -23,6 +23,14 @@ import { Tenant } from '../src/tenants/tenant.entity';
  * 2026-10 through the API's role, timed, with the process's peak RSS sampled every 100 ms.
  * Checks afterwards: one invoice per family with charges, no charge left uninvoiced, numbers gapless.
  * Prints one JSON line. Usage: npm run bench:billing [-- FAMILIES CHARGES_PER_FAMILY]
+ *
+ * On its own embedded PostgreSQL (deleted afterwards), or with DATABASE_URL on that database: an
+ * owner connection to an EMPTY database (any PostgreSQL version), which the bench migrates, seeds
+ * and leaves filled (drop and recreate it before the next run). Either way the run starts with the
+ * statistics of a fresh database: the generation analyses only the tables it fills (sessions,
+ * reservations, charges, families, children), never invoices, allocations or payments, which the
+ * demo seed leaves empty and autovacuum has therefore never analysed (and cannot analyse what the
+ * run inserts in its own transaction). The JSON line says what the planner knew of them at the start.
  */
 const FAMILIES = Number(process.argv[2] ?? 20000);
 const CHARGES_PER_FAMILY = Number(process.argv[3] ?? 10);
@@ -34,6 +42,84 @@ const SERVICES = 4;
 const NOW = new Date('2026-11-05T08:00:00Z');
 
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+
+/** The tables the run fills, whose statistics must be those of a fresh database when it starts. */
+const FRESH_TABLES = ['invoices', 'allocations', 'payments'];
+
+interface Database {
+  ownerUrl: string;
+  /** `embedded` or `DATABASE_URL`. */
+  source: string;
+  stop(): Promise<void>;
+}
+
+/** DATABASE_URL when set (it must hold no Guichet data yet), else an embedded PostgreSQL of its own. */
+async function provideBenchDatabase(
+  databaseUrl: string | undefined,
+  logger: ReturnType<typeof createLogger>,
+): Promise<Database> {
+  if (databaseUrl) {
+    const client = new Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const {
+        rows: [{ tables }],
+      } = await client.query(
+        `select count(*)::int as tables from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = current_schema() and c.relkind in ('r', 'p')`,
+      );
+      if (tables > 0) {
+        throw new Error(
+          `DATABASE_URL must name an empty database (its schema holds ${tables} tables): ` +
+            `the bench migrates and seeds it, and measures a first run on fresh statistics. ` +
+            `Drop and recreate it (dropdb, createdb) and run again.`,
+        );
+      }
+    } finally {
+      await client.end();
+    }
+    return { ownerUrl: databaseUrl, source: 'DATABASE_URL', stop: async () => {} };
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-billing-'));
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.join(dataDir, 'pg'),
+    port: 55000 + (process.pid % 1000),
+    logger,
+    persistent: false,
+  });
+  return {
+    ownerUrl: pg.ownerUrl,
+    source: 'embedded',
+    stop: async () => {
+      await pg.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * What the planner knows of the tables the run fills, just before it: `reltuples` (-1: never
+ * vacuumed nor analysed) and whether ANALYZE (manual or autovacuum's) ever ran on them.
+ */
+async function statisticsAtStart(
+  owner: Client,
+): Promise<Record<string, { reltuples: number; analysed: boolean }>> {
+  const { rows } = await owner.query(
+    `select c.relname, c.reltuples::float8 as reltuples,
+            coalesce(s.last_analyze, s.last_autoanalyze) is not null as analysed
+     from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     left join pg_stat_user_tables s on s.relid = c.oid
+     where n.nspname = current_schema() and c.relname = any($1::text[])
+     order by array_position($1::text[], c.relname::text)`,
+    [FRESH_TABLES],
+  );
+  return Object.fromEntries(
+    rows.map((r: { relname: string; reltuples: number; analysed: boolean }) => [
+      r.relname,
+      { reltuples: r.reltuples, analysed: r.analysed },
+    ]),
+  );
+}
 
 /** Adds sessions, reservations and charges for the generated families, set-based, as the owner. */
 async function generateCharges(owner: Client, tenantId: string): Promise<void> {
@@ -131,20 +217,15 @@ async function generateCharges(owner: Client, tenantId: string): Promise<void> {
     [tenantId],
   );
   await owner.query('drop table bench_rows, bench_children, bench_families, bench_days, bench_services');
-  // As autovacuum would have by month end: the planner sees the real sizes.
+  // As autovacuum would have by month end: the planner sees the real sizes. Not invoices, allocations
+  // nor payments: a first run starts with a fresh database's statistics of them.
   await owner.query('analyze sessions, reservations, charges, families, children');
 }
 
 async function main(): Promise<void> {
   const config = { ...loadConfig(), env: 'test' as const };
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-billing-'));
-  const pg = await startEmbeddedPostgres({
-    dataDir: path.join(dataDir, 'pg'),
-    port: 55000 + (process.pid % 1000),
-    logger,
-    persistent: false,
-  });
+  const pg = await provideBenchDatabase(config.databaseUrl, logger);
   let failed = false;
   try {
     const generationStarted = Date.now();
@@ -162,6 +243,10 @@ async function main(): Promise<void> {
     } = await owner.query('select id from tenants where slug = $1', [TENANT]);
     await generateCharges(owner, tenantId);
     const generateSeconds = (Date.now() - generationStarted) / 1000;
+    const {
+      rows: [{ version }],
+    } = await owner.query(`select current_setting('server_version') as version`);
+    const statistics = await statisticsAtStart(owner);
 
     const orm = await initOrm({ clientUrl: appUrlFor(config, pg.ownerUrl), logger, poolMax: 2 });
     const viewer: Viewer = {
@@ -240,12 +325,13 @@ async function main(): Promise<void> {
         oneInvoicePerFamily,
         amountsMatch,
         generateSeconds: Math.round(generateSeconds),
+        postgres: `${version.split(' ')[0]} (${pg.source})`,
+        statisticsAtStart: statistics,
         machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
       }),
     );
   } finally {
     await pg.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   }
   if (failed) process.exitCode = 1;
 }

@@ -485,6 +485,16 @@ describe('attendance', () => {
       expect(unknown.data.justifyAbsence.userErrors).toEqual([
         expect.objectContaining({ code: 'NOT_FOUND', field: ['reason'] }),
       ]);
+      // A strike needs no document, and the town does not let it excuse a late cancellation.
+      const strike = await app.gql(
+        JUSTIFY,
+        { input: { reservationId, reason: 'STRIKE', idempotencyKey: 'sn-j-strike' } },
+        { token: parent },
+      );
+      expect(strike.data.justifyAbsence).toEqual({
+        reservation: null,
+        userErrors: [expect.objectContaining({ code: 'INVALID', field: ['reason'] })],
+      });
 
       const justified = await app.gql(
         JUSTIFY,

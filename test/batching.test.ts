@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { demoTenants } from '../seeds/demo-tenants';
 import { startTestApp, token, Role, type TestApp } from './support/app';
+import { seedTestTenant } from './support/tenants';
 
 /**
  * A nested query must cost a number of SQL statements bounded by its depth, not its width:
@@ -55,5 +57,84 @@ describe('batching', () => {
     expect(reads.length).toBeGreaterThan(3);
     for (const sql of reads) expect(sql).toMatch(/where .*"tenant_id" = /);
     expect(statements.some((sql) => /set_config\('app\.tenant_id'/.test(sql))).toBe(true);
+  });
+
+  describe('money of many families', () => {
+    const SLUG = 'test-batching-money';
+    let admin: string;
+    let moneyAgent: string;
+
+    beforeAll(async () => {
+      // Saint-Nazaire's story on a small copy: lunches unbilled since March, one catch-up invoice
+      // per family on 1 July, and payment plans for some of them.
+      const saintNazaire = demoTenants([]).find((t) => t.slug === 'saint-nazaire')!;
+      await seedTestTenant(
+        'saint-nazaire',
+        {
+          slug: SLUG,
+          families: 12,
+          seed: 99,
+          childAges: [6, 9],
+          facilities: [{ ...saintNazaire.facilities[0], names: ['École du Lot'], capacity: [200, 200] }],
+          networkServices: [],
+          canteenHistorySince: '2026-03-02',
+        },
+        new Date('2026-06-15T10:00:00Z'),
+        2,
+      );
+      admin = await token(SLUG, Role.TENANT_ADMIN);
+      moneyAgent = await token(SLUG, Role.AGENT);
+      app.setNow('2026-07-02T08:00:00Z');
+      const resumed = await app.gql(
+        'mutation($i: ResumeBillingInput!) { resumeBilling(input: $i) { billingRun { invoicesCreated } userErrors { code } } }',
+        { i: { idempotencyKey: 'batching-catch-up' } },
+        { token: admin },
+      );
+      expect(resumed.data.resumeBilling.billingRun.invoicesCreated).toBeGreaterThanOrEqual(10);
+      const families = await app.gql('{ families(first: 12) { nodes { id } } }', {}, { token: moneyAgent });
+      for (const [i, family] of families.data.families.nodes.slice(0, 6).entries()) {
+        const plan = await app.gql(
+          'mutation($i: CreatePaymentPlanInput!) { createPaymentPlan(input: $i) { paymentPlan { id } userErrors { code message } } }',
+          { i: { familyId: family.id, instalments: 2, idempotencyKey: `batching-plan-${i}` } },
+          { token: moneyAgent },
+        );
+        expect(plan.data.createPaymentPlan.userErrors).toEqual([]);
+      }
+    });
+    afterAll(() => app.setNow(null));
+
+    const MONEY = `query($first: Int) { families(first: $first) { nodes { id
+      account { balance { minorUnits } due { minorUnits } overdue { minorUnits } openInvoices { number } }
+      paymentPlans { total { minorUnits } instalments { position status paid { minorUnits } } }
+      invoices(first: 5) { totalCount nodes { number amountDue { minorUnits } status } }
+      charges(first: 3) { totalCount nodes { date } } } } }`;
+
+    const run = async (first: number) => {
+      const requestId = randomUUID();
+      const res = await app.gql(
+        MONEY,
+        { first },
+        { token: moneyAgent, headers: { 'x-request-id': requestId } },
+      );
+      expect(res.errors).toBeUndefined();
+      return { statements: app.statementsFor(requestId), families: res.data.families.nodes };
+    };
+
+    it('reads accounts, plans with their instalments and invoice pages in the same statements for 2 families as for 12', async () => {
+      const small = await run(2);
+      const large = await run(12);
+      expect(large.families).toHaveLength(12);
+      // The data is really there: plans with instalments, invoices with a total count.
+      expect(large.families.filter((f: any) => f.paymentPlans.length === 1)).toHaveLength(6);
+      expect(large.families.every((f: any) => f.invoices.totalCount >= 1)).toBe(true);
+      expect(
+        large.families.flatMap((f: any) => f.paymentPlans.flatMap((p: any) => p.instalments)),
+      ).toHaveLength(12);
+      expect(large.statements.length).toBe(small.statements.length);
+      // One statement (or two, for a page and its count) per level, whatever the width.
+      expect(large.statements.filter((sql) => /from "payment_plans"/.test(sql))).toHaveLength(1);
+      expect(large.statements.filter((sql) => /from "instalments"/.test(sql))).toHaveLength(1);
+      expect(large.statements.length).toBeLessThanOrEqual(16);
+    });
   });
 });

@@ -11,6 +11,7 @@ import { inTenantTransaction } from '../src/db/tenant-scope';
 import { createLogger } from '../src/shared/logger';
 import { Tenant } from '../src/tenants/tenant.entity';
 import { rawClient, startTestApp, token, type TestApp } from './support/app';
+import { apiKey } from './support/tenants';
 
 /**
  * Saint-Nazaire's story on a tenant of its own (so that no other suite shares its ledger):
@@ -178,6 +179,21 @@ describe('billing', () => {
       const collected = await app.gql(COLLECT, { input: { period } }, { token: admin });
       expect(collected.data.collectWaterDebits).toEqual({ debits: 0, skipped: true, userErrors: [] });
     }
+  });
+
+  it('answers suspendBilling with a payload: refused when billing is already suspended', async () => {
+    const res = await app.gql(
+      `mutation($i: SuspendBillingInput!) { suspendBilling(input: $i) {
+         tenant { configuration { billingSuspended billingSuspendedSince } } userErrors { code message } } }`,
+      { i: {} },
+      { token: admin },
+    );
+    expect(res.data.suspendBilling).toEqual({
+      tenant: { configuration: { billingSuspended: true, billingSuspendedSince: '2026-03-01' } },
+      userErrors: [
+        expect.objectContaining({ code: 'INVALID', message: expect.stringMatching(/already suspended/) }),
+      ],
+    });
   });
 
   it('takes a deposit at the counter as credit', async () => {
@@ -481,6 +497,60 @@ describe('billing', () => {
     expect(tooMuch.data.issueCreditNote.userErrors).toEqual([
       expect.objectContaining({ code: 'INVALID', field: ['amount'] }),
     ]);
+
+    // A line given twice, or more units than are left uncredited, writes nothing.
+    const notesBefore = (
+      await owner.query(
+        `select count(*)::int as n from invoices where tenant_id = $1 and kind = 'CREDIT_NOTE'`,
+        [tenantId],
+      )
+    ).rows[0].n;
+    const twice = await app.gql(
+      CREDIT,
+      {
+        input: {
+          invoiceId: invoice.id,
+          lines: [
+            { lineId: line.id, quantity: 1 },
+            { lineId: line.id, quantity: 1 },
+          ],
+          reason: 'deux fois',
+          idempotencyKey: 'cn-3',
+        },
+      },
+      { token: agent },
+    );
+    expect(twice.data.issueCreditNote).toEqual({
+      creditNote: null,
+      userErrors: [expect.objectContaining({ code: 'INVALID', field: ['lines', '1'] })],
+    });
+    const beyond = await app.gql(
+      CREDIT,
+      {
+        input: {
+          invoiceId: invoice.id,
+          lines: [{ lineId: line.id, quantity: line.quantity - 1 }],
+          reason: 'au-delà',
+          idempotencyKey: 'cn-4',
+        },
+      },
+      { token: agent },
+    );
+    expect(beyond.data.issueCreditNote.userErrors).toEqual([
+      expect.objectContaining({
+        code: 'INVALID',
+        field: ['lines', '0'],
+        message: `Credit 1 to ${line.quantity - 2} units of this line.`,
+      }),
+    ]);
+    expect(
+      (
+        await owner.query(
+          `select count(*)::int as n from invoices where tenant_id = $1 and kind = 'CREDIT_NOTE'`,
+          [tenantId],
+        )
+      ).rows[0].n,
+    ).toBe(notesBefore);
   });
 
   it('bills a normal month once: a crashed run leaves nothing, overlapping runs issue each invoice once, gapless', async () => {
@@ -603,6 +673,46 @@ describe('billing', () => {
       },
       userErrors: [],
     });
+    // A reading dated after today is refused, and a date outside the calendar never reaches the database.
+    const future = await app.gql(
+      READ,
+      {
+        input: {
+          familyId: kids[0].familyId,
+          readingDate: '2026-12-31',
+          cubicMetres: 35,
+          idempotencyKey: 'w-future',
+        },
+      },
+      { token: agent },
+    );
+    expect(future.data.recordWaterConsumption).toEqual({ charge: null, userErrors: [{ code: 'INVALID' }] });
+    const absurd = await app.gql(
+      READ,
+      {
+        input: {
+          familyId: kids[0].familyId,
+          readingDate: '9999-12-31',
+          cubicMetres: 100000,
+          idempotencyKey: 'w-absurd',
+        },
+      },
+      { token: agent },
+    );
+    expect(absurd.status).toBe(400);
+    const tooMuch = await app.gql(
+      READ,
+      {
+        input: {
+          familyId: kids[0].familyId,
+          readingDate: '2026-12-01',
+          cubicMetres: 100000,
+          idempotencyKey: 'w-much',
+        },
+      },
+      { token: agent },
+    );
+    expect(tooMuch.data.recordWaterConsumption.userErrors).toEqual([{ code: 'INVALID' }]);
     // The December reading is taken once the year is over (a reading is never dated in the future).
     app.setNow('2027-01-02T08:00:00.000Z');
     await app.gql(
@@ -698,6 +808,34 @@ describe('billing', () => {
       /^DEPOSIT;[^;]*;\d\d\/04\/2026;;.*;5000;50,00;EUR;CASH;reçu 118\r$/m,
     );
     expect((await get('/documents/treasury/2026-06.csv', ownParent)).status).toBe(403);
+
+    // Money documents need billing:read: a families:read key gets neither, a billing:read key both.
+    const familiesKey = await apiKey([tenantId], [Scope.FAMILIES_READ]);
+    const treasuryKey = await apiKey([tenantId], [Scope.BILLING_READ]);
+    expect((await get(invoice.pdfUrl, familiesKey)).status).toBe(404);
+    expect((await get('/documents/treasury/2026-06.csv', familiesKey)).status).toBe(403);
+    expect((await get(invoice.pdfUrl, treasuryKey)).status).toBe(200);
+    expect((await get('/documents/treasury/2026-06.csv', treasuryKey)).status).toBe(200);
+
+    // A reference a spreadsheet would run as a formula is written as text (OWASP CSV injection).
+    app.setNow('2026-08-14T09:00:00.000Z');
+    const deposit = await app.gql(
+      `mutation($input: RecordDepositInput!) { recordDeposit(input: $input) { payment { reference } userErrors { code } } }`,
+      {
+        input: {
+          familyId: planned.familyId,
+          amount: 100,
+          method: 'CHEQUE',
+          reference: '=HYPERLINK("http://evil.example","clic")',
+          idempotencyKey: 'formula-ref',
+        },
+      },
+      { token: agent },
+    );
+    expect(deposit.data.recordDeposit.payment.reference).toBe('=HYPERLINK("http://evil.example","clic")');
+    const august = await (await get('/documents/treasury/2026-08.csv', agent)).text();
+    expect(august).toContain(`;"'=HYPERLINK(""http://evil.example"",""clic"")"`);
+    expect(august).not.toMatch(/;=HYPERLINK/);
   });
 
   it('keeps every family ledger reconciled, in every tenant', async () => {

@@ -339,7 +339,7 @@ describe('reservations', () => {
     app.setNow('2027-06-04T10:30:00Z');
     const attempts = await Promise.all(
       families.slice(10, 210).map(async (family, i) =>
-        app.gql(
+        app.gqlRetrying(
           RESERVE,
           {
             input: { childId: family.children[0].id, sessionIds: [sessionId], idempotencyKey: `rush-${i}` },

@@ -27,4 +27,20 @@ describe('schema/schema.graphql', () => {
     }
     expect(undocumented).toEqual([]);
   });
+
+  it('declares who may call every query and mutation (an access rule, checked before anything runs)', async () => {
+    const schema = await createSchema();
+    const undeclared = [schema.getQueryType()!, schema.getMutationType()!].flatMap((root) =>
+      Object.values(root.getFields())
+        .filter((field) => !field.extensions?.access)
+        .map((field) => `${root.name}.${field.name}`),
+    );
+    expect(undeclared).toEqual([]);
+  });
+
+  it('keeps deprecated fields until clients moved: Money.amount (32-bit) beside minorUnits', async () => {
+    const money = (await createSchema()).getType('Money') as import('graphql').GraphQLObjectType;
+    expect(money.getFields().amount.deprecationReason).toMatch(/minorUnits/);
+    expect(String(money.getFields().minorUnits.type)).toBe('SafeInt!');
+  });
 });

@@ -1,9 +1,13 @@
 import { PriceBracket } from '../src/facilities/price-bracket.entity';
 import { unitPriceFor } from '../src/facilities/facilities.service';
-import { addDays, localInstant, todayIn } from '../src/shared/dates';
-import { expectGlobalId, fromGlobalId, openCursor, sealCursor, toGlobalId } from '../src/shared/ids';
+import { addDays, isCalendarDate, isYearMonth, localInstant, todayIn } from '../src/shared/dates';
+import { decodeId } from '../src/graphql/inputs';
+import { fromGlobalId, openCursor, sealCursor, toGlobalId } from '../src/shared/ids';
 import { formatMoney, money } from '../src/shared/money';
 import { pageSize } from '../src/shared/pagination';
+import { DEV_APP_DB_PASSWORD, DEV_JWT_SECRET, DEV_OWNER_PASSWORD, loadConfig } from '../src/config';
+import { neutralise, writeCsv } from '../src/shared/csv';
+import { isRetryableTransactionError, isUnavailableError } from '../src/shared/db-errors';
 
 describe('global IDs', () => {
   const uuid = '3f1c8a52-6d1e-4b7a-9c3e-2a5b7d9e0f11';
@@ -21,8 +25,8 @@ describe('global IDs', () => {
   it('cannot be re-typed or built by hand', () => {
     const id = toGlobalId('Family', uuid);
     expect(fromGlobalId(id.replace('Family_', 'Child_'))?.id).not.toBe(uuid);
-    expect(() => expectGlobalId(toGlobalId('Child', uuid), 'Family', 'familyId')).toThrow(
-      /not a valid Family ID/,
+    expect(() => decodeId(toGlobalId('Child', uuid), 'Family', ['input', 'familyId'])).toThrow(
+      /"input.familyId" is not a valid Family ID/,
     );
     const handMade = `Family_${Buffer.from(uuid.replace(/-/g, ''), 'hex').toString('base64url')}`;
     expect(fromGlobalId(handMade)?.id).not.toBe(uuid);
@@ -118,5 +122,105 @@ describe('dates and money', () => {
     expect(pageSize(100)).toBe(100);
     expect(() => pageSize(0)).toThrow();
     expect(() => pageSize(101)).toThrow();
+  });
+});
+
+describe('calendar inputs', () => {
+  it('accepts real dates and months of 1900–2199 only', () => {
+    for (const good of ['2026-12-25', '2028-02-29', '1900-01-01', '2199-12-31'])
+      expect(isCalendarDate(good)).toBe(true);
+    for (const bad of [
+      '0000-01-01',
+      '2027-02-29',
+      '2026-13-01',
+      '2026-1-1',
+      '9999-12-31',
+      '2026-01-01T00:00',
+      ' 2026-01-01',
+      '',
+    ])
+      expect(isCalendarDate(bad)).toBe(false);
+    expect(isYearMonth('2026-03')).toBe(true);
+    for (const bad of ['0000-01', '2026-00', '2026-13', '2026-3', '20260-01'])
+      expect(isYearMonth(bad)).toBe(false);
+  });
+});
+
+describe('production configuration', () => {
+  const production = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'postgres://owner:s3cret-owner@db:5432/guichet',
+    APP_DB_PASSWORD: 'a-long-app-password-from-the-vault',
+    JWT_SECRET: 'j'.repeat(40),
+    ID_SECRET: 'i'.repeat(40),
+  };
+
+  it('starts with secrets of its own', () => {
+    expect(loadConfig(production).env).toBe('production');
+  });
+
+  it.each([
+    ['JWT_SECRET', { JWT_SECRET: DEV_JWT_SECRET }],
+    ['APP_DB_PASSWORD', { APP_DB_PASSWORD: DEV_APP_DB_PASSWORD }],
+    ['DATABASE_URL', { DATABASE_URL: `postgres://postgres:${DEV_OWNER_PASSWORD}@db:5432/guichet` }],
+  ])('refuses the development %s published in the code', (name, change) => {
+    expect(() => loadConfig({ ...production, ...change })).toThrow(new RegExp(name));
+  });
+
+  it('refuses to start without its secrets', () => {
+    const { JWT_SECRET: _unused, ...withoutJwt } = production;
+    expect(() => loadConfig(withoutJwt)).toThrow(/JWT_SECRET/);
+  });
+});
+
+describe('CSV for people and for scripts', () => {
+  const rows = [{ name: 'Côté', ref: '=1+1', amount: -1234, day: '2026-12-25' }];
+  const columns = [
+    { header: 'famille', cell: (r: (typeof rows)[0]) => ({ text: r.name }) },
+    { header: 'référence', cell: (r: (typeof rows)[0]) => ({ text: r.ref }) },
+    { header: 'montant', cell: (r: (typeof rows)[0]) => ({ money: r.amount, digits: 2 }) },
+    { header: 'date', cell: (r: (typeof rows)[0]) => ({ date: r.day }) },
+  ];
+
+  it('writes a French spreadsheet file: BOM, semicolons, decimal comma, local dates, formulas neutralised', () => {
+    const bytes = writeCsv(rows, columns, { flavour: 'spreadsheet', locale: 'fr-FR' });
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString('utf8')).toBe(
+      "famille;référence;montant;date\r\nCôté;'=1+1;-12,34;25/12/2026\r\n",
+    );
+    expect(writeCsv(rows, columns, { flavour: 'spreadsheet', locale: 'fr-CA' }).toString('utf8')).toContain(
+      '2026-12-25',
+    );
+  });
+
+  it('writes RFC 4180 for scripts: commas, dot decimals, ISO dates, no BOM', () => {
+    expect(writeCsv(rows, columns, { flavour: 'rfc4180', locale: 'fr-FR' }).toString('utf8')).toBe(
+      "famille,référence,montant,date\r\nCôté,'=1+1,-12.34,2026-12-25\r\n",
+    );
+  });
+
+  it('neutralises every formula-leading cell', () => {
+    for (const text of ['=A1', '+1', '-1', '@SUM(A1)', '\tx', '\rx'])
+      expect(neutralise(text)).toBe(`'${text}`);
+    expect(neutralise('Martin')).toBe('Martin');
+  });
+});
+
+describe('database errors', () => {
+  it('tells a retryable abort from an outage from a defect, through wrappers', () => {
+    const wrapped = (code: string) => ({
+      message: 'wrapped',
+      originalError: { name: 'DriverException', code },
+    });
+    expect(isRetryableTransactionError(wrapped('40P01'))).toBe(true);
+    expect(isRetryableTransactionError(wrapped('40001'))).toBe(true);
+    expect(isRetryableTransactionError(wrapped('23505'))).toBe(false);
+    for (const code of ['55P03', '57014', '57P01', '08006', '53300', 'ECONNREFUSED'])
+      expect(isUnavailableError(wrapped(code))).toBe(true);
+    expect(
+      isUnavailableError({ name: 'KnexTimeoutError', message: 'Knex: Timeout acquiring a connection.' }),
+    ).toBe(true);
+    expect(isUnavailableError(wrapped('P0001'))).toBe(false);
+    expect(isUnavailableError(new Error('boom'))).toBe(false);
   });
 });

@@ -30,7 +30,7 @@ import { checkAccess, describeRule, type AccessRule } from './access';
 import { DEFAULT_MAX_ID_LENGTH, DEFAULT_MAX_ITEMS, DEFAULT_MAX_LENGTH, type InputLimits } from './inputs';
 
 /** At most this many refusals are reported for one operation. */
-const MAX_REPORTED = 10;
+const MAX_REPORTED = 50;
 
 export interface GuardOutcome {
   /** The variables as execution will see them (coerced, defaults applied). */

@@ -38,6 +38,7 @@ export function payloadType(
     description:
       'Expected refusals (full, closed, not allowed…), each naming its input field; empty when everything was done.',
   })(MutationPayload.prototype, 'userErrors');
+  ListLength(2)(MutationPayload.prototype, 'userErrors');
   // GraphQL's default resolver: a field given as a function is called, with the payload phase's context.
   ObjectType(name, { description, simpleResolvers: true })(MutationPayload);
   return MutationPayload;

@@ -101,15 +101,26 @@ async function executeOperation(
     viewer: state.viewer,
     actsInTenant: state.tenantRow !== null,
   });
-  if (guard.errors.length) {
+  // The cost, reported on every answer past parsing; unknown only when the input itself is unusable.
+  let cost: { requestedQueryCost: number; maximumAvailable: number } | undefined;
+  try {
+    cost = {
+      requestedQueryCost: queryCost(options.schema, document, operation.name?.value, guard.variables),
+      maximumAvailable: options.maxCost,
+    };
+  } catch {
+    cost = undefined;
+  }
+  if (guard.errors.length || !cost) {
     const inputError = guard.errors.some((e) => e.extensions.code === 'BAD_USER_INPUT');
     const unsupported = guard.errors.some((e) => e.extensions.code === 'OPERATION_NOT_SUPPORTED');
-    return respond(state, { errors: guard.errors }, inputError || unsupported ? 400 : 200);
+    return respond(
+      state,
+      { errors: guard.errors },
+      inputError || unsupported || !cost ? 400 : 200,
+      cost && { cost },
+    );
   }
-  const cost = {
-    requestedQueryCost: queryCost(options.schema, document, operation.name?.value, guard.variables),
-    maximumAvailable: options.maxCost,
-  };
   if (cost.requestedQueryCost > options.maxCost) {
     const tooCostly = new GraphQLError(
       `This query costs ${cost.requestedQueryCost}, above the maximum of ${options.maxCost}: ask for smaller pages (first) or fewer nested lists.`,
@@ -235,6 +246,8 @@ async function runUnit(
           }
           const outcome = await work(unitContext(options, state, tx, tenant));
           if (outcome.errors?.length) throw new Rollback(outcome);
+          // A read-only unit has nothing to flush: spare the commit the change-set computation.
+          if (readOnly) tx.clear();
           return outcome;
         },
         { readOnly },

@@ -1,5 +1,4 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { BadInputError } from './errors';
 
 /**
  * Opaque global IDs (Relay). Rows have random UUIDs; a client sees `<Type>_<22 chars>`, the UUID's
@@ -73,13 +72,4 @@ export function openCursor(sealed: string): string | null {
   } catch {
     return null;
   }
-}
-
-/** Decodes an ID that must be of `type`; `field` names the input field in the error. */
-export function expectGlobalId(globalId: string, type: string, field: string): string {
-  const decoded = fromGlobalId(globalId);
-  if (!decoded || decoded.type !== type) {
-    throw new BadInputError(`"${field}" is not a valid ${type} ID.`, [field]);
-  }
-  return decoded.id;
 }

@@ -28,6 +28,15 @@ export interface TestApp {
     variables?: Record<string, unknown>,
     options?: { token?: string; headers?: Record<string, string> },
   ): Promise<GraphQLResponse>;
+  /**
+   * Like `gql`, as a well-behaved client: a 503 SERVICE_UNAVAILABLE is retried after its
+   * Retry-After (at most `attempts` times). Returns the last answer and how many 503s it met.
+   */
+  gqlRetrying(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { token?: string; headers?: Record<string, string>; attempts?: number },
+  ): Promise<GraphQLResponse & { unavailable: number }>;
   /** Sets the app's clock (null: the real one). */
   setNow(instant: Date | string | null): void;
   /** SQL statements run for the request that carried this `x-request-id`. */
@@ -71,20 +80,32 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app: App = await createApp({ orm, config, logger, now: () => fixedNow ?? new Date() });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
+  const gql: TestApp['gql'] = async (query, variables = {}, options = {}) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as Omit<GraphQLResponse, 'status' | 'headers'>;
+    return { status: response.status, headers: response.headers, ...body };
+  };
   return {
     url,
     app,
     orm,
-    async gql(query, variables = {}, options = {}) {
-      const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
-      if (options.token) headers.authorization = `Bearer ${options.token}`;
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as Omit<GraphQLResponse, 'status' | 'headers'>;
-      return { status: response.status, headers: response.headers, ...body };
+    gql,
+    async gqlRetrying(query, variables = {}, options = {}) {
+      let unavailable = 0;
+      for (;;) {
+        const res = await gql(query, variables, options);
+        if (res.status !== 503 || unavailable >= (options.attempts ?? 5)) return { ...res, unavailable };
+        unavailable++;
+        await new Promise((resolve) =>
+          setTimeout(resolve, Number(res.headers.get('retry-after') ?? 1) * 1000),
+        );
+      }
     },
     statementsFor: (requestId) => statements.get(requestId) ?? [],
     setNow: (instant) => {

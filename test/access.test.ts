@@ -1,0 +1,168 @@
+import 'reflect-metadata';
+import {
+  getNamedType,
+  isInterfaceType,
+  isLeafType,
+  isObjectType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+} from 'graphql';
+import { Role, Scope } from '../src/auth/viewer';
+import { createSchema } from '../src/http/schema';
+import { startTestApp, token, type TestApp } from './support/app';
+import { apiKey } from './support/tenants';
+
+/**
+ * Each API-key scope reaches only the fields it names, through any path: the operation guard
+ * checks every selected field against the rule declared on its type or field. This suite is the
+ * specification, written independently of those declarations: for every caller (each scope alone,
+ * a parent, an agent) and every object type, it selects all the type's fields through a path that
+ * reaches it and expects FORBIDDEN for exactly the fields the table below refuses.
+ */
+type Caller = Scope | 'PARENT' | 'STAFF';
+const ALL_SCOPES = Object.values(Scope);
+const OPERATIONAL = [Scope.CATALOG_READ, Scope.RESERVATIONS_WRITE, Scope.ATTENDANCE_WRITE, Scope.MEALS_READ];
+
+/** Who may read each type's fields (staff always may, but for what TENANT_ADMIN alone may do). */
+const READERS: Record<string, Caller[]> = {
+  Family: [Scope.FAMILIES_READ, 'PARENT'],
+  Guardian: [Scope.FAMILIES_READ, 'PARENT'],
+  Child: [Scope.FAMILIES_READ, Scope.ATTENDANCE_WRITE, Scope.RESERVATIONS_WRITE, 'PARENT'],
+  Facility: [...OPERATIONAL, 'PARENT'],
+  Service: [...OPERATIONAL, 'PARENT'],
+  PriceBracket: [...OPERATIONAL, 'PARENT'],
+  BookingPolicy: [...OPERATIONAL, 'PARENT'],
+  Session: [...OPERATIONAL, 'PARENT'],
+  Reservation: [Scope.FAMILIES_READ, Scope.RESERVATIONS_WRITE, Scope.ATTENDANCE_WRITE, 'PARENT'],
+  Charge: [Scope.BILLING_READ, 'PARENT'],
+  Invoice: [Scope.BILLING_READ, 'PARENT'],
+  InvoiceLine: [Scope.BILLING_READ, 'PARENT'],
+  Allocation: [Scope.BILLING_READ, 'PARENT'],
+  Payment: [Scope.BILLING_READ, Scope.PAYMENTS_WRITE, 'PARENT'],
+  PaymentPlan: [Scope.BILLING_READ, 'PARENT'],
+  Instalment: [Scope.BILLING_READ, 'PARENT'],
+  FamilyAccount: [Scope.BILLING_READ, 'PARENT'],
+  BillingTotals: [Scope.BILLING_READ],
+  BillingRun: [],
+  MealCount: [Scope.MEALS_READ],
+  AbsenceReason: [...ALL_SCOPES, 'PARENT'],
+  Tenant: [...ALL_SCOPES, 'PARENT'],
+  TenantConfiguration: [...ALL_SCOPES, 'PARENT'],
+  SessionChildBooking: [...ALL_SCOPES, 'PARENT'],
+};
+/** Fields whose rule differs from their type's. */
+const FIELD_READERS: Record<string, Caller[]> = {
+  'Family.account': [Scope.BILLING_READ, 'PARENT'],
+  'Family.charges': [Scope.BILLING_READ, 'PARENT'],
+  'Family.invoices': [Scope.BILLING_READ, 'PARENT'],
+  'Family.paymentPlans': [Scope.BILLING_READ, 'PARENT'],
+  'Session.reservations': [Scope.ATTENDANCE_WRITE, Scope.FAMILIES_READ],
+  'Session.viewerChildren': [...ALL_SCOPES, 'PARENT'],
+  'Query.mealCounts': [Scope.MEALS_READ],
+  'Query.billingTotals': [Scope.BILLING_READ],
+};
+
+/** How each type is reached: Node types through `node(id:)`, the others through a parent field. */
+const PATHS: Record<string, (selection: string) => string> = {
+  Guardian: (s) => `node(id: $id) { ... on Family { guardians { ${s} } } }`,
+  FamilyAccount: (s) => `node(id: $id) { ... on Family { account { ${s} } } }`,
+  Instalment: (s) => `node(id: $id) { ... on PaymentPlan { instalments { ${s} } } }`,
+  Allocation: (s) => `node(id: $id) { ... on Invoice { allocations { ${s} } } }`,
+  PriceBracket: (s) => `node(id: $id) { ... on Service { priceGrid { ${s} } } }`,
+  BookingPolicy: (s) => `node(id: $id) { ... on Service { bookingPolicy { ${s} } } }`,
+  SessionChildBooking: (s) => `node(id: $id) { ... on Session { viewerChildren { ${s} } } }`,
+  MealCount: (s) => `mealCounts(date: "2026-01-05") { ${s} }`,
+  BillingTotals: (s) => `billingTotals(period: "2026-01") { ${s} }`,
+  TenantConfiguration: (s) => `tenant { configuration { ${s} } }`,
+};
+
+function selectionOf(type: GraphQLObjectType): string {
+  return Object.values(type.getFields())
+    .filter((field) => field.args.every((arg) => arg.type.toString().slice(-1) !== '!'))
+    .map((field) => (isLeafType(getNamedType(field.type)) ? field.name : `${field.name} { __typename }`))
+    .join(' ');
+}
+
+function allowed(caller: Caller, coordinate: string): boolean {
+  if (caller === 'STAFF') return true;
+  const readers = FIELD_READERS[coordinate] ?? READERS[coordinate.split('.')[0]];
+  return readers.includes(caller);
+}
+
+/** The coordinates a query on `type` selects that the guard also checks (the path's own fields included). */
+function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
+  const type = schema.getType(typeName) as GraphQLObjectType;
+  const own = Object.values(type.getFields())
+    .filter((field) => field.args.every((arg) => arg.type.toString().slice(-1) !== '!'))
+    .map((field) => `${typeName}.${field.name}`);
+  const via: Record<string, string[]> = {
+    Guardian: ['Family.guardians'],
+    FamilyAccount: ['Family.account'],
+    Instalment: ['PaymentPlan.instalments'],
+    Allocation: ['Invoice.allocations'],
+    PriceBracket: ['Service.priceGrid'],
+    BookingPolicy: ['Service.bookingPolicy'],
+    SessionChildBooking: ['Session.viewerChildren'],
+    TenantConfiguration: ['Tenant.configuration'],
+    MealCount: ['Query.mealCounts'],
+    BillingTotals: ['Query.billingTotals'],
+  };
+  return [...own, ...(via[typeName] ?? [])];
+}
+
+describe('access: each caller reaches only the fields its scope or role names, through any path', () => {
+  let app: TestApp;
+  let schema: GraphQLSchema;
+  const callers = new Map<Caller, string>();
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    schema = await createSchema();
+    const { rows } = await app.orm.em
+      .getConnection()
+      .execute<{ id: string }[]>(`select id from tenants where slug = 'beziers'`)
+      .then((r) => ({ rows: r }));
+    for (const scope of ALL_SCOPES) callers.set(scope, await apiKey([rows[0].id], [scope], `only ${scope}`));
+    const agent = await token('beziers', Role.AGENT);
+    const family = await app.gql('{ families(first: 1) { nodes { id } } }', {}, { token: agent });
+    callers.set('PARENT', await token('beziers', Role.PARENT, family.data.families.nodes[0].id));
+    callers.set('STAFF', agent);
+  });
+  afterAll(() => app.close());
+
+  it('covers every object type that carries data', () => {
+    const types = Object.values(schema.getTypeMap()).filter(
+      (t) =>
+        isObjectType(t) &&
+        !t.name.startsWith('__') &&
+        !['Query', 'Mutation', 'Money', 'UserError', 'PageInfo', 'Viewer'].includes(t.name) &&
+        !/(Connection|Edge|Payload)$/.test(t.name),
+    );
+    expect(types.map((t) => t.name).filter((name) => !READERS[name])).toEqual([]);
+  });
+
+  it.each(Object.keys(READERS))('%s: exactly the fields each caller may read', async (typeName) => {
+    const type = schema.getType(typeName) as GraphQLObjectType;
+    const isNode = type.getInterfaces().some((i) => isInterfaceType(i) && i.name === 'Node');
+    const selection = selectionOf(type);
+    const body = PATHS[typeName]
+      ? PATHS[typeName](selection)
+      : `node(id: $id) { ... on ${typeName} { ${selection} } }`;
+    expect(isNode || PATHS[typeName]).toBeTruthy();
+    const query = body.includes('$id') ? `query($id: ID!) { ${body} }` : `{ ${body} }`;
+    const checked = checkedCoordinates(schema, typeName);
+    for (const [caller, bearer] of callers) {
+      const res = await app.gql(query, body.includes('$id') ? { id: 'Family_AAAAAAAAAAAAAAAAAAAAAA' } : {}, {
+        token: bearer,
+      });
+      const denied = (res.errors ?? [])
+        .filter((e) => e.extensions?.code === 'FORBIDDEN' && e.extensions?.field)
+        .map((e) => e.extensions!.field as string)
+        .sort();
+      const expected = checked.filter((coordinate) => !allowed(caller, coordinate)).sort();
+      expect({ caller, typeName, denied }).toEqual({ caller, typeName, denied: expected });
+      // Whatever is allowed runs (and answers NOT_FOUND for the dummy ID, or data), never a 5xx.
+      expect(res.status).toBeLessThan(500);
+    }
+  });
+});
