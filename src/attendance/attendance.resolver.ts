@@ -10,7 +10,8 @@ import { LocalDate } from '../graphql/scalars';
 import type { Reservation } from '../reservations/reservation.entity';
 import { ReservationType } from '../reservations/reservation.types';
 import { AbsenceReason } from './absence-reason.entity';
-import { justifyAbsence, listAbsenceReasons, recordAttendance, setAbsenceReason } from './attendance.service';
+import { justifyAbsence, listAbsenceReasons, setAbsenceReason } from './absences.service';
+import { recordAttendance } from './roll-call.service';
 import {
   AbsenceReasonType,
   JustifyAbsenceInput,

@@ -4,8 +4,6 @@ import {
   type GraphQLRequestContext,
   type GraphQLResponse,
 } from '@apollo/server';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { FastifyBaseLogger } from 'fastify';
 import {
   execute,
   GraphQLError,
@@ -18,47 +16,18 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { collectFields } from 'graphql/execution/collectFields';
-import type { TenantRow } from '../auth/authenticate';
-import type { Viewer } from '../auth/viewer';
-import { scopeToTenant } from '../db/tenant-scope';
-import type { GraphQLContext, Loaders } from '../graphql/context';
 import { queryCost } from '../graphql/cost';
 import { classifyError, formatError } from '../graphql/errors';
 import { guardOperation } from '../graphql/guard';
-import { isRetryableTransactionError, isUnavailableError } from '../shared/db-errors';
-import { RETRY_AFTER_SECONDS, ServiceUnavailableError, UnauthenticatedError } from '../shared/errors';
-import { Tenant } from '../tenants/tenant.entity';
+import { RETRY_AFTER_SECONDS } from '../shared/errors';
+import { runUnit, type RequestState, type UnitOptions } from './units';
 
-/** What the route knows about a request before any GraphQL runs. */
-export interface RequestState {
-  viewer: Viewer;
-  /** The tenant's row as authentication read it; each unit of work maps its own entity from it. */
-  tenantRow: TenantRow | null;
-  /** Set after a mutation's write committed: the next unit reads the tenant's row again. */
-  tenantChanged?: boolean;
-  requestId: string;
-  log: FastifyBaseLogger;
-  now(): Date;
-}
+export type { RequestState } from './units';
 
-export interface ExecutorOptions {
+export interface ExecutorOptions extends UnitOptions {
   schema: GraphQLSchema;
-  orm: MikroORM;
-  createLoaders(ctx: GraphQLContext): Loaders;
   maxCost: number;
-  /** PostgreSQL's lock_timeout and statement_timeout for every unit of work, in ms. */
-  lockTimeoutMs: number;
-  statementTimeoutMs: number;
 }
-
-/** A unit whose transaction PostgreSQL aborted for a deadlock or serialization is run again. */
-const MAX_ATTEMPTS = 4;
-
-class Rollback {
-  constructor(readonly result: ExecutionResult) {}
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Executes every operation in units of work, each one transaction:
@@ -158,29 +127,24 @@ async function executeOperation(
     });
   for (const [responseKey, nodes] of fields) {
     const phase = { outcomes: new Map<string, unknown>(), replay: false };
-    const write = await runUnit(options, state, false, (ctx) => {
-      ctx.mutation = phase;
-      return execute({
-        schema: options.schema,
-        document: singleFieldDocument(operation, nodes, fragments, true),
-        contextValue: ctx,
-        variableValues: guard.variables,
+    /** One phase of the field: the write (payload's `__typename` only), or the payload read. */
+    const runPhase = (writing: boolean) =>
+      runUnit(options, state, !writing, (ctx) => {
+        ctx.mutation = phase;
+        return execute({
+          schema: options.schema,
+          document: singleFieldDocument(operation, nodes, fragments, writing),
+          contextValue: ctx,
+          variableValues: guard.variables,
+        });
       });
-    });
+    const write = await runPhase(true);
     if (write.result.errors?.length) return stop(write.result, write.unavailable);
     committed.push(responseKey);
     phase.replay = true;
     // The write may have changed the tenant (its mode, its billing): what follows reads it afresh.
     state.tenantChanged = true;
-    const read = await runUnit(options, state, true, (ctx) => {
-      ctx.mutation = phase;
-      return execute({
-        schema: options.schema,
-        document: singleFieldDocument(operation, nodes, fragments, false),
-        contextValue: ctx,
-        variableValues: guard.variables,
-      });
-    });
+    const read = await runPhase(false);
     // The write is committed whatever happens now: `extensions.committed` says so.
     if (read.result.errors?.length) return stop(read.result, read.unavailable);
     data[responseKey] = read.result.data?.[responseKey] ?? null;
@@ -209,98 +173,6 @@ function singleFieldDocument(
 }
 
 const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
-
-/**
- * Runs `work` in one transaction scoped to the request's tenant, and commits only when the
- * execution met no error. Retries deadlocks and serialization failures; reports the database's
- * "not now" (pool timeout, outage, lock_timeout) as `unavailable`.
- */
-async function runUnit(
-  options: ExecutorOptions,
-  state: RequestState,
-  readOnly: boolean,
-  work: (ctx: GraphQLContext) => Promise<ExecutionResult> | ExecutionResult,
-): Promise<{ result: ExecutionResult; unavailable: boolean }> {
-  for (let attempt = 1; ; attempt++) {
-    let result: ExecutionResult;
-    try {
-      const em = options.orm.em.fork({ loggerContext: { requestId: state.requestId } }) as EntityManager;
-      result = await em.transactional(
-        async (tx) => {
-          if (state.tenantRow && state.tenantChanged) {
-            const [row] = await tx.execute<TenantRow[]>(
-              'select * from tenants where id = ?',
-              [state.tenantRow.id],
-              'all',
-              tx.getLoggerContext(),
-            );
-            state.tenantRow = row;
-            state.tenantChanged = false;
-          }
-          const tenant = state.tenantRow ? (tx.map(Tenant, state.tenantRow) as Tenant) : null;
-          if (tenant) {
-            await scopeToTenant(tx, tenant.id, {
-              lockTimeoutMs: options.lockTimeoutMs,
-              statementTimeoutMs: options.statementTimeoutMs,
-            });
-          }
-          const outcome = await work(unitContext(options, state, tx, tenant));
-          if (outcome.errors?.length) throw new Rollback(outcome);
-          // A read-only unit has nothing to flush: spare the commit the change-set computation.
-          if (readOnly) tx.clear();
-          return outcome;
-        },
-        { readOnly },
-      );
-    } catch (error) {
-      if (error instanceof Rollback) {
-        result = error.result;
-      } else {
-        // BEGIN, set_config or COMMIT failed: nothing of the unit is committed.
-        result = { data: null, errors: [new GraphQLError('unit failed', { originalError: error as Error })] };
-      }
-    }
-    const errors = result.errors ?? [];
-    if (!errors.length) return { result, unavailable: false };
-    if (attempt < MAX_ATTEMPTS && errors.some((e) => isRetryableTransactionError(e))) {
-      await sleep(5 + Math.random() * 20 * attempt);
-      continue;
-    }
-    const unavailable = errors.some((e) => isUnavailableError(e) || isRetryableTransactionError(e));
-    if (unavailable) {
-      const busy = new ServiceUnavailableError();
-      return {
-        result: { data: null, errors: [new GraphQLError(busy.message, { originalError: busy })] },
-        unavailable,
-      };
-    }
-    return { result, unavailable: false };
-  }
-}
-
-/** The context of one unit of work: its EntityManager, its tenant entity and fresh loaders. */
-function unitContext(
-  options: ExecutorOptions,
-  state: RequestState,
-  em: EntityManager,
-  tenant: Tenant | null,
-): GraphQLContext {
-  const context = {
-    em,
-    viewer: state.viewer,
-    requestId: state.requestId,
-    log: state.log,
-    now: state.now,
-    tenantOrNull: tenant,
-    get tenant(): Tenant {
-      if (!tenant) throw new UnauthenticatedError();
-      return tenant;
-    },
-    loaders: {} as Loaders,
-  };
-  context.loaders = options.createLoaders(context);
-  return context;
-}
 
 /** Formats the errors (logging the unexpected ones with the request id) and sets the status. */
 function respond(

@@ -1,0 +1,131 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { FastifyBaseLogger } from 'fastify';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import type { TenantRow } from '../auth/authenticate';
+import type { Viewer } from '../auth/viewer';
+import { scopeToTenant } from '../db/tenant-scope';
+import type { GraphQLContext, Loaders } from '../graphql/context';
+import { isRetryableTransactionError, isUnavailableError } from '../shared/db-errors';
+import { ServiceUnavailableError, UnauthenticatedError } from '../shared/errors';
+import { Tenant } from '../tenants/tenant.entity';
+
+/** What the route knows about a request before any GraphQL runs. */
+export interface RequestState {
+  viewer: Viewer;
+  /** The tenant's row as authentication read it; each unit of work maps its own entity from it. */
+  tenantRow: TenantRow | null;
+  /** Set after a mutation's write committed: the next unit reads the tenant's row again. */
+  tenantChanged?: boolean;
+  requestId: string;
+  log: FastifyBaseLogger;
+  now(): Date;
+}
+
+/** What a unit of work needs: the pool, the loaders, and PostgreSQL's limits (ms). */
+export interface UnitOptions {
+  orm: MikroORM;
+  createLoaders(ctx: GraphQLContext): Loaders;
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+}
+
+/** A unit whose transaction PostgreSQL aborted for a deadlock or serialization is run again. */
+const MAX_ATTEMPTS = 4;
+
+class Rollback {
+  constructor(readonly result: ExecutionResult) {}
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `work` in one transaction scoped to the request's tenant, and commits only when the
+ * execution met no error. Retries deadlocks and serialization failures; reports the database's
+ * "not now" (pool timeout, outage, lock_timeout) as `unavailable`.
+ */
+export async function runUnit(
+  options: UnitOptions,
+  state: RequestState,
+  readOnly: boolean,
+  work: (ctx: GraphQLContext) => Promise<ExecutionResult> | ExecutionResult,
+): Promise<{ result: ExecutionResult; unavailable: boolean }> {
+  for (let attempt = 1; ; attempt++) {
+    let result: ExecutionResult;
+    try {
+      const em = options.orm.em.fork({ loggerContext: { requestId: state.requestId } }) as EntityManager;
+      result = await em.transactional(
+        async (tx) => {
+          if (state.tenantRow && state.tenantChanged) {
+            const [row] = await tx.execute<TenantRow[]>(
+              'select * from tenants where id = ?',
+              [state.tenantRow.id],
+              'all',
+              tx.getLoggerContext(),
+            );
+            state.tenantRow = row;
+            state.tenantChanged = false;
+          }
+          const tenant = state.tenantRow ? (tx.map(Tenant, state.tenantRow) as Tenant) : null;
+          if (tenant) {
+            await scopeToTenant(tx, tenant.id, {
+              lockTimeoutMs: options.lockTimeoutMs,
+              statementTimeoutMs: options.statementTimeoutMs,
+            });
+          }
+          const outcome = await work(unitContext(options, state, tx, tenant));
+          if (outcome.errors?.length) throw new Rollback(outcome);
+          // A read-only unit has nothing to flush: spare the commit the change-set computation.
+          if (readOnly) tx.clear();
+          return outcome;
+        },
+        { readOnly },
+      );
+    } catch (error) {
+      if (error instanceof Rollback) {
+        result = error.result;
+      } else {
+        // BEGIN, set_config or COMMIT failed: nothing of the unit is committed.
+        result = { data: null, errors: [new GraphQLError('unit failed', { originalError: error as Error })] };
+      }
+    }
+    const errors = result.errors ?? [];
+    if (!errors.length) return { result, unavailable: false };
+    if (attempt < MAX_ATTEMPTS && errors.some((e) => isRetryableTransactionError(e))) {
+      await sleep(5 + Math.random() * 20 * attempt);
+      continue;
+    }
+    const unavailable = errors.some((e) => isUnavailableError(e) || isRetryableTransactionError(e));
+    if (unavailable) {
+      const busy = new ServiceUnavailableError();
+      return {
+        result: { data: null, errors: [new GraphQLError(busy.message, { originalError: busy })] },
+        unavailable,
+      };
+    }
+    return { result, unavailable: false };
+  }
+}
+
+/** The context of one unit of work: its EntityManager, its tenant entity and fresh loaders. */
+function unitContext(
+  options: UnitOptions,
+  state: RequestState,
+  em: EntityManager,
+  tenant: Tenant | null,
+): GraphQLContext {
+  const context = {
+    em,
+    viewer: state.viewer,
+    requestId: state.requestId,
+    log: state.log,
+    now: state.now,
+    tenantOrNull: tenant,
+    get tenant(): Tenant {
+      if (!tenant) throw new UnauthenticatedError();
+      return tenant;
+    },
+    loaders: {} as Loaders,
+  };
+  context.loaders = options.createLoaders(context);
+  return context;
+}
