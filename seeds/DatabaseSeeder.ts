@@ -8,7 +8,7 @@ import { Facility, FacilityKind } from '../src/facilities/facility.entity';
 import { PriceBracket } from '../src/facilities/price-bracket.entity';
 import { BookingPolicy, Service } from '../src/facilities/service.entity';
 import { Session } from '../src/sessions/session.entity';
-import { AbsenceReason } from '../src/attendance/absence-reason.entity';
+import { AbsenceReason } from '../src/reservations/absence-reason.entity';
 import { inTenantTransaction as asTenant } from '../src/db/tenant-scope';
 import { Tenant, TenantConfig } from '../src/tenants/tenant.entity';
 import { demoTenants, type DemoTenant, type ServiceTemplate } from './demo-tenants';

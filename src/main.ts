@@ -4,7 +4,7 @@ import type { Runner } from 'graphile-worker';
 import { loadConfig } from './config';
 import { DataFolderInUseError, migrate, provideDatabase, type DatabaseUrls } from './db/database';
 import { initOrm } from './db/orm';
-import { seedDemoIfEmpty } from './db/seed';
+import { seedDemoIfEmpty } from '../seeds/seed-demo';
 import { createApp, type App } from './http/app';
 import { createLogger } from './shared/logger';
 import { startWorker } from './jobs/worker';

@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config';
 import { appUrlFor, migrate } from '../src/db/database';
 import { startEmbeddedPostgres } from '../src/db/embedded';
 import { initOrm } from '../src/db/orm';
-import { seedDemoIfEmpty } from '../src/db/seed';
+import { seedDemoIfEmpty } from '../seeds/seed-demo';
 import { createLogger } from '../src/shared/logger';
 
 /**

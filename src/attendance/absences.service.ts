@@ -13,7 +13,7 @@ import { Session } from '../sessions/session.entity';
 import { ForbiddenError } from '../shared/errors';
 import { done, refuse, UserErrorCode, type Outcome } from '../shared/user-errors';
 import { OperatingMode } from '../tenants/tenant.entity';
-import { AbsenceReason } from './absence-reason.entity';
+import { AbsenceReason } from '../reservations/absence-reason.entity';
 
 const JUSTIFIABLE = new Set([
   ReservationStatus.BOOKED,

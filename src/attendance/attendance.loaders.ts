@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { TenantContext } from '../auth/context';
 import { byId } from '../shared/loaders';
-import { AbsenceReason } from './absence-reason.entity';
+import { AbsenceReason } from '../reservations/absence-reason.entity';
 
 export function createAttendanceLoaders({ em }: Pick<TenantContext, 'em'>) {
   return {

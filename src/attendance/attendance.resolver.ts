@@ -9,7 +9,7 @@ import { afterCommit } from '../graphql/payload';
 import { LocalDate } from '../graphql/scalars';
 import type { Reservation } from '../reservations/reservation.entity';
 import { ReservationType } from '../reservations/reservation.types';
-import { AbsenceReason } from './absence-reason.entity';
+import { AbsenceReason } from '../reservations/absence-reason.entity';
 import { justifyAbsence, listAbsenceReasons, setAbsenceReason } from './absences.service';
 import { recordAttendance } from './roll-call.service';
 import {

@@ -1,7 +1,7 @@
 import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { TenantOwned } from '../shared/tenant-owned';
-import { ReservationChannel } from '../reservations/reservation.entity';
+import { ReservationChannel } from '../shared/channels';
 
 /** Who did what, for whom, through which channel. Append-only (the API role cannot update it). */
 @Entity({ tableName: 'audit_events' })

@@ -1,5 +1,5 @@
 import type { TenantContext } from '../auth/context';
-import type { ReservationChannel } from '../reservations/reservation.entity';
+import type { ReservationChannel } from '../shared/channels';
 import { AuditEvent } from './audit-event.entity';
 
 /** Records an action in the unit of work's transaction: it lands if and only if the action does. */

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { seedScale } from '../../seeds/DatabaseSeeder';
-import { seedDemoIfEmpty } from '../db/seed';
+import { seedDemoIfEmpty } from '../../seeds/seed-demo';
 import { createLogger } from '../shared/logger';
 import { cliOptions, fail } from './args';
 import { withOwnerDatabase } from './with-database';

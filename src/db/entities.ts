@@ -10,7 +10,7 @@ import { Tenant } from '../tenants/tenant.entity';
 import { Reservation } from '../reservations/reservation.entity';
 import { Charge } from '../reservations/charge.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
-import { AbsenceReason } from '../attendance/absence-reason.entity';
+import { AbsenceReason } from '../reservations/absence-reason.entity';
 import { Invoice, InvoiceLine } from '../billing/invoices/invoice.entity';
 import { BillingRun } from '../billing/runs/billing-run.entity';
 import { Allocation, Payment } from '../billing/payments/payment.entity';

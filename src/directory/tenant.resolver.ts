@@ -48,7 +48,7 @@ export class TenantResolver {
       'Operating configuration; readable only by callers acting inside this tenant (FORBIDDEN otherwise).',
   })
   configuration(@Root() tenant: Tenant, @Ctx() ctx: GraphQLContext): TenantConfigurationType {
-    const config = tenantConfiguration(ctx, tenant);
+    const config = tenantConfiguration(ctx.tenant.id, tenant);
     return { ...config, instalmentMinAmount: moneyOf(config.instalmentMinAmount, tenant) };
   }
 }

@@ -4,7 +4,10 @@ import { TenantOwned } from '../shared/tenant-owned';
 import type { Child } from '../families/child.entity';
 import type { Family } from '../families/family.entity';
 import type { Session } from '../sessions/session.entity';
-import type { AbsenceReason } from '../attendance/absence-reason.entity';
+import type { AbsenceReason } from './absence-reason.entity';
+import { ReservationChannel } from '../shared/channels';
+
+export { ReservationChannel };
 
 export enum ReservationStatus {
   BOOKED = 'BOOKED',
@@ -13,14 +16,6 @@ export enum ReservationStatus {
   ATTENDED = 'ATTENDED',
   ABSENT_JUSTIFIED = 'ABSENT_JUSTIFIED',
   ABSENT_UNJUSTIFIED = 'ABSENT_UNJUSTIFIED',
-}
-
-/** How a reservation was made: by the family online, by an agent at the counter (guichet), … */
-export enum ReservationChannel {
-  ONLINE = 'ONLINE',
-  COUNTER = 'COUNTER',
-  WALK_IN = 'WALK_IN',
-  IMPORT = 'IMPORT',
 }
 
 /** A child × session. Holds a place (sessions.places_taken) unless CANCELLED. */

@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { TenantContext } from '../auth/context';
 import { ForbiddenError } from '../shared/errors';
 import { Tenant, type TenantConfig } from './tenant.entity';
 
@@ -9,8 +8,8 @@ export function listTenants(em: EntityManager): Promise<Tenant[]> {
 }
 
 /** A tenant's configuration is visible to people and keys acting inside that tenant only. */
-export function tenantConfiguration(ctx: TenantContext, tenant: Tenant): TenantConfig {
-  if (ctx.tenant.id !== tenant.id) {
+export function tenantConfiguration(callerTenantId: string, tenant: Tenant): TenantConfig {
+  if (callerTenantId !== tenant.id) {
     throw new ForbiddenError('Only callers acting inside this tenant can read its configuration.');
   }
   return tenant.config;

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type pino from 'pino';
-import { DatabaseSeeder } from '../../seeds/DatabaseSeeder';
-import { isEmpty } from './database';
+import { DatabaseSeeder } from './DatabaseSeeder';
+import { isEmpty } from '../src/db/database';
 
 /** Seeds the four demo tenants when the database holds no tenant; returns whether it did. */
 export async function seedDemoIfEmpty(orm: MikroORM, logger: pino.Logger): Promise<boolean> {
