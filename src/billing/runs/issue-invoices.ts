@@ -248,6 +248,11 @@ export async function issueInvoices(ctx: TenantContext, options: IssueOptions): 
       await settleAccount(ctx, familyId, consumption && invoice ? { first: [invoice.id as string] } : {});
     }
 
+    // After the first batch, the tables the run fills get statistics (see the migration
+    // BillingStatistics): the next batches are planned for what they really hold.
+    if (run.invoicesCreated === 0) {
+      await ctx.em.execute('select guichet_analyze_billing()', [], 'all', ctx.em.getLoggerContext());
+    }
     run.invoicesCreated += billed.length;
     run.chargesInvoiced += charges.length;
     run.amountInvoiced += charges.reduce((sum, c) => sum + c.amount, 0);

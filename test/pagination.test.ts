@@ -1,0 +1,226 @@
+import fc from 'fast-check';
+import { getNamedType, isObjectType, type GraphQLSchema } from 'graphql';
+import type { Client } from 'pg';
+import { Role } from '../src/auth/viewer';
+import { createSchema } from '../src/http/schema';
+import { fromGlobalId } from '../src/shared/ids';
+import { rawClient, startTestApp, token, type TestApp } from './support/app';
+import { seedTestTenant } from './support/tenants';
+
+/**
+ * Every connection pages through exactly its list — no row missing, none twice — even when rows
+ * share every sort value but their id (one run's invoices share their issue instant; families
+ * share a name; a day's canteens share their date and period). A Béziers copy of its own whose
+ * rows are made to collide on purpose; the ground truth is the same list read by SQL.
+ */
+describe('pagination: every connection reaches every row once, whatever the page size', () => {
+  const SLUG = 'test-paging';
+  const ISSUED = '2026-07-01 09:15:42.123456+00';
+  let app: TestApp;
+  let owner: Client;
+  let tenantId: string;
+  let agent: string;
+  let schema: GraphQLSchema;
+  let familyId: string;
+  let familyGlobalId: string;
+
+  beforeAll(async () => {
+    tenantId = await seedTestTenant(
+      'beziers',
+      { slug: SLUG, families: 45, seed: 2024 },
+      new Date('2026-06-15T10:00:00Z'),
+      3,
+    );
+    owner = await rawClient('owner');
+    const q = (sql: string, params: unknown[] = []) => owner.query(sql, [tenantId, ...params]);
+    // Collisions on every sort value but the id.
+    await q(
+      `update families set name = case when random() < 0.8 then 'Famille Pareil' else 'Famille Autre' end where tenant_id = $1`,
+    );
+    await q(`update facilities set name = 'École Pareille' where tenant_id = $1`);
+    await q(`update services set name = 'Cantine' where tenant_id = $1`);
+    const [{ id: family }] = (await q(`select id from families where tenant_id = $1 order by id limit 1`))
+      .rows;
+    familyId = family;
+    const [{ id: child }] = (
+      await q(`select id from children where tenant_id = $1 and family_id = $2 limit 1`, [familyId])
+    ).rows;
+    // 60 reservations of one child created at the same instant, 50 charges on the same day.
+    await q(
+      `insert into reservations (id, tenant_id, session_id, child_id, family_id, status, channel, created_by, created_at, updated_at)
+       select gen_random_uuid(), $1, s.id, $2, $3, 'BOOKED', 'COUNTER', 'test', $4, $4
+       from (select id from sessions where tenant_id = $1 order by id limit 60) s`,
+      [child, familyId, ISSUED],
+    );
+    await q(
+      `insert into charges (id, tenant_id, family_id, child_id, reservation_id, service_id, date, reason, quantity, unit_price, amount, currency, created_at)
+       select gen_random_uuid(), $1, $2, null, null, s.id, '2026-06-01', 'CONSUMPTION', 1, 100, 100, 'EUR', now()
+       from (select id from services where tenant_id = $1 limit 1) s cross join generate_series(1, 50)`,
+      [familyId],
+    );
+    // 120 invoices issued at one instant (one run), 40 of them the same family's.
+    await q(
+      `insert into invoices (id, tenant_id, family_id, kind, series, year, sequence, number, period, period_from, period_to,
+         issue_date, due_date, issued_at, total, currency)
+       select gen_random_uuid(), $1, case when n <= 40 then $2 else f.id end, 'CATCH_UP', 'F', 2026, 1000 + n,
+              'F2026-' || lpad((1000 + n)::text, 6, '0'), null, '2026-06-01', '2026-06-30', '2026-07-01', '2026-07-31', $3, 1000, 'EUR'
+       from generate_series(1, 120) n
+       cross join lateral (select id from families where tenant_id = $1 order by md5(n::text || id::text) limit 1) f`,
+      [familyId, ISSUED],
+    );
+    app = await startTestApp();
+    agent = await token(SLUG, Role.AGENT);
+    schema = await createSchema();
+    familyGlobalId = (
+      await app.gql(`{ families(first: 100) { nodes { id } } }`, {}, { token: agent })
+    ).data.families.nodes.find((n: { id: string }) => fromGlobalId(n.id)!.id === familyId).id;
+  });
+  afterAll(async () => {
+    await owner.end();
+    await app.close();
+  });
+
+  /** Each connection: how to read one page as a client, and the same list as SQL (row ids in order). */
+  const CONNECTIONS: Record<
+    string,
+    {
+      page: (
+        first: number,
+        after: string | null,
+      ) => Promise<{ ids: string[]; totalCount: number; next: string | null }>;
+      truth: () => Promise<string[]>;
+    }
+  > = {};
+  const top =
+    (field: string, args = '') =>
+    async (first: number, after: string | null) => {
+      const res = await app.gql(
+        `query($first: Int, $after: String) { c: ${field}(first: $first, after: $after${args}) {
+         totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id } } } }`,
+        { first, after },
+        { token: agent },
+      );
+      expect(res.errors).toBeUndefined();
+      const c = res.data.c;
+      // Each edge's cursor resumes right after its node.
+      expect(c.edges.at(-1)?.cursor ?? null).toBe(c.pageInfo.endCursor);
+      return {
+        ids: c.edges.map((e: { node: { id: string } }) => fromGlobalId(e.node.id)!.id),
+        totalCount: c.totalCount,
+        next: c.pageInfo.hasNextPage ? c.pageInfo.endCursor : null,
+      };
+    };
+  const nested = (field: string) => async (first: number, after: string | null) => {
+    const res = await app.gql(
+      `query($id: ID!, $first: Int, $after: String) { node(id: $id) { ... on Family { c: ${field}(first: $first, after: $after) {
+         totalCount pageInfo { hasNextPage endCursor } nodes { id } } } } }`,
+      { id: familyGlobalId, first, after },
+      { token: agent },
+    );
+    expect(res.errors).toBeUndefined();
+    const c = res.data.node.c;
+    return {
+      ids: c.nodes.map((n: { id: string }) => fromGlobalId(n.id)!.id),
+      totalCount: c.totalCount,
+      next: c.pageInfo.hasNextPage ? c.pageInfo.endCursor : null,
+    };
+  };
+  const sql = (text: string) => async () =>
+    (await owner.query(text, [tenantId, familyId])).rows.map((r) => r.id as string);
+  Object.assign(CONNECTIONS, {
+    'Query.families': {
+      page: top('families'),
+      truth: sql(`select id from families where tenant_id = $1 and $2::uuid is not null order by name, id`),
+    },
+    'Query.facilities': {
+      page: top('facilities'),
+      truth: sql(`select id from facilities where tenant_id = $1 and $2::uuid is not null order by name, id`),
+    },
+    'Query.services': {
+      page: top('services'),
+      truth: sql(`select id from services where tenant_id = $1 and $2::uuid is not null order by name, id`),
+    },
+    'Query.sessions': {
+      page: top('sessions'),
+      truth: sql(
+        `select id from sessions where tenant_id = $1 and $2::uuid is not null order by date, period, id`,
+      ),
+    },
+    'Query.invoices': {
+      page: top('invoices'),
+      truth: sql(
+        `select id from invoices where tenant_id = $1 and $2::uuid is not null order by issued_at desc, number desc, id desc`,
+      ),
+    },
+    'Family.invoices': {
+      page: nested('invoices'),
+      truth: sql(
+        `select id from invoices where tenant_id = $1 and family_id = $2 order by issued_at desc, number desc, id desc`,
+      ),
+    },
+    'Family.reservations': {
+      page: nested('reservations'),
+      truth: sql(
+        `select id from reservations where tenant_id = $1 and family_id = $2 order by created_at desc, id desc`,
+      ),
+    },
+    'Family.charges': {
+      page: nested('charges'),
+      truth: sql(
+        `select id from charges where tenant_id = $1 and family_id = $2 order by date desc, id desc`,
+      ),
+    },
+  });
+
+  it('covers every connection of the schema', () => {
+    const connections: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields())) {
+        if (getNamedType(field.type).name.endsWith('Connection'))
+          connections.push(`${type.name}.${field.name}`);
+      }
+    }
+    expect(connections.sort()).toEqual(Object.keys(CONNECTIONS).sort());
+  });
+
+  it('has rows that share their sort values', async () => {
+    const shared = async (sql: string) => Number((await owner.query(sql, [tenantId])).rows[0].n);
+    expect(
+      await shared(`select count(*) as n from families where tenant_id = $1 and name = 'Famille Pareil'`),
+    ).toBeGreaterThan(20);
+    expect(
+      await shared(`select count(*) as n from invoices where tenant_id = $1 and issued_at = '${ISSUED}'`),
+    ).toBe(120);
+    expect(
+      await shared(
+        `select max(c) as n from (select count(*) c from sessions where tenant_id = $1 group by date, period) x`,
+      ),
+    ).toBeGreaterThan(10);
+  });
+
+  it.each(Object.keys(CONNECTIONS))('%s: paging forward yields exactly the list', async (name) => {
+    const { page, truth } = CONNECTIONS[name];
+    const expected = await truth();
+    expect(expected.length).toBeGreaterThan(20);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.constantFrom(1, 2, 7, 100), fc.integer({ min: 1, max: 100 })),
+        async (size) => {
+          const seen: string[] = [];
+          let after: string | null = null;
+          for (let pages = 0; pages <= expected.length; pages++) {
+            const { ids, totalCount, next } = await page(size, after);
+            expect(totalCount).toBe(expected.length);
+            expect(ids.length).toBeLessThanOrEqual(size);
+            seen.push(...ids);
+            if (!next) break;
+            after = next;
+          }
+          expect(seen).toEqual(expected);
+        },
+      ),
+      { numRuns: 6, seed: 9 },
+    );
+  });
+});
