@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import type { Client } from 'pg';
 import { demoTenants } from '../seeds/demo-tenants';
 import { seedTenant } from '../seeds/DatabaseSeeder';
@@ -801,6 +802,21 @@ describe('billing', () => {
     );
     const april = await (await get('/documents/treasury/2026-04.csv?format=rfc4180', agent)).text();
     expect(april).toMatch(/^DEPOSIT,.*,5000,50\.00,EUR,CASH,reçu 118\r?$/m);
+    // Read back as a French-locale spreadsheet reads it (BOM, `;`, decimal comma): the exact
+    // names, with their accents, and the amounts as numbers.
+    const people = Buffer.from(await (await get('/documents/treasury/2026-06.csv', agent)).arrayBuffer());
+    const rows = parse(people, { bom: true, delimiter: ';', columns: true }) as Record<string, string>[];
+    const mine = rows.find((r) => r['numéro'] === invoice.number)!;
+    const family = (
+      await app.gql(
+        'query($id: ID!) { node(id: $id) { ... on Family { name } } }',
+        { id: planned.familyId },
+        { token: agent },
+      )
+    ).data.node.name;
+    expect(mine.famille).toBe(family);
+    expect(Number(mine.montant.replace(',', '.'))).toBe(invoice.total.amount / 100);
+    expect(mine.date).toMatch(/^\d\d\/\d\d\/2026$/);
     // For people (the default): BOM, `;`, decimal comma, French dates.
     const sheet = Buffer.from(await (await get('/documents/treasury/2026-04.csv', agent)).arrayBuffer());
     expect([...sheet.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

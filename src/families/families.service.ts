@@ -1,7 +1,7 @@
 import type { TenantContext } from '../auth/context';
 import { can, Scope } from '../auth/viewer';
 import { NotFoundError } from '../shared/errors';
-import { paginate, sql, type Page, type PageArgs } from '../shared/pagination';
+import { paginate, sql, type Condition, type Page, type PageArgs } from '../shared/pagination';
 import { Family } from './family.entity';
 
 /** Agents, admins and keys with `families:read` see every family of the tenant; a parent, their own. */
@@ -14,12 +14,18 @@ export function canSeeFamilyBilling(ctx: TenantContext, familyId: string): boole
   return can(ctx.viewer, Scope.BILLING_READ) || ctx.viewer.familyId === familyId;
 }
 
-/** The tenant's families by name, optionally those whose name or guardians match `search` (≤ 100 characters, declared on the argument). */
+/**
+ * The tenant's families by name, optionally those matching `search` (at most 100 characters,
+ * declared on the argument): the words typed, in any order, each found in the family's name, its
+ * legacy file number or its guardians' names and emails — whatever the case, the accents, the
+ * Unicode form and the apostrophes, hyphens or spaces typed; or, when only digits are typed (at
+ * least six), a guardian's phone whatever its spacing or `+33`. The normalisation is PostgreSQL's
+ * (`guichet_normalize`, the same as the generated `search_text`), served by a trigram index.
+ */
 export function listFamilies(
   ctx: TenantContext,
   args: PageArgs & { search?: string | null },
 ): Promise<Page<Family>> {
-  const search = args.search?.trim().toLowerCase();
   return paginate(
     ctx.em,
     {
@@ -28,10 +34,29 @@ export function listFamilies(
       tenantId: ctx.tenant.id,
       orderBy: ['name', 'id'],
       direction: 'asc',
-      where: search ? [sql(`t.search_text like ?`, `%${escapeLike(search)}%`)] : [],
+      where: searchConditions(args.search ?? ''),
     },
     args,
   );
+}
+
+/** The SQL conditions a search text becomes (none for an empty one). */
+export function searchConditions(search: string): Condition[] {
+  const text = search.trim();
+  const digits = text.replace(/[^0-9]/g, '');
+  if (/^[+\d\s().\-/]+$/.test(text) && digits.length >= 6) {
+    const national = digits.startsWith('0033')
+      ? `0${digits.slice(4)}`
+      : digits.startsWith('33') && digits.length === 11
+        ? `0${digits.slice(2)}`
+        : digits;
+    return [sql(`t.search_text like ?`, `%${national}%`)];
+  }
+  return text
+    .split(/[\s'’`\-.,;/]+/)
+    .filter((word) => word.length > 0)
+    .slice(0, 10)
+    .map((word) => sql(`t.search_text like '%' || guichet_normalize(?) || '%'`, word));
 }
 
 /** A family by id, if the viewer may see it; otherwise NOT_FOUND (never revealing that it exists). */
@@ -39,8 +64,4 @@ export async function getFamily(ctx: TenantContext, familyId: string): Promise<F
   const family = canSeeFamily(ctx, familyId) ? await ctx.em.findOne(Family, { id: familyId }) : null;
   if (!family) throw new NotFoundError('Family');
   return family;
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

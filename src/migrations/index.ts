@@ -7,6 +7,7 @@ import { Migration20261123040000Water } from './Migration20261123040000Water';
 import { Migration20261123050000AllocationGuards } from './Migration20261123050000AllocationGuards';
 import { Migration20261130000000Integrity } from './Migration20261130000000Integrity';
 import { Migration20261130010000BillingStatistics } from './Migration20261130010000BillingStatistics';
+import { Migration20261130020000FamilySearch } from './Migration20261130020000FamilySearch';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123050000AllocationGuards', class: Migration20261123050000AllocationGuards },
   { name: 'Migration20261130000000Integrity', class: Migration20261130000000Integrity },
   { name: 'Migration20261130010000BillingStatistics', class: Migration20261130010000BillingStatistics },
+  { name: 'Migration20261130020000FamilySearch', class: Migration20261130020000FamilySearch },
 ];
