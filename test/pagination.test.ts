@@ -68,6 +68,16 @@ describe('pagination: every connection reaches every row once, whatever the page
        cross join lateral (select id from families where tenant_id = $1 order by md5(n::text || id::text) limit 1) f`,
       [familyId, ISSUED],
     );
+    // Each a real document: one line and the charge it bills (the ledger checks of other suites hold).
+    await q(
+      `with i as (select id, family_id, tenant_id from invoices where tenant_id = $1 and issued_at = $2),
+       l as (insert into invoice_lines (id, tenant_id, invoice_id, position, month, service_id, label, quantity, unit_price, amount)
+             select gen_random_uuid(), i.tenant_id, i.id, 1, '2026-06', null, 'Eau', 1, 1000, 1000 from i)
+       insert into charges (id, tenant_id, family_id, child_id, reservation_id, service_id, date, reason, quantity, unit_price, amount, currency, created_at, invoice_id)
+       select gen_random_uuid(), i.tenant_id, i.family_id, null, null, s.id, '2026-06-01', 'CONSUMPTION', 1, 1000, 1000, 'EUR', now(), i.id
+       from i cross join (select id from services where tenant_id = $1 limit 1) s`,
+      [ISSUED],
+    );
     app = await startTestApp();
     agent = await token(SLUG, Role.AGENT);
     schema = await createSchema();

@@ -1,3 +1,4 @@
+import { textFlaw } from '../shared/text';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { Role } from './viewer';
 
@@ -29,6 +30,9 @@ export async function signToken(claims: TokenClaims, secret: string, expiresIn =
     .sign(key(secret));
 }
 
+/** A tenant's slug, as tokens and the X-Tenant header name it. */
+const TENANT_SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
 export async function verifyToken(token: string, secret: string): Promise<TokenClaims> {
   try {
     const { payload } = await jwtVerify(token, key(secret), {
@@ -47,6 +51,16 @@ export async function verifyToken(token: string, secret: string): Promise<TokenC
       (payload.family !== undefined && typeof payload.family !== 'string')
     ) {
       throw new InvalidTokenError('The token lacks the claims Guichet needs (sub, tenant, roles).');
+    }
+    const text = (value: unknown, max: number) =>
+      typeof value === 'string' && value.length > 0 && value.length <= max && textFlaw(value) === null;
+    if (
+      !text(payload.sub, 255) ||
+      !TENANT_SLUG.test(payload.tenant) ||
+      (payload.family !== undefined && !text(payload.family, 100)) ||
+      (payload.name !== undefined && !text(payload.name, 255))
+    ) {
+      throw new InvalidTokenError('The token has a malformed claim (sub, tenant, family or name).');
     }
     if (roles.includes(Role.PARENT) && typeof payload.family !== 'string') {
       throw new InvalidTokenError('A parent token must name its family.');

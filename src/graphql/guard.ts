@@ -1,3 +1,4 @@
+import { textFlaw } from '../shared/text';
 import {
   getArgumentValues,
   getDirectiveValues,
@@ -212,8 +213,9 @@ function checkInput(
     return;
   }
   if (isScalarType(type) && typeof value === 'string') {
-    if (value.includes('\u0000')) {
-      errors.push(error(`"${field}" contains a NUL character.`, 'BAD_USER_INPUT', { field: path }));
+    const flaw = textFlaw(value);
+    if (flaw) {
+      errors.push(error(`"${field}" ${flaw}.`, 'BAD_USER_INPUT', { field: path }));
       return;
     }
     const max = limits.maxLength ?? (type.name === 'ID' ? DEFAULT_MAX_ID_LENGTH : DEFAULT_MAX_LENGTH);

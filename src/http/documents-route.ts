@@ -8,7 +8,13 @@ import { scopeToTenant } from '../db/tenant-scope';
 import { csvFlavourOf } from '../shared/csv';
 import { isUnavailableError } from '../shared/db-errors';
 import { isYearMonth } from '../shared/dates';
-import { BadInputError, DomainError, RETRY_AFTER_SECONDS, UnauthenticatedError } from '../shared/errors';
+import {
+  BadInputError,
+  DomainError,
+  RETRY_AFTER_SECONDS,
+  UnauthenticatedError,
+  NotFoundError,
+} from '../shared/errors';
 import { Tenant } from '../tenants/tenant.entity';
 import { authenticateRequest } from './graphql-route';
 
@@ -86,6 +92,8 @@ export function registerDocumentRoutes(
   app.get(
     '/documents/invoices/:number.pdf',
     serve<{ number: string }>(async (ctx, { number }) => {
+      // Invoice and credit-note numbers are short series-year-sequence codes, e.g. F2026-000042.
+      if (!/^[A-Za-z0-9-]{1,40}$/.test(number)) throw new NotFoundError('Invoice');
       const { filename, pdf } = await invoicePdf(ctx, number);
       return { type: 'application/pdf', filename, body: pdf };
     }),

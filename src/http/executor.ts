@@ -58,10 +58,12 @@ export function executorPlugin(options: ExecutorOptions): ApolloServerPlugin<Req
 async function executeOperation(
   options: ExecutorOptions,
   request: GraphQLRequestContext<RequestState>,
-): Promise<GraphQLResponse> {
+): Promise<GraphQLResponse | null> {
+  // No operation resolved (unknown operationName, or several without one): Apollo answers it.
+  if (!request.operation) return null;
   const state = request.contextValue;
   const document = request.document!;
-  const operation = request.operation!;
+  const operation = request.operation;
   const guard = guardOperation({
     schema: options.schema,
     document,

@@ -16,6 +16,8 @@ const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serializati
  */
 const UNAVAILABLE_CLASSES = ['08', '53', '57'];
 const UNAVAILABLE_CODES = new Set(['55P03']);
+/** Class 08 codes that are the client's fault, not the database's: a malformed message (a NUL). */
+const CLIENT_FAULT_CODES = new Set(['08P01']);
 /** Node and pool errors of a database that cannot be reached or a pool with no free connection. */
 const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
 const UNAVAILABLE_MESSAGES = [
@@ -60,6 +62,7 @@ export function isUnavailableError(error: unknown): boolean {
     const code = typeof cause.code === 'string' ? cause.code : undefined;
     if (code === 'SERVICE_UNAVAILABLE') return true;
     if (code && (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_NODE_CODES.has(code))) return true;
+    if (code && CLIENT_FAULT_CODES.has(code)) return false;
     if (code && code.length === 5 && UNAVAILABLE_CLASSES.includes(code.slice(0, 2))) return true;
     const name = typeof cause.name === 'string' ? cause.name : '';
     if (name === 'KnexTimeoutError' || name === 'TimeoutError') return true;

@@ -1,4 +1,4 @@
-import { Field, InputType, Int } from 'type-graphql';
+import { Extensions, Field, InputType, Int } from 'type-graphql';
 import { IdField } from '../../graphql/inputs';
 import { payloadType } from '../../graphql/payload';
 import { LocalDate, YearMonth } from '../../graphql/scalars';
@@ -74,7 +74,8 @@ export const CollectWaterDebitsPayload = payloadType(
 
 @InputType('RegulariseWaterInput', { description: 'The annual water regularisation.' })
 export class RegulariseWaterInput {
-  @Field(() => Int, { description: 'The year, once it is over.' })
+  @Field(() => Int, { description: 'The year, once it is over (2000 to 2199).' })
+  @Extensions({ range: [2000, 2199] })
   year!: number;
 
   @idempotencyKeyField()
