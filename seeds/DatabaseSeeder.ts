@@ -6,7 +6,8 @@ import { Child, Diet } from '../src/families/child.entity';
 import { Family } from '../src/families/family.entity';
 import { Facility, FacilityKind } from '../src/facilities/facility.entity';
 import { PriceBracket } from '../src/facilities/price-bracket.entity';
-import { BookingPolicy, Service } from '../src/facilities/service.entity';
+import { BookingPolicy, defaultClosures, Service, ServiceKind } from '../src/facilities/service.entity';
+import { closureOn, openDays } from '../src/calendars/closures';
 import { Session } from '../src/sessions/session.entity';
 import { AbsenceReason } from '../src/reservations/absence-reason.entity';
 import { inTenantTransaction as asTenant } from '../src/db/tenant-scope';
@@ -91,7 +92,9 @@ export async function seedTenant(
     const firstDay = DateTime.fromJSDate(today, { zone: def.timeZone }).startOf('day').plus({ days: 1 });
     const facilitiesByKind = new Map<FacilityKind, Facility[]>();
 
+    const calendars = { holidayRegion: def.holidayRegion, schoolCalendar: def.config.schoolCalendar ?? null };
     const addService = (template: ServiceTemplate, facility: Facility | null) => {
+      const closures = defaultClosures(template.kind);
       const service = tx.create(Service, {
         tenantId,
         facility,
@@ -99,6 +102,7 @@ export async function seedTenant(
         name: template.name,
         unit: template.unit,
         defaultCapacity: template.capacity,
+        ...closures,
         bookingPolicy: Object.assign(new BookingPolicy(), {
           ...template.policy,
           opensAt: template.policy?.opensAt ? new Date(template.policy.opensAt) : null,
@@ -115,11 +119,11 @@ export async function seedTenant(
         });
       }
       const capacity = facility ? Math.min(template.capacity, facility.capacity) : template.capacity;
-      const dates =
-        template.dates ??
-        Array.from({ length: weeksAhead * 7 }, (_, i) => firstDay.plus({ days: i }))
-          .filter((day) => template.weekdays.includes(day.weekday))
-          .map((day) => day.toISODate()!);
+      // Sessions only on the days the service's calendars leave open (no canteen on a holiday).
+      const last = firstDay.plus({ days: weeksAhead * 7 - 1 }).toISODate()!;
+      const dates = (
+        template.dates ?? openDays(firstDay.toISODate()!, last, template.weekdays, calendars, closures)
+      ).filter((date) => !closureOn(date, calendars, closures));
       for (const date of dates) {
         for (const period of template.periods) {
           tx.create(Session, {
@@ -205,12 +209,15 @@ export async function seedTenant(
     }
     await tx.flush();
     if (def.canteenHistorySince) {
-      await seedCanteenHistory(
-        tx,
-        tenantId,
+      const to = firstDay.minus({ days: 1 }).toISODate()!;
+      const schoolDays = openDays(
         def.canteenHistorySince,
-        firstDay.minus({ days: 1 }).toISODate()!,
+        to,
+        [1, 2, 4, 5],
+        calendars,
+        defaultClosures(ServiceKind.CANTEEN),
       );
+      await seedCanteenHistory(tx, tenantId, schoolDays);
     }
   });
   return tenant;
@@ -218,24 +225,23 @@ export async function seedTenant(
 
 /**
  * Past canteen lunches, attended and charged but never invoiced (Saint-Nazaire's suspended
- * billing): sessions on canteen days from `from` to `to`, each school child eating about three
- * lunches in four, priced from the grid for the family's quotient (top bracket without one).
- * Set-based SQL: tens of thousands of rows in a second.
+ * billing): sessions on the school days given (the calendars already applied: no lunch on a
+ * holiday), each school child eating about three lunches in four, priced from the grid for the
+ * family's quotient (top bracket without one). Set-based SQL: tens of thousands of rows in a second.
  */
-async function seedCanteenHistory(
-  tx: EntityManager,
-  tenantId: string,
-  from: string,
-  to: string,
-): Promise<void> {
+async function seedCanteenHistory(tx: EntityManager, tenantId: string, schoolDays: string[]): Promise<void> {
+  if (schoolDays.length === 0) return;
   const run = (sql: string, params: unknown[]) => tx.execute(sql, params, 'run', tx.getLoggerContext());
+  const [from, to] = [schoolDays[0], schoolDays[schoolDays.length - 1]];
   await run(
     `insert into sessions (id, tenant_id, service_id, facility_id, date, period, capacity, places_taken, walk_ins)
-     select gen_random_uuid(), sv.tenant_id, sv.id, sv.facility_id, d::date, 'LUNCH', least(sv.default_capacity, f.capacity), 0, 0
+     select gen_random_uuid(), sv.tenant_id, sv.id, sv.facility_id, d.value::date, 'LUNCH', least(sv.default_capacity, f.capacity), 0, 0
      from services sv join facilities f on f.tenant_id = sv.tenant_id and f.id = sv.facility_id
-     cross join generate_series(?::date, ?::date, interval '1 day') d
-     where sv.tenant_id = ? and sv.kind = 'CANTEEN' and extract(isodow from d) in (1, 2, 4, 5)`,
-    [from, to, tenantId],
+     cross join json_array_elements_text(?::json) d
+     where sv.tenant_id = ? and sv.kind = 'CANTEEN'
+       and not exists (select 1 from sessions x where x.tenant_id = sv.tenant_id and x.service_id = sv.id
+                       and x.date = d.value::date and x.period = 'LUNCH')`,
+    [JSON.stringify(schoolDays), tenantId],
   );
   await run(
     `insert into reservations (id, tenant_id, session_id, child_id, family_id, status, channel, created_by,

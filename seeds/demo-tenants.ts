@@ -1,3 +1,4 @@
+import type { SchoolCalendar } from '../src/calendars/school-holidays';
 import { FacilityKind } from '../src/facilities/facility.entity';
 import { BillingUnit, ServiceKind } from '../src/facilities/service.entity';
 import { OperatingMode, PaymentMethod } from '../src/tenants/tenant.entity';
@@ -52,6 +53,8 @@ export interface DemoTenant {
     counterPaymentMethods: PaymentMethod[];
     waitlistOfferDelayHours: number;
     publicNotice?: string;
+    /** The school calendar closing school-day services: the académie's zone. */
+    schoolCalendar?: SchoolCalendar;
   };
   facilities: FacilityGroup[];
   /** Facilities without children attending (water network). */
@@ -103,6 +106,7 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         instalmentMinAmount: 1500,
         counterPaymentMethods: [PaymentMethod.CARD, PaymentMethod.CHEQUE, PaymentMethod.CASH],
         waitlistOfferDelayHours: 72,
+        schoolCalendar: 'FR-C',
         publicNotice:
           'Suite à la cyberattaque de notre prestataire de restauration, les réservations en ligne sont suspendues. Les enfants sont accueillis à la cantine sans réservation ; les repas seront facturés en fin de mois.',
       },
@@ -148,6 +152,7 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         instalmentMinAmount: 2000,
         counterPaymentMethods: [PaymentMethod.CARD, PaymentMethod.CHEQUE],
         waitlistOfferDelayHours: 48,
+        schoolCalendar: 'FR-C',
       },
       facilities: [
         {
@@ -240,6 +245,7 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         instalmentMinAmount: 1000,
         counterPaymentMethods: [PaymentMethod.CASH, PaymentMethod.CHEQUE, PaymentMethod.CARD],
         waitlistOfferDelayHours: 72,
+        schoolCalendar: 'FR-B',
         publicNotice:
           "La facturation est suspendue depuis mars suite à la cyberattaque : les sommes non facturées seront regroupées et pourront être réglées en plusieurs fois. Des acomptes peuvent être versés à l'accueil de l'Espace Famille.",
       },

@@ -323,7 +323,9 @@ describe('reservations', () => {
     const owner = await rawClient('owner');
     try {
       // The three leisure centres' sessions of 20 August get 50 places.
-      const updated = await owner.query(`update sessions set capacity = 50 where date = '2027-08-20'`);
+      const updated = await owner.query(
+        `update sessions set capacity = 50 where date = '2027-08-20' and tenant_id = (select id from tenants where slug = 'saint-nazaire')`,
+      );
       expect(updated.rowCount).toBe(3);
     } finally {
       await owner.end();

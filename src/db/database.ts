@@ -14,6 +14,7 @@ import {
   stopPostmaster,
 } from './embedded';
 import { initOrm } from './orm';
+import { syncCalendarDays } from '../calendars/calendar-days';
 
 export interface DatabaseUrls {
   /** Owner: migrations and seeds. */
@@ -198,7 +199,10 @@ export async function migrate(ownerUrl: string, config: AppConfig, logger: pino.
   const orm = await initOrm({ clientUrl: ownerUrl, logger, poolMax: 2 });
   try {
     const applied = await orm.getMigrator().up();
-    if (!config.appDatabaseUrl) await ensureAppLoginRole(ownerUrl, config);
+    await asOwner(ownerUrl, (client) =>
+      syncCalendarDays(client, new Date().toISOString().slice(0, 10), logger),
+    );
+    if (!config.appDatabaseUrl) await asOwner(ownerUrl, (client) => ensureAppLoginRole(client, config));
     logger.info({ applied: applied.map((m) => m.name) }, 'database migrated');
     return applied.map((m) => m.name);
   } finally {
@@ -206,21 +210,25 @@ export async function migrate(ownerUrl: string, config: AppConfig, logger: pino.
   }
 }
 
-async function ensureAppLoginRole(ownerUrl: string, config: AppConfig): Promise<void> {
+async function asOwner<T>(ownerUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: ownerUrl });
   await client.connect();
   try {
-    const role = client.escapeIdentifier(config.appDbRole);
-    const password = client.escapeLiteral(config.appDbPassword);
-    const { rowCount } = await client.query('select 1 from pg_roles where rolname = $1', [config.appDbRole]);
-    const verb = rowCount ? 'alter' : 'create';
-    await client.query(
-      `${verb} role ${role} login password ${password} nosuperuser nobypassrls nocreatedb nocreaterole`,
-    );
-    await client.query(`grant guichet_api to ${role}`);
+    return await work(client);
   } finally {
     await client.end();
   }
+}
+
+async function ensureAppLoginRole(client: Client, config: AppConfig): Promise<void> {
+  const role = client.escapeIdentifier(config.appDbRole);
+  const password = client.escapeLiteral(config.appDbPassword);
+  const { rowCount } = await client.query('select 1 from pg_roles where rolname = $1', [config.appDbRole]);
+  const verb = rowCount ? 'alter' : 'create';
+  await client.query(
+    `${verb} role ${role} login password ${password} nosuperuser nobypassrls nocreatedb nocreaterole`,
+  );
+  await client.query(`grant guichet_api to ${role}`);
 }
 
 /** Whether the database holds no tenant yet (a fresh database gets the demo data). */

@@ -64,6 +64,13 @@ export class TenantConfigurationType {
 
   @Field(() => String, { nullable: true, description: 'Notice shown to families, e.g. during an outage.' })
   publicNotice?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "School calendar closing the services that follow school days: `FR-A`, `FR-B` or `FR-C`, the académie's zone of the French ministry's calendar (Montpellier is C, Nantes B); null without school services.",
+  })
+  schoolCalendar?: string | null;
 }
 
 @Access(PUBLIC)
@@ -86,6 +93,12 @@ export class TenantType extends Node {
 
   @Field({ description: 'ISO 4217 currency of every amount of the tenant.' })
   currency!: string;
+
+  @Field({
+    description:
+      'Public-holiday calendar of the tenant (`FR`: metropolitan France, `CA-QC`: Québec): closes services on public holidays and is skipped when counting working days before a booking deadline.',
+  })
+  holidayRegion!: string;
 
   @Field(() => OperatingMode, { description: 'Current operating mode, for outage banners.' })
   operatingMode!: OperatingMode;

@@ -1,4 +1,5 @@
 import type { TenantContext } from '../auth/context';
+import type { TenantCalendars } from '../calendars/closures';
 import { BadInputError } from '../shared/errors';
 import { paginate, sql, type Page, type PageArgs } from '../shared/pagination';
 import type { OperatingMode, Tenant } from '../tenants/tenant.entity';
@@ -45,6 +46,11 @@ export function listServices(
     },
     args,
   );
+}
+
+/** The calendars of a tenant that close its services on holidays. */
+export function tenantCalendars(tenant: Tenant): TenantCalendars {
+  return { holidayRegion: tenant.holidayRegion, schoolCalendar: tenant.config.schoolCalendar ?? null };
 }
 
 /** The mode a service runs in: its own override, else its tenant's. */

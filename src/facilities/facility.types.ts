@@ -150,6 +150,18 @@ export class ServiceType extends Node {
 
   @Field(() => Int, { description: 'Capacity of new sessions.' })
   defaultCapacity!: number;
+
+  @Field({
+    description:
+      "Whether the tenant's public holidays close the service (no session, no booking that day). True for every kind but water, unless configured otherwise.",
+  })
+  closedOnPublicHolidays!: boolean;
+
+  @Field({
+    description:
+      "Whether the tenant's school holidays close the service: canteens and périscolaire follow school days; leisure centres open in the holidays.",
+  })
+  closedOnSchoolHolidays!: boolean;
 }
 
 export const FacilityConnection = connectionOf(FacilityType, 'Facility');

@@ -99,4 +99,21 @@ export class Service extends TenantOwned {
 
   @Embedded(() => BookingPolicy, { prefix: 'booking_' })
   bookingPolicy: BookingPolicy = new BookingPolicy();
+
+  /** Closed on the tenant's public holidays (every service with sessions, by default). */
+  @Property()
+  closedOnPublicHolidays: boolean = true;
+
+  /** Closed in the school holidays: canteens and périscolaire follow school days. */
+  @Property()
+  closedOnSchoolHolidays: boolean = false;
+}
+
+/** Which calendars close a service of this kind, unless it says otherwise. */
+export function defaultClosures(kind: ServiceKind): {
+  closedOnPublicHolidays: boolean;
+  closedOnSchoolHolidays: boolean;
+} {
+  const schoolDays = kind === ServiceKind.CANTEEN || kind === ServiceKind.PERISCHOOL;
+  return { closedOnPublicHolidays: kind !== ServiceKind.WATER, closedOnSchoolHolidays: schoolDays };
 }

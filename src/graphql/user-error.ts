@@ -8,7 +8,10 @@ registerEnumType(UserErrorCode, {
     NOT_FOUND: { description: 'An object named in the input does not exist or is not visible.' },
     FULL: { description: 'No place left in the session.' },
     NOT_OPEN: { description: 'Booking (or the roll call of a session) has not opened yet.' },
-    CLOSED: { description: 'Booking has closed.' },
+    CLOSED: {
+      description:
+        'Booking has closed, or the service is closed that day (a public or school holiday, named in the message).',
+    },
     ALREADY_BOOKED: { description: 'The child already holds a reservation for this session.' },
     NOT_ALLOWED_IN_MODE: { description: 'Not allowed in the current operating mode (outage fallback).' },
     NOT_CANCELLABLE: { description: 'The reservation is not in a state that can be cancelled.' },

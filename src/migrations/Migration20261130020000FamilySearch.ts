@@ -44,7 +44,9 @@ export class Migration20261130020000FamilySearch extends Migration {
     this.addSql(`alter table families drop column search_text;`);
     this.addSql(`alter table families add column search_text text
       generated always as (guichet_family_search_text(name, external_ref, guardians)) stored;`);
-    this.addSql(`create index families_search_idx on families using gin (tenant_id, search_text gin_trgm_ops);`);
+    this.addSql(
+      `create index families_search_idx on families using gin (tenant_id, search_text gin_trgm_ops);`,
+    );
   }
 
   override async down(): Promise<void> {
@@ -52,7 +54,9 @@ export class Migration20261130020000FamilySearch extends Migration {
     this.addSql(`alter table families drop column search_text;`);
     this.addSql(`alter table families add column search_text text generated always as (
       lower(name || ' ' || jsonb_path_query_array(guardians, '$[*].* ? (@ != null)')::text)) stored;`);
-    this.addSql(`create index families_search_idx on families using gin (tenant_id, search_text gin_trgm_ops);`);
+    this.addSql(
+      `create index families_search_idx on families using gin (tenant_id, search_text gin_trgm_ops);`,
+    );
     this.addSql(`drop function if exists guichet_family_search_text(text, text, jsonb);`);
     this.addSql(`drop function if exists guichet_phone_digits(text);`);
     this.addSql(`drop function if exists guichet_normalize(text);`);

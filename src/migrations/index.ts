@@ -8,6 +8,7 @@ import { Migration20261123050000AllocationGuards } from './Migration202611230500
 import { Migration20261130000000Integrity } from './Migration20261130000000Integrity';
 import { Migration20261130010000BillingStatistics } from './Migration20261130010000BillingStatistics';
 import { Migration20261130020000FamilySearch } from './Migration20261130020000FamilySearch';
+import { Migration20261130030000Calendars } from './Migration20261130030000Calendars';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130000000Integrity', class: Migration20261130000000Integrity },
   { name: 'Migration20261130010000BillingStatistics', class: Migration20261130010000BillingStatistics },
   { name: 'Migration20261130020000FamilySearch', class: Migration20261130020000FamilySearch },
+  { name: 'Migration20261130030000Calendars', class: Migration20261130030000Calendars },
 ];

@@ -6,6 +6,8 @@ import { effectiveOperatingMode } from '../facilities/facilities.service';
 import { Service } from '../facilities/service.entity';
 import { Child } from '../families/child.entity';
 import { idempotentMutation } from '../idempotency/idempotency.service';
+import { closureOn } from '../calendars/closures';
+import { tenantCalendars } from '../facilities/facilities.service';
 import { bookingWindow } from '../sessions/booking-window';
 import { Session } from '../sessions/session.entity';
 import {
@@ -84,8 +86,10 @@ async function bookSessions(
       userErrors.push(userError(UserErrorCode.NOT_FOUND, 'Session not found.', field));
       return;
     }
+    const closure = closureOn(session.date, tenantCalendars(tenant), service);
     const refusal =
       modeRefusal(effectiveOperatingMode(service, tenant), ctx.viewer) ??
+      (closure && { code: UserErrorCode.CLOSED, message: `closed that day (${closure.name}).` }) ??
       windowRefusal(bookingWindow(session.date, service, tenant), now);
     if (refusal) {
       userErrors.push(userError(refusal.code, `${session.date}: ${refusal.message}`, field));

@@ -1,5 +1,5 @@
 import { addDays, localInstant } from '../shared/dates';
-import { workingDaysBefore } from '../shared/holidays';
+import { workingDaysBefore } from '../calendars/public-holidays';
 import { cancellationNoticeDays } from '../facilities/facilities.service';
 import type { Service } from '../facilities/service.entity';
 import type { Tenant } from '../tenants/tenant.entity';

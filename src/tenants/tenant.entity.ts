@@ -1,5 +1,6 @@
 import { Embeddable, Embedded, Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
+import type { SchoolCalendar } from '../calendars/school-holidays';
 
 /** The outage fallbacks of DESIGN.md. Services may override their tenant's mode. */
 export enum OperatingMode {
@@ -60,6 +61,13 @@ export class TenantConfig {
   /** Hours a family has to answer a waitlist offer before it goes to the next entry. */
   @Property()
   waitlistOfferDelayHours: number = 72;
+
+  /**
+   * The school calendar that closes school-day services (`FR-A`, `FR-B`, `FR-C`: the académie's
+   * zone); null for tenants without school services.
+   */
+  @Property({ type: 'string', nullable: true })
+  schoolCalendar?: SchoolCalendar | null;
 
   /** Banner text front ends show to families (e.g. during an outage). */
   @Property({ type: 'text', nullable: true })
