@@ -50,13 +50,25 @@ export function searchConditions(search: string): Condition[] {
       : digits.startsWith('33') && digits.length === 11
         ? `0${digits.slice(2)}`
         : digits;
-    return [sql(`t.search_text like ?`, `%${national}%`)];
+    return [matching([national])];
   }
-  return text
+  const words = text
     .split(/[\s'’`\-.,;/]+/)
     .filter((word) => word.length > 0)
-    .slice(0, 10)
-    .map((word) => sql(`t.search_text like '%' || guichet_normalize(?) || '%'`, word));
+    .slice(0, 10);
+  return words.length ? [matching(words)] : [];
+}
+
+/**
+ * Families whose search text holds every word (normalised by PostgreSQL), found through the
+ * trigram index by `guichet_search_family_ids`, in the transaction's tenant only (see the
+ * migration FamilySearchIndex for why not a LIKE on `families` itself).
+ */
+function matching(words: string[]): Condition {
+  return sql(
+    `t.id in (select guichet_search_family_ids(array(select json_array_elements_text(?::json))))`,
+    JSON.stringify(words),
+  );
 }
 
 /** A family by id, if the viewer may see it; otherwise NOT_FOUND (never revealing that it exists). */
