@@ -6,7 +6,13 @@ import { Child, Diet } from '../src/families/child.entity';
 import { Family } from '../src/families/family.entity';
 import { Facility, FacilityKind } from '../src/facilities/facility.entity';
 import { PriceBracket } from '../src/facilities/price-bracket.entity';
-import { BookingPolicy, defaultClosures, Service, ServiceKind } from '../src/facilities/service.entity';
+import {
+  BookingPolicy,
+  defaultAudience,
+  defaultClosures,
+  Service,
+  ServiceKind,
+} from '../src/facilities/service.entity';
 import { closureOn, openDays } from '../src/calendars/closures';
 import { Session } from '../src/sessions/session.entity';
 import { AbsenceReason } from '../src/reservations/absence-reason.entity';
@@ -103,6 +109,7 @@ export async function seedTenant(
         unit: template.unit,
         defaultCapacity: template.capacity,
         ...closures,
+        ...defaultAudience(template.kind),
         bookingPolicy: Object.assign(new BookingPolicy(), {
           ...template.policy,
           opensAt: template.policy?.opensAt ? new Date(template.policy.opensAt) : null,

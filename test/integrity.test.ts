@@ -7,6 +7,7 @@ import { createLogger } from '../src/shared/logger';
 import DataLoader from 'dataloader';
 import { demoTenants } from '../seeds/demo-tenants';
 import { DOMAINS } from '../src/http/domains';
+import { SessionPeriod } from '../src/sessions/session.entity';
 import { FacilityKind } from '../src/facilities/facility.entity';
 import { fromGlobalId } from '../src/shared/ids';
 import { rawClient, startTestApp, token, type TestApp } from './support/app';
@@ -67,8 +68,13 @@ describe('integrity of the request path', () => {
         facilities: [
           {
             ...leisureCentres,
-            names: ['Centre aéré des Essais', 'Centre aéré du Contrôle'],
+            // One centre, half-days: sessions a child may all hold (no two at overlapping hours).
+            names: ['Centre aéré des Essais'],
             capacity: [400, 400],
+            services: leisureCentres.services.map((service) => ({
+              ...service,
+              periods: [SessionPeriod.MORNING, SessionPeriod.AFTERNOON],
+            })),
           },
         ],
       },

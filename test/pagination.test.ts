@@ -3,7 +3,7 @@ import { getNamedType, isObjectType, type GraphQLSchema } from 'graphql';
 import type { Client } from 'pg';
 import { Role } from '../src/auth/viewer';
 import { createSchema } from '../src/http/schema';
-import { fromGlobalId } from '../src/shared/ids';
+import { fromGlobalId, toGlobalId } from '../src/shared/ids';
 import { rawClient, startTestApp, token, type TestApp } from './support/app';
 import { seedTestTenant } from './support/tenants';
 
@@ -22,6 +22,8 @@ describe('pagination: every connection reaches every row once, whatever the page
   let agent: string;
   let schema: GraphQLSchema;
   let familyId: string;
+  let childId: string;
+  let schoolId: string;
   let familyGlobalId: string;
 
   beforeAll(async () => {
@@ -45,10 +47,24 @@ describe('pagination: every connection reaches every row once, whatever the page
     const [{ id: child }] = (
       await q(`select id from children where tenant_id = $1 and family_id = $2 limit 1`, [familyId])
     ).rows;
-    // 60 reservations of one child created at the same instant, 50 charges on the same day.
+    childId = child;
+    // Every pupil at one school, sharing two names.
+    schoolId = (
+      await q(
+        `select school_id as id from children where tenant_id = $1 and school_id is not null group by 1 order by count(*) desc, 1 limit 1`,
+      )
+    ).rows[0].id;
+    await q(
+      `update children set school_id = $2, last_name = case when random() < 0.7 then 'Martin' else 'Bernard' end,
+         first_name = 'Léa'
+       where tenant_id = $1 and school_id is not null`,
+      [schoolId],
+    );
+    // 60 reservations of one child created at the same instant, 50 charges on the same day. Cancelled
+    // ones: a child cannot hold 60 live reservations at overlapping hours (reservations_no_overlap).
     await q(
       `insert into reservations (id, tenant_id, session_id, child_id, family_id, status, channel, created_by, created_at, updated_at)
-       select gen_random_uuid(), $1, s.id, $2, $3, 'BOOKED', 'COUNTER', 'test', $4, $4
+       select gen_random_uuid(), $1, s.id, $2, $3, 'CANCELLED', 'COUNTER', 'test', $4, $4
        from (select id from sessions where tenant_id = $1 order by id limit 60) s`,
       [child, familyId, ISSUED],
     );
@@ -120,21 +136,23 @@ describe('pagination: every connection reaches every row once, whatever the page
         next: c.pageInfo.hasNextPage ? c.pageInfo.endCursor : null,
       };
     };
-  const nested = (field: string) => async (first: number, after: string | null) => {
-    const res = await app.gql(
-      `query($id: ID!, $first: Int, $after: String) { node(id: $id) { ... on Family { c: ${field}(first: $first, after: $after) {
+  const nested =
+    (field: string, on = 'Family', id = () => familyGlobalId) =>
+    async (first: number, after: string | null) => {
+      const res = await app.gql(
+        `query($id: ID!, $first: Int, $after: String) { node(id: $id) { ... on ${on} { c: ${field}(first: $first, after: $after) {
          totalCount pageInfo { hasNextPage endCursor } nodes { id } } } } }`,
-      { id: familyGlobalId, first, after },
-      { token: agent },
-    );
-    expect(res.errors).toBeUndefined();
-    const c = res.data.node.c;
-    return {
-      ids: c.nodes.map((n: { id: string }) => fromGlobalId(n.id)!.id),
-      totalCount: c.totalCount,
-      next: c.pageInfo.hasNextPage ? c.pageInfo.endCursor : null,
+        { id: id(), first, after },
+        { token: agent },
+      );
+      expect(res.errors).toBeUndefined();
+      const c = res.data.node.c;
+      return {
+        ids: c.nodes.map((n: { id: string }) => fromGlobalId(n.id)!.id),
+        totalCount: c.totalCount,
+        next: c.pageInfo.hasNextPage ? c.pageInfo.endCursor : null,
+      };
     };
-  };
   const sql = (text: string) => async () =>
     (await owner.query(text, [tenantId, familyId])).rows.map((r) => r.id as string);
   Object.assign(CONNECTIONS, {
@@ -173,6 +191,26 @@ describe('pagination: every connection reaches every row once, whatever the page
       truth: sql(
         `select id from reservations where tenant_id = $1 and family_id = $2 order by created_at desc, id desc`,
       ),
+    },
+    'Child.reservations': {
+      page: nested('reservations', 'Child', () => toGlobalId('Child', childId)),
+      truth: async () =>
+        (
+          await owner.query(
+            `select id from reservations where tenant_id = $1 and child_id = $2 order by created_at desc, id desc`,
+            [tenantId, childId],
+          )
+        ).rows.map((r) => r.id as string),
+    },
+    'Facility.children': {
+      page: nested('children', 'Facility', () => toGlobalId('Facility', schoolId)),
+      truth: async () =>
+        (
+          await owner.query(
+            `select id from children where tenant_id = $1 and school_id = $2 order by last_name, first_name, id`,
+            [tenantId, schoolId],
+          )
+        ).rows.map((r) => r.id as string),
     },
     'Family.charges': {
       page: nested('charges'),

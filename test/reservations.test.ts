@@ -9,7 +9,7 @@ describe('reservations', () => {
   let app: TestApp;
   let agent: string;
   let admin: string;
-  let families: { id: string; children: { id: string }[] }[];
+  let families: { id: string; children: { id: string; birthDate: string }[] }[];
   let summer: { id: string; date: string; capacity: number }[];
   let serviceId: string;
 
@@ -32,7 +32,7 @@ describe('reservations', () => {
     let after: string | null = null;
     for (let page = 0; page < 3; page++) {
       const res: any = await app.gql(
-        'query($after: String) { families(first: 100, after: $after) { pageInfo { endCursor } nodes { id children { id } } } }',
+        'query($after: String) { families(first: 100, after: $after) { pageInfo { endCursor } nodes { id children { id birthDate } } } }',
         { after },
         { token: agent },
       );
@@ -338,13 +338,24 @@ describe('reservations', () => {
     const sessionId = target.data.sessions.nodes[0].id;
     expect(target.data.sessions.nodes[0].capacity).toBe(50);
 
+    // 200 families with a child the leisure centre takes on 20 August 2027 (aged 3 to 12).
+    const eligible = (c: { birthDate: string }) => c.birthDate > '2014-08-20' && c.birthDate <= '2024-08-20';
+    const rush = families
+      .slice(10)
+      .filter((f) => f.children.some(eligible))
+      .slice(0, 200);
+    expect(rush).toHaveLength(200);
     app.setNow('2027-06-04T10:30:00Z');
     const attempts = await Promise.all(
-      families.slice(10, 210).map(async (family, i) =>
+      rush.map(async (family, i) =>
         app.gqlRetrying(
           RESERVE,
           {
-            input: { childId: family.children[0].id, sessionIds: [sessionId], idempotencyKey: `rush-${i}` },
+            input: {
+              childId: family.children.find(eligible)!.id,
+              sessionIds: [sessionId],
+              idempotencyKey: `rush-${i}`,
+            },
           },
           { token: await token('saint-nazaire', Role.PARENT, family.id) },
         ),

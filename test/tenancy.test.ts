@@ -47,7 +47,14 @@ describe('tenant isolation in PostgreSQL', () => {
        where a.attname = 'tenant_id' and c.relkind = 'r' and c.relnamespace = 'public'::regnamespace
          and not c.relforcerowsecurity`,
     );
-    expect(rows).toEqual([]);
+    // family_search is the one exception: the API role holds no privilege on it at all, and reads
+    // it only through guichet_search_family_ids, which is bound to the transaction's tenant.
+    expect(rows).toEqual([{ relname: 'family_search' }]);
+    const { rows: grants } = await owner.query(
+      `select privilege_type from information_schema.role_table_grants
+       where table_name = 'family_search' and grantee in ('guichet_api', 'PUBLIC')`,
+    );
+    expect(grants).toEqual([]);
   });
 
   it('connects the API as a role that owns nothing and cannot bypass RLS', async () => {

@@ -8,7 +8,7 @@ import { idempotentMutation } from '../idempotency/idempotency.service';
 import { modeRefusal } from '../reservations/booking-rules';
 import { billableReason, ChargeBook } from '../reservations/pricing';
 import { ReservationChannel, ReservationStatus } from '../reservations/reservation.entity';
-import { visibleReservation } from '../reservations/reservations.service';
+import { visibleReservation } from '../reservations/cancel.service';
 import { Session } from '../sessions/session.entity';
 import { ForbiddenError } from '../shared/errors';
 import { done, refuse, UserErrorCode, type Outcome } from '../shared/user-errors';

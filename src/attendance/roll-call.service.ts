@@ -109,9 +109,18 @@ async function takeRoll(
   const childById = new Map(children.map((c) => [c.id, c]));
   const reservationByChild = new Map(live.map((r) => [r.child.id, r]));
   const walkInsAllowed = mode === OperatingMode.WALK_IN || service.bookingPolicy.allowsWalkIns;
-  const walkIns = named.filter(
+  const candidates = named.filter(
     (n) => n.present && childById.has(n.childId) && !reservationByChild.has(n.childId),
   );
+  // A child booked elsewhere at overlapping hours cannot walk in here (PostgreSQL would refuse it).
+  const elsewhere = walkInsAllowed
+    ? await bookedElsewhere(
+        ctx,
+        session,
+        candidates.map((n) => n.childId),
+      )
+    : new Map();
+  const walkIns = candidates.filter((n) => !elsewhere.has(n.childId));
   const charges = await ChargeBook.load(
     ctx,
     session,
@@ -145,6 +154,19 @@ async function takeRoll(
             field,
           ),
         );
+        continue;
+      }
+      const overlapping = elsewhere.get(childId);
+      if (overlapping) {
+        userErrors.push({
+          ...userError(
+            UserErrorCode.OVERLAP,
+            'This child is booked elsewhere at that time: cancel that reservation first.',
+            field,
+          ),
+          reason: 'OVERLAP',
+          related: { type: 'Session', id: overlapping },
+        });
         continue;
       }
       if (admitted >= granted) {
@@ -238,4 +260,25 @@ async function admitWalkIns(ctx: TenantContext, session: Session, wanted: number
     ctx.em.getLoggerContext(),
   );
   return row?.granted ?? 0;
+}
+
+/** The children (of `childIds`) holding a live reservation at hours overlapping the session's: child → that session. */
+async function bookedElsewhere(
+  ctx: TenantContext,
+  session: Session,
+  childIds: string[],
+): Promise<Map<string, string>> {
+  if (childIds.length === 0) return new Map();
+  const rows = await ctx.em.execute<{ child_id: string; session_id: string }[]>(
+    `select distinct on (o.child_id) o.child_id, o.session_id
+     from reservations o join sessions s on s.tenant_id = o.tenant_id and s.id = ?
+     where o.tenant_id = ? and o.status <> 'CANCELLED' and o.session_id <> s.id
+       and o.child_id in (select value::uuid from json_array_elements_text(?::json))
+       and o.slot && guichet_session_slot(s.date, s.period)
+     order by o.child_id, o.session_id`,
+    [session.id, ctx.tenant.id, JSON.stringify(childIds)],
+    'all',
+    ctx.em.getLoggerContext(),
+  );
+  return new Map(rows.map((r) => [r.child_id, r.session_id]));
 }

@@ -7,7 +7,7 @@ import { MoneyType } from '../graphql/money';
 import { Node } from '../graphql/node';
 import { DateTime, LocalDate } from '../graphql/scalars';
 import { FacilityKind } from './facility.entity';
-import { BillingUnit, ServiceKind } from './service.entity';
+import { Audience, BillingUnit, ServiceKind } from './service.entity';
 
 registerEnumType(FacilityKind, {
   name: 'FacilityKind',
@@ -162,7 +162,41 @@ export class ServiceType extends Node {
       "Whether the tenant's school holidays close the service: canteens and périscolaire follow school days; leisure centres open in the holidays.",
   })
   closedOnSchoolHolidays!: boolean;
+
+  @Field(() => Audience, { description: 'Whom the service takes (besides its age range).' })
+  audience!: Audience;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "Youngest age taken, in whole months on the session's date (inclusive); null: no minimum.",
+  })
+  minAgeMonths?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Age from which a child is no longer taken, in whole months (exclusive); null: no maximum.',
+  })
+  maxAgeMonths?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The service's own notice to families (e.g. its outage), to show beside the tenant's.",
+  })
+  publicNotice?: string | null;
 }
+
+registerEnumType(Audience, {
+  name: 'ServiceAudience',
+  description: 'Whom a service takes.',
+  valuesConfig: {
+    ANY: { description: 'Any child of the tenant within the age range.' },
+    SCHOOL_PUPILS: {
+      description:
+        "The pupils of the service's school (canteen, périscolaire), unless the town opens it to others.",
+    },
+    PRE_SCHOOL: { description: 'Children not yet at school (crèche).' },
+  },
+});
 
 export const FacilityConnection = connectionOf(FacilityType, 'Facility');
 export const ServiceConnection = connectionOf(ServiceType, 'Service');

@@ -107,6 +107,53 @@ export class Service extends TenantOwned {
   /** Closed in the school holidays: canteens and périscolaire follow school days. */
   @Property()
   closedOnSchoolHolidays: boolean = false;
+
+  /** Whom the service takes (besides its age range). */
+  @Enum({ items: () => Audience, type: 'string' })
+  audience: Audience = Audience.ANY;
+
+  /** Youngest age taken, in whole months on the session's date (inclusive); null: no minimum. */
+  @Property({ type: 'integer', nullable: true })
+  minAgeMonths?: number | null;
+
+  /** Age from which a child is no longer taken, in whole months (exclusive); null: no maximum. */
+  @Property({ type: 'integer', nullable: true })
+  maxAgeMonths?: number | null;
+
+  /** This service's own notice to families (e.g. its outage), shown beside the tenant's. */
+  @Property({ type: 'text', nullable: true })
+  publicNotice?: string | null;
+}
+
+/** Whom a service takes. */
+export enum Audience {
+  /** Any child of the tenant (within the age range). */
+  ANY = 'ANY',
+  /** The pupils of the service's school (canteen, périscolaire) — unless the town opens it to others. */
+  SCHOOL_PUPILS = 'SCHOOL_PUPILS',
+  /** Children not yet at school (crèche). */
+  PRE_SCHOOL = 'PRE_SCHOOL',
+}
+
+/** Whom a service of this kind takes, unless it says otherwise (ages in months, max exclusive). */
+export function defaultAudience(kind: ServiceKind): {
+  audience: Audience;
+  minAgeMonths: number | null;
+  maxAgeMonths: number | null;
+} {
+  switch (kind) {
+    case ServiceKind.CANTEEN:
+    case ServiceKind.PERISCHOOL:
+      return { audience: Audience.SCHOOL_PUPILS, minAgeMonths: null, maxAgeMonths: null };
+    case ServiceKind.NURSERY: // crèche: from 10 weeks until school (4 at the latest)
+      return { audience: Audience.PRE_SCHOOL, minAgeMonths: 2, maxAgeMonths: 48 };
+    case ServiceKind.LEISURE_CENTRE: // accueil de loisirs: 3 to 12
+      return { audience: Audience.ANY, minAgeMonths: 36, maxAgeMonths: 156 };
+    case ServiceKind.CHILDCARE_PLACE: // Québec's services de garde: 0 to 5
+      return { audience: Audience.ANY, minAgeMonths: null, maxAgeMonths: 72 };
+    default:
+      return { audience: Audience.ANY, minAgeMonths: null, maxAgeMonths: null };
+  }
 }
 
 /** Which calendars close a service of this kind, unless it says otherwise. */

@@ -2,6 +2,9 @@ import type { TenantContext } from '../auth/context';
 import { can, Scope } from '../auth/viewer';
 import { NotFoundError } from '../shared/errors';
 import { paginate, sql, type Condition, type Page, type PageArgs } from '../shared/pagination';
+import type { ChildFacts } from '../facilities/eligibility';
+import { Facility, FacilityKind } from '../facilities/facility.entity';
+import { Child } from './child.entity';
 import { Family } from './family.entity';
 
 /** Agents, admins and keys with `families:read` see every family of the tenant; a parent, their own. */
@@ -12,6 +15,34 @@ export function canSeeFamily(ctx: TenantContext, familyId: string): boolean {
 /** A family's money (invoices, payments, plans, account): `billing:read` (staff), or the family itself. */
 export function canSeeFamilyBilling(ctx: TenantContext, familyId: string): boolean {
   return can(ctx.viewer, Scope.BILLING_READ) || ctx.viewer.familyId === familyId;
+}
+
+/**
+ * A child of the tenant the viewer may act for: a parent, their own children; staff and keys that
+ * read families, book or take the roll, any. NOT_FOUND otherwise (never revealing that it exists).
+ */
+export async function visibleChild(ctx: TenantContext, childId: string): Promise<Child> {
+  const child = await ctx.em.findOne(Child, { id: childId });
+  const { viewer } = ctx;
+  const visible =
+    child &&
+    (viewer.familyId
+      ? child.family.id === viewer.familyId
+      : can(viewer, Scope.FAMILIES_READ) ||
+        can(viewer, Scope.RESERVATIONS_WRITE) ||
+        can(viewer, Scope.ATTENDANCE_WRITE));
+  if (!visible) throw new NotFoundError('Child');
+  return child;
+}
+
+/** What eligibility needs to know of a child (its birth date, its school and whether it is one). */
+export async function childFacts(ctx: TenantContext, child: Child): Promise<ChildFacts> {
+  const school = child.school ? await ctx.em.findOne(Facility, { id: child.school.id }) : null;
+  return {
+    birthDate: child.birthDate,
+    schoolId: school?.id ?? null,
+    atSchool: school?.kind === FacilityKind.SCHOOL,
+  };
 }
 
 /**

@@ -99,6 +99,7 @@ export class ChildType extends Node {
 }
 
 export const FamilyConnection = connectionOf(FamilyType, 'Family');
+export const ChildConnection = connectionOf(ChildType, 'Child');
 
 @ArgsType()
 export class FamiliesArgs extends PageArgs {

@@ -2,6 +2,7 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { NotFoundError } from '../shared/errors';
 import { fromGlobalId } from '../shared/ids';
 import { Access, SIGNED_IN } from './access';
+import { UserErrorResolver } from './user-error';
 import type { GraphQLContext } from './context';
 import type { Domain } from './domain';
 import { Node, nodeType } from './node';
@@ -26,4 +27,5 @@ export class NodeResolver {
   }
 }
 
-export const nodeDomain: Domain = { name: 'node', resolvers: [NodeResolver] };
+/** The plumbing's own resolvers: `node(id:)` and the computed fields of `UserError`. */
+export const nodeDomain: Domain = { name: 'node', resolvers: [NodeResolver, UserErrorResolver] };

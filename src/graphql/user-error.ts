@@ -1,5 +1,7 @@
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { UserErrorCode } from '../shared/user-errors';
+import { Field, FieldResolver, ID, Int, ObjectType, registerEnumType, Resolver, Root } from 'type-graphql';
+import { toGlobalId } from '../shared/ids';
+import { DateTime } from './scalars';
+import { UserErrorCode, type UserErrorDetails } from '../shared/user-errors';
 
 registerEnumType(UserErrorCode, {
   name: 'UserErrorCode',
@@ -20,6 +22,15 @@ registerEnumType(UserErrorCode, {
     },
     IDEMPOTENCY_CONFLICT: { description: 'The idempotency key was used before with different input.' },
     INVALID: { description: 'An input value is not acceptable.' },
+    NOT_ELIGIBLE: {
+      description:
+        'The child may not attend this service: outside its age range, not a pupil of its school, already at school for a crèche (`reason` says which).',
+    },
+    OVERLAP: {
+      description:
+        'The child already holds a reservation at overlapping hours (same date and period, or a full day); `relatedId` is that session.',
+    },
+    NOT_ALLOWED: { description: "Not allowed by the tenant's configuration or the service's state." },
   },
 });
 
@@ -36,4 +47,36 @@ export class UserErrorType {
 
   @Field(() => UserErrorCode, { description: 'Machine-readable reason.' })
   code!: UserErrorCode;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Finer machine reason where one applies: OPERATING_MODE, HOLIDAY, BOOKING_WINDOW, TOO_YOUNG, TOO_OLD, NOT_A_PUPIL, AT_SCHOOL, OVERLAP, NO_PLACE_LEFT…',
+  })
+  reason?: string;
+
+  @Field(() => DateTime, { nullable: true, description: 'When booking opens, for booking refusals.' })
+  opensAt?: string;
+
+  @Field(() => DateTime, { nullable: true, description: 'When booking closes, for booking refusals.' })
+  closesAt?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Places left in the session, for booking refusals.' })
+  placesLeft?: number;
+
+  @Field(() => String, { nullable: true, description: 'The holiday that closes the service that day.' })
+  holiday?: string | null;
+
+  related?: UserErrorDetails['related'];
+}
+
+@Resolver(() => UserErrorType)
+export class UserErrorResolver {
+  @FieldResolver(() => ID, {
+    nullable: true,
+    description: 'The object the refusal points to, e.g. the session of an overlapping reservation.',
+  })
+  relatedId(@Root() error: UserErrorType): string | null {
+    return error.related ? toGlobalId(error.related.type, error.related.id) : null;
+  }
 }

@@ -37,7 +37,9 @@ export class Migration20261130035000FamilySearchIndex extends Migration {
       tenant_id uuid not null,
       family_id uuid not null primary key,
       search_text text not null);`);
-    this.addSql(`create index family_search_idx on family_search using gin (tenant_id, search_text gin_trgm_ops);`);
+    this.addSql(
+      `create index family_search_idx on family_search using gin (tenant_id, search_text gin_trgm_ops);`,
+    );
     this.addSql(`insert into family_search (tenant_id, family_id, search_text)
       select tenant_id, id, coalesce(search_text, '') from families;`);
     this.addSql(`create function guichet_family_search_sync() returns trigger
@@ -74,7 +76,9 @@ export class Migration20261130035000FamilySearchIndex extends Migration {
   }
 
   override async down(): Promise<void> {
-    this.addSql(`create index families_search_idx on families using gin (tenant_id, search_text gin_trgm_ops);`);
+    this.addSql(
+      `create index families_search_idx on families using gin (tenant_id, search_text gin_trgm_ops);`,
+    );
     this.addSql(`drop function guichet_search_family_ids(text[]);`);
     this.addSql(`drop trigger families_search_sync on families;`);
     this.addSql(`drop function guichet_family_search_sync();`);

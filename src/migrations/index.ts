@@ -10,6 +10,7 @@ import { Migration20261130010000BillingStatistics } from './Migration20261130010
 import { Migration20261130020000FamilySearch } from './Migration20261130020000FamilySearch';
 import { Migration20261130030000Calendars } from './Migration20261130030000Calendars';
 import { Migration20261130035000FamilySearchIndex } from './Migration20261130035000FamilySearchIndex';
+import { Migration20261130040000Eligibility } from './Migration20261130040000Eligibility';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130020000FamilySearch', class: Migration20261130020000FamilySearch },
   { name: 'Migration20261130030000Calendars', class: Migration20261130030000Calendars },
   { name: 'Migration20261130035000FamilySearchIndex', class: Migration20261130035000FamilySearchIndex },
+  { name: 'Migration20261130040000Eligibility', class: Migration20261130040000Eligibility },
 ];

@@ -21,7 +21,8 @@ export class SetOperatingModeInput {
   @TextField({
     nullable: true,
     maxLength: 2000,
-    description: 'Notice for families (banner), at most 2000 characters; omitted: unchanged; empty: cleared.',
+    description:
+      "Notice for families (banner), at most 2000 characters: the service's own (`Service.publicNotice`) with serviceId, shown beside the tenant's; the tenant's otherwise. Omitted: unchanged; empty: cleared.",
   })
   notice?: string | null;
 

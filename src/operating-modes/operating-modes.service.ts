@@ -8,7 +8,10 @@ export interface SetOperatingModeInput {
   mode: OperatingMode | null;
   /** Set the mode of one service (null mode: back to the tenant's); the tenant's otherwise. */
   serviceId?: string | null;
-  /** The notice families see; unchanged when undefined, cleared when null or blank. */
+  /**
+   * The notice families see — the service's own with `serviceId`, the tenant's otherwise;
+   * unchanged when undefined, cleared when null or blank.
+   */
   notice?: string | null;
   reason: string;
 }
@@ -37,7 +40,12 @@ export async function setOperatingMode(
     from = tenant.config.operatingMode;
     tenant.config.operatingMode = input.mode;
   }
-  if (input.notice !== undefined) tenant.config.publicNotice = input.notice?.trim() || null;
+  // A service's notice is its own, shown beside the tenant's, never in place of it.
+  if (input.notice !== undefined) {
+    const notice = input.notice?.trim() || null;
+    if (service) service.publicNotice = notice;
+    else tenant.config.publicNotice = notice;
+  }
   tenant.updatedAt = ctx.now();
   audit(ctx, {
     action: 'OPERATING_MODE_CHANGED',

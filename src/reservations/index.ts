@@ -1,4 +1,6 @@
 import type { Domain } from '../graphql/domain';
+import { SessionBookingStatusResolver } from './booking-status.resolver';
+import { ChildReservationsResolver } from './child-reservations.resolver';
 import {
   ChargeResolver,
   FamilyReservationsResolver,
@@ -10,6 +12,13 @@ import { createReservationLoaders } from './reservations.loaders';
 /** Reservations (booking, cancelling) and the charges their outcomes create. */
 export const reservationsDomain: Domain = {
   name: 'reservations',
-  resolvers: [ReservationResolver, ChargeResolver, SessionReservationsResolver, FamilyReservationsResolver],
+  resolvers: [
+    ReservationResolver,
+    ChargeResolver,
+    SessionReservationsResolver,
+    FamilyReservationsResolver,
+    SessionBookingStatusResolver,
+    ChildReservationsResolver,
+  ],
   loaders: createReservationLoaders,
 };

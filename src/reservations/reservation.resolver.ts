@@ -21,6 +21,8 @@ import {
   BILLING_READERS,
   CancelReservationInput,
   CancelReservationPayload,
+  CancelReservationsInput,
+  CancelReservationsPayload,
   ChargeConnection,
   ChargesArgs,
   ChargeType,
@@ -31,7 +33,8 @@ import {
   ReservePayload,
   SessionChildBookingType,
 } from './reservation.types';
-import { cancelReservation, reserve, visibleReservation } from './reservations.service';
+import { cancelReservation, cancelReservations, visibleReservation } from './cancel.service';
+import { reserve } from './reserve.service';
 
 registerNode({
   typeName: 'Reservation',
@@ -82,6 +85,24 @@ export class ReservationResolver {
     return {
       reservation: afterCommit((read) =>
         value ? read.loaders.reservationById.load(value.reservationId) : null,
+      ),
+      userErrors,
+    };
+  }
+
+  @Access(BOOKERS)
+  @Mutation(() => CancelReservationsPayload, {
+    description:
+      'Cancel many reservations at once (at most 100), each as cancelReservation decides it: free before the notice deadline, billed after; the refused come back as userErrors naming their index. Parents for their children, staff, and API keys with reservations:write.',
+  })
+  async cancelReservations(
+    @Arg('input', { description: 'What to cancel.' }) input: CancelReservationsInput,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    const { value, userErrors } = await cancelReservations(ctx, input);
+    return {
+      reservations: afterCommit((read) =>
+        value ? read.loaders.reservationById.loadMany(value.reservationIds) : [],
       ),
       userErrors,
     };

@@ -85,6 +85,9 @@ export class ReservationsArgs extends PageArgs {
 
   @Field(() => LocalDate, { nullable: true, description: 'Only sessions up to this date (inclusive).' })
   to?: string | null;
+
+  @IdField('Child', { nullable: true, description: "Only this child's reservations." })
+  childId?: string | null;
 }
 
 registerEnumType(ChargeReason, {
@@ -200,6 +203,31 @@ export const CancelReservationPayload = payloadType(
       type: () => ReservationType,
       nullable: true,
       description: 'The reservation, CANCELLED or LATE_CANCELLED.',
+    },
+  },
+);
+
+@InputType('CancelReservationsInput', { description: 'Cancel many booked reservations at once.' })
+export class CancelReservationsInput {
+  @IdField('Reservation', {
+    list: true,
+    maxItems: 100,
+    description: 'The reservations, at most 100; each is decided on its own.',
+  })
+  reservationIds!: string[];
+
+  @idempotencyKeyField()
+  idempotencyKey!: string;
+}
+
+export const CancelReservationsPayload = payloadType(
+  'CancelReservationsPayload',
+  'Result of cancelReservations: the reservations cancelled (free or billed), and a user error for each one refused.',
+  {
+    reservations: {
+      type: () => [ReservationType],
+      description: 'The reservations cancelled, in the order asked.',
+      listLength: 100,
     },
   },
 );

@@ -2,6 +2,11 @@ import DataLoader from 'dataloader';
 import type { TenantContext } from '../auth/context';
 import { byId, groupBy, pagesLoader } from '../shared/loaders';
 import { paginateMany, sql, type Condition, type PageArgs } from '../shared/pagination';
+import { Child } from '../families/child.entity';
+import { visibleChild } from '../families/families.service';
+import { NotFoundError } from '../shared/errors';
+import { loadBookingFacts } from './booking-facts';
+import type { BookingFacts } from './booking-status';
 import { Charge } from './charge.entity';
 import { familyChargePages, type ChargeFilter } from './charges.service';
 import { Reservation, ReservationStatus } from './reservation.entity';
@@ -11,6 +16,7 @@ export interface ReservationFilter {
   /** Sessions from / up to these dates (inclusive). */
   from?: string | null;
   to?: string | null;
+  childId?: string | null;
 }
 
 /**
@@ -55,6 +61,7 @@ export function createReservationLoaders(ctx: TenantContext) {
     reservationPagesByFamilyId: pagesLoader<PageArgs & ReservationFilter, Reservation>((familyIds, args) => {
       const where: Condition[] = [];
       if (args.status) where.push(sql('t.status = ?', args.status));
+      if (args.childId) where.push(sql('t.child_id = ?', args.childId));
       if (args.from) where.push(sql('s.date >= ?', args.from));
       if (args.to) where.push(sql('s.date <= ?', args.to));
       return paginateMany(
@@ -75,6 +82,35 @@ export function createReservationLoaders(ctx: TenantContext) {
         familyIds,
         args,
       );
+    }),
+    /** Booking facts per `childId|sessionId`, one batch of queries per child (see loadBookingFacts). */
+    bookingFacts: new DataLoader<string, BookingFacts>(async (keys) => {
+      const byChild = new Map<string, string[]>();
+      for (const key of keys) {
+        const [childId, sessionId] = key.split('|');
+        byChild.set(childId, [...(byChild.get(childId) ?? []), sessionId]);
+      }
+      const found = new Map<string, BookingFacts | Error>();
+      for (const [childId, sessionIds] of byChild) {
+        try {
+          const child = await visibleChild(ctx, childId);
+          const facts = await loadBookingFacts(ctx, child, sessionIds);
+          for (const sessionId of sessionIds) {
+            found.set(`${childId}|${sessionId}`, facts.get(sessionId) ?? new NotFoundError('Session'));
+          }
+        } catch (error) {
+          for (const sessionId of sessionIds) found.set(`${childId}|${sessionId}`, error as Error);
+        }
+      }
+      return keys.map((key) => found.get(key)!);
+    }),
+    /** The viewer's child when their family has exactly one (a parent need not name it). */
+    onlyChildOfViewer: new DataLoader<string, string | null>(async (keys) => {
+      const familyId = ctx.viewer.familyId;
+      const children = familyId
+        ? await em.find(Child, { family: familyId }, { fields: ['id'], limit: 2 })
+        : [];
+      return keys.map(() => (children.length === 1 ? children[0].id : null));
     }),
     /** Each family's charges, newest first. */
     chargePagesByFamilyId: pagesLoader<PageArgs & ChargeFilter, Charge>((familyIds, args) =>

@@ -50,7 +50,11 @@ export class SessionFilterInput {
   @IdField('Facility', { nullable: true, description: 'Only sessions at this facility.' })
   facilityId?: string | null;
 
-  @Field(() => LocalDate, { nullable: true, description: 'From this date (inclusive).' })
+  @Field(() => LocalDate, {
+    nullable: true,
+    description:
+      'From this date (inclusive). Default: none for staff and keys; today (tenant-local) for parents and with `childId`.',
+  })
   from?: string | null;
 
   @Field(() => LocalDate, { nullable: true, description: 'Up to this date (inclusive).' })
@@ -58,6 +62,13 @@ export class SessionFilterInput {
 
   @Field(() => Boolean, { nullable: true, description: 'Only sessions with a place left.' })
   onlyAvailable?: boolean | null;
+
+  @IdField('Child', {
+    nullable: true,
+    description:
+      "Only the sessions this child may attend: its school's canteen and périscolaire, the services whose age range it is in (crèches before school). The list then starts today (tenant-local) unless `from` is given. NOT_FOUND for a child the caller may not act for.",
+  })
+  childId?: string | null;
 }
 
 @ArgsType()

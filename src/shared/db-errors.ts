@@ -6,7 +6,10 @@
  */
 
 /** SQLSTATEs of a transaction PostgreSQL aborted and that succeeds when simply run again. */
-const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
+// deadlock_detected, serialization_failure, and exclusion_violation: a concurrent transaction
+// committed a row the rules had not seen (e.g. a booking at overlapping hours) — run again, the
+// rules then see it and refuse with a user error.
+const RETRYABLE = new Set(['40P01', '40001', '23P01']);
 
 /**
  * SQLSTATE classes and codes meaning "not now": connection exceptions (08), insufficient

@@ -14,12 +14,35 @@ export enum UserErrorCode {
   OUTCOME_LOCKED = 'OUTCOME_LOCKED',
   IDEMPOTENCY_CONFLICT = 'IDEMPOTENCY_CONFLICT',
   INVALID = 'INVALID',
+  /** The child may not attend this service (age, school, audience). */
+  NOT_ELIGIBLE = 'NOT_ELIGIBLE',
+  /** The child holds another reservation at overlapping hours. */
+  OVERLAP = 'OVERLAP',
+  /** The tenant's configuration does not allow it (e.g. a read-only service for the roll call). */
+  NOT_ALLOWED = 'NOT_ALLOWED',
 }
 
-export interface UserErrorData {
+/**
+ * A refusal: its code, its message for people, the input field it concerns, and the data a
+ * front end needs to word it itself (plain JSON: stored with idempotent replays).
+ */
+export interface UserErrorData extends UserErrorDetails {
   code: UserErrorCode;
   message: string;
   field?: string[];
+}
+
+export interface UserErrorDetails {
+  /** A finer machine reason, e.g. TOO_OLD, HOLIDAY, BOOKING_WINDOW. */
+  reason?: string;
+  /** ISO instants. */
+  opensAt?: string;
+  closesAt?: string;
+  placesLeft?: number;
+  /** The holiday's name when a holiday closes the service. */
+  holiday?: string | null;
+  /** The object the refusal points to (e.g. the overlapping session), by node type and id. */
+  related?: { type: string; id: string } | null;
 }
 
 export const userError = (code: UserErrorCode, message: string, field?: string[]): UserErrorData => ({

@@ -1,0 +1,165 @@
+import type { Viewer } from '../auth/viewer';
+import { closureOn } from '../calendars/closures';
+import { ineligibility, type ChildFacts, type IneligibilityReason } from '../facilities/eligibility';
+import { effectiveOperatingMode, tenantCalendars } from '../facilities/facilities.service';
+import type { Service } from '../facilities/service.entity';
+import { bookingWindow } from '../sessions/booking-window';
+import type { Session } from '../sessions/session.entity';
+import { placesLeft } from '../sessions/sessions.service';
+import { UserErrorCode, type UserErrorData, type UserErrorDetails } from '../shared/user-errors';
+import type { Tenant } from '../tenants/tenant.entity';
+import { modeRefusal } from './booking-rules';
+
+/** Whether a child can be booked on a session now, and if not, why. */
+export enum BookingStatus {
+  OPEN = 'OPEN',
+  NOT_YET_OPEN = 'NOT_YET_OPEN',
+  CLOSED = 'CLOSED',
+  FULL = 'FULL',
+  NOT_ELIGIBLE = 'NOT_ELIGIBLE',
+  ALREADY_BOOKED = 'ALREADY_BOOKED',
+}
+
+/** The precise reason behind a status other than OPEN. */
+export type BookingReason =
+  | 'OPERATING_MODE'
+  | 'HOLIDAY'
+  | 'BOOKING_WINDOW'
+  | 'OVERLAP'
+  | 'NO_PLACE_LEFT'
+  | 'ALREADY_BOOKED'
+  | IneligibilityReason;
+
+export interface BookingDecision {
+  status: BookingStatus;
+  reason: BookingReason | null;
+  /** When booking opens (NOT_YET_OPEN) and closes; null when it opens with the session. */
+  opensAt: Date | null;
+  closesAt: Date;
+  placesLeft: number;
+  /** The holiday's name, for HOLIDAY. */
+  holiday: string | null;
+  /** The age bound in months, for TOO_YOUNG and TOO_OLD. */
+  ageMonths: number | null;
+  /** The session of the child's reservation that overlaps this one, for OVERLAP. */
+  overlappingSessionId: string | null;
+}
+
+/** Everything a booking decision needs about one child and one session, loaded beforehand. */
+export interface BookingFacts {
+  viewer: Viewer;
+  tenant: Tenant;
+  service: Service;
+  session: Session;
+  child: ChildFacts;
+  now: Date;
+  /** The child already holds a live reservation on this session. */
+  alreadyBooked: boolean;
+  /** A live reservation of the child on another session at overlapping hours, if any. */
+  overlappingSessionId: string | null;
+}
+
+/**
+ * The one booking rule, for `reserve` and `Session.bookingStatus` alike, checked in this order:
+ * the operating mode (families cannot book online in an outage mode), the calendars (a holiday
+ * closes the service), eligibility (age range and audience), an existing reservation, the booking
+ * window, overlapping hours, places left. PostgreSQL holds capacity and overlaps again when the
+ * booking is written.
+ */
+export function decideBooking(facts: BookingFacts): BookingDecision {
+  const { service, session, tenant } = facts;
+  const window = bookingWindow(session.date, service, tenant);
+  const base: BookingDecision = {
+    status: BookingStatus.OPEN,
+    reason: null,
+    opensAt: window.opensAt,
+    closesAt: window.closesAt,
+    placesLeft: placesLeft(session),
+    holiday: null,
+    ageMonths: null,
+    overlappingSessionId: null,
+  };
+  const no = (status: BookingStatus, reason: BookingReason, extra: Partial<BookingDecision> = {}) => ({
+    ...base,
+    status,
+    reason,
+    ...extra,
+  });
+  if (modeRefusal(effectiveOperatingMode(service, tenant), facts.viewer)) {
+    return no(BookingStatus.CLOSED, 'OPERATING_MODE');
+  }
+  const closure = closureOn(session.date, tenantCalendars(tenant), service);
+  if (closure) return no(BookingStatus.CLOSED, 'HOLIDAY', { holiday: closure.name });
+  const ineligible = ineligibility(facts.child, service, {
+    date: session.date,
+    facilityId: session.facility?.id ?? null,
+  });
+  if (ineligible) {
+    return no(BookingStatus.NOT_ELIGIBLE, ineligible.reason, { ageMonths: ineligible.ageMonths ?? null });
+  }
+  if (facts.alreadyBooked) return no(BookingStatus.ALREADY_BOOKED, 'ALREADY_BOOKED');
+  if (window.opensAt && facts.now < window.opensAt) return no(BookingStatus.NOT_YET_OPEN, 'BOOKING_WINDOW');
+  if (facts.now >= window.closesAt) return no(BookingStatus.CLOSED, 'BOOKING_WINDOW');
+  if (facts.overlappingSessionId) {
+    return no(BookingStatus.NOT_ELIGIBLE, 'OVERLAP', { overlappingSessionId: facts.overlappingSessionId });
+  }
+  if (base.placesLeft <= 0) return no(BookingStatus.FULL, 'NO_PLACE_LEFT');
+  return base;
+}
+
+/** The user error a refused decision becomes in a mutation's payload (null when OPEN). */
+export function bookingRefusal(
+  decision: BookingDecision,
+  facts: Pick<BookingFacts, 'viewer' | 'service' | 'tenant' | 'session'>,
+  field: string[],
+): UserErrorData | null {
+  const date = facts.session.date;
+  const error = (code: UserErrorCode, message: string, extra: UserErrorDetails = {}): UserErrorData => ({
+    code,
+    message: `${date}: ${message}`,
+    field,
+    reason: decision.reason ?? undefined,
+    opensAt: decision.opensAt?.toISOString(),
+    closesAt: decision.closesAt.toISOString(),
+    placesLeft: decision.placesLeft,
+    ...extra,
+  });
+  switch (decision.reason) {
+    case null:
+      return null;
+    case 'OPERATING_MODE': {
+      const refusal = modeRefusal(effectiveOperatingMode(facts.service, facts.tenant), facts.viewer)!;
+      return error(refusal.code, refusal.message);
+    }
+    case 'HOLIDAY':
+      return error(UserErrorCode.CLOSED, `closed that day (${decision.holiday}).`, {
+        holiday: decision.holiday,
+      });
+    case 'TOO_YOUNG':
+      return error(
+        UserErrorCode.NOT_ELIGIBLE,
+        `this service takes children from ${decision.ageMonths} months.`,
+      );
+    case 'TOO_OLD':
+      return error(
+        UserErrorCode.NOT_ELIGIBLE,
+        `this service takes children under ${decision.ageMonths} months.`,
+      );
+    case 'NOT_A_PUPIL':
+      return error(UserErrorCode.NOT_ELIGIBLE, "this service takes its school's pupils only.");
+    case 'AT_SCHOOL':
+      return error(UserErrorCode.NOT_ELIGIBLE, 'this service takes children not yet at school.');
+    case 'ALREADY_BOOKED':
+      return error(UserErrorCode.ALREADY_BOOKED, 'already booked for this child.');
+    case 'BOOKING_WINDOW':
+      return decision.status === BookingStatus.NOT_YET_OPEN
+        ? error(UserErrorCode.NOT_OPEN, `Booking opens at ${decision.opensAt!.toISOString()}.`)
+        : error(UserErrorCode.CLOSED, `Booking closed at ${decision.closesAt.toISOString()}.`);
+    case 'OVERLAP':
+      return error(UserErrorCode.OVERLAP, 'the child is already booked elsewhere at that time.', {
+        related: { type: 'Session', id: decision.overlappingSessionId! },
+      });
+    case 'NO_PLACE_LEFT':
+      return error(UserErrorCode.FULL, 'no place left.');
+  }
+}

@@ -1,0 +1,147 @@
+import type { TenantContext } from '../auth/context';
+import { can, Scope } from '../auth/viewer';
+import { audit } from '../audit/audit.service';
+import { effectiveOperatingMode } from '../facilities/facilities.service';
+import { Service } from '../facilities/service.entity';
+import { idempotentMutation } from '../idempotency/idempotency.service';
+import { bookingWindow } from '../sessions/booking-window';
+import { Session } from '../sessions/session.entity';
+import {
+  done,
+  refuse,
+  userError,
+  UserErrorCode,
+  type Outcome,
+  type UserErrorData,
+} from '../shared/user-errors';
+import { channelFor, modeRefusal } from './booking-rules';
+import { billableReason, ChargeBook } from './pricing';
+import { Reservation, ReservationChannel, ReservationStatus } from './reservation.entity';
+
+/**
+ * Cancels a booking (parents for their children, staff, `reservations:write` keys): free
+ * (CANCELLED, place released at once) until the notice deadline; after it, LATE_CANCELLED with a
+ * charge (the place stays paid for). Retry-safe with the idempotency key.
+ */
+export const cancelReservation = idempotentMutation(
+  'cancelReservation',
+  async (
+    ctx: TenantContext,
+    input: { reservationId: string },
+  ): Promise<Outcome<{ reservationId: string }>> => {
+    const refusal = await cancelOne(ctx, input.reservationId, ['reservationId']);
+    if (refusal) return { value: null, userErrors: [refusal] };
+    await ctx.em.flush();
+    return done({ reservationId: input.reservationId });
+  },
+);
+
+export const MAX_CANCELLATIONS = 100;
+
+/**
+ * Cancels many bookings at once (a week of lunches, a holiday's days), each decided on its own as
+ * `cancelReservation` decides it: the ones refused come back as user errors naming their index in
+ * `reservationIds`, the others are cancelled, all in one transaction. Retry-safe with the key.
+ */
+export const cancelReservations = idempotentMutation(
+  'cancelReservations',
+  async (
+    ctx: TenantContext,
+    input: { reservationIds: string[] },
+  ): Promise<Outcome<{ reservationIds: string[] }>> => {
+    if (input.reservationIds.length === 0 || input.reservationIds.length > MAX_CANCELLATIONS) {
+      return refuse(UserErrorCode.INVALID, `Give 1 to ${MAX_CANCELLATIONS} reservations.`, [
+        'reservationIds',
+      ]);
+    }
+    const userErrors: UserErrorData[] = [];
+    const cancelled = new Set<number>();
+    // In reservation id order whatever the order asked; a deadlock with another bulk write on the
+    // same sessions is rare and the unit of work runs again.
+    const order = input.reservationIds
+      .map((id, index) => ({ id, index }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    for (const { id, index } of order) {
+      const field = ['reservationIds', String(index)];
+      if (input.reservationIds.indexOf(id) !== index) {
+        userErrors.push(userError(UserErrorCode.INVALID, 'This reservation is named twice.', field));
+        continue;
+      }
+      const refusal = await cancelOne(ctx, id, field);
+      if (refusal) userErrors.push(refusal);
+      else cancelled.add(index);
+    }
+    await ctx.em.flush();
+    userErrors.sort((a, b) => Number(a.field![1]) - Number(b.field![1]));
+    return done(
+      { reservationIds: input.reservationIds.filter((_, index) => cancelled.has(index)) },
+      userErrors,
+    );
+  },
+);
+
+/** Cancels one reservation (flushed by the caller); the refusal, or null when it is cancelled. */
+async function cancelOne(
+  ctx: TenantContext,
+  reservationId: string,
+  field: string[],
+): Promise<UserErrorData | null> {
+  const tenant = ctx.tenant;
+  const now = ctx.now();
+  const reservation = await visibleReservation(ctx, reservationId);
+  if (!reservation) return userError(UserErrorCode.NOT_FOUND, 'Reservation not found.', field);
+  const session = await ctx.em.findOneOrFail(Session, { id: reservation.session.id });
+  const service = await ctx.em.findOneOrFail(Service, { id: session.service.id });
+  const refusal = modeRefusal(effectiveOperatingMode(service, tenant), ctx.viewer);
+  if (refusal) return userError(refusal.code, refusal.message, field);
+  if (reservation.status !== ReservationStatus.BOOKED) {
+    return userError(
+      UserErrorCode.NOT_CANCELLABLE,
+      `A ${reservation.status} reservation cannot be cancelled.`,
+      field,
+    );
+  }
+  const free = now < bookingWindow(session.date, service, tenant).freeCancellationUntil;
+  reservation.cancelledAt = now;
+  if (free) {
+    reservation.status = ReservationStatus.CANCELLED;
+    await ctx.em.execute(
+      `update sessions set places_taken = places_taken - 1 where tenant_id = ? and id = ?`,
+      [tenant.id, session.id],
+      'run',
+      ctx.em.getLoggerContext(),
+    );
+  } else {
+    reservation.status = ReservationStatus.LATE_CANCELLED;
+    const charges = await ChargeBook.load(ctx, session, [reservation]);
+    charges.settle(reservation, billableReason(reservation, service));
+  }
+  if (channelFor(ctx.viewer) === ReservationChannel.COUNTER) {
+    audit(ctx, {
+      action: free ? 'RESERVATION_CANCELLED' : 'RESERVATION_LATE_CANCELLED',
+      channel: ReservationChannel.COUNTER,
+      familyId: reservation.family.id,
+      subjectId: reservation.id,
+    });
+  }
+  return null;
+}
+
+/**
+ * A reservation of the tenant the viewer may see: their own family's for parents; any for staff
+ * and the keys that read families, book or take the roll.
+ */
+export async function visibleReservation(
+  ctx: TenantContext,
+  reservationId: string,
+): Promise<Reservation | null> {
+  const reservation = await ctx.em.findOne(Reservation, { id: reservationId });
+  if (!reservation) return null;
+  if (ctx.viewer.familyId) return reservation.family.id === ctx.viewer.familyId ? reservation : null;
+  const { viewer } = ctx;
+  return can(viewer, Scope.FAMILIES_READ) ||
+    can(viewer, Scope.RESERVATIONS_WRITE) ||
+    can(viewer, Scope.ATTENDANCE_WRITE)
+    ? reservation
+    : null;
+}

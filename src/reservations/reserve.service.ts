@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import type { TenantContext } from '../auth/context';
+import { audit } from '../audit/audit.service';
+import { Child } from '../families/child.entity';
+import { idempotentMutation } from '../idempotency/idempotency.service';
+import {
+  done,
+  refuse,
+  userError,
+  UserErrorCode,
+  type Outcome,
+  type UserErrorData,
+} from '../shared/user-errors';
+import { loadBookingFacts } from './booking-facts';
+import { channelFor } from './booking-rules';
+import { bookingRefusal, decideBooking } from './booking-status';
+import { ReservationChannel } from './reservation.entity';
+
+export const MAX_SESSIONS_PER_RESERVE = 100;
+
+/** A child the viewer may book for: any child of the tenant for staff and keys, their own for parents. */
+export async function bookableChild(ctx: TenantContext, childId: string): Promise<Child | null> {
+  const child = await ctx.em.findOne(Child, { id: childId });
+  if (!child) return null;
+  if (ctx.viewer.familyId && child.family.id !== ctx.viewer.familyId) return null;
+  return child;
+}
+
+/**
+ * Books one child on one or many sessions (parents for their children, staff, `reservations:write`
+ * keys). Each session is decided on its own by the one booking rule (`decideBooking`: mode,
+ * holidays, eligibility, window, overlapping hours, places): the ones refused come back as user
+ * errors naming their index in `sessionIds`, with the data to explain them, the others are booked.
+ * Capacity is taken by one conditional UPDATE in PostgreSQL, so no race can overbook, and an
+ * exclusion constraint refuses overlapping hours whatever the concurrency; the sessions are locked
+ * in one canonical order (by id) whatever the order asked, so two bulk bookings never deadlock
+ * (see `takePlaces`). Retry-safe with the idempotency key. Returns the reservations made, in the
+ * order asked.
+ */
+export const reserve = idempotentMutation(
+  'reserve',
+  async (ctx: TenantContext, input: { childId: string; sessionIds: string[] }): Promise<Outcome<Booked>> => {
+    if (input.sessionIds.length === 0 || input.sessionIds.length > MAX_SESSIONS_PER_RESERVE) {
+      return refuse(UserErrorCode.INVALID, `Give 1 to ${MAX_SESSIONS_PER_RESERVE} sessions.`, ['sessionIds']);
+    }
+    const child = await bookableChild(ctx, input.childId);
+    if (!child) return refuse(UserErrorCode.NOT_FOUND, 'Child not found.', ['childId']);
+    return bookSessions(ctx, child, input.sessionIds);
+  },
+);
+
+/** The reservations a booking made, in the order of `sessionIds`. */
+export interface Booked {
+  reservationIds: string[];
+}
+
+async function bookSessions(
+  ctx: TenantContext,
+  child: Child,
+  sessionIds: string[],
+): Promise<Outcome<Booked>> {
+  const facts = await loadBookingFacts(ctx, child, sessionIds);
+  const channel = channelFor(ctx.viewer);
+  const userErrors: UserErrorData[] = [];
+  const wanted: { sessionId: string; index: number; date: string }[] = [];
+  sessionIds.forEach((sessionId, index) => {
+    const field = ['sessionIds', String(index)];
+    const fact = facts.get(sessionId);
+    if (!fact) {
+      userErrors.push(userError(UserErrorCode.NOT_FOUND, 'Session not found.', field));
+      return;
+    }
+    const repeated = sessionIds.indexOf(sessionId) !== index;
+    const refusal = bookingRefusal(
+      decideBooking({ ...fact, alreadyBooked: fact.alreadyBooked || repeated }),
+      fact,
+      field,
+    );
+    if (refusal) userErrors.push(refusal);
+    else wanted.push({ sessionId, index, date: fact.session.date });
+  });
+  const outcome = await takePlaces(
+    ctx,
+    child,
+    wanted.map((w) => w.sessionId),
+    channel,
+  );
+  const booked: { index: number; reservationId: string }[] = [];
+  for (const { sessionId, index, date } of wanted) {
+    const field = ['sessionIds', String(index)];
+    const reservationId = outcome.booked.get(sessionId);
+    if (reservationId) {
+      booked.push({ index, reservationId });
+      if (channel === ReservationChannel.COUNTER) {
+        audit(ctx, {
+          action: 'RESERVATION_CREATED',
+          channel,
+          familyId: child.family.id,
+          subjectId: reservationId,
+          details: { sessionId, date },
+        });
+      }
+    } else if (outcome.duplicates.has(sessionId)) {
+      userErrors.push(
+        userError(UserErrorCode.ALREADY_BOOKED, `${date}: already booked for this child.`, field),
+      );
+    } else if (outcome.overlapping.has(sessionId)) {
+      userErrors.push({
+        ...userError(
+          UserErrorCode.OVERLAP,
+          `${date}: the child is already booked elsewhere at that time.`,
+          field,
+        ),
+        reason: 'OVERLAP',
+      });
+    } else {
+      userErrors.push({
+        ...userError(UserErrorCode.FULL, `${date}: no place left.`, field),
+        reason: 'NO_PLACE_LEFT',
+        placesLeft: 0,
+      });
+    }
+  }
+  await ctx.em.flush();
+  userErrors.sort((a, b) => Number(a.field![1]) - Number(b.field![1]));
+  const reservationIds = booked.sort((a, b) => a.index - b.index).map((b) => b.reservationId);
+  return done({ reservationIds }, userErrors);
+}
+
+/**
+ * Books a child on sessions, holding the sessions' rows for as short a time as PostgreSQL allows:
+ * 1. the reservations are inserted first (a concurrent duplicate is skipped by the unique index,
+ *    a concurrent booking at overlapping hours by the exclusion constraint);
+ * 2. then one statement locks the sessions in one canonical order (by id, whatever the order
+ *    asked: two bulk bookings never deadlock) and takes a place on each that has one left —
+ *    capacity is decided by PostgreSQL, never in JavaScript;
+ * 3. the reservations of the sessions that were full are removed.
+ * The rows stay locked only for what follows until COMMIT (the idempotency record).
+ */
+async function takePlaces(
+  ctx: TenantContext,
+  child: Child,
+  sessionIds: string[],
+  channel: ReservationChannel,
+): Promise<{ booked: Map<string, string>; duplicates: Set<string>; overlapping: Set<string> }> {
+  if (sessionIds.length === 0) return { booked: new Map(), duplicates: new Set(), overlapping: new Set() };
+  const now = ctx.now();
+  const rows = sessionIds.map((sessionId) => ({ id: randomUUID(), session_id: sessionId }));
+  const inserted = await ctx.em.execute<{ id: string; session_id: string }[]>(
+    `insert into reservations (id, tenant_id, session_id, child_id, family_id, status, channel, created_by, created_at, updated_at)
+     select v.id, ?, v.session_id, ?, ?, 'BOOKED', ?::reservation_channel, ?, ?, ?
+     from json_to_recordset(?::json) as v(id uuid, session_id uuid)
+     on conflict do nothing
+     returning id, session_id`,
+    [
+      ctx.tenant.id,
+      child.id,
+      child.family.id,
+      channel,
+      ctx.viewer.subject ?? 'anonymous',
+      now,
+      now,
+      JSON.stringify(rows),
+    ],
+    'all',
+    ctx.em.getLoggerContext(),
+  );
+  const skipped = sessionIds.filter((id) => !inserted.some((r) => r.session_id === id));
+  const duplicates = new Set<string>();
+  if (skipped.length) {
+    // Skipped: a live reservation of this child on the session (a duplicate), or at overlapping hours.
+    const live = await ctx.em.execute<{ session_id: string }[]>(
+      `select session_id from reservations where tenant_id = ? and child_id = ? and status <> 'CANCELLED'
+         and session_id in (select value::uuid from json_array_elements_text(?::json))`,
+      [ctx.tenant.id, child.id, JSON.stringify(skipped)],
+      'all',
+      ctx.em.getLoggerContext(),
+    );
+    live.forEach((r) => duplicates.add(r.session_id));
+  }
+  const overlapping = new Set(skipped.filter((id) => !duplicates.has(id)));
+  if (inserted.length === 0) return { booked: new Map(), duplicates, overlapping };
+  // NO KEY UPDATE (not UPDATE): the reservations' foreign keys hold KEY SHARE locks on these rows.
+  const taken = await ctx.em.execute<{ id: string }[]>(
+    `with locked as materialized (
+       select id from sessions where tenant_id = ? and id in (select value::uuid from json_array_elements_text(?::json))
+       order by id for no key update
+     )
+     update sessions s set places_taken = s.places_taken + 1
+     from locked where s.tenant_id = ? and s.id = locked.id and s.places_taken < s.capacity
+     returning s.id`,
+    [ctx.tenant.id, JSON.stringify(inserted.map((r) => r.session_id)), ctx.tenant.id],
+    'all',
+    ctx.em.getLoggerContext(),
+  );
+  const placed = new Set(taken.map((r) => r.id));
+  const full = inserted.filter((r) => !placed.has(r.session_id));
+  if (full.length) {
+    await ctx.em.execute(
+      `delete from reservations where tenant_id = ? and id in (select value::uuid from json_array_elements_text(?::json))`,
+      [ctx.tenant.id, JSON.stringify(full.map((r) => r.id))],
+      'run',
+      ctx.em.getLoggerContext(),
+    );
+  }
+  return {
+    booked: new Map(inserted.filter((r) => placed.has(r.session_id)).map((r) => [r.session_id, r.id])),
+    duplicates,
+    overlapping,
+  };
+}
