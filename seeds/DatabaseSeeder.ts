@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Child, Diet } from '../src/families/child.entity';
 import { Family } from '../src/families/family.entity';
 import { Facility, FacilityKind } from '../src/facilities/facility.entity';
+import { demoNationalCode } from '../src/facilities/national-code';
 import { PriceBracket } from '../src/facilities/price-bracket.entity';
 import {
   BookingPolicy,
@@ -147,6 +148,7 @@ export async function seedTenant(
       }
     };
 
+    let schools = 0;
     for (const group of def.facilities) {
       const list: Facility[] = [];
       for (const name of group.names) {
@@ -156,6 +158,11 @@ export async function seedTenant(
           kind: group.kind,
           capacity: random.int(group.capacity[0], group.capacity[1]),
           address: `${random.int(1, 120)} ${random.pick(STREETS)}`,
+          // French schools carry a plausible national code (UAI) of the town's département.
+          nationalCode:
+            group.kind === FacilityKind.SCHOOL && def.department
+              ? demoNationalCode(def.department, schools++)
+              : null,
         });
         list.push(facility);
         for (const template of group.services) addService(template, facility);

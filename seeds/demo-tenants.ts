@@ -42,6 +42,8 @@ export interface DemoTenant {
   timeZone: string;
   currency: string;
   holidayRegion: string;
+  /** The French département (three digits) its schools' national codes (UAI) start with. */
+  department?: string;
   config: {
     operatingMode: OperatingMode;
     billingSuspended: boolean;
@@ -98,6 +100,7 @@ export function demoTenants(notables: string[]): DemoTenant[] {
       timeZone: 'Europe/Paris',
       currency: 'EUR',
       holidayRegion: 'FR',
+      department: '030',
       config: {
         operatingMode: OperatingMode.WALK_IN,
         billingSuspended: false,
@@ -144,6 +147,7 @@ export function demoTenants(notables: string[]): DemoTenant[] {
       timeZone: 'Europe/Paris',
       currency: 'EUR',
       holidayRegion: 'FR',
+      department: '034',
       config: {
         operatingMode: OperatingMode.NORMAL,
         billingSuspended: false,
@@ -235,6 +239,7 @@ export function demoTenants(notables: string[]): DemoTenant[] {
       timeZone: 'Europe/Paris',
       currency: 'EUR',
       holidayRegion: 'FR',
+      department: '044',
       config: {
         operatingMode: OperatingMode.NORMAL,
         billingSuspended: true,

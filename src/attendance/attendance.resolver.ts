@@ -3,10 +3,8 @@ import { ListLength } from '../graphql/cost';
 import { Scope } from '../auth/viewer';
 import { Access, SIGNED_IN, TENANT_ADMIN } from '../graphql/access';
 import type { GraphQLContext } from '../graphql/context';
-import { IdArg } from '../graphql/inputs';
 import { registerNode } from '../graphql/node';
 import { afterCommit } from '../graphql/payload';
-import { LocalDate } from '../graphql/scalars';
 import type { Reservation } from '../reservations/reservation.entity';
 import { ReservationType } from '../reservations/reservation.types';
 import { AbsenceReason } from '../reservations/absence-reason.entity';
@@ -16,13 +14,11 @@ import {
   AbsenceReasonType,
   JustifyAbsenceInput,
   JustifyAbsencePayload,
-  MealCountType,
   RecordAttendanceInput,
   RecordAttendancePayload,
   SetAbsenceReasonInput,
   SetAbsenceReasonPayload,
 } from './attendance.types';
-import { mealCounts } from './meal-counts.service';
 
 registerNode({
   typeName: 'AbsenceReason',
@@ -92,23 +88,6 @@ export class AttendanceResolver {
       ),
       userErrors,
     };
-  }
-
-  @Access({ scopes: [Scope.MEALS_READ] })
-  @ListLength(100)
-  @Query(() => [MealCountType], {
-    description:
-      'Per school and diet, the meals booked (forecast) and eaten (walk-ins included) on a date: the catering vendor’s morning figures. Staff, or API keys with meals:read.',
-  })
-  async mealCounts(
-    @Arg('date', () => LocalDate, { description: 'The day, in the tenant’s calendar.' }) date: string,
-    @IdArg('facilityId', 'Facility', { nullable: true, description: 'Only this school.' })
-    facilityId: string | null,
-    @Ctx() ctx: GraphQLContext,
-  ) {
-    const counts = await mealCounts(ctx, { date, facilityId });
-    const facilities = await ctx.loaders.facilityById.loadMany(counts.map((c) => c.facilityId));
-    return counts.map((c, i) => ({ ...c, facility: facilities[i] }));
   }
 }
 

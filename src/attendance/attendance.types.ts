@@ -1,8 +1,4 @@
-import { Field, InputType, Int, ObjectType } from 'type-graphql';
-import { Scope } from '../auth/viewer';
-import { FacilityType } from '../facilities/facility.types';
-import { Diet } from '../families/child.entity';
-import { Access } from '../graphql/access';
+import { Field, InputType, ObjectType } from 'type-graphql';
 import { IdField, TextField } from '../graphql/inputs';
 import { Node } from '../graphql/node';
 import { payloadType } from '../graphql/payload';
@@ -122,22 +118,3 @@ export class SetAbsenceReasonInput {
 export const SetAbsenceReasonPayload = payloadType('SetAbsenceReasonPayload', 'Result of setAbsenceReason.', {
   absenceReason: { type: () => AbsenceReasonType, nullable: true, description: 'The reason as stored.' },
 });
-
-@Access({ scopes: [Scope.MEALS_READ] })
-@ObjectType('MealCount', { description: 'Meals of one diet at one school on one day, for the kitchen.' })
-export class MealCountType {
-  @Field(() => FacilityType, { description: 'The school.' })
-  facility!: unknown;
-
-  @Field(() => Diet, { description: 'The diet.' })
-  diet!: Diet;
-
-  @Field(() => Int, { description: 'Meals expected from reservations (forecast), cancellations excluded.' })
-  booked!: number;
-
-  @Field(() => Int, { description: 'Meals eaten per the roll call, walk-ins included.' })
-  eaten!: number;
-
-  @Field(() => Int, { description: 'Of the meals eaten, those without a reservation.' })
-  walkIns!: number;
-}

@@ -1,10 +1,11 @@
 import type { Domain } from '../graphql/domain';
 import { createAttendanceLoaders } from './attendance.loaders';
 import { AttendanceResolver, ReservationAbsenceResolver } from './attendance.resolver';
+import { MealCountResolver } from './meal-counts.resolver';
 
 /** Roll calls, walk-ins, absence reasons and justifications, and the kitchen's meal counts. */
 export const attendanceDomain: Domain = {
   name: 'attendance',
-  resolvers: [AttendanceResolver, ReservationAbsenceResolver],
+  resolvers: [AttendanceResolver, ReservationAbsenceResolver, MealCountResolver],
   loaders: createAttendanceLoaders,
 };

@@ -31,6 +31,10 @@ export class Facility extends TenantOwned {
   @Property({ type: 'text', nullable: true })
   address?: string | null;
 
+  /** A school's national code (UAI, e.g. 0301001A: seven digits and a check letter); null for other places. */
+  @Property({ type: 'string', length: 8, nullable: true })
+  nationalCode?: string | null;
+
   @OneToMany(() => Service, (service) => service.facility)
   services = new Collection<Service>(this);
 }

@@ -42,7 +42,7 @@ export class FacilityResolver {
   @Access(CATALOG_READERS)
   @Query(() => FacilityConnection, {
     description:
-      "The tenant's facilities, by name. Parents, staff, and API keys with catalog:read (or any operational scope).",
+      "The tenant's facilities, by name. Parents, staff, and API keys with catalog:read or any operational scope (reservations:write, attendance:write, meals:read): a caterer's meals:read key maps school IDs to national codes with `facilities(kind: SCHOOL) { nodes { id name nationalCode } }`.",
   })
   facilities(@Args() args: FacilitiesArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionShape<Facility>> {
     return listFacilities(ctx, args).then(toConnection);

@@ -74,6 +74,13 @@ export class FacilityType extends Node {
 
   @Field(() => String, { nullable: true, description: 'Address.' })
   address?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "A school's national code (UAI, unité administrative immatriculée): seven digits, the first three the département (030 for the Gard), and a check letter, e.g. 0301001A. What caterers and the State's systems name a school by. Null for places without one (crèches, leisure centres).",
+  })
+  nationalCode?: string | null;
 }
 
 @Access(CATALOG_READERS)

@@ -16,8 +16,8 @@ import { DEFAULT_PAGE_SIZE } from '../shared/pagination';
  * - a connection costs `first` (default 20) times what one of its nodes costs, so
  *   `families(first: $n) { nodes { name } }` costs n — 100 times more for 100 than for 1;
  * - any other object costs 1 plus its selection; a scalar costs nothing;
- * - a plain list of objects multiplies by its field's declared `complexity` estimate
- *   (`@Field({ complexity })`: the expected length, e.g. a family's children) or 10.
+ * - a plain list of objects multiplies by its field's declared expected length (`@ListLength`:
+ *   a number, e.g. a family's children, or a function of the field's arguments) or 10.
  * Shopify reports the same figures in `extensions.cost`; so does Guichet on every response.
  */
 export const MAX_QUERY_COST = 25_000;
@@ -30,14 +30,22 @@ const connectionEstimator: ComplexityEstimator = ({ field, args, childComplexity
   return first * Math.max(1, childComplexity);
 };
 
-const structuralEstimator: ComplexityEstimator = ({ type, field, childComplexity }) => {
+/** A list's expected length: a number, or computed from the field's arguments (a date range…). */
+export type ListLengthEstimate = number | ((args: Record<string, unknown>) => number);
+
+const structuralEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   const named = getNamedType(field.type);
   if (isLeafType(named)) return 0;
   const unwrapped = isNonNullType(field.type) ? field.type.ofType : field.type;
   // A connection's nodes and edges are paid for by the connection's `first`.
   if (isListType(unwrapped) && !type.name.endsWith('Connection')) {
+    const declared = field.extensions?.listLength as ListLengthEstimate | undefined;
     const length =
-      typeof field.extensions?.listLength === 'number' ? field.extensions.listLength : DEFAULT_LIST_LENGTH;
+      typeof declared === 'function'
+        ? declared(args)
+        : typeof declared === 'number'
+          ? declared
+          : DEFAULT_LIST_LENGTH;
     return length * (1 + childComplexity);
   }
   return 1 + childComplexity;
@@ -59,5 +67,8 @@ export function queryCost(
   });
 }
 
-/** Declares a list field's expected length for the cost estimate (e.g. a family's children: 3). */
-export const ListLength = (length: number) => Extensions({ listLength: length });
+/**
+ * Declares a list field's expected length for the cost estimate (e.g. a family's children: 3), or
+ * how to estimate it from the field's arguments (e.g. the days of a range times the schools).
+ */
+export const ListLength = (length: ListLengthEstimate) => Extensions({ listLength: length });

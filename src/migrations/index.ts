@@ -11,6 +11,7 @@ import { Migration20261130020000FamilySearch } from './Migration20261130020000Fa
 import { Migration20261130030000Calendars } from './Migration20261130030000Calendars';
 import { Migration20261130035000FamilySearchIndex } from './Migration20261130035000FamilySearchIndex';
 import { Migration20261130040000Eligibility } from './Migration20261130040000Eligibility';
+import { Migration20261201010000SchoolNationalCode } from './Migration20261201010000SchoolNationalCode';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130030000Calendars', class: Migration20261130030000Calendars },
   { name: 'Migration20261130035000FamilySearchIndex', class: Migration20261130035000FamilySearchIndex },
   { name: 'Migration20261130040000Eligibility', class: Migration20261130040000Eligibility },
+  { name: 'Migration20261201010000SchoolNationalCode', class: Migration20261201010000SchoolNationalCode },
 ];
