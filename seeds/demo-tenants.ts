@@ -55,6 +55,8 @@ export interface DemoTenant {
     publicNotice?: string;
     /** The school calendar closing school-day services: the académie's zone. */
     schoolCalendar?: SchoolCalendar;
+    /** Origins of browser front ends allowed to call the API (CORS). */
+    allowedOrigins?: string[];
   };
   facilities: FacilityGroup[];
   /** Facilities without children attending (water network). */
@@ -89,6 +91,9 @@ const canteen = (prices: ServiceTemplate['prices'], policy: ServiceTemplate['pol
   policy,
 });
 
+/** A front end developed locally (`npm run dev` of most frameworks) may call every demo tenant. */
+export const LOCAL_FRONT_END_ORIGINS = ['http://localhost:3000'];
+
 export function demoTenants(notables: string[]): DemoTenant[] {
   return [
     {
@@ -105,6 +110,7 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         instalmentMaxCount: 6,
         instalmentMinAmount: 1500,
         counterPaymentMethods: [PaymentMethod.CARD, PaymentMethod.CHEQUE, PaymentMethod.CASH],
+        allowedOrigins: [...LOCAL_FRONT_END_ORIGINS],
         waitlistOfferDelayHours: 72,
         schoolCalendar: 'FR-C',
         publicNotice:
@@ -151,6 +157,7 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         instalmentMaxCount: 4,
         instalmentMinAmount: 2000,
         counterPaymentMethods: [PaymentMethod.CARD, PaymentMethod.CHEQUE],
+        allowedOrigins: [...LOCAL_FRONT_END_ORIGINS],
         waitlistOfferDelayHours: 48,
         schoolCalendar: 'FR-C',
       },
@@ -244,6 +251,7 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         instalmentMaxCount: 10,
         instalmentMinAmount: 1000,
         counterPaymentMethods: [PaymentMethod.CASH, PaymentMethod.CHEQUE, PaymentMethod.CARD],
+        allowedOrigins: [...LOCAL_FRONT_END_ORIGINS],
         waitlistOfferDelayHours: 72,
         schoolCalendar: 'FR-B',
         publicNotice:
@@ -372,6 +380,7 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         instalmentMaxCount: 1,
         instalmentMinAmount: 0,
         counterPaymentMethods: [],
+        allowedOrigins: [...LOCAL_FRONT_END_ORIGINS],
         waitlistOfferDelayHours: 120,
         publicNotice:
           "Le guichet unique d'accès aux places en service de garde est rétabli. Les places urgentes attribuées pendant l'interruption restent valides.",

@@ -9,6 +9,7 @@ import { Migration20261130000000Integrity } from './Migration20261130000000Integ
 import { Migration20261130010000BillingStatistics } from './Migration20261130010000BillingStatistics';
 import { Migration20261130020000FamilySearch } from './Migration20261130020000FamilySearch';
 import { Migration20261130030000Calendars } from './Migration20261130030000Calendars';
+import { Migration20261201120000BrowserAccess } from './Migration20261201120000BrowserAccess';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130010000BillingStatistics', class: Migration20261130010000BillingStatistics },
   { name: 'Migration20261130020000FamilySearch', class: Migration20261130020000FamilySearch },
   { name: 'Migration20261130030000Calendars', class: Migration20261130030000Calendars },
+  { name: 'Migration20261201120000BrowserAccess', class: Migration20261201120000BrowserAccess },
 ];
