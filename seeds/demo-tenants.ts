@@ -57,6 +57,8 @@ export interface DemoTenant {
     publicNotice?: string;
     /** The school calendar closing school-day services: the académie's zone. */
     schoolCalendar?: SchoolCalendar;
+    /** Origins of browser front ends allowed to call the API (CORS). */
+    allowedOrigins?: string[];
   };
   facilities: FacilityGroup[];
   /** Facilities without children attending (water network). */
@@ -91,6 +93,9 @@ const canteen = (prices: ServiceTemplate['prices'], policy: ServiceTemplate['pol
   policy,
 });
 
+/** A front end developed locally (`npm run dev` of most frameworks) may call every demo tenant. */
+export const LOCAL_FRONT_END_ORIGINS = ['http://localhost:3000'];
+
 export function demoTenants(notables: string[]): DemoTenant[] {
   return [
     {
@@ -108,6 +113,7 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         instalmentMaxCount: 6,
         instalmentMinAmount: 1500,
         counterPaymentMethods: [PaymentMethod.CARD, PaymentMethod.CHEQUE, PaymentMethod.CASH],
+        allowedOrigins: [...LOCAL_FRONT_END_ORIGINS],
         waitlistOfferDelayHours: 72,
         schoolCalendar: 'FR-C',
         publicNotice:
@@ -155,6 +161,7 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         instalmentMaxCount: 4,
         instalmentMinAmount: 2000,
         counterPaymentMethods: [PaymentMethod.CARD, PaymentMethod.CHEQUE],
+        allowedOrigins: [...LOCAL_FRONT_END_ORIGINS],
         waitlistOfferDelayHours: 48,
         schoolCalendar: 'FR-C',
       },
@@ -249,6 +256,7 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         instalmentMaxCount: 10,
         instalmentMinAmount: 1000,
         counterPaymentMethods: [PaymentMethod.CASH, PaymentMethod.CHEQUE, PaymentMethod.CARD],
+        allowedOrigins: [...LOCAL_FRONT_END_ORIGINS],
         waitlistOfferDelayHours: 72,
         schoolCalendar: 'FR-B',
         publicNotice:
@@ -377,6 +385,7 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         instalmentMaxCount: 1,
         instalmentMinAmount: 0,
         counterPaymentMethods: [],
+        allowedOrigins: [...LOCAL_FRONT_END_ORIGINS],
         waitlistOfferDelayHours: 120,
         publicNotice:
           "Le guichet unique d'accès aux places en service de garde est rétabli. Les places urgentes attribuées pendant l'interruption restent valides.",

@@ -27,6 +27,19 @@ export interface AppConfig {
   statementTimeoutMs: number;
   /** How long SIGTERM waits for in-flight requests before closing their connections. */
   shutdownTimeoutMs: number;
+  /**
+   * The API's public base URL (PUBLIC_URL, e.g. https://api.guichet.example): signed document
+   * links are absolute under it. Unset: links are paths, to resolve against the API's URL.
+   */
+  publicUrl?: string;
+  /** How long the CORS origins of every tenant are cached before being read again (ms). */
+  corsOriginsCacheMs: number;
+  /** Towns' identity providers: how long their JWKS is kept, at most (ms)… */
+  jwksCacheMaxAgeMs: number;
+  /** …how long after a fetch an unknown `kid` may fetch it again (ms)… */
+  jwksCooldownMs: number;
+  /** …and how long one fetch may take (ms). */
+  jwksTimeoutMs: number;
 }
 
 export const DEV_JWT_SECRET = 'guichet-development-secret-do-not-use-in-production';
@@ -88,6 +101,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     lockTimeoutMs: intFrom(env.DB_LOCK_TIMEOUT_MS, 5000),
     statementTimeoutMs: intFrom(env.DB_STATEMENT_TIMEOUT_MS, 30000),
     shutdownTimeoutMs: intFrom(env.SHUTDOWN_TIMEOUT_MS, 10000),
+    publicUrl: publicUrlFrom(env.PUBLIC_URL),
+    corsOriginsCacheMs: intFrom(env.CORS_ORIGINS_CACHE_MS, 30_000),
+    jwksCacheMaxAgeMs: intFrom(env.JWKS_CACHE_MAX_AGE_MS, 600_000),
+    jwksCooldownMs: intFrom(env.JWKS_COOLDOWN_MS, 30_000),
+    jwksTimeoutMs: intFrom(env.JWKS_TIMEOUT_MS, 5000),
   };
 }
 
@@ -107,6 +125,23 @@ function publishedSecretsIn(env: NodeJS.ProcessEnv): string[] {
   if (PUBLISHED_SECRETS.includes(passwordOf(env.APP_DATABASE_URL))) found.push('APP_DATABASE_URL');
   if (PUBLISHED_SECRETS.includes(passwordOf(env.DATABASE_URL))) found.push('DATABASE_URL');
   return found;
+}
+
+/** PUBLIC_URL without its trailing slash; an http(s) URL without query or fragment. */
+function publicUrlFrom(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`PUBLIC_URL must be an http(s) URL, got "${value}"`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username) {
+    throw new Error(
+      `PUBLIC_URL must be an http(s) URL without credentials, query or fragment, got "${value}"`,
+    );
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 function intFrom(value: string | undefined, fallback: number): number {

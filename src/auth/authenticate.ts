@@ -1,7 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { decodeProtectedHeader } from 'jose';
 import { UnauthenticatedError, ForbiddenError } from '../shared/errors';
 import { fromGlobalId } from '../shared/ids';
 import { findApiKey, looksLikeApiKey } from './api-keys.service';
+import {
+  authenticateIdentityProviderToken,
+  IDENTITY_PROVIDER_ALGORITHMS,
+  type IdentityProviders,
+} from './identity-providers';
 import { InvalidTokenError, verifyToken } from './jwt';
 import { ANONYMOUS, Role, type Viewer } from './viewer';
 
@@ -19,6 +25,31 @@ export interface Authenticated {
   tenantRow: TenantRow | null;
 }
 
+/** How tokens are checked: Guichet's own (HS256, JWT_SECRET) and the towns' identity providers. */
+export interface TokenVerification {
+  jwtSecret: string;
+  /** Absent: tokens of identity providers are refused. */
+  identityProviders?: IdentityProviders;
+}
+
+const tenantsByIssuer = (em: EntityManager) => (issuer: string) =>
+  em.execute<TenantRow[]>(
+    `select * from tenants where config_identity_provider->>'issuer' = ? order by slug`,
+    [issuer],
+    'all',
+    em.getLoggerContext(),
+  );
+
+/** The `alg` of a token's header, if it has a readable one. */
+function algorithmOf(token: string): string | undefined {
+  try {
+    const { alg } = decodeProtectedHeader(token);
+    return typeof alg === 'string' ? alg : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const tenantsBy = (em: EntityManager, column: 'slug' | 'id', values: string[]) =>
   em.execute<TenantRow[]>(
     `select * from tenants where ${column}::text in (select value from json_array_elements_text(?::json)) order by slug`,
@@ -31,11 +62,13 @@ const tenantsBy = (em: EntityManager, column: 'slug' | 'id', values: string[]) =
  * Turns the request's credentials into a viewer and the tenant it acts inside. Runs before the
  * request's tenant is set, so it reads only the public tables (tenants, api_keys).
  * No credentials: the anonymous viewer, who can read the public directory only.
+ * A token is Guichet's own when signed HS256 (its `tenant` claim names the tenant), a town's
+ * identity provider's when signed with a public-key algorithm (its `iss` finds the tenant).
  */
 export async function authenticate(
   em: EntityManager,
   credentials: Credentials,
-  jwtSecret: string,
+  verification: TokenVerification,
 ): Promise<Authenticated> {
   const header = credentials.authorization?.trim();
   if (!header) return { viewer: ANONYMOUS, tenantRow: null };
@@ -76,9 +109,23 @@ export async function authenticate(
     };
   }
 
+  const alg = algorithmOf(token);
+  if (alg !== undefined && IDENTITY_PROVIDER_ALGORITHMS.includes(alg)) {
+    if (!verification.identityProviders) {
+      throw new UnauthenticatedError('Tokens of identity providers are not accepted here.');
+    }
+    return authenticateIdentityProviderToken(
+      em,
+      token,
+      credentials,
+      verification.identityProviders,
+      tenantsByIssuer(em),
+    );
+  }
+
   let claims;
   try {
-    claims = await verifyToken(token, jwtSecret);
+    claims = await verifyToken(token, verification.jwtSecret);
   } catch (error) {
     throw new UnauthenticatedError(
       error instanceof InvalidTokenError ? error.message : 'The token is not valid.',

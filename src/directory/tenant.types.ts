@@ -71,6 +71,12 @@ export class TenantConfigurationType {
       "School calendar closing the services that follow school days: `FR-A`, `FR-B` or `FR-C`, the académie's zone of the French ministry's calendar (Montpellier is C, Nantes B); null without school services.",
   })
   schoolCalendar?: string | null;
+
+  @Field(() => [String], {
+    description:
+      "Origins (scheme, host and port, e.g. `https://portail.beziers.fr`) whose browser front ends may call the API (CORS). Read-only here: set in the tenant's configuration (docs/auth.md). A preflight carries no tenant, so an origin any tenant lists passes CORS; tokens still decide what a request may do.",
+  })
+  allowedOrigins!: string[];
 }
 
 @Access(PUBLIC)

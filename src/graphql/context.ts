@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { TenantContext } from '../auth/context';
+import type { DocumentLinks } from '../auth/document-links';
 import type { Tenant } from '../tenants/tenant.entity';
 
 /**
@@ -21,6 +22,8 @@ export interface GraphQLContext extends TenantContext {
   loaders: Loaders;
   /** The request's child logger (carries the request id). */
   log: FastifyBaseLogger;
+  /** Signs the short-lived document links fields hand out (`Invoice.pdfUrl`). */
+  links: DocumentLinks;
   /**
    * The two phases of a mutation field (src/http/executor.ts): the write records the root
    * resolver's payload here; the payload phase, after the commit, reads it instead of writing again.

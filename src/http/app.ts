@@ -8,7 +8,10 @@ import type pino from 'pino';
 import type { AppConfig } from '../config';
 import { formatError } from '../graphql/errors';
 import { MAX_QUERY_COST } from '../graphql/cost';
+import { DocumentLinks } from '../auth/document-links';
+import { IdentityProviders } from '../auth/identity-providers';
 import { createLoaders } from './context';
+import { AllowedOrigins, registerCors } from './cors';
 import { registerDocumentRoutes } from './documents-route';
 import { executorPlugin, type RequestState } from './executor';
 import { registerGraphQLRoute } from './graphql-route';
@@ -60,6 +63,8 @@ export async function createApp(options: {
   http.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Browser front ends of the origins the tenants allow (docs/auth.md), on every route.
+  await registerCors(http, new AllowedOrigins(orm, config.corsOriginsCacheMs, logger));
   let closing = false;
   http.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
@@ -132,8 +137,17 @@ export async function createApp(options: {
       return reply.code(503).send({ status: 'unavailable' });
     }
   });
-  registerGraphQLRoute(http, apollo, orm, config, now);
-  registerDocumentRoutes(http, orm, config, now);
+  const verification = {
+    jwtSecret: config.jwtSecret,
+    identityProviders: new IdentityProviders({
+      cacheMaxAgeMs: config.jwksCacheMaxAgeMs,
+      cooldownMs: config.jwksCooldownMs,
+      timeoutMs: config.jwksTimeoutMs,
+    }),
+  };
+  const links = new DocumentLinks(config.jwtSecret, config.publicUrl);
+  registerGraphQLRoute(http, apollo, orm, verification, now, links);
+  registerDocumentRoutes(http, orm, config, verification, now, links);
 
   return {
     http,

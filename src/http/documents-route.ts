@@ -1,7 +1,15 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Authenticated, TenantRow, TokenVerification } from '../auth/authenticate';
 import type { TenantContext } from '../auth/context';
+import { DocumentLinkError, DocumentLinks } from '../auth/document-links';
 import { invoicePdf } from '../billing/documents/invoice-pdf.service';
+import {
+  INVOICE_NUMBER,
+  invoicePdfDocument,
+  treasuryCsvDocument,
+  type LinkedDocument,
+} from '../billing/documents/document-paths';
 import { treasuryCsv } from '../billing/documents/treasury.service';
 import type { AppConfig } from '../config';
 import { scopeToTenant } from '../db/tenant-scope';
@@ -32,8 +40,11 @@ interface Document {
 }
 
 /**
- * Documents behind the same authentication as /graphql (bearer token or API key, X-Tenant):
- * an invoice's PDF for billing readers and its family, the treasury's CSV for billing readers.
+ * Documents behind the same authentication as /graphql (bearer token or API key, X-Tenant), or a
+ * signed link the API gave (`Invoice.pdfUrl`, `treasuryCsvUrl`; src/auth/document-links.ts) when
+ * no Authorization header is sent: an invoice's PDF for billing readers and its family, the
+ * treasury's CSV for billing readers. A link that is not valid, or has expired, is refused with
+ * 403 before anything is read, so it never tells whether the document exists.
  * Each request reads inside one tenant-scoped, read-only transaction, like a GraphQL query; the
  * database's "not now" answers 503 with Retry-After.
  */
@@ -41,15 +52,76 @@ export function registerDocumentRoutes(
   app: FastifyInstance,
   orm: MikroORM,
   config: AppConfig,
+  verification: TokenVerification,
   now: () => Date,
+  links: DocumentLinks,
 ): void {
+  /** The request's viewer and tenant, from its Authorization header or its signed link. */
+  const authenticateDocumentRequest = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    linked: LinkedDocument | null,
+  ): Promise<Authenticated | null> => {
+    const query = request.query as Record<string, unknown>;
+    const signed = ['sig', 'expires', 'tenant', 'reader'].some((name) => query[name] !== undefined);
+    if (request.headers.authorization !== undefined || !signed) {
+      return authenticateRequest(orm, request, verification, reply);
+    }
+    try {
+      if (!linked) throw new DocumentLinkError('INVALID');
+      const link = links.verify(linked.path, linked.params, query, now());
+      const em = orm.em.fork({ loggerContext: { requestId: request.id } }) as EntityManager;
+      const [tenantRow] = await em.execute<TenantRow[]>(
+        'select * from tenants where slug = ?',
+        [link.tenant],
+        'all',
+        em.getLoggerContext(),
+      );
+      if (!tenantRow) throw new DocumentLinkError('INVALID');
+      request.log.info({ reader: link.reader, document: linked.path }, 'signed document link used');
+      return { viewer: DocumentLinks.viewerFor(link, tenantRow.id), tenantRow };
+    } catch (error) {
+      if (error instanceof DocumentLinkError) {
+        reply.code(403).send({
+          errors: [
+            {
+              message: error.message,
+              extensions: { code: 'FORBIDDEN', reason: `LINK_${error.reason}` },
+            },
+          ],
+        });
+        return null;
+      }
+      if (isUnavailableError(error)) {
+        reply
+          .code(503)
+          .header('retry-after', String(RETRY_AFTER_SECONDS))
+          .send({
+            errors: [{ message: 'Retry in a moment.', extensions: { code: 'SERVICE_UNAVAILABLE' } }],
+          });
+        return null;
+      }
+      throw error;
+    }
+  };
+
   const serve =
-    <P>(produce: (ctx: TenantContext, params: P, query: Record<string, unknown>) => Promise<Document>) =>
+    <P>(
+      produce: (ctx: TenantContext, params: P, query: Record<string, unknown>) => Promise<Document>,
+      /** The document as its signed link names it; null when the request cannot name one. */
+      linkedDocument: (params: P, query: Record<string, unknown>) => LinkedDocument | null,
+    ) =>
     async (request: FastifyRequest<{ Params: P }>, reply: FastifyReply) => {
-      const auth = await authenticateRequest(orm, request, config, reply);
+      const params = request.params as P;
+      const query = request.query as Record<string, unknown>;
+      const auth = await authenticateDocumentRequest(request, reply, linkedDocument(params, query));
       if (!auth) return reply;
       try {
-        if (!auth.tenantRow) throw new UnauthenticatedError('Send a bearer token or an API key.');
+        if (!auth.tenantRow) {
+          throw new UnauthenticatedError(
+            'Send a bearer token or an API key, or use the signed link the API gave (e.g. Invoice.pdfUrl).',
+          );
+        }
         const em = orm.em.fork({ loggerContext: { requestId: request.id } }) as EntityManager;
         const document = await em.transactional(
           async (tx) => {
@@ -58,11 +130,7 @@ export function registerDocumentRoutes(
               lockTimeoutMs: config.lockTimeoutMs,
               statementTimeoutMs: config.statementTimeoutMs,
             });
-            return produce(
-              { em: tx, viewer: auth.viewer, tenant, now },
-              request.params as P,
-              request.query as Record<string, unknown>,
-            );
+            return produce({ em: tx, viewer: auth.viewer, tenant, now }, params, query);
           },
           { readOnly: true },
         );
@@ -70,6 +138,7 @@ export function registerDocumentRoutes(
           .header('content-type', document.type)
           .header('content-disposition', `attachment; filename="${document.filename}"`)
           .header('cache-control', 'private, no-store')
+          .header('referrer-policy', 'no-referrer')
           .send(document.body);
       } catch (error) {
         if (error instanceof DomainError) {
@@ -91,23 +160,33 @@ export function registerDocumentRoutes(
 
   app.get(
     '/documents/invoices/:number.pdf',
-    serve<{ number: string }>(async (ctx, { number }) => {
-      // Invoice and credit-note numbers are short series-year-sequence codes, e.g. F2026-000042.
-      if (!/^[A-Za-z0-9-]{1,40}$/.test(number)) throw new NotFoundError('Invoice');
-      const { filename, pdf } = await invoicePdf(ctx, number);
-      return { type: 'application/pdf', filename, body: pdf };
-    }),
+    serve<{ number: string }>(
+      async (ctx, { number }) => {
+        if (!INVOICE_NUMBER.test(number)) throw new NotFoundError('Invoice');
+        const { filename, pdf } = await invoicePdf(ctx, number);
+        return { type: 'application/pdf', filename, body: pdf };
+      },
+      ({ number }) => (INVOICE_NUMBER.test(number) ? invoicePdfDocument(number) : null),
+    ),
   );
   app.get(
     '/documents/treasury/:period.csv',
-    serve<{ period: string }>(async (ctx, { period }, query) => {
-      if (!isYearMonth(period)) throw new BadInputError('A period is YYYY-MM (years 1900–2199).', ['period']);
-      const flavour = csvFlavourOf(query.format);
-      return {
-        type: `text/csv; charset=utf-8${flavour === 'rfc4180' ? '; header=present' : ''}`,
-        filename: `tresorerie-${period}.csv`,
-        body: await treasuryCsv(ctx, period, flavour),
-      };
-    }),
+    serve<{ period: string }>(
+      async (ctx, { period }, query) => {
+        if (!isYearMonth(period))
+          throw new BadInputError('A period is YYYY-MM (years 1900–2199).', ['period']);
+        const flavour = csvFlavourOf(query.format);
+        return {
+          type: `text/csv; charset=utf-8${flavour === 'rfc4180' ? '; header=present' : ''}`,
+          filename: `tresorerie-${period}.csv`,
+          body: await treasuryCsv(ctx, period, flavour),
+        };
+      },
+      // A link names its flavour: one made for scripts does not open the spreadsheet's.
+      ({ period }, { format }) =>
+        isYearMonth(period) && (format === 'rfc4180' || format === 'spreadsheet')
+          ? treasuryCsvDocument(period, format)
+          : null,
+    ),
   );
 }

@@ -1,8 +1,8 @@
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate, type Authenticated } from '../auth/authenticate';
-import type { AppConfig } from '../config';
+import { authenticate, type Authenticated, type TokenVerification } from '../auth/authenticate';
+import type { DocumentLinks } from '../auth/document-links';
 import { isUnavailableError } from '../shared/db-errors';
 import { DomainError, RETRY_AFTER_SECONDS } from '../shared/errors';
 import type { RequestState } from './executor';
@@ -16,11 +16,12 @@ export function registerGraphQLRoute(
   app: FastifyInstance,
   apollo: ApolloServer<RequestState>,
   orm: MikroORM,
-  config: AppConfig,
+  verification: TokenVerification,
   now: () => Date,
+  links: DocumentLinks,
 ): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const auth = await authenticateRequest(orm, request, config, reply);
+    const auth = await authenticateRequest(orm, request, verification, reply);
     if (!auth) return reply;
     const state: RequestState = {
       viewer: auth.viewer,
@@ -28,6 +29,7 @@ export function registerGraphQLRoute(
       requestId: request.id,
       log: request.log,
       now,
+      links,
     };
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: request.method.toUpperCase(),
@@ -56,7 +58,7 @@ export function registerGraphQLRoute(
 export async function authenticateRequest(
   orm: MikroORM,
   request: FastifyRequest,
-  config: AppConfig,
+  verification: TokenVerification,
   reply: FastifyReply,
 ): Promise<Authenticated | null> {
   const em = orm.em.fork({ loggerContext: { requestId: request.id } }) as EntityManager;
@@ -64,9 +66,24 @@ export async function authenticateRequest(
     return await authenticate(
       em,
       { authorization: request.headers.authorization, tenantSlug: header(request, 'x-tenant') },
-      config.jwtSecret,
+      verification,
     );
   } catch (error) {
+    if (error instanceof DomainError && error.code === 'SERVICE_UNAVAILABLE') {
+      request.log.warn({ err: error }, 'authentication: identity provider unavailable');
+      reply
+        .code(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({
+          errors: [
+            {
+              message: error.message,
+              extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: RETRY_AFTER_SECONDS },
+            },
+          ],
+        });
+      return null;
+    }
     if (error instanceof DomainError) {
       reply
         .code(error.code === 'FORBIDDEN' ? 403 : 401)

@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyBaseLogger } from 'fastify';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { TenantRow } from '../auth/authenticate';
+import type { DocumentLinks } from '../auth/document-links';
 import type { Viewer } from '../auth/viewer';
 import { scopeToTenant } from '../db/tenant-scope';
 import type { GraphQLContext, Loaders } from '../graphql/context';
@@ -19,6 +20,7 @@ export interface RequestState {
   requestId: string;
   log: FastifyBaseLogger;
   now(): Date;
+  links: DocumentLinks;
 }
 
 /** What a unit of work needs: the pool, the loaders, and PostgreSQL's limits (ms). */
@@ -119,6 +121,7 @@ function unitContext(
     requestId: state.requestId,
     log: state.log,
     now: state.now,
+    links: state.links,
     tenantOrNull: tenant,
     get tenant(): Tenant {
       if (!tenant) throw new UnauthenticatedError();

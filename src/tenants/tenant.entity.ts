@@ -72,6 +72,21 @@ export class TenantConfig {
   /** Banner text front ends show to families (e.g. during an outage). */
   @Property({ type: 'text', nullable: true })
   publicNotice?: string | null;
+
+  /**
+   * Origins (`https://portail.ville.fr`, scheme, host and port, lowercase, no path) whose browser
+   * front ends may call the API (CORS). docs/auth.md.
+   */
+  @Property({ type: 'array', columnType: 'text[]' })
+  allowedOrigins: string[] = [];
+
+  /**
+   * The town's identity provider, whose tokens (RS256/ES256, checked against its JWKS) act in
+   * this tenant; null: Guichet's own HS256 tokens only. Its shape: `IdentityProviderConfig`
+   * (src/auth/identity-providers.ts), its use: docs/auth.md.
+   */
+  @Property({ type: 'json', nullable: true })
+  identityProvider?: Record<string, unknown> | null;
 }
 
 /** A municipality (or cooperative) using Guichet. Not tenant-owned itself: the public directory. */

@@ -13,6 +13,7 @@ import { afterCommit } from '../../graphql/payload';
 import { YearMonth } from '../../graphql/scalars';
 import { BILLING_READERS } from '../../reservations/reservation.types';
 import { todayIn } from '../../shared/dates';
+import { invoicePdfDocument, treasuryCsvDocument } from '../documents/document-paths';
 import { issueCreditNote } from './credit-notes.service';
 import { Invoice, InvoiceLine } from './invoice.entity';
 import {
@@ -24,6 +25,7 @@ import {
   InvoiceType,
   IssueCreditNoteInput,
   IssueCreditNotePayload,
+  TreasuryCsvFormat,
 } from './invoice.types';
 import {
   billingTotals,
@@ -82,6 +84,25 @@ export class InvoiceResolver {
       outstanding: money(ctx, totals.outstanding),
       onPaymentPlans: money(ctx, totals.onPaymentPlans),
     };
+  }
+
+  @Access({ scopes: [Scope.BILLING_READ] })
+  @Query(() => String, {
+    description:
+      "A link to the treasury's CSV of a month (every document issued and payment received in it) that works for ten minutes without an Authorization header, e.g. in an `<a href>`; signed for this tenant, this viewer, the month and the format. Staff and billing:read keys. See docs/auth.md.",
+  })
+  treasuryCsvUrl(
+    @Arg('period', () => YearMonth, { description: 'The month, YYYY-MM.' }) period: string,
+    @Arg('format', () => TreasuryCsvFormat, {
+      defaultValue: TreasuryCsvFormat.SPREADSHEET,
+      description: 'For people (a spreadsheet, the default) or for scripts (RFC 4180).',
+    })
+    format: TreasuryCsvFormat,
+    @Ctx() ctx: GraphQLContext,
+  ): string {
+    const flavour = format === TreasuryCsvFormat.RFC4180 ? 'rfc4180' : 'spreadsheet';
+    const { path, params } = treasuryCsvDocument(period, flavour);
+    return ctx.links.sign({ path, params, tenant: ctx.tenant.slug, viewer: ctx.viewer, now: ctx.now() });
   }
 
   @Access(STAFF)
@@ -150,10 +171,12 @@ export class InvoiceResolver {
 
   @FieldResolver(() => String, {
     description:
-      'Where to download it as PDF (send the same bearer token): /documents/invoices/<number>.pdf.',
+      "A link to download it as PDF that works for ten minutes without an Authorization header (e.g. in an `<a href>`): `/documents/invoices/<number>.pdf?expires=…&tenant=…&reader=…&sig=…`, signed for this tenant and this viewer. A path to resolve against the API's URL, or absolute when the server's PUBLIC_URL is set. Past its expiry, or altered, it answers 403: ask for a new one. The same path without its parameters works with the bearer token. See docs/auth.md.",
   })
-  pdfUrl(@Root() invoice: Invoice): string {
-    return `/documents/invoices/${encodeURIComponent(invoice.number)}.pdf`;
+  pdfUrl(@Root() invoice: Invoice, @Ctx() ctx: GraphQLContext): string {
+    // The invoice reached this field, so the viewer may read it; the link opens it alone.
+    const { path, params } = invoicePdfDocument(invoice.number);
+    return ctx.links.sign({ path, params, tenant: ctx.tenant.slug, viewer: ctx.viewer, now: ctx.now() });
   }
 }
 

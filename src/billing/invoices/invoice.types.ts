@@ -21,6 +21,22 @@ registerEnumType(InvoiceKind, {
     REGULARISATION: { description: "A year's water consumption against what was debited." },
   },
 });
+/** The two flavours of the treasury CSV (src/shared/csv.ts). */
+export enum TreasuryCsvFormat {
+  SPREADSHEET = 'SPREADSHEET',
+  RFC4180 = 'RFC4180',
+}
+registerEnumType(TreasuryCsvFormat, {
+  name: 'TreasuryCsvFormat',
+  description: 'How the treasury CSV is written.',
+  valuesConfig: {
+    SPREADSHEET: {
+      description: 'For people: UTF-8 with BOM, `;`, decimal comma, dates as the tenant writes them.',
+    },
+    RFC4180: { description: 'For scripts: `,`, `.` decimals, ISO dates, no BOM.' },
+  },
+});
+
 registerEnumType(InvoiceStatus, {
   name: 'InvoiceStatus',
   description: 'Where an invoice stands, derived from its payments.',
