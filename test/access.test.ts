@@ -44,6 +44,7 @@ const READERS: Record<string, Caller[]> = {
   FamilyAccount: [Scope.BILLING_READ, 'PARENT'],
   BillingTotals: [Scope.BILLING_READ],
   BillingRun: [],
+  ApiKey: [],
   MealCount: [Scope.MEALS_READ],
   AbsenceReason: [...ALL_SCOPES, 'PARENT'],
   Tenant: [...ALL_SCOPES, 'PARENT'],
@@ -87,8 +88,11 @@ function selectionOf(type: GraphQLObjectType): string {
     .join(' ');
 }
 
+/** Types only tenant admins read (the STAFF caller is an agent). */
+const ADMIN_ONLY = new Set(['ApiKey']);
+
 function allowed(caller: Caller, coordinate: string): boolean {
-  if (caller === 'STAFF') return true;
+  if (caller === 'STAFF') return !ADMIN_ONLY.has(coordinate.split('.')[0]);
   const readers = FIELD_READERS[coordinate] ?? READERS[coordinate.split('.')[0]];
   return readers.includes(caller);
 }
