@@ -50,7 +50,7 @@ const READERS: Record<string, Caller[]> = {
   Tenant: [...ALL_SCOPES, 'PARENT'],
   TenantConfiguration: [...ALL_SCOPES, 'PARENT'],
   SessionChildBooking: [...ALL_SCOPES, 'PARENT'],
-  SessionBookingStatus: [Scope.RESERVATIONS_WRITE, 'PARENT'],
+  SessionBooking: [Scope.RESERVATIONS_WRITE, 'PARENT'],
 };
 /** Fields whose rule differs from their type's. */
 const FIELD_READERS: Record<string, Caller[]> = {
@@ -61,6 +61,7 @@ const FIELD_READERS: Record<string, Caller[]> = {
   'Session.reservations': [Scope.ATTENDANCE_WRITE, Scope.FAMILIES_READ],
   'Session.viewerChildren': [...ALL_SCOPES, 'PARENT'],
   'Session.bookingStatus': [Scope.RESERVATIONS_WRITE, 'PARENT'],
+  'Session.booking': [Scope.RESERVATIONS_WRITE, 'PARENT'],
   'Facility.children': [Scope.ATTENDANCE_WRITE, Scope.FAMILIES_READ],
   'Query.mealCounts': [Scope.MEALS_READ],
   'Query.billingTotals': [Scope.BILLING_READ],
@@ -75,7 +76,7 @@ const PATHS: Record<string, (selection: string) => string> = {
   PriceBracket: (s) => `node(id: $id) { ... on Service { priceGrid { ${s} } } }`,
   BookingPolicy: (s) => `node(id: $id) { ... on Service { bookingPolicy { ${s} } } }`,
   SessionChildBooking: (s) => `node(id: $id) { ... on Session { viewerChildren { ${s} } } }`,
-  SessionBookingStatus: (s) => `node(id: $id) { ... on Session { bookingStatus { ${s} } } }`,
+  SessionBooking: (s) => `node(id: $id) { ... on Session { booking { ${s} } } }`,
   MealCount: (s) => `mealCounts(date: "2026-01-05") { ${s} }`,
   BillingTotals: (s) => `billingTotals(period: "2026-01") { ${s} }`,
   TenantConfiguration: (s) => `tenant { configuration { ${s} } }`,
@@ -111,7 +112,7 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     PriceBracket: ['Service.priceGrid'],
     BookingPolicy: ['Service.bookingPolicy'],
     SessionChildBooking: ['Session.viewerChildren'],
-    SessionBookingStatus: ['Session.bookingStatus'],
+    SessionBooking: ['Session.booking'],
     TenantConfiguration: ['Tenant.configuration'],
     MealCount: ['Query.mealCounts'],
     BillingTotals: ['Query.billingTotals'],

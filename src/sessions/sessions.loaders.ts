@@ -8,6 +8,11 @@ export function createSessionLoaders({ em }: Pick<TenantContext, 'em'>) {
     sessionById: new DataLoader<string, Session | null>(async (ids) =>
       byId(ids, await em.find(Session, { id: { $in: [...ids] } })),
     ),
+    /**
+     * The child a session was listed for (`sessions(filter: { childId })`) in this unit of work:
+     * the child `bookingStatus` decides for when not named.
+     */
+    childListedFor: new Map<string, string>(),
   };
 }
 
