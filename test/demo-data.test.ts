@@ -89,9 +89,10 @@ describe('demo data around today', () => {
       expect(past.length).toBeGreaterThan(0);
       for (const [k] of past) expect(k).toMatch(new RegExp(`^past (ATTENDED|ABSENT_\\w+) ${channel}$`));
       const upcoming = Object.keys(got.statuses).filter((k) => k.startsWith('from today '));
-      // Families booked the coming week in NORMAL mode; in WALK_IN mode nobody books.
+      // Families booked the coming week in NORMAL mode (other suites take the roll of some of
+      // them meanwhile); in WALK_IN mode nobody books.
       if (channel === 'WALK_IN') expect(upcoming).toEqual([]);
-      else expect(upcoming).toEqual(['from today BOOKED ONLINE']);
+      else expect(upcoming).toContain('from today BOOKED ONLINE');
     },
   );
 
@@ -99,13 +100,14 @@ describe('demo data around today', () => {
     const today = todayIn('Europe/Paris', new Date());
     const { open } = calendarOf('saint-nazaire', ServiceKind.CANTEEN, today);
     const { rows } = await owner.query(
-      `select min(c.date)::text as first, max(c.date)::text as last, count(*) filter (where c.invoice_id is not null)::int as invoiced,
-              (select count(*)::int from invoices i where i.tenant_id = t.id) as invoices
+      `select min(c.date)::text as first, max(c.date)::text as last,
+              count(*) filter (where c.invoice_id is not null)::int as invoiced
        from charges c join tenants t on t.id = c.tenant_id join services sv on sv.id = c.service_id
-       where t.slug = 'saint-nazaire' and sv.kind = 'CANTEEN' group by t.id`,
+       join reservations r on r.id = c.reservation_id
+       where t.slug = 'saint-nazaire' and sv.kind = 'CANTEEN' and r.created_by = 'seed' group by t.id`,
     );
     const schoolDays = open('2026-03-02', addDays(today, -1));
-    expect(rows[0]).toEqual({ first: schoolDays[0], last: schoolDays.at(-1), invoiced: 0, invoices: 0 });
+    expect(rows[0]).toEqual({ first: schoolDays[0], last: schoolDays.at(-1), invoiced: 0 });
   });
 
   it("Nîmes' agent sees the last school day's canteens with the walk-ins the roll call recorded", async () => {
