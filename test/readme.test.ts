@@ -59,6 +59,7 @@ export function shellBlocks(markdown: string): ShellBlock[] {
 const SHOWS: Record<string, RegExp[]> = {
   'Try it #1': [/"slug":"nimes"/, /"roles": \[\s*"AGENT"\s*\]/, /"name": "Famille /, /"totalCount": \d+/],
   'Try it #2': [/"totalCount": \d+/, /"unitPrice": \{\s*"formatted": "[\d,]+\s€"/],
+  'Booking #1': [/"status":"OPEN"/, /\["BOOKED","BOOKED"\]/],
   'The roll call #1': [/"channel": "WALK_IN"/, /"reason": "WALK_IN"/, /"walkIns":\d+/],
   'Billing: the Saint-Nazaire catch-up, end to end #1': [
     /"kind": "CATCH_UP"/,
@@ -146,12 +147,12 @@ if (missingTools.length) {
     expect(runnable.map((b) => b.heading)).toEqual([
       'Try it',
       'Try it',
+      'Booking',
       'The roll call',
       'Billing: the Saint-Nazaire catch-up, end to end',
     ]);
     expect(blocks.filter((b) => b.skip).map((b) => [b.heading, b.skip])).toEqual([
       ['Guichet', '(installs, starts the server, runs the tests)'],
-      ['Booking', 'until the childId filter and Session.bookingStatus are merged'],
       ['Using your own PostgreSQL', '(needs your PostgreSQL server)'],
     ]);
   });
