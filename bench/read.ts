@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { signToken } from '../src/auth/jwt';
@@ -9,7 +8,16 @@ import { loadConfig } from '../src/config';
 import { READ_QUERIES, type ReadQuery, type Shape } from './read-queries';
 import { startBenchDatabase, type BenchDatabase } from './support/database';
 import { autocannon, type LoadResult } from './support/load';
-import { cpuMs, failAndExit, loadAverage, machine, median, postgresCpuMs, sleep } from './support/processes';
+import {
+  cpuMs,
+  failAndExit,
+  loadAverage,
+  machine,
+  median,
+  postgresCpuMs,
+  scratchDir,
+  sleep,
+} from './support/processes';
 import { ensurePeer, startGuichet, startPeer, type Server } from './support/servers';
 
 /**
@@ -207,7 +215,7 @@ async function main(): Promise<void> {
     : READ_QUERIES;
   if (queries.length === 0) throw new Error(`--only: none of ${READ_QUERIES.map((q) => q.name).join(', ')}`);
   ensurePeer();
-  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-bench-read-logs-'));
+  const logDir = scratchDir('guichet-bench-read-logs-');
   const db = await startBenchDatabase('read');
   const {
     rows: [{ id: tenantId }],

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { seedScale } from '../seeds/DatabaseSeeder';
 import { signToken } from '../src/auth/jwt';
 import { Role } from '../src/auth/viewer';
@@ -11,7 +11,7 @@ import { fromGlobalId, toGlobalId } from '../src/shared/ids';
 import { createLogger } from '../src/shared/logger';
 import { startBenchDatabase, type BenchDatabase } from './support/database';
 import { bareBookingRate } from './support/bare-rate';
-import { failAndExit, lastLineOf, loadAverage, machine } from './support/processes';
+import { failAndExit, lastLineOf, loadAverage, machine, scratchDir } from './support/processes';
 import { ROOT, startGuichet, type Server } from './support/servers';
 
 /**
@@ -27,10 +27,24 @@ import { ROOT, startGuichet, type Server } from './support/servers';
  *
  * `bookingsPerSecond` = CAPACITY ÷ (commit time of the last reservation of the session, read from
  * PostgreSQL's commit timestamps − the opening instant). Prints one JSON line; exits 1 when an
- * invariant fails. Usage: npm run bench:rush [-- PARENTS CAPACITY]
+ * invariant fails.
+ *
+ * Usage: npm run bench:rush [-- PARENTS CAPACITY] [--bare-seconds 10] [--bare-clients 50]
  */
-const PARENTS = Number(process.argv[2] ?? 2000);
-const CAPACITY = Number(process.argv[3] ?? 500);
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    'bare-seconds': { type: 'string', default: '10' },
+    'bare-clients': { type: 'string', default: '50' },
+  },
+});
+const PARENTS = Number(positionals[0] ?? 2000);
+const CAPACITY = Number(positionals[1] ?? 500);
+const BARE_SECONDS = Number(args['bare-seconds']);
+const BARE_CLIENTS = Number(args['bare-clients']);
+if (![PARENTS, CAPACITY, BARE_SECONDS, BARE_CLIENTS].every((n) => Number.isInteger(n) && n > 0)) {
+  throw new Error('Usage: npm run bench:rush [-- PARENTS CAPACITY] [--bare-seconds S] [--bare-clients N]');
+}
 const TENANT = 'saint-nazaire';
 const SEED = 4242;
 /** Time the parents get to start and open their connections before the opening instant. */
@@ -124,7 +138,7 @@ async function warmUp(server: Server, parents: { token: string; childId: string 
 }
 
 async function main(): Promise<void> {
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-bench-rush-'));
+  const workDir = scratchDir('guichet-bench-rush-');
   const db = await startBenchDatabase('rush', { track_commit_timestamp: 'on' });
   const logger = createLogger('warn');
   const ownerOrm = await initOrm({ clientUrl: db.ownerUrl, logger, poolMax: 2 });
@@ -139,7 +153,7 @@ async function main(): Promise<void> {
   const sessionId = toGlobalId('Session', session.id);
 
   const load0 = loadAverage();
-  const { bare, pgbench } = await bareBookingRate(db, workDir, 50, 10);
+  const { bare, pgbench } = await bareBookingRate(db, workDir, BARE_CLIENTS, BARE_SECONDS);
 
   const server = await startGuichet(db.ownerUrl, path.join(workDir, 'guichet.log'));
   await warmUp(server, parents, sessionId);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 
 /**
  * The processes a benchmark starts (servers, load generators), each in its own process group so
@@ -10,7 +11,7 @@ import os from 'node:os';
  * benchmark's own clean-up (PostgreSQL, temporary folders) and every group left is killed.
  */
 const groups = new Map<number, { name: string; child: ChildProcess }>();
-const cleanups: (() => Promise<void>)[] = [];
+const cleanups: ((code: number) => Promise<void>)[] = [];
 let stopping = false;
 
 /** Spawns `command` in a process group of its own; its output goes to `logFile` unless piped. */
@@ -73,7 +74,7 @@ async function shutdown(code: number): Promise<never> {
     stopping = true;
     for (const { child } of [...groups.values()]) signalGroup(child.pid!, 'SIGKILL');
     setTimeout(() => process.exit(code), 20000).unref();
-    for (const run of cleanups.reverse()) await run().catch(() => undefined);
+    for (const run of cleanups.reverse()) await run(code).catch(() => undefined);
     process.exit(code);
   }
   return new Promise<never>(() => undefined);
@@ -84,7 +85,7 @@ async function shutdown(code: number): Promise<never> {
  * (Ctrl-C, SIGTERM, SIGHUP) or a failure (`failAndExit`), after the process groups it started
  * are killed. Whatever way the process ends, no group it started survives it.
  */
-export function onInterrupt(cleanup: () => Promise<void>): void {
+export function onInterrupt(cleanup: (code: number) => Promise<void>): void {
   cleanups.push(cleanup);
   if (cleanups.length > 1) return;
   process.on('SIGINT', () => void shutdown(130));
@@ -95,10 +96,25 @@ export function onInterrupt(cleanup: () => Promise<void>): void {
   });
 }
 
-/** Ends a failed benchmark: prints the error, cleans up, exits 1. */
+/**
+ * Ends a failed benchmark: prints the error, cleans up, exits 1. During an interruption the
+ * steps under way fail as their processes are killed: nothing more to say then.
+ */
 export async function failAndExit(error: unknown): Promise<never> {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  if (!stopping) console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   return shutdown(1);
+}
+
+/**
+ * A temporary folder for a benchmark's logs and files, removed on an interruption (Ctrl-C) and
+ * kept after a failure (`failAndExit`), for its logs; the benchmark removes it when it succeeds.
+ */
+export function scratchDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  onInterrupt(async (code) => {
+    if (code !== 1) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
 }
 
 /** A TCP port free on 127.0.0.1 right now. */
