@@ -46,6 +46,8 @@ const CONNECTIONS = Number(args.connections);
 const TENANT = 'nimes';
 /** Canteen lunches booked per child (distinct dates), so families' first 20 reservations exist. */
 const LUNCHES_PER_CHILD = 10;
+/** Responses a round needs for its req/s and latencies to mean something. */
+const MIN_RESPONSES = 20;
 /** Requests whose statements are counted (the figure is their mean). */
 const COUNTED_REQUESTS = 3;
 
@@ -183,6 +185,14 @@ async function compare(query: ReadQuery, db: BenchDatabase, guichet: Side, peer:
     Math.round(median(rounds.map(pick)) * 10 ** digits) / 10 ** digits;
   const sum = (pick: (r: LoadResult) => number) => rounds.reduce((total, r) => total + pick(r.g), 0);
   const peerSum = (pick: (r: LoadResult) => number) => rounds.reduce((total, r) => total + pick(r.p), 0);
+  // A round in which a server answered (almost) nothing gives no figure (0 req/s, latencies 0):
+  // the requests outlast the round. Said on stderr; the line still comes.
+  const fewest = Math.min(...rounds.flatMap((r) => [r.g.responses, r.p.responses]));
+  if (fewest < MIN_RESPONSES) {
+    console.error(
+      `${query.name}: a round got only ${fewest} responses (fewer than ${MIN_RESPONSES}): its req/s and latencies mean little; run longer rounds (--seconds).`,
+    );
+  }
   return {
     query: query.name,
     guichetRps: med((r) => r.g.rps),
@@ -201,6 +211,8 @@ async function compare(query: ReadQuery, db: BenchDatabase, guichet: Side, peer:
     levels: g.levels,
     sameContent: g.fingerprint === p.fingerprint,
     rounds: rounds.map((r) => [Math.round(r.g.rps * 10) / 10, Math.round(r.p.rps * 10) / 10]),
+    guichetResponses: sum((r) => r.responses),
+    peerResponses: peerSum((r) => r.responses),
     guichetFailures: sum((r) => r.non2xx + r.errors + r.timeouts),
     peerFailures: peerSum((r) => r.non2xx + r.errors + r.timeouts),
     connections: CONNECTIONS,
