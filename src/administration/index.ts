@@ -1,8 +1,11 @@
 import type { Domain } from '../graphql/domain';
 import { ClosurePeriodResolver } from './calendars/closures.resolver';
+import { createQuotientLoaders, FamilyQuotientResolver } from './families/quotient.resolver';
+import { PriceGridResolver } from './pricing/price-grid.resolver';
 
 /** Administration of a tenant through the API: calendars, and (in their sub-folders) the rest. */
 export const administrationDomain: Domain = {
   name: 'administration',
-  resolvers: [ClosurePeriodResolver],
+  resolvers: [ClosurePeriodResolver, FamilyQuotientResolver, PriceGridResolver],
+  loaders: createQuotientLoaders,
 };
