@@ -456,4 +456,56 @@ describe('administration: family quotients and price grids', () => {
       { numRuns: 15 },
     );
   });
+
+  it('shows tenant admins the audit trail: before → after, filtered, page by page', async () => {
+    const AUDIT = `query($f: AuditEventFilter, $after: String) { auditEvents(first: 2, filter: $f, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } nodes { id action actor actorRoles createdAt family { id } before after details } } }`;
+    const quotients = await app.gql(
+      AUDIT,
+      { f: { action: 'FAMILY_QUOTIENT_SET', familyId: g('Family', pupil.familyId) } },
+      { token: admin },
+    );
+    const page = quotients.data.auditEvents;
+    expect(page.totalCount).toBe(2);
+    expect(page.nodes[0]).toMatchObject({
+      action: 'FAMILY_QUOTIENT_SET',
+      actor: `test:${SLUG}:AGENT`,
+      actorRoles: ['AGENT'],
+      family: { id: g('Family', pupil.familyId) },
+      before: { quotient: 1500 },
+    });
+    expect(page.nodes.map((n: any) => n.after.quotient).sort()).toEqual([300, 800]);
+
+    const all: string[] = [];
+    let after: string | null = null;
+    do {
+      const res: any = await app.gql(AUDIT, { f: {}, after }, { token: admin });
+      all.push(...res.data.auditEvents.nodes.map((n: any) => n.id));
+      after = res.data.auditEvents.pageInfo.hasNextPage ? res.data.auditEvents.pageInfo.endCursor : null;
+    } while (after);
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.length).toBe(
+      await count(`select count(*) as n from audit_events where tenant_id = $1`, [tenantId]),
+    );
+
+    const grid = await app.gql(
+      AUDIT,
+      { f: { action: 'PRICE_GRID_SET', from: '2026-01-01T00:00:00Z' } },
+      { token: admin },
+    );
+    expect(grid.data.auditEvents.nodes[0].after[0]).toBeDefined();
+    const none = await app.gql(AUDIT, { f: { actorId: 'nobody' } }, { token: admin });
+    expect(none.data.auditEvents.totalCount).toBe(0);
+    const reversed = await app.gql(
+      AUDIT,
+      { f: { from: '2027-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' } },
+      { token: admin },
+    );
+    expect(reversed.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: ['filter', 'from'],
+    });
+    const byAgent = await app.gql(AUDIT, {}, { token: agent });
+    expect(byAgent.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
 });
