@@ -346,4 +346,54 @@ describe('administration: calendars and session generation', () => {
       details: { before: { name: 'Travaux du réfectoire' }, after: null },
     });
   });
+
+  it('raises a capacity, and refuses to lower it below the places taken, naming them', async () => {
+    const CAPACITY = `mutation($i: SetSessionCapacityInput!) { setSessionCapacity(input: $i) {
+      session { id capacity placesTaken placesLeft } userErrors { code field message } } }`;
+    const { rows } = await owner.query(
+      `select id, capacity from sessions where tenant_id = $1 and service_id = $2 and date = '2027-03-15'`,
+      [tenantId, canteens[5].id],
+    );
+    const session = rows[0] as { id: string; capacity: number };
+    // Seven places booked (as reservations would have taken them).
+    await owner.query(`update sessions set places_taken = 7 where id = $1`, [session.id]);
+    const lower = await app.gql(
+      CAPACITY,
+      { i: { sessionId: g('Session', session.id), capacity: 5, idempotencyKey: 'cap-1' } },
+      { token: admin },
+    );
+    expect(lower.data.setSessionCapacity).toEqual({
+      session: null,
+      userErrors: [
+        {
+          code: 'INVALID',
+          field: ['capacity'],
+          message: '7 places are taken: the capacity cannot go below 7.',
+        },
+      ],
+    });
+    expect(
+      (await owner.query(`select capacity from sessions where id = $1`, [session.id])).rows[0].capacity,
+    ).toBe(session.capacity);
+    const raise = await app.gql(
+      CAPACITY,
+      {
+        i: { sessionId: g('Session', session.id), capacity: session.capacity + 20, idempotencyKey: 'cap-2' },
+      },
+      { token: admin },
+    );
+    expect(raise.data.setSessionCapacity.session).toEqual({
+      id: g('Session', session.id),
+      capacity: session.capacity + 20,
+      placesTaken: 7,
+      placesLeft: session.capacity + 13,
+    });
+    const trail = await owner.query(
+      `select details from audit_events where tenant_id = $1 and action = 'SESSION_CAPACITY_CHANGED'`,
+      [tenantId],
+    );
+    expect(trail.rows.map((r) => r.details)).toEqual([
+      { before: { capacity: session.capacity }, after: { capacity: session.capacity + 20 }, placesTaken: 7 },
+    ]);
+  });
 });

@@ -4,6 +4,7 @@ import { payloadType } from '../graphql/payload';
 import { LocalDate } from '../graphql/scalars';
 import { MAX_CAPACITY, MAX_GENERATION_DAYS } from './generate-sessions.service';
 import { SessionPeriod } from './session.entity';
+import { SessionType } from './session.types';
 
 export enum Weekday {
   MONDAY = 'MONDAY',
@@ -121,3 +122,29 @@ export const GenerateSessionsPayload = payloadType('GenerateSessionsPayload', 'R
       'Set when the range runs past the school holidays Guichet knows (the data file ends then): later school holidays were not skipped — declare them with createClosurePeriod (serviceKinds CANTEEN, PERISCHOOL) before generating, or after (it removes the empty sessions).',
   },
 });
+
+@InputType('SetSessionCapacityInput', { description: "A session's new bookable capacity." })
+export class SetSessionCapacityInput {
+  @IdField('Session', { description: 'The session.' })
+  sessionId!: string;
+
+  @Field(() => Int, {
+    description: `Places that can be booked, 0 to ${MAX_CAPACITY}; not below the places taken (INVALID, naming their number).`,
+  })
+  capacity!: number;
+
+  @idempotencyKeyField()
+  idempotencyKey!: string;
+}
+
+export const SetSessionCapacityPayload = payloadType(
+  'SetSessionCapacityPayload',
+  'Result of setSessionCapacity.',
+  {
+    session: {
+      type: () => SessionType,
+      nullable: true,
+      description: 'The session, with its capacity and places left.',
+    },
+  },
+);

@@ -1,8 +1,15 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { Access, TENANT_ADMIN } from '../graphql/access';
 import type { GraphQLContext } from '../graphql/context';
+import { afterCommit } from '../graphql/payload';
 import { generateSessions } from './generate-sessions.service';
-import { GenerateSessionsInput, GenerateSessionsPayload } from './generate-sessions.types';
+import { setSessionCapacity } from './capacity.service';
+import {
+  GenerateSessionsInput,
+  GenerateSessionsPayload,
+  SetSessionCapacityInput,
+  SetSessionCapacityPayload,
+} from './generate-sessions.types';
 
 @Resolver()
 export class SessionAdminResolver {
@@ -18,5 +25,21 @@ export class SessionAdminResolver {
   ) {
     const { value, userErrors } = await generateSessions(ctx, input);
     return { ...(value ?? {}), userErrors };
+  }
+
+  @Access(TENANT_ADMIN)
+  @Mutation(() => SetSessionCapacityPayload, {
+    description:
+      "Change a session's bookable capacity. Raising it frees places (offered to the waitlist once waitlists exist, in the same transaction); lowering it below the places taken is refused (INVALID, the message gives their number). NOT_FOUND for an unknown session. Tenant admins; audited (before → after); retry-safe with idempotencyKey.",
+  })
+  async setSessionCapacity(
+    @Arg('input', { description: 'Session and capacity.' }) input: SetSessionCapacityInput,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    const { value, userErrors } = await setSessionCapacity(ctx, input);
+    return {
+      session: afterCommit((read) => (value ? read.loaders.sessionById.load(value.sessionId) : null)),
+      userErrors,
+    };
   }
 }

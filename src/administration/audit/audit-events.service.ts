@@ -1,5 +1,6 @@
 import type { TenantContext } from '../../auth/context';
 import { AuditEvent } from '../../audit/audit-event.entity';
+import { MAX_YEAR, MIN_YEAR } from '../../shared/dates';
 import { BadInputError } from '../../shared/errors';
 import { paginate, sql, type Condition, type Page, type PageArgs } from '../../shared/pagination';
 
@@ -21,6 +22,15 @@ export function listAuditEvents(
   filter: AuditFilter,
   page: PageArgs,
 ): Promise<Page<AuditEvent>> {
+  for (const key of ['from', 'to'] as const) {
+    const year = filter[key]?.getUTCFullYear();
+    if (year !== undefined && (Number.isNaN(year) || year < MIN_YEAR || year > MAX_YEAR)) {
+      throw new BadInputError(`"filter.${key}" must be an instant of the years ${MIN_YEAR} to ${MAX_YEAR}.`, [
+        'filter',
+        key,
+      ]);
+    }
+  }
   if (filter.from && filter.to && filter.from > filter.to) {
     throw new BadInputError('"filter.from" is after "filter.to".', ['filter', 'from']);
   }
