@@ -45,6 +45,9 @@ const READERS: Record<string, Caller[]> = {
   BillingTotals: [Scope.BILLING_READ],
   BillingRun: [],
   ApiKey: [],
+  AuditEvent: [],
+  ClosurePeriod: [],
+  FamilyQuotientEntry: [],
   MealCount: [Scope.MEALS_READ],
   AbsenceReason: [...ALL_SCOPES, 'PARENT'],
   Tenant: [...ALL_SCOPES, 'PARENT'],
@@ -58,6 +61,7 @@ const FIELD_READERS: Record<string, Caller[]> = {
   'Family.charges': [Scope.BILLING_READ, 'PARENT'],
   'Family.invoices': [Scope.BILLING_READ, 'PARENT'],
   'Family.paymentPlans': [Scope.BILLING_READ, 'PARENT'],
+  'Family.quotientHistory': [],
   'Session.reservations': [Scope.ATTENDANCE_WRITE, Scope.FAMILIES_READ],
   'Session.viewerChildren': [...ALL_SCOPES, 'PARENT'],
   'Session.bookingStatus': [Scope.RESERVATIONS_WRITE, 'PARENT'],
@@ -72,6 +76,7 @@ const PATHS: Record<string, (selection: string) => string> = {
   Guardian: (s) => `node(id: $id) { ... on Family { guardians { ${s} } } }`,
   FamilyAccount: (s) => `node(id: $id) { ... on Family { account { ${s} } } }`,
   Instalment: (s) => `node(id: $id) { ... on PaymentPlan { instalments { ${s} } } }`,
+  FamilyQuotientEntry: (s) => `node(id: $id) { ... on Family { quotientHistory { ${s} } } }`,
   Allocation: (s) => `node(id: $id) { ... on Invoice { allocations { ${s} } } }`,
   PriceBracket: (s) => `node(id: $id) { ... on Service { priceGrid { ${s} } } }`,
   BookingPolicy: (s) => `node(id: $id) { ... on Service { bookingPolicy { ${s} } } }`,
@@ -90,7 +95,9 @@ function selectionOf(type: GraphQLObjectType): string {
 }
 
 /** Types only tenant admins read (the STAFF caller is an agent). */
-const ADMIN_ONLY = new Set(['ApiKey']);
+const ADMIN_ONLY = new Set(['ApiKey', 'AuditEvent']);
+/** Types only a mutation's payload returns (its access is the mutation's). */
+const PAYLOAD_ONLY = ['SkippedSessionDate'];
 
 function allowed(caller: Caller, coordinate: string): boolean {
   if (caller === 'STAFF') return !ADMIN_ONLY.has(coordinate.split('.')[0]);
@@ -108,6 +115,7 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     Guardian: ['Family.guardians'],
     FamilyAccount: ['Family.account'],
     Instalment: ['PaymentPlan.instalments'],
+    FamilyQuotientEntry: ['Family.quotientHistory'],
     Allocation: ['Invoice.allocations'],
     PriceBracket: ['Service.priceGrid'],
     BookingPolicy: ['Service.bookingPolicy'],
@@ -145,7 +153,9 @@ describe('access: each caller reaches only the fields its scope or role names, t
       (t) =>
         isObjectType(t) &&
         !t.name.startsWith('__') &&
-        !['Query', 'Mutation', 'Money', 'UserError', 'PageInfo', 'Viewer'].includes(t.name) &&
+        !['Query', 'Mutation', 'Money', 'UserError', 'PageInfo', 'Viewer', ...PAYLOAD_ONLY].includes(
+          t.name,
+        ) &&
         !/(Connection|Edge|Payload)$/.test(t.name),
     );
     expect(types.map((t) => t.name).filter((name) => !READERS[name])).toEqual([]);

@@ -20,6 +20,7 @@ describe('pagination: every connection reaches every row once, whatever the page
   let owner: Client;
   let tenantId: string;
   let agent: string;
+  let admin: string;
   let schema: GraphQLSchema;
   let familyId: string;
   let childId: string;
@@ -94,8 +95,15 @@ describe('pagination: every connection reaches every row once, whatever the page
        from i cross join (select id from services where tenant_id = $1 limit 1) s`,
       [ISSUED],
     );
+    // 60 audit events at one instant (one admin's batch).
+    await q(
+      `insert into audit_events (id, tenant_id, actor, actor_roles, action, details, created_at)
+       select gen_random_uuid(), $1, 'test:admin', '{TENANT_ADMIN}', 'PRICE_GRID_SET', '{}', $2 from generate_series(1, 60)`,
+      [ISSUED],
+    );
     app = await startTestApp();
     agent = await token(SLUG, Role.AGENT);
+    admin = await token(SLUG, Role.TENANT_ADMIN);
     schema = await createSchema();
     familyGlobalId = (
       await app.gql(`{ families(first: 100) { nodes { id } } }`, {}, { token: agent })
@@ -118,13 +126,13 @@ describe('pagination: every connection reaches every row once, whatever the page
     }
   > = {};
   const top =
-    (field: string, args = '') =>
+    (field: string, args = '', as = () => agent) =>
     async (first: number, after: string | null) => {
       const res = await app.gql(
         `query($first: Int, $after: String) { c: ${field}(first: $first, after: $after${args}) {
          totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id } } } }`,
         { first, after },
-        { token: agent },
+        { token: as() },
       );
       expect(res.errors).toBeUndefined();
       const c = res.data.c;
@@ -178,6 +186,12 @@ describe('pagination: every connection reaches every row once, whatever the page
       page: top('invoices'),
       truth: sql(
         `select id from invoices where tenant_id = $1 and $2::uuid is not null order by issued_at desc, number desc, id desc`,
+      ),
+    },
+    'Query.auditEvents': {
+      page: top('auditEvents', '', () => admin),
+      truth: sql(
+        `select id from audit_events where tenant_id = $1 and $2::uuid is not null order by created_at desc, id desc`,
       ),
     },
     'Family.invoices': {

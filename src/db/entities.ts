@@ -1,3 +1,4 @@
+import { ClosurePeriod } from '../administration/calendars/closure-period.entity';
 import { ApiKey } from '../auth/api-key.entity';
 import { Child } from '../families/child.entity';
 import { Family } from '../families/family.entity';
@@ -35,6 +36,7 @@ export const TENANT_OWNED_ENTITIES = [
   Allocation,
   PaymentPlan,
   Instalment,
+  ClosurePeriod,
 ];
 
 export const ENTITIES = [TenantOwned, Tenant, ApiKey, ...TENANT_OWNED_ENTITIES];

@@ -1,3 +1,4 @@
+import { administrationDomain } from '../administration';
 import { apiKeysDomain } from '../api-keys';
 import { attendanceDomain } from '../attendance';
 import { accountsDomain } from '../billing/accounts';
@@ -34,4 +35,5 @@ export const DOMAINS: Domain[] = [
   billingRunsDomain,
   waterDomain,
   apiKeysDomain,
+  administrationDomain,
 ];

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TenantContext } from '../../auth/context';
 import { audit } from '../../audit/audit.service';
 import { unitPriceFor } from '../../facilities/facilities.service';
+import { quotientsOn } from '../../families/quotients';
 import { PriceBracket } from '../../facilities/price-bracket.entity';
 import { Service, ServiceKind } from '../../facilities/service.entity';
 import { Family } from '../../families/family.entity';
@@ -66,9 +67,10 @@ export const recordWaterConsumption = idempotentMutation(
     ]);
     if (!service) return refuse(UserErrorCode.NOT_FOUND, 'This tenant has no water service.', ['familyId']);
     if (!family) return refuse(UserErrorCode.NOT_FOUND, 'Family not found.', ['familyId']);
+    const quotients = await quotientsOn(ctx.em, tenant.id, [family.id], date);
     const unitPrice = unitPriceFor(
       await ctx.em.find(PriceBracket, { service: service.id }),
-      family.familyQuotient,
+      quotients.get(family.id) ?? null,
       date,
     );
     if (unitPrice === null)

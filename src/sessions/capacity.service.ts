@@ -1,0 +1,57 @@
+import type { TenantContext } from '../auth/context';
+import { Checks } from '../administration/validation';
+import { audit } from '../audit/audit.service';
+import { idempotentMutation } from '../idempotency/idempotency.service';
+import { done, refuse, UserErrorCode, type Outcome } from '../shared/user-errors';
+import { MAX_CAPACITY } from './generate-sessions.service';
+import { placesFreed } from './places-freed';
+
+/**
+ * Changes a session's bookable capacity. Lowering it below the places taken is refused with their
+ * number; raising it frees places, handed to `placesFreed` in the same transaction (waitlists will
+ * offer them there). The session row is locked for the change, as bookings lock it. Tenant admins;
+ * audited (before → after).
+ */
+export const setSessionCapacity = idempotentMutation(
+  'setSessionCapacity',
+  async (
+    ctx: TenantContext,
+    input: { sessionId: string; capacity: number },
+  ): Promise<Outcome<{ sessionId: string }>> => {
+    const checks = new Checks();
+    checks.range(input.capacity, ['capacity'], 0, MAX_CAPACITY);
+    if (!checks.ok) return { value: null, userErrors: checks.errors };
+    const [row] = await ctx.em.execute<{ id: string; capacity: number; places_taken: number }[]>(
+      `select id, capacity, places_taken from sessions where tenant_id = ? and id = ? for no key update`,
+      [ctx.tenant.id, input.sessionId],
+      'all',
+      ctx.em.getLoggerContext(),
+    );
+    if (!row) return refuse(UserErrorCode.NOT_FOUND, 'Session not found.', ['sessionId']);
+    if (input.capacity < row.places_taken) {
+      return refuse(
+        UserErrorCode.INVALID,
+        `${row.places_taken} places are taken: the capacity cannot go below ${row.places_taken}.`,
+        ['capacity'],
+      );
+    }
+    await ctx.em.execute(
+      `update sessions set capacity = ? where tenant_id = ? and id = ?`,
+      [input.capacity, ctx.tenant.id, row.id],
+      'run',
+      ctx.em.getLoggerContext(),
+    );
+    if (input.capacity > row.capacity) await placesFreed(ctx, row.id, input.capacity - row.capacity);
+    audit(ctx, {
+      action: 'SESSION_CAPACITY_CHANGED',
+      subjectId: row.id,
+      details: {
+        before: { capacity: row.capacity },
+        after: { capacity: input.capacity },
+        placesTaken: row.places_taken,
+      },
+    });
+    await ctx.em.flush();
+    return done({ sessionId: row.id });
+  },
+);
