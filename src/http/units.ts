@@ -9,6 +9,8 @@ import type { GraphQLContext, Loaders } from '../graphql/context';
 import { isRetryableTransactionError, isUnavailableError } from '../shared/db-errors';
 import { ServiceUnavailableError, UnauthenticatedError } from '../shared/errors';
 import { Tenant } from '../tenants/tenant.entity';
+import { rowLanguage } from '../auth/tenant-language';
+import { readerLanguage, tenantLanguage, type Language } from '../shared/i18n';
 
 /** What the route knows about a request before any GraphQL runs. */
 export interface RequestState {
@@ -21,7 +23,13 @@ export interface RequestState {
   log: FastifyBaseLogger;
   now(): Date;
   links: DocumentLinks;
+  /** The language Accept-Language asks for among those the catalogue speaks, or null. */
+  acceptedLocale: string | null;
 }
+
+/** The language messages of this request are rendered in (src/shared/i18n `readerLanguage`). */
+export const requestLanguage = (state: RequestState): Language =>
+  readerLanguage(state.tenantRow ? rowLanguage(state.tenantRow) : null, state.acceptedLocale);
 
 /** What a unit of work needs: the pool, the loaders, and PostgreSQL's limits (ms). */
 export interface UnitOptions {
@@ -123,6 +131,7 @@ function unitContext(
     now: state.now,
     links: state.links,
     tenantOrNull: tenant,
+    language: readerLanguage(tenant ? tenantLanguage(tenant) : null, state.acceptedLocale),
     get tenant(): Tenant {
       if (!tenant) throw new UnauthenticatedError();
       return tenant;

@@ -7,6 +7,7 @@ import { SessionType } from '../sessions/session.types';
 import { BadInputError } from '../shared/errors';
 import { decideBooking, type BookingDecision } from './booking-status';
 import { BOOKING_STATUS_READERS, SessionBookingStatusType } from './booking-status.types';
+import { msg } from '../shared/i18n';
 
 @Resolver(() => SessionType)
 export class SessionBookingStatusResolver {
@@ -23,7 +24,7 @@ export class SessionBookingStatusResolver {
   ): Promise<BookingDecision> {
     const child = childId ?? (await ctx.loaders.onlyChildOfViewer.load(''));
     if (!child) {
-      throw new BadInputError('Name the child (childId): booking depends on who attends.', ['childId']);
+      throw new BadInputError(msg('bookingStatus.childRequired'), ['childId']);
     }
     const facts = await ctx.loaders.bookingFacts.load(`${child}|${session.id}`);
     return decideBooking(facts);

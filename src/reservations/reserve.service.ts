@@ -15,6 +15,7 @@ import { loadBookingFacts } from './booking-facts';
 import { channelFor } from './booking-rules';
 import { bookingRefusal, decideBooking } from './booking-status';
 import { ReservationChannel } from './reservation.entity';
+import { day, msg } from '../shared/i18n';
 
 export const MAX_SESSIONS_PER_RESERVE = 100;
 
@@ -41,10 +42,12 @@ export const reserve = idempotentMutation(
   'reserve',
   async (ctx: TenantContext, input: { childId: string; sessionIds: string[] }): Promise<Outcome<Booked>> => {
     if (input.sessionIds.length === 0 || input.sessionIds.length > MAX_SESSIONS_PER_RESERVE) {
-      return refuse(UserErrorCode.INVALID, `Give 1 to ${MAX_SESSIONS_PER_RESERVE} sessions.`, ['sessionIds']);
+      return refuse(UserErrorCode.INVALID, msg('booking.sessionCount', { max: MAX_SESSIONS_PER_RESERVE }), [
+        'sessionIds',
+      ]);
     }
     const child = await bookableChild(ctx, input.childId);
-    if (!child) return refuse(UserErrorCode.NOT_FOUND, 'Child not found.', ['childId']);
+    if (!child) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Child' }), ['childId']);
     return bookSessions(ctx, child, input.sessionIds);
   },
 );
@@ -67,7 +70,7 @@ async function bookSessions(
     const field = ['sessionIds', String(index)];
     const fact = facts.get(sessionId);
     if (!fact) {
-      userErrors.push(userError(UserErrorCode.NOT_FOUND, 'Session not found.', field));
+      userErrors.push(userError(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Session' }), field));
       return;
     }
     const repeated = sessionIds.indexOf(sessionId) !== index;
@@ -88,6 +91,7 @@ async function bookSessions(
   const booked: { index: number; reservationId: string }[] = [];
   for (const { sessionId, index, date } of wanted) {
     const field = ['sessionIds', String(index)];
+    const on = { date: day(date) };
     const reservationId = outcome.booked.get(sessionId);
     if (reservationId) {
       booked.push({ index, reservationId });
@@ -102,23 +106,23 @@ async function bookSessions(
       }
     } else if (outcome.duplicates.has(sessionId)) {
       userErrors.push(
-        userError(UserErrorCode.ALREADY_BOOKED, `${date}: already booked for this child.`, field),
+        userError(UserErrorCode.ALREADY_BOOKED, msg('booking.alreadyBooked', on), field, {
+          reason: 'ALREADY_BOOKED',
+          date,
+        }),
       );
     } else if (outcome.overlapping.has(sessionId)) {
-      userErrors.push({
-        ...userError(
-          UserErrorCode.OVERLAP,
-          `${date}: the child is already booked elsewhere at that time.`,
-          field,
-        ),
-        reason: 'OVERLAP',
-      });
+      userErrors.push(
+        userError(UserErrorCode.OVERLAP, msg('booking.overlap', on), field, { reason: 'OVERLAP', date }),
+      );
     } else {
-      userErrors.push({
-        ...userError(UserErrorCode.FULL, `${date}: no place left.`, field),
-        reason: 'NO_PLACE_LEFT',
-        placesLeft: 0,
-      });
+      userErrors.push(
+        userError(UserErrorCode.FULL, msg('booking.full', on), field, {
+          reason: 'NO_PLACE_LEFT',
+          date,
+          placesLeft: 0,
+        }),
+      );
     }
   }
   await ctx.em.flush();
