@@ -15,15 +15,34 @@ import {
   ServiceKind,
 } from '../src/facilities/service.entity';
 import { closureOn, openDays } from '../src/calendars/closures';
-import { Session } from '../src/sessions/session.entity';
 import { AbsenceReason } from '../src/reservations/absence-reason.entity';
 import { inTenantTransaction as asTenant } from '../src/db/tenant-scope';
-import { Tenant, TenantConfig } from '../src/tenants/tenant.entity';
+import { OperatingMode, Tenant, TenantConfig } from '../src/tenants/tenant.entity';
+import { addDays } from '../src/shared/dates';
+import {
+  bookUpcoming,
+  insertSessions,
+  recordPastAttendance,
+  sessionDays,
+  type RecentActivity,
+  type SessionPlan,
+} from './activity';
 import { demoTenants, type DemoTenant, type ServiceTemplate } from './demo-tenants';
 import { ADULT_FIRST_NAMES, FIRST_NAMES, LAST_NAMES, NOTABLES, Random, STREETS } from './random';
 
-/** Weeks of sessions created ahead of today for recurring services. */
+/** Weeks of sessions created from today for recurring services. */
 const WEEKS_AHEAD = 6;
+/**
+ * The demo's recent past and near future, relative to the day it is seeded: three weeks (at least
+ * eight open days) of sessions with the roll taken and charges, at least eight open days ahead,
+ * and the coming week booked.
+ */
+export const DEMO_ACTIVITY: RecentActivity = {
+  pastWeeks: 3,
+  pastOpenDays: 8,
+  upcomingOpenDays: 8,
+  bookedDays: 7,
+};
 /** Price grids valid from this date (since the previous school year, so that suspended periods are priced). */
 const GRID_VALID_FROM = '2025-09-01';
 
@@ -67,18 +86,44 @@ const ABSENCE_REASONS = [
   },
 ];
 
-/** The four reference tenants of DESIGN.md with believable families, facilities and sessions. */
+/** Tenants seeded at once: the owner's pool holds two connections (and machines two cores). */
+const LANES = 2;
+
+/**
+ * The four reference tenants of docs/design.md with believable families, facilities and sessions
+ * around today. Two at a time, the largest first: Saint-Nazaire's months of lunches take as long
+ * as the three others together.
+ */
 export class DatabaseSeeder extends Seeder {
   async run(em: EntityManager): Promise<void> {
-    for (const definition of demoTenants(NOTABLES)) await seedTenant(em, definition);
+    const now = new Date();
+    const queue = demoTenants(NOTABLES).sort((a, b) => weight(b) - weight(a));
+    const lane = async () => {
+      for (let def = queue.shift(); def; def = queue.shift()) {
+        await seedTenant(em.fork(), def, now, WEEKS_AHEAD, DEMO_ACTIVITY);
+      }
+    };
+    await Promise.all(Array.from({ length: LANES }, lane));
   }
 }
 
+/** Roughly how long a tenant takes to seed: months of history weigh most. */
+function weight(def: DemoTenant): number {
+  return (def.canteenHistorySince ? 10_000 : 0) + def.families;
+}
+
+/**
+ * One tenant as if seeded at the instant `now`: its sessions from today (the tenant's local date)
+ * for `weeksAhead` weeks; with `activity`, the recent past (attended, charged) and the coming days
+ * (booked) as well. Saint-Nazaire's unbilled canteen lunches since `canteenHistorySince` come with
+ * its definition.
+ */
 export async function seedTenant(
   em: EntityManager,
   def: DemoTenant,
-  today = new Date(),
+  now = new Date(),
   weeksAhead = WEEKS_AHEAD,
+  activity?: RecentActivity,
 ): Promise<Tenant> {
   const tenant = em.create(Tenant, {
     slug: def.slug,
@@ -96,7 +141,10 @@ export async function seedTenant(
   await asTenant(em, tenant.id, async (tx) => {
     const random = new Random(def.seed);
     const tenantId = tenant.id;
-    const firstDay = DateTime.fromJSDate(today, { zone: def.timeZone }).startOf('day').plus({ days: 1 });
+    // The tenant's own date: at 00:30 in Paris it is already tomorrow there, still today in UTC.
+    const today = DateTime.fromJSDate(now, { zone: def.timeZone }).startOf('day');
+    const todayDate = today.toISODate()!;
+    const plans: SessionPlan[] = [];
     const facilitiesByKind = new Map<FacilityKind, Facility[]>();
 
     const calendars = { holidayRegion: def.holidayRegion, schoolCalendar: def.config.schoolCalendar ?? null };
@@ -126,26 +174,27 @@ export async function seedTenant(
           validFrom: GRID_VALID_FROM,
         });
       }
-      const capacity = facility ? Math.min(template.capacity, facility.capacity) : template.capacity;
       // Sessions only on the days the service's calendars leave open (no canteen on a holiday).
-      const last = firstDay.plus({ days: weeksAhead * 7 - 1 }).toISODate()!;
-      const dates = (
-        template.dates ?? openDays(firstDay.toISODate()!, last, template.weekdays, calendars, closures)
-      ).filter((date) => !closureOn(date, calendars, closures));
-      for (const date of dates) {
-        for (const period of template.periods) {
-          tx.create(Session, {
-            tenantId,
-            service,
-            facility,
-            date,
-            period,
-            capacity,
-            placesTaken: 0,
-            walkIns: 0,
-          });
-        }
+      let dates = template.dates
+        ? template.dates.filter((date) => !closureOn(date, calendars, closures))
+        : sessionDays(template.weekdays, calendars, closures, todayDate, weeksAhead, activity);
+      if (template.kind === ServiceKind.CANTEEN && def.canteenHistorySince) {
+        const history = openDays(
+          def.canteenHistorySince,
+          addDays(todayDate, -1),
+          template.weekdays,
+          calendars,
+          closures,
+        );
+        dates = [...new Set([...history, ...dates])].sort();
       }
+      plans.push({
+        serviceId: service.id,
+        facilityId: facility?.id ?? null,
+        capacity: facility ? Math.min(template.capacity, facility.capacity) : template.capacity,
+        dates,
+        periods: template.periods,
+      });
     };
 
     let schools = 0;
@@ -207,7 +256,7 @@ export async function seedTenant(
       const children = random.int(1, 3);
       for (let c = 0; c < children; c++) {
         const age = random.int(def.childAges[0], def.childAges[1]);
-        const birth = firstDay.minus({ years: age, days: random.int(0, 364) });
+        const birth = today.minus({ years: age, days: random.int(0, 364) });
         tx.create(Child, {
           tenantId,
           family,
@@ -222,77 +271,14 @@ export async function seedTenant(
       }
     }
     await tx.flush();
-    if (def.canteenHistorySince) {
-      const to = firstDay.minus({ days: 1 }).toISODate()!;
-      const schoolDays = openDays(
-        def.canteenHistorySince,
-        to,
-        [1, 2, 4, 5],
-        calendars,
-        defaultClosures(ServiceKind.CANTEEN),
-      );
-      await seedCanteenHistory(tx, tenantId, schoolDays);
+    await insertSessions(tx, tenantId, plans);
+    // Past sessions (the recent weeks, Saint-Nazaire's months since March) as they happened.
+    await recordPastAttendance(tx, tenantId, todayDate, def.config.operatingMode === OperatingMode.WALK_IN);
+    if (activity && def.config.operatingMode === OperatingMode.NORMAL) {
+      await bookUpcoming(tx, tenantId, todayDate, addDays(todayDate, activity.bookedDays));
     }
   });
   return tenant;
-}
-
-/**
- * Past canteen lunches, attended and charged but never invoiced (Saint-Nazaire's suspended
- * billing): sessions on the school days given (the calendars already applied: no lunch on a
- * holiday), each school child eating about three lunches in four, priced from the grid for the
- * family's quotient (top bracket without one). Set-based SQL: tens of thousands of rows in a second.
- */
-async function seedCanteenHistory(tx: EntityManager, tenantId: string, schoolDays: string[]): Promise<void> {
-  if (schoolDays.length === 0) return;
-  const run = (sql: string, params: unknown[]) => tx.execute(sql, params, 'run', tx.getLoggerContext());
-  const [from, to] = [schoolDays[0], schoolDays[schoolDays.length - 1]];
-  await run(
-    `insert into sessions (id, tenant_id, service_id, facility_id, date, period, capacity, places_taken, walk_ins)
-     select gen_random_uuid(), sv.tenant_id, sv.id, sv.facility_id, d.value::date, 'LUNCH', least(sv.default_capacity, f.capacity), 0, 0
-     from services sv join facilities f on f.tenant_id = sv.tenant_id and f.id = sv.facility_id
-     cross join json_array_elements_text(?::json) d
-     where sv.tenant_id = ? and sv.kind = 'CANTEEN'
-       and not exists (select 1 from sessions x where x.tenant_id = sv.tenant_id and x.service_id = sv.id
-                       and x.date = d.value::date and x.period = 'LUNCH')`,
-    [JSON.stringify(schoolDays), tenantId],
-  );
-  await run(
-    `insert into reservations (id, tenant_id, session_id, child_id, family_id, status, channel, created_by,
-       created_at, updated_at, attendance_recorded_at)
-     select gen_random_uuid(), s.tenant_id, s.id, c.id, c.family_id, 'ATTENDED', 'ONLINE', 'seed',
-            s.date - 7, s.date + time '13:30', s.date + time '13:30'
-     from sessions s join children c on c.tenant_id = s.tenant_id and c.school_id = s.facility_id
-     where s.tenant_id = ? and s.date between ?::date and ?::date and s.period = 'LUNCH'
-       and abs(hashtext(c.id::text || s.date::text)) % 4 <> 0`,
-    [tenantId, from, to],
-  );
-  await run(
-    `update sessions s set places_taken = least(s.capacity, (select count(*) from reservations r
-       where r.tenant_id = s.tenant_id and r.session_id = s.id))
-     where s.tenant_id = ? and s.date between ?::date and ?::date`,
-    [tenantId, from, to],
-  );
-  await run(
-    `insert into charges (id, tenant_id, family_id, child_id, reservation_id, service_id, date, reason, quantity,
-       unit_price, amount, currency, created_at)
-     select gen_random_uuid(), r.tenant_id, r.family_id, r.child_id, r.id, s.service_id, s.date, 'ATTENDED', 1,
-            p.unit_price, p.unit_price, t.currency, s.date + time '13:30'
-     from reservations r
-     join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
-     join families fam on fam.tenant_id = r.tenant_id and fam.id = r.family_id
-     join tenants t on t.id = r.tenant_id
-     join lateral (
-       select b.unit_price from price_brackets b
-       where b.tenant_id = s.tenant_id and b.service_id = s.service_id and b.valid_from <= s.date
-         and (b.valid_to is null or b.valid_to >= s.date)
-         and (fam.family_quotient is null
-              or (b.min_quotient <= fam.family_quotient and (b.max_quotient is null or fam.family_quotient < b.max_quotient)))
-       order by b.min_quotient desc limit 1
-     ) p on true
-     where r.tenant_id = ? and s.date between ?::date and ?::date and r.created_by = 'seed'`,
-    [tenantId, from, to],
-  );
 }
 
 function placeFor(age: number, byKind: Map<FacilityKind, Facility[]>, random: Random) {

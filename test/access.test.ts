@@ -44,12 +44,13 @@ const READERS: Record<string, Caller[]> = {
   FamilyAccount: [Scope.BILLING_READ, 'PARENT'],
   BillingTotals: [Scope.BILLING_READ],
   BillingRun: [],
+  ApiKey: [],
   MealCount: [Scope.MEALS_READ],
   AbsenceReason: [...ALL_SCOPES, 'PARENT'],
   Tenant: [...ALL_SCOPES, 'PARENT'],
   TenantConfiguration: [...ALL_SCOPES, 'PARENT'],
   SessionChildBooking: [...ALL_SCOPES, 'PARENT'],
-  SessionBookingStatus: [Scope.RESERVATIONS_WRITE, 'PARENT'],
+  SessionBooking: [Scope.RESERVATIONS_WRITE, 'PARENT'],
 };
 /** Fields whose rule differs from their type's. */
 const FIELD_READERS: Record<string, Caller[]> = {
@@ -60,6 +61,7 @@ const FIELD_READERS: Record<string, Caller[]> = {
   'Session.reservations': [Scope.ATTENDANCE_WRITE, Scope.FAMILIES_READ],
   'Session.viewerChildren': [...ALL_SCOPES, 'PARENT'],
   'Session.bookingStatus': [Scope.RESERVATIONS_WRITE, 'PARENT'],
+  'Session.booking': [Scope.RESERVATIONS_WRITE, 'PARENT'],
   'Facility.children': [Scope.ATTENDANCE_WRITE, Scope.FAMILIES_READ],
   'Query.mealCounts': [Scope.MEALS_READ],
   'Query.billingTotals': [Scope.BILLING_READ],
@@ -74,7 +76,7 @@ const PATHS: Record<string, (selection: string) => string> = {
   PriceBracket: (s) => `node(id: $id) { ... on Service { priceGrid { ${s} } } }`,
   BookingPolicy: (s) => `node(id: $id) { ... on Service { bookingPolicy { ${s} } } }`,
   SessionChildBooking: (s) => `node(id: $id) { ... on Session { viewerChildren { ${s} } } }`,
-  SessionBookingStatus: (s) => `node(id: $id) { ... on Session { bookingStatus { ${s} } } }`,
+  SessionBooking: (s) => `node(id: $id) { ... on Session { booking { ${s} } } }`,
   MealCount: (s) => `mealCounts(date: "2026-01-05") { ${s} }`,
   BillingTotals: (s) => `billingTotals(period: "2026-01") { ${s} }`,
   TenantConfiguration: (s) => `tenant { configuration { ${s} } }`,
@@ -87,8 +89,11 @@ function selectionOf(type: GraphQLObjectType): string {
     .join(' ');
 }
 
+/** Types only tenant admins read (the STAFF caller is an agent). */
+const ADMIN_ONLY = new Set(['ApiKey']);
+
 function allowed(caller: Caller, coordinate: string): boolean {
-  if (caller === 'STAFF') return true;
+  if (caller === 'STAFF') return !ADMIN_ONLY.has(coordinate.split('.')[0]);
   const readers = FIELD_READERS[coordinate] ?? READERS[coordinate.split('.')[0]];
   return readers.includes(caller);
 }
@@ -107,7 +112,7 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     PriceBracket: ['Service.priceGrid'],
     BookingPolicy: ['Service.bookingPolicy'],
     SessionChildBooking: ['Session.viewerChildren'],
-    SessionBookingStatus: ['Session.bookingStatus'],
+    SessionBooking: ['Session.booking'],
     TenantConfiguration: ['Tenant.configuration'],
     MealCount: ['Query.mealCounts'],
     BillingTotals: ['Query.billingTotals'],

@@ -565,13 +565,21 @@ describe('attendance', () => {
 
     it('takes walk-ins where the service allows them, even in normal mode (périscolaire)', async () => {
       const [session] = await sessionsAt(agent, school, 'PERISCHOOL');
+      // A pupil without a reservation for it (the seed books the coming week for some of them).
+      const booked = await app.gql(
+        'query($id: ID!) { node(id: $id) { ... on Session { reservations { child { id } } } } }',
+        { id: session.id },
+        { token: agent },
+      );
+      const bookedIds = booked.data.node.reservations.map((r: any) => r.child.id);
+      const walkIn = school.kids.slice(3).find((k) => !bookedIds.includes(k.id))!;
       app.setNow(lunchOn(session.date));
       const res = await app.gql(
         ROLL,
         {
           input: {
             sessionId: session.id,
-            present: [school.kids[3].id],
+            present: [walkIn.id],
             absent: [],
             idempotencyKey: 'sn-peri',
           },

@@ -19,7 +19,8 @@ import { seedTestTenant } from './support/tenants';
  * The expected days are computed here from the sources themselves (the ministry's zones in the
  * data file, `date-holidays` for public holidays) and spot-checked against dates known by heart.
  */
-const SCHOOL_YEAR_SEEDED_ON = new Date('2026-08-31T10:00:00Z');
+// Seeded on the first day of the school year: a tenant's sessions start on the day it is seeded.
+const SCHOOL_YEAR_SEEDED_ON = new Date('2026-09-01T06:00:00Z');
 const FIRST_DAY = '2026-09-01';
 const WEEKS = 45;
 const LAST_DAY = DateTime.fromISO(FIRST_DAY).plus({ weeks: WEEKS }).minus({ days: 1 }).toISODate()!;

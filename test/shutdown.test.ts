@@ -214,6 +214,47 @@ describe('shutdown of node dist/src/main.js', () => {
     expect(postgresProcessesOn(databaseDir)).toEqual([]);
     expect(fs.existsSync(path.join(dataDir, 'guichet.pid'))).toBe(false);
   });
+
+  it('`npm start` then Ctrl-C: exits 0, no ERROR line from npm, Node or PostgreSQL, nothing left running', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-ctrl-c-'));
+    tempDirs.push(dataDir);
+    const port = await freePort();
+    // As in a terminal: npm, its shell and Node in one process group, which Ctrl-C signals whole.
+    const child = spawn('npm', ['start'], {
+      cwd: ROOT,
+      detached: true,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? os.tmpdir(),
+        PORT: String(port),
+        GUICHET_DATA_DIR: dataDir,
+        EMBEDDED_PG_PORT: String(await freePort()),
+        DEMO_DATA: 'off',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(child);
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await ready(
+      { child, port, output: () => output, exited: exited.then((code) => ({ code, signal: null })) },
+      45000,
+    );
+    expect(await post(port, '{ tenants { slug } }')).toBe(200);
+
+    process.kill(-child.pid!, 'SIGINT');
+    const code = await within(exited, 15000, () => `npm start still running after Ctrl-C:\n${output}`);
+    children.delete(child);
+    expect({ code, errors: errorLines(output), npm: output.match(/^npm (error|ERR!).*$/gm) ?? [] }).toEqual({
+      code: 0,
+      errors: [],
+      npm: [],
+    });
+    expect(output).toMatch(/"msg":"stopped"/);
+    expect(postgresProcessesOn(path.join(dataDir, 'pg'))).toEqual([]);
+  });
 });
 
 /** POST /graphql on a connection of its own; resolves with the HTTP status. */

@@ -2,7 +2,8 @@ import { Field, InputType, ObjectType } from 'type-graphql';
 import { IdField, TextField } from '../graphql/inputs';
 import { Node } from '../graphql/node';
 import { payloadType } from '../graphql/payload';
-import { idempotencyKeyField, ReservationType } from '../reservations/reservation.types';
+import { ReservationType } from '../reservations/reservation.types';
+import { idempotencyKeyField } from '../graphql/inputs';
 import { SessionType } from '../sessions/session.types';
 
 @ObjectType('AbsenceReason', {

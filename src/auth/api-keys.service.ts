@@ -12,27 +12,34 @@ export function looksLikeApiKey(token: string): boolean {
 
 const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
-export async function createApiKey(
-  em: EntityManager,
-  input: { name: string; tenantIds: string[]; scopes: Scope[] },
-): Promise<{ apiKey: ApiKey; plaintext: string }> {
-  if (input.tenantIds.length === 0) throw new Error('An API key must be granted at least one tenant.');
+/** A new key: its public prefix, the hash stored, and the plaintext shown once to its owner. */
+export function newKeyMaterial(): { prefix: string; secretHash: string; plaintext: string } {
   const prefix = randomBytes(9)
     .toString('base64url')
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '0')
     .slice(0, 12);
   const secret = randomBytes(32).toString('base64url');
+  return { prefix, secretHash: hashSecret(secret), plaintext: `gk_${prefix}_${secret}` };
+}
+
+/** Creates a key for one or several tenants (the operator's CLI, as the schema owner). */
+export async function createApiKey(
+  em: EntityManager,
+  input: { name: string; tenantIds: string[]; scopes: Scope[] },
+): Promise<{ apiKey: ApiKey; plaintext: string }> {
+  if (input.tenantIds.length === 0) throw new Error('An API key must be granted at least one tenant.');
+  const { prefix, secretHash, plaintext } = newKeyMaterial();
   const apiKey = em.create(ApiKey, {
     name: input.name,
     prefix,
-    secretHash: hashSecret(secret),
+    secretHash,
     scopes: input.scopes,
     tenantIds: input.tenantIds,
     createdAt: new Date(),
   });
   await em.persistAndFlush(apiKey);
-  return { apiKey, plaintext: `gk_${prefix}_${secret}` };
+  return { apiKey, plaintext };
 }
 
 /** The active key a presented token belongs to, or null. Compares hashes in constant time. */

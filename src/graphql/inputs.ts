@@ -169,3 +169,11 @@ export function installIdDecoding(schema: GraphQLSchema): void {
     }
   }
 }
+
+/** The idempotency key every retryable write takes (Stripe's rules; kept at least 48 hours). */
+export const idempotencyKeyField = () =>
+  TextField({
+    maxLength: 255,
+    description:
+      'Unique per attempt (1 to 255 characters); retry with the same key to replay the first result. Keys are scoped to the caller and kept at least 48 hours.',
+  });

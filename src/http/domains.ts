@@ -1,3 +1,4 @@
+import { apiKeysDomain } from '../api-keys';
 import { attendanceDomain } from '../attendance';
 import { accountsDomain } from '../billing/accounts';
 import { invoicesDomain } from '../billing/invoices';
@@ -32,4 +33,5 @@ export const DOMAINS: Domain[] = [
   accountsDomain,
   billingRunsDomain,
   waterDomain,
+  apiKeysDomain,
 ];

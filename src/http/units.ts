@@ -62,34 +62,38 @@ export async function runUnit(
   for (let attempt = 1; ; attempt++) {
     let result: ExecutionResult;
     try {
-      const em = options.orm.em.fork({ loggerContext: { requestId: state.requestId } }) as EntityManager;
-      result = await em.transactional(
-        async (tx) => {
-          if (state.tenantRow && state.tenantChanged) {
-            const [row] = await tx.execute<TenantRow[]>(
-              'select * from tenants where id = ?',
-              [state.tenantRow.id],
-              'all',
-              tx.getLoggerContext(),
-            );
-            state.tenantRow = row;
-            state.tenantChanged = false;
-          }
-          const tenant = state.tenantRow ? (tx.map(Tenant, state.tenantRow) as Tenant) : null;
-          if (tenant) {
-            await scopeToTenant(tx, tenant.id, {
-              lockTimeoutMs: options.lockTimeoutMs,
-              statementTimeoutMs: options.statementTimeoutMs,
-            });
-          }
-          const outcome = await work(unitContext(options, state, tx, tenant));
-          if (outcome.errors?.length) throw new Rollback(outcome);
-          // A read-only unit has nothing to flush: spare the commit the change-set computation.
-          if (readOnly) tx.clear();
-          return outcome;
-        },
-        { readOnly },
-      );
+      // One fork per attempt, its transaction begun and ended on it: no nested fork, no merge of
+      // the unit's entities into a parent afterwards (MikroORM's transactional() does both).
+      const tx = options.orm.em.fork({ loggerContext: { requestId: state.requestId } }) as EntityManager;
+      await tx.begin({ readOnly });
+      try {
+        if (state.tenantRow && state.tenantChanged) {
+          const [row] = await tx.execute<TenantRow[]>(
+            'select * from tenants where id = ?',
+            [state.tenantRow.id],
+            'all',
+            tx.getLoggerContext(),
+          );
+          state.tenantRow = row;
+          state.tenantChanged = false;
+        }
+        const tenant = state.tenantRow ? (tx.map(Tenant, state.tenantRow) as Tenant) : null;
+        if (tenant) {
+          await scopeToTenant(tx, tenant.id, {
+            lockTimeoutMs: options.lockTimeoutMs,
+            statementTimeoutMs: options.statementTimeoutMs,
+          });
+        }
+        const outcome = await work(unitContext(options, state, tx, tenant));
+        if (outcome.errors?.length) throw new Rollback(outcome);
+        // A read-only unit has nothing to flush: spare the commit the change-set computation.
+        if (readOnly) tx.clear();
+        await tx.commit();
+        result = outcome;
+      } catch (error) {
+        await tx.rollback().catch(() => undefined);
+        throw error;
+      }
     } catch (error) {
       if (error instanceof Rollback) {
         result = error.result;

@@ -13,6 +13,7 @@ import { Migration20261130035000FamilySearchIndex } from './Migration20261130035
 import { Migration20261130040000Eligibility } from './Migration20261130040000Eligibility';
 import { Migration20261201010000SchoolNationalCode } from './Migration20261201010000SchoolNationalCode';
 import { Migration20261201120000BrowserAccess } from './Migration20261201120000BrowserAccess';
+import { Migration20261201130000ApiKeyAdmin } from './Migration20261201130000ApiKeyAdmin';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -30,4 +31,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130040000Eligibility', class: Migration20261130040000Eligibility },
   { name: 'Migration20261201010000SchoolNationalCode', class: Migration20261201010000SchoolNationalCode },
   { name: 'Migration20261201120000BrowserAccess', class: Migration20261201120000BrowserAccess },
+  { name: 'Migration20261201130000ApiKeyAdmin', class: Migration20261201130000ApiKeyAdmin },
 ];

@@ -31,11 +31,11 @@ registerEnumType(BookingStatus, {
 });
 
 @Access(BOOKING_STATUS_READERS)
-@ObjectType('SessionBookingStatus', {
+@ObjectType('SessionBooking', {
   description:
     'Whether and why a child can or cannot be booked on a session now, with the data to explain it.',
 })
-export class SessionBookingStatusType {
+export class SessionBookingType {
   @Field(() => BookingStatus, { description: 'The status.' })
   status!: BookingStatus;
 

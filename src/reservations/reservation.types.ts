@@ -2,7 +2,7 @@ import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from 't
 import { Scope } from '../auth/viewer';
 import { Access, type AccessRule } from '../graphql/access';
 import { connectionOf, PageArgs } from '../graphql/connection';
-import { IdField, TextField } from '../graphql/inputs';
+import { IdField, idempotencyKeyField } from '../graphql/inputs';
 import { payloadType } from '../graphql/payload';
 import { Node } from '../graphql/node';
 import { DateTime, LocalDate } from '../graphql/scalars';
@@ -154,14 +154,6 @@ export class SessionChildBookingType {
   @Field(() => ReservationType, { nullable: true, description: 'That reservation, if any.' })
   reservation!: unknown;
 }
-
-/** The idempotency key every retryable write takes (Stripe's rules; kept at least 48 hours). */
-export const idempotencyKeyField = () =>
-  TextField({
-    maxLength: 255,
-    description:
-      'Unique per attempt (1 to 255 characters); retry with the same key to replay the first result. Keys are scoped to the caller and kept at least 48 hours.',
-  });
 
 @InputType('ReserveInput', { description: 'Book one child on one or many sessions.' })
 export class ReserveInput {

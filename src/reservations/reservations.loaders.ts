@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { TenantContext } from '../auth/context';
+import { lightFind } from '../shared/light-entities';
 import { byId, groupBy, pagesLoader } from '../shared/loaders';
 import { paginateMany, sql, type Condition, type PageArgs } from '../shared/pagination';
 import { Child } from '../families/child.entity';
@@ -30,11 +31,13 @@ export function createReservationLoaders(ctx: TenantContext) {
     rollBySessionId: new DataLoader<string, Reservation[]>(async (sessionIds) =>
       groupBy(
         sessionIds,
-        await em.find(
-          Reservation,
-          { session: { $in: [...sessionIds] }, status: { $ne: ReservationStatus.CANCELLED } },
-          { orderBy: { createdAt: 'asc', id: 'asc' } },
-        ),
+        await lightFind<Reservation>(em, Reservation, {
+          tenantId: ctx.tenant.id,
+          column: 'session_id',
+          values: sessionIds,
+          where: `t.status <> 'CANCELLED'`,
+          orderBy: 't.created_at, t.id',
+        }),
         (r) => r.session.id,
       ),
     ),
@@ -42,18 +45,27 @@ export function createReservationLoaders(ctx: TenantContext) {
     familyBookingsBySessionId: new DataLoader<string, Reservation[]>(async (sessionIds) => {
       const familyId = ctx.viewer.familyId;
       if (!familyId) return sessionIds.map(() => []);
-      const rows = await em.find(Reservation, {
-        family: familyId,
-        session: { $in: [...sessionIds] },
-        status: { $ne: ReservationStatus.CANCELLED },
+      const rows = await lightFind<Reservation>(em, Reservation, {
+        tenantId: ctx.tenant.id,
+        column: 'session_id',
+        values: sessionIds,
+        where: `t.status <> 'CANCELLED' and t.family_id = ?`,
+        params: [familyId],
       });
       return groupBy(sessionIds, rows, (r) => r.session.id);
     }),
     reservationById: new DataLoader<string, Reservation | null>(async (ids) =>
-      byId(ids, await em.find(Reservation, { id: { $in: [...ids] } })),
+      byId(
+        ids,
+        await lightFind<Reservation>(em, Reservation, { tenantId: ctx.tenant.id, column: 'id', values: ids }),
+      ),
     ),
     chargeByReservationId: new DataLoader<string, Charge | null>(async (reservationIds) => {
-      const charges = await em.find(Charge, { reservation: { $in: [...reservationIds] } });
+      const charges = await lightFind<Charge>(em, Charge, {
+        tenantId: ctx.tenant.id,
+        column: 'reservation_id',
+        values: reservationIds,
+      });
       const map = new Map(charges.map((c) => [c.reservation!.id, c]));
       return reservationIds.map((id) => map.get(id) ?? null);
     }),

@@ -30,11 +30,15 @@ export class SessionResolver {
     description:
       'Bookable sessions, by date and period. Parents, staff, and API keys with catalog:read (or any operational scope).',
   })
-  sessions(
+  async sessions(
     @Args() { filter, ...page }: SessionsArgs,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ConnectionShape<Session>> {
-    return listSessions(ctx, filter ?? {}, page).then(toConnection);
+    const sessions = await listSessions(ctx, filter ?? {}, page);
+    if (filter?.childId) {
+      for (const session of sessions.items) ctx.loaders.childListedFor.set(session.id, filter.childId);
+    }
+    return toConnection(sessions);
   }
 
   @FieldResolver(() => Int, { description: 'Places still free.' })

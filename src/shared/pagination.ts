@@ -1,5 +1,6 @@
-import type { EntityDictionary, EntityName } from '@mikro-orm/core';
+import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { lightMap } from './light-entities';
 import { BadInputError } from './errors';
 import { openCursor, sealCursor } from './ids';
 import { msg } from './i18n';
@@ -20,7 +21,14 @@ export interface Page<T> {
   hasPreviousPage: boolean;
   startCursor: string | null;
   endCursor: string | null;
-  totalCount: number;
+  /** How many rows the whole list holds: counted on first call only (most queries never ask). */
+  totalCount: () => Promise<number>;
+}
+
+/** A thunk run once, on its first call. */
+function once<T>(run: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= run());
 }
 
 /** A SQL condition and its parameters (`?` placeholders), e.g. `t.family_id = ?`. */
@@ -124,7 +132,7 @@ function toEntities<T extends object>(em: EntityManager, spec: ListSpec<T>, rows
     const { __cursor, __parent, __rank, ...columns } = row as Row & { __parent?: unknown; __rank?: unknown };
     void __parent;
     void __rank;
-    return { entity: em.map(spec.entity, columns as EntityDictionary<T>) as T, cursor: __cursor };
+    return { entity: lightMap<T>(em, spec.entity, columns), cursor: __cursor };
   });
 }
 
@@ -133,17 +141,32 @@ function toPage<T extends object>(
   rows: { entity: T; cursor: string }[],
   first: number,
   hasPrevious: boolean,
-  totalCount: number,
+  totalCount: () => Promise<number>,
 ): Page<T> {
   const page = rows.slice(0, first);
-  const cursors = new Map(page.map((r) => [r.entity, sealCursor(`${key}|${r.cursor}`)]));
+  // Sealed on demand: most queries select no cursor, or only the page's last.
+  const raw = new Map(page.map((r) => [r.entity, r.cursor]));
+  const sealed = new Map<T, string>();
+  const cursorOf = (item: T) => {
+    let cursor = sealed.get(item);
+    if (cursor === undefined) {
+      const values = raw.get(item);
+      cursor = values === undefined ? '' : sealCursor(`${key}|${values}`);
+      sealed.set(item, cursor);
+    }
+    return cursor;
+  };
   return {
     items: page.map((r) => r.entity),
-    cursorOf: (item) => cursors.get(item) ?? '',
+    cursorOf,
     hasNextPage: rows.length > first,
     hasPreviousPage: hasPrevious,
-    startCursor: page.length ? cursors.get(page[0].entity)! : null,
-    endCursor: page.length ? cursors.get(page[page.length - 1].entity)! : null,
+    get startCursor() {
+      return page.length ? cursorOf(page[0].entity) : null;
+    },
+    get endCursor() {
+      return page.length ? cursorOf(page[page.length - 1].entity) : null;
+    },
     totalCount,
   };
 }
@@ -160,22 +183,23 @@ export async function paginate<T extends object>(
   const filter = whereSql(spec, []);
   const paged = whereSql(spec, after ? [after] : []);
   const joins = spec.joins ?? '';
-  const [rows, [count]] = await Promise.all([
-    em.execute<Row[]>(
-      `select t.*, ${cursorSelect(spec)} from ${spec.table} t ${joins} ${paged.sql}
-       order by ${orderSql(spec)} limit ?`,
-      [...paged.params, first + 1],
-      'all',
-      em.getLoggerContext(),
-    ),
-    em.execute<{ count: string }[]>(
+  const rows = await em.execute<Row[]>(
+    `select t.*, ${cursorSelect(spec)} from ${spec.table} t ${joins} ${paged.sql}
+     order by ${orderSql(spec)} limit ?`,
+    [...paged.params, first + 1],
+    'all',
+    em.getLoggerContext(),
+  );
+  const totalCount = once(async () => {
+    const [count] = await em.execute<{ count: string }[]>(
       `select count(*) as count from ${spec.table} t ${joins} ${filter.sql}`,
       filter.params,
       'all',
       em.getLoggerContext(),
-    ),
-  ]);
-  return toPage(key, toEntities(em, spec, rows), first, Boolean(after), Number(count.count));
+    );
+    return Number(count.count);
+  });
+  return toPage(key, toEntities(em, spec, rows), first, Boolean(after), totalCount);
 }
 
 /**
@@ -212,35 +236,40 @@ export async function paginateMany<T extends object>(
   const filter = whereSql(spec, [parents]);
   const paged = whereSql(spec, [parents, ...after]);
   const joins = spec.joins ?? '';
-  const [rows, counts] = await Promise.all([
-    em.execute<(Row & { __parent: string; __rank: string })[]>(
-      `select * from (
-         select t.*, t.${parentColumn}::text as "__parent", ${cursorSelect(spec)},
-                row_number() over (partition by t.${parentColumn} order by ${orderSql(spec)}) as "__rank"
-         from ${spec.table} t ${joins} ${paged.sql}
-       ) ranked where "__rank" <= ? order by "__parent", "__rank"`,
-      [...paged.params, first + 1],
-      'all',
-      em.getLoggerContext(),
-    ),
-    em.execute<{ parent: string; count: string }[]>(
+  const rows = await em.execute<(Row & { __parent: string; __rank: string })[]>(
+    `select * from (
+       select t.*, t.${parentColumn}::text as "__parent", ${cursorSelect(spec)},
+              row_number() over (partition by t.${parentColumn} order by ${orderSql(spec)}) as "__rank"
+       from ${spec.table} t ${joins} ${paged.sql}
+     ) ranked where "__rank" <= ? order by "__parent", "__rank"`,
+    [...paged.params, first + 1],
+    'all',
+    em.getLoggerContext(),
+  );
+  // Every parent's count in one statement, on the first page asked for its count.
+  const counts = once(async () => {
+    const grouped = await em.execute<{ parent: string; count: string }[]>(
       `select t.${parentColumn}::text as parent, count(*) as count from ${spec.table} t ${joins} ${filter.sql}
        group by t.${parentColumn}`,
       filter.params,
       'all',
       em.getLoggerContext(),
-    ),
-  ]);
-  const countOf = new Map(counts.map((c) => [c.parent, Number(c.count)]));
+    );
+    return new Map(grouped.map((c) => [c.parent, Number(c.count)]));
+  });
   const rowsOf = new Map<string, Row[]>();
-  for (const row of rows) rowsOf.set(row.__parent, [...(rowsOf.get(row.__parent) ?? []), row]);
+  for (const row of rows) {
+    const list = rowsOf.get(row.__parent);
+    if (list) list.push(row);
+    else rowsOf.set(row.__parent, [row]);
+  }
   return parentIds.map((parent) =>
     toPage(
       listKey(spec, parent),
       toEntities(em, spec, rowsOf.get(parent) ?? []),
       first,
       afterByParent.has(parent),
-      countOf.get(parent) ?? 0,
+      async () => (await counts()).get(parent) ?? 0,
     ),
   );
 }

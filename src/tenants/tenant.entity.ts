@@ -2,7 +2,7 @@ import { Embeddable, Embedded, Entity, Enum, PrimaryKey, Property } from '@mikro
 import { randomUUID } from 'node:crypto';
 import type { SchoolCalendar } from '../calendars/school-holidays';
 
-/** The outage fallbacks of DESIGN.md. Services may override their tenant's mode. */
+/** The outage fallbacks of docs/design.md. Services may override their tenant's mode. */
 export enum OperatingMode {
   NORMAL = 'NORMAL',
   WALK_IN = 'WALK_IN',

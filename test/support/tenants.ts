@@ -1,4 +1,5 @@
 import { demoTenants, type DemoTenant } from '../../seeds/demo-tenants';
+import type { RecentActivity } from '../../seeds/activity';
 import { seedTenant } from '../../seeds/DatabaseSeeder';
 import { NOTABLES } from '../../seeds/random';
 import { createApiKey } from '../../src/auth/api-keys.service';
@@ -8,13 +9,15 @@ import { createLogger } from '../../src/shared/logger';
 
 /**
  * A tenant of a suite's own, copied from a demo tenant (so that no other suite shares its rows),
- * seeded as if on `today` with `weeks` weeks of sessions. Returns its id.
+ * seeded as if at the instant `today` with `weeks` weeks of sessions from that day — and, with
+ * `activity`, the demo's recent past and booked days. Returns its id.
  */
 export async function seedTestTenant(
   base: string,
   overrides: Partial<DemoTenant> & { slug: string },
   today: Date,
   weeks = 6,
+  activity?: RecentActivity,
 ): Promise<string> {
   const definition = demoTenants(NOTABLES).find((t) => t.slug === base)!;
   const orm = await initOrm({
@@ -27,6 +30,7 @@ export async function seedTestTenant(
       { ...definition, name: `Ville de test — ${overrides.slug}`, ...overrides },
       today,
       weeks,
+      activity,
     );
     return tenant.id;
   } finally {

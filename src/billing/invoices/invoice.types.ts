@@ -7,7 +7,8 @@ import { MoneyType } from '../../graphql/money';
 import { Node } from '../../graphql/node';
 import { payloadType } from '../../graphql/payload';
 import { LocalDate, YearMonth } from '../../graphql/scalars';
-import { BILLING_READERS, idempotencyKeyField } from '../../reservations/reservation.types';
+import { BILLING_READERS } from '../../reservations/reservation.types';
+import { idempotencyKeyField } from '../../graphql/inputs';
 import { InvoiceKind } from './invoice.entity';
 import { InvoiceStatus } from './invoices.service';
 

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { TenantContext } from '../../auth/context';
+import { lightFind } from '../../shared/light-entities';
 import { byId, groupBy, pagesLoader } from '../../shared/loaders';
 import type { PageArgs } from '../../shared/pagination';
 import { Invoice, InvoiceLine } from './invoice.entity';
@@ -10,7 +11,10 @@ export function createInvoiceLoaders(ctx: TenantContext) {
   const { em } = ctx;
   return {
     invoiceById: new DataLoader<string, Invoice | null>(async (ids) =>
-      byId(ids, await em.find(Invoice, { id: { $in: [...ids] } })),
+      byId(
+        ids,
+        await lightFind<Invoice>(em, Invoice, { tenantId: ctx.tenant.id, column: 'id', values: ids }),
+      ),
     ),
     settlementByInvoiceId: new DataLoader<string, Settlement>(async (ids) =>
       settlements(em, ctx.tenant.id, ids),
@@ -18,14 +22,24 @@ export function createInvoiceLoaders(ctx: TenantContext) {
     linesByInvoiceId: new DataLoader<string, InvoiceLine[]>(async (ids) =>
       groupBy(
         ids,
-        await em.find(InvoiceLine, { invoiceId: { $in: [...ids] } }, { orderBy: { position: 'asc' } }),
+        await lightFind<InvoiceLine>(em, InvoiceLine, {
+          tenantId: ctx.tenant.id,
+          column: 'invoice_id',
+          values: ids,
+          orderBy: 't.position',
+        }),
         (line) => line.invoiceId,
       ),
     ),
     creditNotesByInvoiceId: new DataLoader<string, Invoice[]>(async (ids) =>
       groupBy(
         ids,
-        await em.find(Invoice, { creditedInvoiceId: { $in: [...ids] } }, { orderBy: { sequence: 'asc' } }),
+        await lightFind<Invoice>(em, Invoice, {
+          tenantId: ctx.tenant.id,
+          column: 'credited_invoice_id',
+          values: ids,
+          orderBy: 't.sequence',
+        }),
         (note) => note.creditedInvoiceId!,
       ),
     ),

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { TenantContext } from '../../auth/context';
+import { lightFind } from '../../shared/light-entities';
 import { byId, groupBy } from '../../shared/loaders';
 import { PaymentPlan } from './payment-plan.entity';
 import { instalmentStates, plansOfFamilies, type InstalmentState } from './payment-plans.service';
@@ -8,7 +9,14 @@ import { instalmentStates, plansOfFamilies, type InstalmentState } from './payme
 export function createPaymentPlanLoaders(ctx: TenantContext) {
   return {
     planById: new DataLoader<string, PaymentPlan | null>(async (ids) =>
-      byId(ids, await ctx.em.find(PaymentPlan, { id: { $in: [...ids] } })),
+      byId(
+        ids,
+        await lightFind<PaymentPlan>(ctx.em, PaymentPlan, {
+          tenantId: ctx.tenant.id,
+          column: 'id',
+          values: ids,
+        }),
+      ),
     ),
     plansByFamilyId: new DataLoader<string, PaymentPlan[]>(async (familyIds) =>
       groupBy(familyIds, await plansOfFamilies(ctx, familyIds), (plan) => plan.familyId),

@@ -5,7 +5,8 @@ import { MoneyType } from '../../graphql/money';
 import { Node } from '../../graphql/node';
 import { payloadType } from '../../graphql/payload';
 import { DateTime, LocalDate } from '../../graphql/scalars';
-import { BILLING_READERS, idempotencyKeyField, PAYMENT_READERS } from '../../reservations/reservation.types';
+import { BILLING_READERS, PAYMENT_READERS } from '../../reservations/reservation.types';
+import { idempotencyKeyField } from '../../graphql/inputs';
 import { PaymentMethod } from '../../tenants/tenant.entity';
 import { PaymentChannel } from './payment.entity';
 

@@ -4,7 +4,7 @@ import { Node } from '../../graphql/node';
 import { payloadType } from '../../graphql/payload';
 import { DateTime, LocalDate, YearMonth } from '../../graphql/scalars';
 import { TenantType } from '../../directory/tenant.types';
-import { idempotencyKeyField } from '../../reservations/reservation.types';
+import { idempotencyKeyField } from '../../graphql/inputs';
 import { BillingRunKind, BillingRunStatus } from './billing-run.entity';
 
 registerEnumType(BillingRunStatus, {

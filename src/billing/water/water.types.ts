@@ -2,7 +2,8 @@ import { Extensions, Field, InputType, Int } from 'type-graphql';
 import { IdField } from '../../graphql/inputs';
 import { payloadType } from '../../graphql/payload';
 import { LocalDate, YearMonth } from '../../graphql/scalars';
-import { ChargeType, idempotencyKeyField } from '../../reservations/reservation.types';
+import { ChargeType } from '../../reservations/reservation.types';
+import { idempotencyKeyField } from '../../graphql/inputs';
 
 @InputType('RecordWaterConsumptionInput', { description: 'A water meter reading.' })
 export class RecordWaterConsumptionInput {

@@ -1,4 +1,4 @@
-import { m, type OneOf } from '../message';
+import { m, type AllOf, type OneOf } from '../message';
 
 /**
  * What an access rule asks, by shape: R roles, RS roles or scopes (staff hold every scope),
@@ -50,6 +50,22 @@ export const auth = {
     en: 'Only callers acting inside this tenant can read its configuration.',
     fr: 'Seuls ceux qui agissent pour cette collectivité peuvent lire sa configuration.',
     'fr-CA': 'Seuls ceux qui agissent pour cette organisation peuvent lire sa configuration.',
+  }),
+  'apiKey.nameRequired': m<{ max: number }>({
+    en: 'Name the key (1 to {max} characters).',
+    fr: 'Nommez la clé (1 à {max} caractères).',
+  }),
+  'apiKey.scopeRequired': m({
+    en: 'Grant at least one scope.',
+    fr: 'Accordez au moins une portée.',
+  }),
+  'apiKey.unknownScope': m<{ scope: string; scopes: AllOf }>({
+    en: '"{scope}" is not a scope: the scopes are {scopes}.',
+    fr: '« {scope} » n’est pas une portée : les portées sont {scopes}.',
+  }),
+  'apiKey.scopeTwice': m<{ scope: string }>({
+    en: '"{scope}" is named twice.',
+    fr: '« {scope} » est indiquée deux fois.',
   }),
   'auth.required': m({
     en: 'Authentication required: send a bearer token or an API key.',

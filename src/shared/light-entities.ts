@@ -1,0 +1,156 @@
+import type { EntityMetadata, EntityName, EntityProperty } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/**
+ * Light, read-only entities for the read path. MikroORM's hydration (entity factory, identity map,
+ * reference propagation, change-set snapshots) was most of the CPU of a nested read — on requests
+ * that write nothing. A light entity is an instance of the entity's class (so `instanceof` and the
+ * GraphQL Node type resolution hold) with its columns as plain own properties, many-to-one
+ * references as `{ id }`, embeddables as plain instances and dates converted as MikroORM would.
+ * It is not managed: never pass one to a write (services load what they change with the
+ * EntityManager). Built from MikroORM's own metadata, so it follows the entities' mappings.
+ */
+type Row = Record<string, unknown>;
+type Mapper = (row: Row) => object;
+
+const mappers = new WeakMap<EntityMetadata, Mapper>();
+const prototypes = new WeakMap<object, object>();
+
+/**
+ * A prototype below the entity's own whose persisted properties are plain data properties: the
+ * entity prototype's accessors (MikroORM's change tracking) are shadowed, not triggered.
+ */
+function lightPrototype(cls: { prototype: object }, names: string[]): object {
+  let proto = prototypes.get(cls.prototype);
+  if (!proto) {
+    proto = Object.create(cls.prototype) as object;
+    for (const name of names) {
+      Object.defineProperty(proto, name, {
+        value: undefined,
+        writable: true,
+        enumerable: false,
+        configurable: true,
+      });
+    }
+    prototypes.set(cls.prototype, proto);
+  }
+  return proto;
+}
+
+function convert(em: EntityManager, prop: EntityProperty): (value: unknown) => unknown {
+  const platform = em.getPlatform();
+  if (prop.customType) {
+    const type = prop.customType;
+    return (value) => (value == null ? value : type.convertToJSValue(value, platform));
+  }
+  if (prop.runtimeType === 'Date') return (value) => (value == null ? value : new Date(value as string));
+  if (prop.runtimeType === 'number') {
+    return (value) => (typeof value === 'string' ? Number(value) : value);
+  }
+  return (value) => value;
+}
+
+function compile(em: EntityManager, meta: EntityMetadata): Mapper {
+  const steps: ((row: Row, target: Record<string, unknown>) => void)[] = [];
+  const names: string[] = [];
+  for (const prop of meta.props) {
+    if (prop.embedded || prop.persist === false || prop.formula) continue;
+    names.push(prop.name);
+    if (prop.kind === 'scalar') {
+      const column = prop.fieldNames[0];
+      const to = convert(em, prop);
+      steps.push((row, target) => (target[prop.name] = to(row[column])));
+    } else if (prop.kind === 'm:1' || (prop.kind === '1:1' && prop.owner)) {
+      const column = prop.fieldNames[0];
+      steps.push((row, target) => {
+        const id = row[column];
+        target[prop.name] = id == null ? null : { id };
+      });
+    } else if (prop.kind === 'embedded') {
+      steps.push(embeddedStep(em, meta, prop));
+    }
+  }
+  const proto = lightPrototype(meta.class, names);
+  return (row) => {
+    const target = Object.create(proto) as Record<string, unknown>;
+    for (const step of steps) step(row, target);
+    return target;
+  };
+}
+
+/** An embeddable: inline (prefixed columns, e.g. `booking_*`) or as JSON (`guardians`). */
+function embeddedStep(
+  em: EntityManager,
+  meta: EntityMetadata,
+  prop: EntityProperty,
+): (row: Row, target: Record<string, unknown>) => void {
+  const children = meta.props.filter((p) => p.embedded?.[0] === prop.name);
+  const cls = prop.embeddable as unknown as { prototype: object };
+  const proto = lightPrototype(
+    cls,
+    children.map((c) => c.embedded![1]),
+  );
+  const fields = children.map((c) => ({ key: c.embedded![1], column: c.fieldNames[0], to: convert(em, c) }));
+  if (prop.object) {
+    // Stored as JSON: each key is the child's field name.
+    const one = (value: Record<string, unknown>) => {
+      const item = Object.create(proto) as Record<string, unknown>;
+      for (const f of fields) item[f.key] = f.to(value[f.column] ?? value[f.key]);
+      return item;
+    };
+    const column = prop.fieldNames[0];
+    return (row, target) => {
+      let value = row[column] as unknown;
+      if (typeof value === 'string') value = JSON.parse(value);
+      target[prop.name] =
+        value == null ? value : Array.isArray(value) ? value.map(one) : one(value as Record<string, unknown>);
+    };
+  }
+  return (row, target) => {
+    const item = Object.create(proto) as Record<string, unknown>;
+    for (const f of fields) item[f.key] = f.to(row[f.column]);
+    target[prop.name] = item;
+  };
+}
+
+/** Maps one row (column names, as PostgreSQL returns them) to a light entity. */
+export function lightMap<T extends object>(em: EntityManager, entity: EntityName<T>, row: Row): T {
+  const meta = em.getMetadata().get(typeof entity === 'string' ? entity : (entity as { name: string }).name);
+  let mapper = mappers.get(meta);
+  if (!mapper) {
+    mapper = compile(em, meta);
+    mappers.set(meta, mapper);
+  }
+  return mapper(row) as T;
+}
+
+/**
+ * Light entities of a tenant's table whose `column` is one of `values` (ids, parent ids), in one
+ * statement, ordered as given: the batch loaders' query.
+ */
+export async function lightFind<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  spec: {
+    tenantId: string;
+    column: string;
+    values: readonly string[];
+    orderBy?: string;
+    /** A further condition on `t`, with its parameters. */
+    where?: string;
+    params?: unknown[];
+  },
+): Promise<T[]> {
+  if (spec.values.length === 0) return [];
+  const meta = em.getMetadata().get(typeof entity === 'string' ? entity : (entity as { name: string }).name);
+  const rows = await em.execute<Row[]>(
+    `select * from ${meta.tableName} t
+     where t.tenant_id = ? and t.${spec.column} in (select value::uuid from json_array_elements_text(?::json))
+     ${spec.where ? `and (${spec.where})` : ''}
+     ${spec.orderBy ? `order by ${spec.orderBy}` : ''}`,
+    [spec.tenantId, JSON.stringify(spec.values), ...(spec.params ?? [])],
+    'all',
+    em.getLoggerContext(),
+  );
+  return rows.map((row) => lightMap<T>(em, entity, row));
+}

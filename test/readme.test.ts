@@ -1,0 +1,187 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../src/config';
+import { appUrlFor } from '../src/db/database';
+import { rawClient, startTestApp, type TestApp } from './support/app';
+
+/**
+ * The README's shell examples run as written, the way a newcomer runs them after `npm start`:
+ * every ```sh block, in bash (stopping at the first failing command), against a started server
+ * on a demo database of its own — made by `npm run db:reset -- --yes`, so on today's demo — and
+ * then all of them again, to prove that they survive a second run (fresh idempotency keys, IDs
+ * and amounts read from the answers, dates from today). A block preceded by
+ * `<!-- readme-test: skip (why) -->` is left out (installing, another server, an API not merged yet).
+ */
+const ROOT = path.resolve(__dirname, '..');
+
+export interface ShellBlock {
+  /** The section it belongs to. */
+  heading: string;
+  /** Line of its opening fence, from 1. */
+  line: number;
+  code: string;
+  /** Why it is left out, when it is. */
+  skip: string | null;
+}
+
+/** The ```sh blocks of a Markdown text, each with its section and skip marker. */
+export function shellBlocks(markdown: string): ShellBlock[] {
+  const lines = markdown.split('\n');
+  const blocks: ShellBlock[] = [];
+  let heading = '(top)';
+  let skip: string | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const marker = /^<!--\s*readme-test:\s*skip\s*(.*?)\s*-->$/.exec(line.trim());
+    if (marker) {
+      skip = marker[1] || 'skipped';
+    } else if (/^#{1,6} /.test(line)) {
+      heading = line.replace(/^#+ /, '');
+      skip = null;
+    } else if (/^```(sh|bash)\s*$/.test(line)) {
+      const start = i;
+      const code: string[] = [];
+      for (i++; i < lines.length && !/^```\s*$/.test(lines[i]); i++) code.push(lines[i]);
+      blocks.push({ heading, line: start + 1, code: code.join('\n'), skip });
+      skip = null;
+    } else if (line.trim() !== '') {
+      // A marker applies to the block right after it (blank lines allowed between).
+      skip = null;
+    }
+  }
+  return blocks;
+}
+
+/** What each story shows when it worked (besides exiting 0 without GraphQL errors), by section and block. */
+const SHOWS: Record<string, RegExp[]> = {
+  'Try it #1': [/"slug":"nimes"/, /"roles": \[\s*"AGENT"\s*\]/, /"name": "Famille /, /"totalCount": \d+/],
+  'Try it #2': [/"totalCount": \d+/, /"unitPrice": \{\s*"formatted": "[\d,]+\s€"/],
+  'Booking #1': [/"status":"OPEN"/, /\["BOOKED","BOOKED"\]/],
+  'The roll call #1': [/"channel": "WALK_IN"/, /"reason": "WALK_IN"/, /"walkIns":\d+/],
+  'Billing: the Saint-Nazaire catch-up, end to end #1': [
+    /"kind": "CATCH_UP"/,
+    /"paymentPlan": \{/,
+    /"status":"PAID"/,
+    /^%PDF-$/m,
+    /"billingSuspendedSince":"\d{4}-\d\d-\d\d"/,
+  ],
+};
+
+/** Runs a command without blocking this process (the server under test answers from it). */
+function runAsync(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; timeoutMs: number },
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    child.once('error', reject);
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+const missingTools = ['bash', 'curl', 'jq'].filter(
+  (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0,
+);
+if (missingTools.length) {
+  console.warn(`test/readme.test.ts skipped: the README's examples need ${missingTools.join(', ')}.`);
+}
+
+(missingTools.length ? describe.skip : describe)("the README's shell examples", () => {
+  const blocks = shellBlocks(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
+  const runnable = blocks.filter((b) => !b.skip);
+  const database = `readme_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-readme-'));
+  let url: string;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--if-stale'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+    expect(build.status).toBe(0);
+    const owner = await rawClient('owner');
+    try {
+      await owner.query(`create database ${database}`);
+    } finally {
+      await owner.end();
+    }
+    const parsed = new URL(process.env.GUICHET_TEST_OWNER_URL!);
+    parsed.pathname = `/${database}`;
+    url = parsed.toString();
+    // The demo as `npm run db:reset` makes it (DATABASE_URL: --yes).
+    const reset = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'src', 'cli', 'reset.js'), '--yes'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), DATABASE_URL: url },
+    });
+    expect({ code: reset.status, stderr: reset.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(reset.stdout).toMatch(/The demo database is fresh \(four demo tenants around today\)/);
+    app = await startTestApp({ clientUrl: appUrlFor(loadConfig(), url) });
+  }, 120000);
+
+  afterAll(async () => {
+    await app?.close();
+    const owner = await rawClient('owner');
+    try {
+      await owner.query(`drop database if exists ${database} with (force)`);
+    } finally {
+      await owner.end();
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('has stories to run, and says why it leaves the others out', () => {
+    expect(runnable.map((b) => b.heading)).toEqual([
+      'Try it',
+      'Try it',
+      'Booking',
+      'The roll call',
+      'Billing: the Saint-Nazaire catch-up, end to end',
+    ]);
+    expect(blocks.filter((b) => b.skip).map((b) => [b.heading, b.skip])).toEqual([
+      ['Guichet', '(installs, starts the server, runs the tests)'],
+      ['Using your own PostgreSQL', '(needs your PostgreSQL server)'],
+    ]);
+  });
+
+  describe.each([1, 2])('run %i', (run) => {
+    it.each(runnable.map((b) => [`${b.heading} (README.md:${b.line})`, b] as const))(
+      '%s exits 0 without GraphQL errors',
+      async (_name, block) => {
+        const result = await runAsync('bash', ['-e', '-c', block.code], {
+          cwd: ROOT,
+          timeoutMs: 110000,
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: os.homedir(),
+            TMPDIR: tmp,
+            GUICHET_URL: app.url,
+            // The commands (token, api-key) reach the same database as the server.
+            DATABASE_URL: url,
+          },
+        });
+        const report = `run ${run}, README.md:${block.line}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+        if (result.status !== 0 || /"errors"\s*:/.test(result.stdout)) throw new Error(report);
+        expect(result.stderr).not.toMatch(/jq: error|npm error|curl: \(\d+\)|command not found/);
+        const nth = runnable.filter((b) => b.heading === block.heading).indexOf(block) + 1;
+        for (const shown of SHOWS[`${block.heading} #${nth}`] ?? []) {
+          if (!shown.test(result.stdout)) throw new Error(`expected ${shown} in ${report}`);
+        }
+      },
+      120000,
+    );
+  });
+});
