@@ -135,6 +135,32 @@ describe("messages in the tenant's language and time", () => {
     expect(await reservationsOfChild()).toBe(before);
   });
 
+  it('words why a listed session cannot be booked, as reserve would, and nothing when it can', async () => {
+    const LIST = `query($child: ID) { sessions(first: 10, filter: { childId: $child, from: "2026-12-08", to: "2026-12-10" }) {
+      nodes { id date service { kind } bookingStatus booking { status reason closesAt message } } } }`;
+    const variables = { child: toGlobalId('Child', child.id) };
+    const fr = await app.gql(LIST, variables, { token: parent });
+    const en = await app.gql(LIST, variables, { token: parent, headers: { 'accept-language': 'en' } });
+    type Node = { id: string; date: string; service: { kind: string }; bookingStatus: string; booking: any };
+    const lunch = (res: GraphQLResponse, date: string) =>
+      (res.data.sessions.nodes as Node[]).find((n) => n.date === date && n.service.kind === 'CANTEEN')!;
+    expect(lunch(fr, '2026-12-08')).toMatchObject({
+      id: closedLunch,
+      bookingStatus: 'CLOSED',
+      booking: {
+        status: 'CLOSED',
+        reason: 'BOOKING_WINDOW',
+        closesAt: '2026-12-07T09:00:00.000Z',
+        message: 'La réservation pour le mardi 8 décembre 2026 a fermé le lundi 7 décembre 2026 à 10 h.',
+      },
+    });
+    expect(lunch(en, '2026-12-08').booking.message).toBe(
+      'Booking for Tuesday 8 December 2026 closed on Monday 7 December 2026 at 10:00.',
+    );
+    // Thursday 10th closes on Wednesday 9th at 10:00: open, nothing to explain.
+    expect(lunch(fr, '2026-12-10').booking).toMatchObject({ status: 'OPEN', reason: null, message: null });
+  });
+
   it('words a replayed refusal again, in the language of the replay', async () => {
     const first = await reserve(closedLunch, 'replay-closed');
     const replay = await reserve(closedLunch, 'replay-closed', { 'accept-language': 'en' });
