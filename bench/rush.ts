@@ -1,173 +1,261 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
+import { parseArgs } from 'node:util';
 import { seedScale } from '../seeds/DatabaseSeeder';
 import { signToken } from '../src/auth/jwt';
 import { Role } from '../src/auth/viewer';
 import { loadConfig } from '../src/config';
-import { appUrlFor, migrate } from '../src/db/database';
-import { startEmbeddedPostgres } from '../src/db/embedded';
 import { initOrm } from '../src/db/orm';
-import { seedDemoIfEmpty } from '../seeds/seed-demo';
-import { createApp } from '../src/http/app';
+import { fromGlobalId, toGlobalId } from '../src/shared/ids';
 import { createLogger } from '../src/shared/logger';
+import { startBenchDatabase, type BenchDatabase } from './support/database';
+import { bareBookingRate } from './support/bare-rate';
+import { failAndExit, lastLineOf, loadAverage, machine, scratchDir } from './support/processes';
+import { ROOT, startGuichet, type Server } from './support/servers';
 
 /**
- * The registration rush: PARENTS distinct families fire `reserve` over HTTP at the instant a
- * CAPACITY-place session opens, retrying on network errors with the same idempotency key.
- * Prints one JSON line. Usage: npm run bench:rush [-- PARENTS CAPACITY]
+ * The registration rush against the database's own pace. On a fresh embedded PostgreSQL
+ * (track_commit_timestamp on), with the demo data and PARENTS generated Saint-Nazaire families:
+ *
+ * 1. the bare booking transaction (bench/rush-bare.ts: insert, conditional UPDATE of one hot row,
+ *    commit; 50 clients, 10 s), from a process of its own with `pg`, in a scratch database of the
+ *    same server; and pgbench's rate for the same script when pgbench is installed;
+ * 2. Guichet (its own process, as `npm start` runs it), a CAPACITY-place leisure-centre session
+ *    whose booking opens a few seconds later, and the parents (bench/rush-load.ts, their own
+ *    process), each sending `reserve` for one eligible child at the opening instant.
+ *
+ * `bookingsPerSecond` = CAPACITY ÷ (commit time of the last reservation of the session, read from
+ * PostgreSQL's commit timestamps − the opening instant). Prints one JSON line; exits 1 when an
+ * invariant fails.
+ *
+ * Usage: npm run bench:rush [-- PARENTS CAPACITY] [--bare-seconds 10] [--bare-clients 50]
  */
-const PARENTS = Number(process.argv[2] ?? 2000);
-const CAPACITY = Number(process.argv[3] ?? 500);
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    'bare-seconds': { type: 'string', default: '10' },
+    'bare-clients': { type: 'string', default: '50' },
+  },
+});
+const PARENTS = Number(positionals[0] ?? 2000);
+const CAPACITY = Number(positionals[1] ?? 500);
+const BARE_SECONDS = Number(args['bare-seconds']);
+const BARE_CLIENTS = Number(args['bare-clients']);
+if (![PARENTS, CAPACITY, BARE_SECONDS, BARE_CLIENTS].every((n) => Number.isInteger(n) && n > 0)) {
+  throw new Error('Usage: npm run bench:rush [-- PARENTS CAPACITY] [--bare-seconds S] [--bare-clients N]');
+}
 const TENANT = 'saint-nazaire';
+const SEED = 4242;
+/** Time the parents get to start and open their connections before the opening instant. */
+const LEAD_MS = 8000;
 
-async function main(): Promise<void> {
-  const config = { ...loadConfig(), env: 'test' as const };
-  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-rush-'));
-  const pg = await startEmbeddedPostgres({
-    dataDir: path.join(dataDir, 'pg'),
-    port: 54000 + (process.pid % 1000),
-    logger,
-    persistent: false,
-  });
-  try {
-    await migrate(pg.ownerUrl, config, logger);
-    const ownerOrm = await initOrm({ clientUrl: pg.ownerUrl, logger, poolMax: 2 });
-    await seedDemoIfEmpty(ownerOrm, logger);
-    await seedScale(ownerOrm.em.fork(), TENANT, PARENTS, 4242);
-    await ownerOrm.close(true);
-
-    const owner = new Client({ connectionString: pg.ownerUrl });
-    owner.on('error', () => undefined); // the server stops under it at the end
-    await owner.connect();
-    const opensAt = new Date(Date.now() + 60_000);
-    const { rows } = await owner.query(
-      `with target as (
-         select s.id, s.service_id from sessions s join tenants t on t.id = s.tenant_id
-         join services sv on sv.id = s.service_id
-         where t.slug = $1 and sv.kind = 'LEISURE_CENTRE' order by s.date limit 1)
-       update sessions set capacity = $2 from target where sessions.id = target.id returning sessions.id, sessions.service_id, to_char(sessions.date, 'YYYY-MM-DD') as date`,
-      [TENANT, CAPACITY],
-    );
-    const { id: sessionUuid, service_id: serviceUuid, date: sessionDate } = rows[0];
-    await owner.query('update services set booking_opens_at = $1 where id = $2', [opensAt, serviceUuid]);
-
-    const orm = await initOrm({ clientUrl: appUrlFor(config, pg.ownerUrl), logger, poolMax: 10 });
-    const app = await createApp({ orm, config, logger });
-    await app.http.listen({ port: 0, host: '127.0.0.1' });
-    const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}/graphql`;
-    const post = async (query: string, variables: object, token: string) => {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: res.status, body: (await res.json()) as any };
-    };
-
-    // Families and children as the API gives them (IDs are opaque).
-    const agent = await signToken(
-      { sub: 'bench:agent', tenant: TENANT, roles: [Role.AGENT] },
-      config.jwtSecret,
-    );
-    const families: { id: string; children: { id: string }[] }[] = [];
-    for (let after: string | null = null; families.length < PARENTS;) {
-      const page: any = await post(
-        'query($after: String) { families(first: 100, after: $after) { pageInfo { endCursor hasNextPage } nodes { id children { id } } } }',
-        { after },
-        agent,
-      );
-      families.push(...page.body.data.families.nodes.filter((f: any) => f.children.length > 0));
-      if (!page.body.data.families.pageInfo.hasNextPage) break;
-      after = page.body.data.families.pageInfo.endCursor;
-    }
-    const target = (await post(
-      'query($f: SessionFilter) { sessions(first: 100, filter: $f) { nodes { id capacity } } }',
-      { f: { from: sessionDate, to: sessionDate } },
-      agent,
-    )) as any;
-    const sessionId: string = target.body.data.sessions.nodes.find((n: any) => n.capacity === CAPACITY)?.id;
-    if (!sessionId) throw new Error('target session not found');
-    const parents = await Promise.all(
-      families.slice(0, PARENTS).map(async (family, i) => ({
-        token: await signToken(
-          { sub: `bench:parent:${i}`, tenant: TENANT, roles: [Role.PARENT], family: family.id },
-          config.jwtSecret,
-        ),
-        childId: family.children[0].id,
-        key: `rush-${i}`,
-      })),
-    );
-
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, opensAt.getTime() - Date.now())));
-    const RESERVE = `mutation($input: ReserveInput!) { reserve(input: $input) { reservations { id } userErrors { code } } }`;
-    let http5xx = 0;
-    const latencies: number[] = [];
-    const started = Date.now();
-    const outcomes = await Promise.all(
-      parents.map(async (parent) => {
-        const t0 = performance.now();
-        for (let attempt = 0; attempt < 5; attempt++) {
-          try {
-            const res = await post(
-              RESERVE,
-              { input: { childId: parent.childId, sessionIds: [sessionId], idempotencyKey: parent.key } },
-              parent.token,
-            );
-            if (res.status >= 500) http5xx++;
-            latencies.push(performance.now() - t0);
-            return res.body.data?.reserve?.reservations?.length === 1;
-          } catch {
-            // Network error: retry with the same idempotency key.
-          }
-        }
-        return false;
-      }),
-    );
-    const seconds = (Date.now() - started) / 1000;
-
-    const counts = await owner.query(
-      `select count(*)::int as live,
-              (select places_taken from sessions where id = $1) as places_taken,
-              (select count(*)::int from (select child_id from reservations where session_id = $1 and status <> 'CANCELLED'
-                 group by child_id having count(*) > 1) d) as duplicates
-       from reservations where session_id = $1 and status <> 'CANCELLED'`,
-      [sessionUuid],
-    );
-    await owner.end();
-    await app.close();
-    await orm.close(true);
-    latencies.sort((a, b) => a - b);
-    const pct = (p: number) =>
-      Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]);
-    const booked = outcomes.filter(Boolean).length;
-    console.log(
-      JSON.stringify({
-        attempts: parents.length,
-        capacity: CAPACITY,
-        booked,
-        bookedInDatabase: counts.rows[0].live,
-        overbooked: Math.max(0, counts.rows[0].live - CAPACITY),
-        duplicateBookings: counts.rows[0].duplicates,
-        http5xx,
-        p50Ms: pct(0.5),
-        p99Ms: pct(0.99),
-        bookingsPerSecond: Math.round(booked / seconds),
-        attemptsPerSecond: Math.round(parents.length / seconds),
-        machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-      }),
-    );
-  } finally {
-    await pg.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+/** The session the parents rush for: CAPACITY places, booking not open yet; and its service. */
+async function prepareSession(db: BenchDatabase, tenantId: string) {
+  const { rows } = await db.owner.query(
+    `with target as (
+       select s.id from sessions s join services sv on sv.tenant_id = s.tenant_id and sv.id = s.service_id
+       where s.tenant_id = $1 and sv.kind = 'LEISURE_CENTRE' order by s.date, s.id limit 1)
+     update sessions s set capacity = $2 from target where s.id = target.id
+     returning s.id, s.service_id, s.places_taken, to_char(s.date, 'YYYY-MM-DD') as date`,
+    [tenantId, CAPACITY],
+  );
+  const session = rows[0];
+  const {
+    rows: [service],
+  } = await db.owner.query(
+    `update services set booking_opens_at = now() + interval '1 day' where id = $1
+     returning min_age_months, max_age_months`,
+    [session.service_id],
+  );
+  const {
+    rows: [{ reservations }],
+  } = await db.owner.query('select count(*)::int as reservations from reservations where session_id = $1', [
+    session.id,
+  ]);
+  if (session.places_taken !== 0 || reservations !== 0) throw new Error('the target session is not empty');
+  return { ...session, minAge: service.min_age_months, maxAge: service.max_age_months };
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+/** The generated families, each with its eldest child old enough (and young enough) for the session. */
+async function parentsFor(
+  db: BenchDatabase,
+  tenantId: string,
+  session: Awaited<ReturnType<typeof prepareSession>>,
+) {
+  const months = `(extract(year from age($3::date, c.birth_date)) * 12 + extract(month from age($3::date, c.birth_date)))`;
+  const { rows } = await db.owner.query(
+    `select f.id as family_id, c.id as child_id
+     from families f
+     join lateral (
+       select c.id from children c
+       where c.tenant_id = f.tenant_id and c.family_id = f.id
+         and ($4::int is null or ${months} >= $4) and ($5::int is null or ${months} < $5)
+       order by c.birth_date, c.id limit 1) c on true
+     where f.tenant_id = $1 and f.external_ref like $2
+     order by split_part(f.external_ref, '-', 3)::int limit $6`,
+    [tenantId, `SCALE-${SEED}-%`, session.date, session.minAge, session.maxAge, PARENTS],
+  );
+  if (rows.length < PARENTS) throw new Error(`only ${rows.length} generated families have an eligible child`);
+  const secret = loadConfig().jwtSecret;
+  return Promise.all(
+    rows.map(async (row: { family_id: string; child_id: string }, i: number) => ({
+      token: await signToken(
+        {
+          sub: `bench:parent:${i}`,
+          tenant: TENANT,
+          roles: [Role.PARENT],
+          family: toGlobalId('Family', row.family_id),
+        },
+        secret,
+      ),
+      childId: toGlobalId('Child', row.child_id),
+    })),
+  );
+}
+
+const RESERVE = `mutation($input: ReserveInput!) { reserve(input: $input) { reservations { id } userErrors { code } } }`;
+const reserveBody = (childId: string, sessionId: string, key: string) =>
+  JSON.stringify({
+    query: RESERVE,
+    variables: { input: { childId, sessionIds: [sessionId], idempotencyKey: key } },
+  });
+
+/** A few refused requests before the opening (NOT_OPEN): the server's code paths compiled, nothing written. */
+async function warmUp(server: Server, parents: { token: string; childId: string }[], sessionId: string) {
+  const codes = new Set<string>();
+  for (const parent of parents.slice(0, 40)) {
+    const res = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${parent.token}` },
+      body: reserveBody(parent.childId, sessionId, `warm-up-${parent.childId}`),
+    });
+    const body = (await res.json()) as { data?: { reserve?: { userErrors?: { code: string }[] } } };
+    codes.add(body.data?.reserve?.userErrors?.[0]?.code ?? `HTTP ${res.status}: ${JSON.stringify(body)}`);
+  }
+  if (codes.size !== 1 || !codes.has('NOT_OPEN'))
+    throw new Error(`warm-up: expected NOT_OPEN, got ${[...codes]}`);
+}
+
+async function main(): Promise<void> {
+  const workDir = scratchDir('guichet-bench-rush-');
+  const db = await startBenchDatabase('rush', { track_commit_timestamp: 'on' });
+  const logger = createLogger('warn');
+  const ownerOrm = await initOrm({ clientUrl: db.ownerUrl, logger, poolMax: 2 });
+  await seedScale(ownerOrm.em.fork(), TENANT, Math.ceil(PARENTS * 1.1), SEED);
+  await ownerOrm.close(true);
+  const {
+    rows: [{ id: tenantId }],
+  } = await db.owner.query('select id from tenants where slug = $1', [TENANT]);
+  await db.owner.query('analyze');
+  const session = await prepareSession(db, tenantId);
+  const parents = await parentsFor(db, tenantId, session);
+  const sessionId = toGlobalId('Session', session.id);
+
+  const load0 = loadAverage();
+  const { bare, pgbench } = await bareBookingRate(db, workDir, BARE_CLIENTS, BARE_SECONDS);
+
+  const server = await startGuichet(db.ownerUrl, path.join(workDir, 'guichet.log'));
+  await warmUp(server, parents, sessionId);
+  const opensAt = Date.now() + LEAD_MS;
+  await db.owner.query('update services set booking_opens_at = $1 where id = $2', [
+    new Date(opensAt),
+    session.service_id,
+  ]);
+  const planFile = path.join(workDir, 'plan.json');
+  fs.writeFileSync(
+    planFile,
+    JSON.stringify({
+      url: server.url,
+      healthUrl: server.url.replace(/\/graphql$/, '/healthz'),
+      opensAt,
+      parents: parents.map((p, i) => ({
+        token: p.token,
+        body: reserveBody(p.childId, sessionId, `rush-${i}`),
+      })),
+      maxAttempts: 10,
+      timeoutMs: 120000,
+      replaySample: 100,
+    }),
+  );
+  const load = JSON.parse(
+    await lastLineOf('rush-load', process.execPath, [path.join(ROOT, 'dist/bench/rush-load.js'), planFile]),
+  );
+  const loadEnd = loadAverage();
+
+  const {
+    rows: [db0],
+  } = await db.owner.query(
+    `select count(*)::int as live,
+            (select places_taken from sessions where id = $1) as places_taken,
+            (select count(*)::int from (select child_id from reservations where session_id = $1 and status <> 'CANCELLED'
+               group by child_id having count(*) > 1) d) as duplicates,
+            extract(epoch from max(pg_xact_commit_timestamp(xmin))) * 1000 as last_commit_ms,
+            extract(epoch from min(pg_xact_commit_timestamp(xmin))) * 1000 as first_commit_ms,
+            coalesce(array_agg(id::text), '{}') as ids
+     from reservations where session_id = $1 and status <> 'CANCELLED'`,
+    [session.id],
+  );
+  await server.stop();
+  await db.stop();
+
+  const acknowledged = new Set<string>(load.reservationIds.map((id: string) => fromGlobalId(id)?.id));
+  const lastPlaceMs = Number(db0.last_commit_ms) - opensAt;
+  const bookingsPerSecond = Math.round((db0.live / (lastPlaceMs / 1000)) * 10) / 10;
+  const http5xx = Object.entries(load.statusCounts as Record<string, number>)
+    .filter(([status]) => Number(status) >= 500)
+    .reduce((total, [, n]) => total + n, 0);
+  const invariants = {
+    full: db0.live === CAPACITY,
+    acknowledgedEqualsDatabase:
+      acknowledged.size === db0.live && (db0.ids as string[]).every((id) => acknowledged.has(id)),
+    placesTakenEqualsRows: db0.places_taken === db0.live,
+    noOverbooking: db0.live <= CAPACITY,
+    noDuplicates: db0.duplicates === 0,
+    no5xx: http5xx === 0,
+    everyRefusalIsFull: Object.keys(load.refusals).every((code) => code === 'FULL'),
+    replaysMatch: load.replays.mismatches.length === 0,
+  };
+  const m = machine();
+  console.log(
+    JSON.stringify({
+      parents: PARENTS,
+      capacity: CAPACITY,
+      attempts: load.parents,
+      booked: load.booked,
+      bookedInDatabase: db0.live,
+      overbooked: Math.max(0, db0.live - CAPACITY),
+      duplicateBookings: db0.duplicates,
+      http5xx,
+      bookingsPerSecond,
+      bareBookingRate: bare.transactionsPerSecond,
+      ratio: Math.round((bookingsPerSecond / bare.transactionsPerSecond) * 1000) / 1000,
+      pgbenchRate: pgbench,
+      pgbenchRatio: pgbench ? Math.round((bookingsPerSecond / pgbench) * 1000) / 1000 : null,
+      p50Ms: load.p50Ms,
+      p99Ms: load.p99Ms,
+      maxMs: load.maxMs,
+      requestP50Ms: load.requestP50Ms,
+      requestP99Ms: load.requestP99Ms,
+      firstPlaceMs: Math.round(Number(db0.first_commit_ms) - opensAt),
+      lastPlaceMs: Math.round(lastPlaceMs),
+      requests: load.requests,
+      retries: load.retries,
+      networkErrors: load.networkErrors,
+      statusCounts: load.statusCounts,
+      refusals: load.refusals,
+      replays: { checked: load.replays.checked, mismatches: load.replays.mismatches.slice(0, 5) },
+      invariants,
+      preconnected: load.preconnected,
+      dispatchMs: load.dispatchMs,
+      loadAverage: [load0, loadEnd],
+      machine: `${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, PostgreSQL ${db.version}`,
+    }),
+  );
+  const hold = Object.values(invariants).every(Boolean);
+  if (hold) fs.rmSync(workDir, { recursive: true, force: true });
+  else console.error(`An invariant failed; the server's log is in ${workDir}`);
+  process.exit(hold ? 0 : 1);
+}
+
+main().catch(failAndExit);

@@ -1,0 +1,61 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import type { BenchDatabase } from './database';
+import { lastLineOf } from './processes';
+import { ROOT } from './servers';
+
+function which(command: string): string | null {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** The bare booking rate (pg, separate process) and pgbench's, in a scratch database. */
+export async function bareBookingRate(db: BenchDatabase, workDir: string, clients: number, seconds: number) {
+  await db.owner.query('drop database if exists rawbench');
+  await db.owner.query('create database rawbench');
+  const url = new URL(db.ownerUrl);
+  url.pathname = '/rawbench';
+  const scratch = new Client({ connectionString: url.toString() });
+  await scratch.connect();
+  // The acceptance check's tables (../shared/acceptance/performance-rush).
+  await scratch.query(`create table sessions(id int primary key, capacity int not null, places_taken int not null,
+    check (places_taken <= capacity));
+    create table reservations(id bigserial primary key, session_id int not null, child bigint not null,
+    unique (session_id, child));
+    insert into sessions values (1, 1000000000, 0);`);
+  await scratch.end();
+  const bare = JSON.parse(
+    await lastLineOf('rush-bare', process.execPath, [
+      path.join(ROOT, 'dist/bench/rush-bare.js'),
+      url.toString(),
+      String(clients),
+      String(seconds),
+    ]),
+  );
+  let pgbench: number | null = null;
+  if (which('pgbench')) {
+    const script = path.join(workDir, 'book.sql');
+    fs.writeFileSync(
+      script,
+      `\\set child random(1, 1000000000000)
+BEGIN;
+INSERT INTO reservations(session_id, child) VALUES (1, :child) ON CONFLICT DO NOTHING;
+UPDATE sessions SET places_taken = places_taken + 1 WHERE id = 1 AND places_taken < capacity;
+COMMIT;
+`,
+    );
+    const out = await lastLineOf('pgbench', 'sh', [
+      '-c',
+      `pgbench -n -f '${script}' -c ${clients} -j 2 -T ${seconds} '${url}' 2>/dev/null | grep '^tps'`,
+    ]);
+    pgbench = Math.round(Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? NaN));
+  }
+  await db.owner.query('drop database rawbench with (force)');
+  await db.owner.query('checkpoint');
+  return { bare, pgbench };
+}
