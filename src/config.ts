@@ -34,6 +34,8 @@ export interface AppConfig {
   publicUrl?: string;
   /** How long the CORS origins of every tenant are cached before being read again (ms). */
   corsOriginsCacheMs: number;
+  /** How long authentication keeps a tenant it found by slug or id (ms; 0: read each time). */
+  tenantCacheMs: number;
   /** Towns' identity providers: how long their JWKS is kept, at most (ms)… */
   jwksCacheMaxAgeMs: number;
   /** …how long after a fetch an unknown `kid` may fetch it again (ms)… */
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownTimeoutMs: intFrom(env.SHUTDOWN_TIMEOUT_MS, 10000),
     publicUrl: publicUrlFrom(env.PUBLIC_URL),
     corsOriginsCacheMs: intFrom(env.CORS_ORIGINS_CACHE_MS, 30_000),
+    tenantCacheMs: intFrom(env.TENANT_CACHE_MS, 60_000),
     jwksCacheMaxAgeMs: intFrom(env.JWKS_CACHE_MAX_AGE_MS, 600_000),
     jwksCooldownMs: intFrom(env.JWKS_COOLDOWN_MS, 30_000),
     jwksTimeoutMs: intFrom(env.JWKS_TIMEOUT_MS, 5000),

@@ -32,16 +32,19 @@ describe('batching', () => {
   };
 
   it('runs the same few statements for 5 families as for 50', async () => {
+    await statementsFor(1); // authentication finds the tenant, then keeps it
     const small = await statementsFor(5);
     const large = await statementsFor(50);
     expect(large.families).toHaveLength(50);
     const children = large.families.flatMap((f: { children: unknown[] }) => f.children);
     expect(children.length).toBeGreaterThan(50);
 
-    // The tenant lookup, set_config, families (no count: totalCount is not selected), then one
-    // per level: children, facilities (schools), services, price brackets. Transaction
-    // begin/commit are not logged.
-    expect(large.statements).toHaveLength(7);
+    // The statement that scopes the transaction and reads the tenant (authentication found the
+    // tenant in its cache: the small request read it), families (no count: totalCount is not
+    // selected), then one per level: children, facilities (schools), services, price brackets.
+    // Transaction begin/commit are not logged.
+    expect(large.statements).toHaveLength(6);
+    expect(large.statements[0]).toMatch(/set_config\('app.tenant_id'[\s\S]*left join tenants t/);
     expect(large.statements.length).toBe(small.statements.length);
     // One query per level, whatever the width.
     expect(large.statements.filter((sql) => /from "?children"? /.test(sql))).toHaveLength(1);

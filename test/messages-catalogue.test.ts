@@ -73,6 +73,7 @@ const SAMPLES: { [K in MessageKey]: ParamsOf<K> } = {
   'auth.tokenMalformedClaim': {},
   'auth.parentTokenNoFamily': {},
   'auth.unknownTenant': {},
+  'auth.tenantGone': {},
   'auth.personOtherTenant': {},
   'auth.noValidFamily': {},
   'link.expired': {},

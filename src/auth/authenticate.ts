@@ -1,3 +1,4 @@
+import { TenantLookup } from './tenant-lookup';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { decodeProtectedHeader } from 'jose';
 import { UnauthenticatedError, ForbiddenError } from '../shared/errors';
@@ -32,6 +33,8 @@ export interface TokenVerification {
   jwtSecret: string;
   /** Absent: tokens of identity providers are refused. */
   identityProviders?: IdentityProviders;
+  /** Absent: every request reads the tenants its credentials name. */
+  tenants?: TenantLookup;
 }
 
 const tenantsByIssuer = (em: EntityManager) => (issuer: string) =>
@@ -51,14 +54,6 @@ function algorithmOf(token: string): string | undefined {
     return undefined;
   }
 }
-
-const tenantsBy = (em: EntityManager, column: 'slug' | 'id', values: string[]) =>
-  em.execute<TenantRow[]>(
-    `select * from tenants where ${column}::text in (select value from json_array_elements_text(?::json)) order by slug`,
-    [JSON.stringify(values)],
-    'all',
-    em.getLoggerContext(),
-  );
 
 /**
  * Turns the request's credentials into a viewer and the tenant it acts inside. Runs before the
@@ -81,7 +76,7 @@ export async function authenticate(
   if (looksLikeApiKey(token)) {
     const apiKey = await findApiKey(em, token);
     if (!apiKey) throw new UnauthenticatedError(msg('auth.unknownApiKey'));
-    const tenants = await tenantsBy(em, 'id', apiKey.tenantIds);
+    const tenants = await (verification.tenants ?? new TenantLookup()).find(em, 'id', apiKey.tenantIds);
     const slugs = tenants.map((t) => t.slug);
     let tenant: TenantRow | undefined;
     if (credentials.tenantSlug) {
@@ -136,7 +131,7 @@ export async function authenticate(
       error instanceof InvalidTokenError ? error.text : msg('auth.tokenInvalid'),
     );
   }
-  const [tenant] = await tenantsBy(em, 'slug', [claims.tenant]);
+  const [tenant] = await (verification.tenants ?? new TenantLookup()).find(em, 'slug', [claims.tenant]);
   if (!tenant) throw new UnauthenticatedError(msg('auth.unknownTenant'));
   if (credentials.tenantSlug && credentials.tenantSlug !== tenant.slug) {
     throw new ForbiddenError(msg('auth.personOtherTenant')).inTenant(rowLanguage(tenant));

@@ -28,6 +28,32 @@ export async function scopeToTenant(
   tx.setFilterParams(TENANT_FILTER, { tenantId });
 }
 
+/**
+ * `scopeToTenant` that also reads the tenant's row, in the same statement (one round trip): the
+ * request path's units take their tenant — its mode, its configuration — from inside their own
+ * transaction, so a unit never acts on a tenant row older than its snapshot and no unit has to
+ * read it again after another changed it. Null when no tenant has that id.
+ */
+export async function scopeToTenantReading<Row>(
+  tx: EntityManager,
+  tenantId: string,
+  options: ScopeOptions = {},
+): Promise<Row | null> {
+  // The one-row subquery sets the settings whether or not the tenant exists (PostgreSQL keeps a
+  // subquery's volatile outputs even when unreferenced); tenants are readable by every role.
+  const [row] = await tx.execute<(Row & { id: string | null })[]>(
+    `select t.* from (
+       select set_config('app.tenant_id', ?, true) as tenant_id, set_config('lock_timeout', ?, true) as l,
+              set_config('statement_timeout', ?, true) as st) s
+     left join tenants t on t.id = s.tenant_id::uuid`,
+    [tenantId, `${options.lockTimeoutMs ?? 0}ms`, `${options.statementTimeoutMs ?? 0}ms`],
+    'all',
+    tx.getLoggerContext(),
+  );
+  tx.setFilterParams(TENANT_FILTER, { tenantId });
+  return row && row.id !== null ? row : null;
+}
+
 /** Runs `work` in a new transaction scoped to the tenant (jobs, CLI, seeds). */
 export function inTenantTransaction<T>(
   em: EntityManager,

@@ -8,6 +8,7 @@ import type pino from 'pino';
 import type { AppConfig } from '../config';
 import { formatError } from '../graphql/errors';
 import { MAX_QUERY_COST } from '../graphql/cost';
+import { TenantLookup } from '../auth/tenant-lookup';
 import { DocumentLinks } from '../auth/document-links';
 import { IdentityProviders } from '../auth/identity-providers';
 import { createLoaders } from './context';
@@ -144,6 +145,7 @@ export async function createApp(options: {
       cooldownMs: config.jwksCooldownMs,
       timeoutMs: config.jwksTimeoutMs,
     }),
+    tenants: new TenantLookup(config.tenantCacheMs),
   };
   const links = new DocumentLinks(config.jwtSecret, config.publicUrl);
   registerGraphQLRoute(http, apollo, orm, verification, now, links);

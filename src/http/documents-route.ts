@@ -12,7 +12,7 @@ import {
 } from '../billing/documents/document-paths';
 import { treasuryCsv } from '../billing/documents/treasury.service';
 import type { AppConfig } from '../config';
-import { scopeToTenant } from '../db/tenant-scope';
+import { scopeToTenantReading } from '../db/tenant-scope';
 import { csvFlavourOf } from '../shared/csv';
 import { isUnavailableError } from '../shared/db-errors';
 import { isYearMonth, MAX_YEAR, MIN_YEAR } from '../shared/dates';
@@ -122,11 +122,12 @@ export function registerDocumentRoutes(
         const em = orm.em.fork({ loggerContext: { requestId: request.id } }) as EntityManager;
         const document = await em.transactional(
           async (tx) => {
-            const tenant = tx.map(Tenant, auth.tenantRow!) as Tenant;
-            await scopeToTenant(tx, tenant.id, {
+            const row = await scopeToTenantReading<TenantRow>(tx, auth.tenantRow!.id, {
               lockTimeoutMs: config.lockTimeoutMs,
               statementTimeoutMs: config.statementTimeoutMs,
             });
+            if (!row) throw new UnauthenticatedError(msg('auth.tenantGone'));
+            const tenant = tx.map(Tenant, row) as Tenant;
             return produce({ em: tx, viewer: auth.viewer, tenant, now }, params, query);
           },
           { readOnly: true },

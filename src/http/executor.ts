@@ -145,8 +145,6 @@ async function executeOperation(
     if (write.result.errors?.length) return stop(write.result, write.unavailable);
     committed.push(responseKey);
     phase.replay = true;
-    // The write may have changed the tenant (its mode, its billing): what follows reads it afresh.
-    state.tenantChanged = true;
     const read = await runPhase(false);
     // The write is committed whatever happens now: `extensions.committed` says so.
     if (read.result.errors?.length) return stop(read.result, read.unavailable);

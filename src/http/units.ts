@@ -4,21 +4,19 @@ import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { TenantRow } from '../auth/authenticate';
 import type { DocumentLinks } from '../auth/document-links';
 import type { Viewer } from '../auth/viewer';
-import { scopeToTenant } from '../db/tenant-scope';
+import { scopeToTenantReading } from '../db/tenant-scope';
 import type { GraphQLContext, Loaders } from '../graphql/context';
 import { isRetryableTransactionError, isUnavailableError } from '../shared/db-errors';
 import { ServiceUnavailableError, UnauthenticatedError } from '../shared/errors';
 import { Tenant } from '../tenants/tenant.entity';
 import { rowLanguage } from '../auth/tenant-language';
-import { readerLanguage, tenantLanguage, type Language } from '../shared/i18n';
+import { msg, readerLanguage, tenantLanguage, type Language } from '../shared/i18n';
 
 /** What the route knows about a request before any GraphQL runs. */
 export interface RequestState {
   viewer: Viewer;
   /** The tenant's row as authentication read it; each unit of work maps its own entity from it. */
   tenantRow: TenantRow | null;
-  /** Set after a mutation's write committed: the next unit reads the tenant's row again. */
-  tenantChanged?: boolean;
   requestId: string;
   log: FastifyBaseLogger;
   now(): Date;
@@ -67,22 +65,15 @@ export async function runUnit(
       const tx = options.orm.em.fork({ loggerContext: { requestId: state.requestId } }) as EntityManager;
       await tx.begin({ readOnly });
       try {
-        if (state.tenantRow && state.tenantChanged) {
-          const [row] = await tx.execute<TenantRow[]>(
-            'select * from tenants where id = ?',
-            [state.tenantRow.id],
-            'all',
-            tx.getLoggerContext(),
-          );
-          state.tenantRow = row;
-          state.tenantChanged = false;
-        }
-        const tenant = state.tenantRow ? (tx.map(Tenant, state.tenantRow) as Tenant) : null;
-        if (tenant) {
-          await scopeToTenant(tx, tenant.id, {
+        // The tenant is read afresh by the statement that scopes the transaction to it.
+        let tenant: Tenant | null = null;
+        if (state.tenantRow) {
+          const row = await scopeToTenantReading<TenantRow>(tx, state.tenantRow.id, {
             lockTimeoutMs: options.lockTimeoutMs,
             statementTimeoutMs: options.statementTimeoutMs,
           });
+          if (!row) throw new UnauthenticatedError(msg('auth.tenantGone'));
+          tenant = tx.map(Tenant, row) as Tenant;
         }
         const outcome = await work(unitContext(options, state, tx, tenant));
         if (outcome.errors?.length) throw new Rollback(outcome);

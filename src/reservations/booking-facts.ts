@@ -1,61 +1,95 @@
 import type { TenantContext } from '../auth/context';
+import type { ChildFacts } from '../facilities/eligibility';
+import { FacilityKind } from '../facilities/facility.entity';
 import { Service } from '../facilities/service.entity';
-import type { Child } from '../families/child.entity';
+import { Child } from '../families/child.entity';
 import { childFacts } from '../families/families.service';
 import { Session } from '../sessions/session.entity';
+import { lightFind, lightMap } from '../shared/light-entities';
 import type { BookingFacts } from './booking-status';
 
+/** A child as booking reads it: the child (a light, read-only entity) and its eligibility facts. */
+export interface BookingChild {
+  child: Child;
+  attendee: ChildFacts;
+}
+
+/** The tenant's child `childId` with its school's kind, in one statement; null when there is none. */
+export async function loadBookingChild(ctx: TenantContext, childId: string): Promise<BookingChild | null> {
+  const [row] = await ctx.em.execute<Record<string, unknown>[]>(
+    `select c.*, f.kind as school_kind from children c
+     left join facilities f on f.tenant_id = c.tenant_id and f.id = c.school_id
+     where c.tenant_id = ? and c.id = ?`,
+    [ctx.tenant.id, childId],
+    'all',
+    ctx.em.getLoggerContext(),
+  );
+  if (!row) return null;
+  const child = lightMap(ctx.em, Child, row);
+  return {
+    child,
+    attendee: {
+      birthDate: child.birthDate,
+      schoolId: (row.school_id as string | null) ?? null,
+      atSchool: row.school_kind === FacilityKind.SCHOOL,
+    },
+  };
+}
+
 /**
- * What deciding one child's booking on each of `sessionIds` needs, in four queries whatever
- * their number: the sessions, their services, the child's live reservations on them, and the
- * child's live reservations elsewhere at overlapping hours (`reservations.slot`, the hours
- * PostgreSQL also holds with an exclusion constraint). Sessions that do not exist are absent.
+ * What deciding one child's booking on each of `sessionIds` needs, in two statements whatever
+ * their number: the sessions with the child's live reservation on each and its live reservation
+ * elsewhere at overlapping hours (`reservations.slot`, the hours PostgreSQL also holds with an
+ * exclusion constraint), then their services. Sessions and services are light, read-only entities
+ * (nothing to flush). Sessions that do not exist are absent. `attendee`: the child's eligibility
+ * facts when the caller has them (`loadBookingChild`), else read here.
  */
 export async function loadBookingFacts(
   ctx: TenantContext,
   child: Child,
   sessionIds: string[],
+  attendee?: ChildFacts,
 ): Promise<Map<string, BookingFacts>> {
   const ids = [...new Set(sessionIds)];
   if (ids.length === 0) return new Map();
   const json = JSON.stringify(ids);
-  const [sessions, rows] = await Promise.all([
-    ctx.em.find(Session, { id: { $in: ids } }),
-    ctx.em.execute<{ session_id: string; booked: boolean; overlapping: string | null }[]>(
-      `select s.id as session_id,
-         exists (select 1 from reservations r where r.tenant_id = s.tenant_id and r.session_id = s.id
-                 and r.child_id = ? and r.status <> 'CANCELLED') as booked,
-         (select o.session_id from reservations o where o.tenant_id = s.tenant_id and o.child_id = ?
-            and o.status <> 'CANCELLED' and o.session_id <> s.id
-            and o.slot && guichet_session_slot(s.date, s.period)
-          order by o.session_id limit 1) as overlapping
-       from sessions s where s.tenant_id = ? and s.id in (select value::uuid from json_array_elements_text(?::json))`,
-      [child.id, child.id, ctx.tenant.id, json],
-      'all',
-      ctx.em.getLoggerContext(),
-    ),
-  ]);
-  const services = await ctx.em.find(Service, {
-    id: { $in: [...new Set(sessions.map((s) => s.service.id))] },
+  const rows = await ctx.em.execute<
+    (Record<string, unknown> & { _booked: boolean; _overlapping: string | null })[]
+  >(
+    `select s.*,
+       exists (select 1 from reservations r where r.tenant_id = s.tenant_id and r.session_id = s.id
+               and r.child_id = ? and r.status <> 'CANCELLED') as _booked,
+       (select o.session_id from reservations o where o.tenant_id = s.tenant_id and o.child_id = ?
+          and o.status <> 'CANCELLED' and o.session_id <> s.id
+          and o.slot && guichet_session_slot(s.date, s.period)
+        order by o.session_id limit 1) as _overlapping
+     from sessions s where s.tenant_id = ? and s.id in (select value::uuid from json_array_elements_text(?::json))`,
+    [child.id, child.id, ctx.tenant.id, json],
+    'all',
+    ctx.em.getLoggerContext(),
+  );
+  const sessions = rows.map((row) => ({ row, session: lightMap(ctx.em, Session, row) }));
+  const services = await lightFind(ctx.em, Service, {
+    tenantId: ctx.tenant.id,
+    column: 'id',
+    values: [...new Set(sessions.map((s) => s.session.service.id))],
   });
   const serviceById = new Map(services.map((s) => [s.id, s]));
-  const rowBySession = new Map(rows.map((r) => [r.session_id, r]));
-  const attendee = await childFacts(ctx, child);
+  const childFactsOf = attendee ?? (await childFacts(ctx, child));
   const now = ctx.now();
   const facts = new Map<string, BookingFacts>();
-  for (const session of sessions) {
+  for (const { row, session } of sessions) {
     const service = serviceById.get(session.service.id);
-    const row = rowBySession.get(session.id);
-    if (!service || !row) continue;
+    if (!service) continue;
     facts.set(session.id, {
       viewer: ctx.viewer,
       tenant: ctx.tenant,
       service,
       session,
-      child: attendee,
+      child: childFactsOf,
       now,
-      alreadyBooked: row.booked,
-      overlappingSessionId: row.overlapping,
+      alreadyBooked: row._booked,
+      overlappingSessionId: row._overlapping,
     });
   }
   return facts;

@@ -11,21 +11,13 @@ import {
   type Outcome,
   type UserErrorData,
 } from '../shared/user-errors';
-import { loadBookingFacts } from './booking-facts';
+import { loadBookingChild, loadBookingFacts, type BookingChild } from './booking-facts';
 import { channelFor } from './booking-rules';
 import { bookingRefusal, decideBooking } from './booking-status';
 import { ReservationChannel } from './reservation.entity';
 import { day, msg } from '../shared/i18n';
 
 export const MAX_SESSIONS_PER_RESERVE = 100;
-
-/** A child the viewer may book for: any child of the tenant for staff and keys, their own for parents. */
-export async function bookableChild(ctx: TenantContext, childId: string): Promise<Child | null> {
-  const child = await ctx.em.findOne(Child, { id: childId });
-  if (!child) return null;
-  if (ctx.viewer.familyId && child.family.id !== ctx.viewer.familyId) return null;
-  return child;
-}
 
 /**
  * Books one child on one or many sessions (parents for their children, staff, `reservations:write`
@@ -46,9 +38,12 @@ export const reserve = idempotentMutation(
         'sessionIds',
       ]);
     }
-    const child = await bookableChild(ctx, input.childId);
-    if (!child) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Child' }), ['childId']);
-    return bookSessions(ctx, child, input.sessionIds);
+    const found = await loadBookingChild(ctx, input.childId);
+    // A parent books for their own children only; another family's child is "not found".
+    if (!found || (ctx.viewer.familyId && found.child.family.id !== ctx.viewer.familyId)) {
+      return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Child' }), ['childId']);
+    }
+    return bookSessions(ctx, found, input.sessionIds);
   },
 );
 
@@ -59,10 +54,10 @@ export interface Booked {
 
 async function bookSessions(
   ctx: TenantContext,
-  child: Child,
+  { child, attendee }: BookingChild,
   sessionIds: string[],
 ): Promise<Outcome<Booked>> {
-  const facts = await loadBookingFacts(ctx, child, sessionIds);
+  const facts = await loadBookingFacts(ctx, child, sessionIds, attendee);
   const channel = channelFor(ctx.viewer);
   const userErrors: UserErrorData[] = [];
   const wanted: { sessionId: string; index: number; date: string }[] = [];

@@ -110,6 +110,11 @@ export const auth = {
     fr: 'Le jeton désigne une collectivité inconnue.',
     'fr-CA': 'Le jeton désigne une organisation inconnue.',
   }),
+  'auth.tenantGone': m({
+    en: 'The tenant of these credentials no longer exists.',
+    fr: 'La collectivité de ces identifiants n’existe plus.',
+    'fr-CA': 'L’organisation de ces identifiants n’existe plus.',
+  }),
   'auth.personOtherTenant': m({
     en: 'A person acts only inside the tenant of their token.',
     fr: 'Une personne n’agit que pour la collectivité de son jeton.',
