@@ -19,9 +19,14 @@ export interface AppConfig {
   /** Run the job queue (month-end billing) in this process: JOBS=off for API-only replicas. */
   jobs: boolean;
   bodyLimitBytes: number;
-  /** Connections of the API's pool, and how long a request waits for one before a 503. */
+  /**
+   * Connections of the API's pool, and how long a request waits in line for one while no unit of
+   * work finishes (the pool is stuck) before a 503; also the pool's own acquire timeout.
+   */
   dbPoolMax: number;
   dbAcquireTimeoutMs: number;
+  /** How long a request may wait in line for a connection while the line moves (ms). */
+  dbQueueMaxWaitMs: number;
   /** PostgreSQL lock_timeout and statement_timeout of every request's transaction. */
   lockTimeoutMs: number;
   statementTimeoutMs: number;
@@ -100,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: intFrom(env.BODY_LIMIT_BYTES, 1024 * 1024),
     dbPoolMax: intFrom(env.DB_POOL_MAX, 10),
     dbAcquireTimeoutMs: intFrom(env.DB_ACQUIRE_TIMEOUT_MS, 5000),
+    dbQueueMaxWaitMs: intFrom(env.DB_QUEUE_MAX_WAIT_MS, 30000),
     lockTimeoutMs: intFrom(env.DB_LOCK_TIMEOUT_MS, 5000),
     statementTimeoutMs: intFrom(env.DB_STATEMENT_TIMEOUT_MS, 30000),
     shutdownTimeoutMs: intFrom(env.SHUTDOWN_TIMEOUT_MS, 10000),

@@ -418,6 +418,30 @@ describe('integrity of the request path', () => {
       }
     });
 
+    it('keeps a busy line waiting as long as it moves: a rush gets answers, not 503s', async () => {
+      // One connection and 300 ms without progress before a 503: 40 requests take much longer
+      // than 300 ms to get through, but the line moves, so every one is answered.
+      const small = await startTestApp({ config: { dbPoolMax: 1, dbAcquireTimeoutMs: 300 } });
+      small.setNow(NOW);
+      try {
+        const started = Date.now();
+        const answers = await Promise.all(
+          Array.from({ length: 40 }, () =>
+            small.gql(
+              '{ families(first: 20) { nodes { name children { firstName } } } }',
+              {},
+              { token: agent },
+            ),
+          ),
+        );
+        expect(Date.now() - started).toBeGreaterThan(300);
+        expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+        expect(answers.every((a) => a.data.families.nodes.length > 0)).toBe(true);
+      } finally {
+        await small.close();
+      }
+    });
+
     it('gives up a lock wait after lock_timeout with a 503, and writes nothing', async () => {
       const impatient = await startTestApp({ config: { lockTimeoutMs: 300 } });
       impatient.setNow(NOW);

@@ -22,7 +22,9 @@ export interface Server {
  */
 export async function startGuichet(ownerUrl: string, logFile: string): Promise<Server> {
   const port = await freePort();
-  const child = spawnGroup('guichet', process.execPath, [path.join(ROOT, 'dist/src/main.js')], {
+  // BENCH_SERVER_NODE_ARGS: Node flags for the server alone, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawnGroup('guichet', process.execPath, [...nodeArgs, path.join(ROOT, 'dist/src/main.js')], {
     cwd: ROOT,
     logFile,
     env: {

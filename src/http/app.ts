@@ -9,6 +9,7 @@ import type { AppConfig } from '../config';
 import { formatError } from '../graphql/errors';
 import { MAX_QUERY_COST } from '../graphql/cost';
 import { TenantLookup } from '../auth/tenant-lookup';
+import { Admission } from './admission';
 import { DocumentLinks } from '../auth/document-links';
 import { IdentityProviders } from '../auth/identity-providers';
 import { createLoaders } from './context';
@@ -99,6 +100,11 @@ export async function createApp(options: {
         orm,
         createLoaders,
         maxCost: QUERY_LIMITS.maxCost,
+        admission: new Admission({
+          permits: config.dbPoolMax,
+          stallMs: config.dbAcquireTimeoutMs,
+          maxWaitMs: config.dbQueueMaxWaitMs,
+        }),
         lockTimeoutMs: config.lockTimeoutMs,
         statementTimeoutMs: config.statementTimeoutMs,
       }),

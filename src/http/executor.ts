@@ -132,15 +132,21 @@ async function executeOperation(
     const phase = { outcomes: new Map<string, unknown>(), replay: false };
     /** One phase of the field: the write (payload's `__typename` only), or the payload read. */
     const runPhase = (writing: boolean) =>
-      runUnit(options, state, !writing, (ctx) => {
-        ctx.mutation = phase;
-        return execute({
-          schema: options.schema,
-          document: singleFieldDocument(operation, nodes, fragments, writing),
-          contextValue: ctx,
-          variableValues: guard.variables,
-        });
-      });
+      runUnit(
+        options,
+        state,
+        !writing,
+        (ctx) => {
+          ctx.mutation = phase;
+          return execute({
+            schema: options.schema,
+            document: singleFieldDocument(operation, nodes, fragments, writing),
+            contextValue: ctx,
+            variableValues: guard.variables,
+          });
+        },
+        !writing,
+      );
     const write = await runPhase(true);
     if (write.result.errors?.length) return stop(write.result, write.unavailable);
     committed.push(responseKey);

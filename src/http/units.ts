@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyBaseLogger } from 'fastify';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { TenantRow } from '../auth/authenticate';
+import type { Admission } from './admission';
 import type { DocumentLinks } from '../auth/document-links';
 import type { Viewer } from '../auth/viewer';
 import { scopeToTenantReading } from '../db/tenant-scope';
@@ -29,9 +30,11 @@ export interface RequestState {
 export const requestLanguage = (state: RequestState): Language =>
   readerLanguage(state.tenantRow ? rowLanguage(state.tenantRow) : null, state.acceptedLocale);
 
-/** What a unit of work needs: the pool, the loaders, and PostgreSQL's limits (ms). */
+/** What a unit of work needs: the pool and its line, the loaders, and PostgreSQL's limits (ms). */
 export interface UnitOptions {
   orm: MikroORM;
+  /** The line in front of the pool; absent: units go straight to the pool. */
+  admission?: Admission;
   createLoaders(ctx: GraphQLContext): Loaders;
   lockTimeoutMs: number;
   statementTimeoutMs: number;
@@ -56,10 +59,14 @@ export async function runUnit(
   state: RequestState,
   readOnly: boolean,
   work: (ctx: GraphQLContext) => Promise<ExecutionResult> | ExecutionResult,
+  /** A mutation's payload, after its write: to the front of the line (see `Admission`). */
+  frontOfLine = false,
 ): Promise<{ result: ExecutionResult; unavailable: boolean }> {
   for (let attempt = 1; ; attempt++) {
     let result: ExecutionResult;
+    let release: (() => void) | undefined;
     try {
+      release = await options.admission?.acquire(frontOfLine || attempt > 1);
       // One fork per attempt, its transaction begun and ended on it: no nested fork, no merge of
       // the unit's entities into a parent afterwards (MikroORM's transactional() does both).
       const tx = options.orm.em.fork({ loggerContext: { requestId: state.requestId } }) as EntityManager;
@@ -89,9 +96,11 @@ export async function runUnit(
       if (error instanceof Rollback) {
         result = error.result;
       } else {
-        // BEGIN, set_config or COMMIT failed: nothing of the unit is committed.
+        // No turn in line, or BEGIN, set_config or COMMIT failed: nothing of the unit is committed.
         result = { data: null, errors: [new GraphQLError('unit failed', { originalError: error as Error })] };
       }
+    } finally {
+      release?.();
     }
     const errors = result.errors ?? [];
     if (!errors.length) return { result, unavailable: false };
