@@ -368,7 +368,7 @@ describe('administration: calendars and session generation', () => {
         {
           code: 'INVALID',
           field: ['capacity'],
-          message: '7 places are taken: the capacity cannot go below 7.',
+          message: '7 places sont prises : la capacité ne peut pas descendre sous 7.',
         },
       ],
     });

@@ -252,7 +252,7 @@ describe('administration: family quotients and price grids', () => {
           { minQuotient: 600, maxQuotient: null, unitPrice: 300 },
         ],
         ['brackets', '1', 'minQuotient'],
-        /from 500 to 600 have no price/,
+        /de 500 à 600 n’ont pas de prix/,
       ],
       [
         [
@@ -260,20 +260,21 @@ describe('administration: family quotients and price grids', () => {
           { minQuotient: 600, maxQuotient: null, unitPrice: 300 },
         ],
         ['brackets', '1', 'minQuotient'],
-        /overlap/,
+        /chevauchent/,
       ],
       [
         [{ minQuotient: 100, maxQuotient: null, unitPrice: 100 }],
         ['brackets', '0', 'minQuotient'],
-        /from 0 to 100/,
+        /de 0 à 100/,
       ],
       [
         [{ minQuotient: 0, maxQuotient: 900, unitPrice: 100 }],
         ['brackets', '0', 'maxQuotient'],
-        /from 900 up/,
+        /à partir de 900/,
       ],
-      [[{ minQuotient: 0, maxQuotient: null, unitPrice: -1 }], ['brackets', '0', 'unitPrice'], /price/],
+      [[{ minQuotient: 0, maxQuotient: null, unitPrice: -1 }], ['brackets', '0', 'unitPrice'], /prix/],
     ];
+    // Messages in the tenant's language (French), naming the bracket and the quotients left out.
     for (const [i, [brackets, field, message]] of cases.entries()) {
       const res = await app.gql(
         SET_GRID,

@@ -232,7 +232,9 @@ describe('integrity of the request path', () => {
         code: 'FORBIDDEN',
         field: 'Mutation.createPaymentPlan',
       });
-      expect(res.errors?.[0].message).toMatch(/role AGENT or TENANT_ADMIN/);
+      expect(res.errors?.[0].message).toBe(
+        '`Mutation.createPaymentPlan` demande le rôle AGENT ou TENANT_ADMIN ou un parent (pour sa propre famille).',
+      );
       expect(await keysNamed('no-scope')).toBe(0);
     });
 
@@ -276,7 +278,7 @@ describe('integrity of the request path', () => {
       );
       expect(boom.status).toBe(200);
       expect(boom.errors?.[0]).toMatchObject({
-        message: 'Internal server error.',
+        message: 'Erreur interne du serveur.',
         extensions: { code: 'INTERNAL_SERVER_ERROR' },
       });
       expect(

@@ -1,3 +1,4 @@
+import { msg, day, type Message } from '../shared/i18n';
 import { DateTime } from 'luxon';
 import { userError, UserErrorCode, type UserErrorData } from '../shared/user-errors';
 
@@ -10,15 +11,15 @@ import { userError, UserErrorCode, type UserErrorData } from '../shared/user-err
 export class Checks {
   readonly errors: UserErrorData[] = [];
 
-  private fail(field: string[], message: string, code = UserErrorCode.INVALID): void {
+  private fail(field: string[], message: Message, code = UserErrorCode.INVALID): void {
     this.errors.push(userError(code, message, field));
   }
 
   /** A required text: trimmed, 1 to `max` characters. Returns the trimmed text. */
   text(value: string, field: string[], max = 255): string {
     const text = (value ?? '').trim();
-    if (!text) this.fail(field, `"${field.join('.')}" must not be empty.`);
-    else if (text.length > max) this.fail(field, `"${field.join('.')}" is longer than ${max} characters.`);
+    if (!text) this.fail(field, msg('admin.empty', { field: field.join('.') }));
+    else if (text.length > max) this.fail(field, msg('admin.tooLong', { field: field.join('.'), max }));
     return text;
   }
 
@@ -32,7 +33,7 @@ export class Checks {
   email(value: string | null | undefined, field: string[]): string | null {
     const text = this.optionalText(value, field, 254);
     if (text && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text)) {
-      this.fail(field, `"${field.join('.')}" is not an email address.`);
+      this.fail(field, msg('admin.notEmail', { field: field.join('.') }));
     }
     return text?.toLowerCase() ?? null;
   }
@@ -43,7 +44,7 @@ export class Checks {
     if (text) {
       const digits = text.replace(/\D/g, '');
       if (!/^\+?[\d\s.\-()]+$/.test(text) || digits.length < 6 || digits.length > 15) {
-        this.fail(field, `"${field.join('.')}" is not a phone number (6 to 15 digits, an optional +).`);
+        this.fail(field, msg('admin.notPhone', { field: field.join('.') }));
       }
     }
     return text;
@@ -53,27 +54,29 @@ export class Checks {
   range(value: number | null | undefined, field: string[], min: number, max: number): void {
     if (value === null || value === undefined) return;
     if (!Number.isInteger(value) || value < min || value > max) {
-      this.fail(field, `"${field.join('.')}" must be between ${min} and ${max}.`);
+      this.fail(field, msg('admin.between', { field: field.join('.'), min, max }));
     }
   }
 
   /** `to` on or after `from`, at most `maxDays` days apart (inclusive). */
   dateRange(from: string, to: string, field: string[], maxDays?: number): void {
     if (to < from) {
-      this.fail(field, `"${field.join('.')}" (${to}) is before the start (${from}).`);
+      this.fail(field, msg('admin.endBeforeStart', { field: field.join('.'), from: day(from), to: day(to) }));
       return;
     }
     const days = DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days + 1;
     if (maxDays && days > maxDays) {
-      this.fail(field, `The period covers ${days} days; at most ${maxDays}.`);
+      this.fail(field, msg('admin.periodTooLong', { days, max: maxDays }));
     }
   }
 
   /** A birth date: not in the future, not more than 25 years before `today`. */
   birthDate(value: string, field: string[], today: string): void {
-    if (value > today) this.fail(field, `"${field.join('.')}" (${value}) is in the future.`);
+    if (value > today)
+      this.fail(field, msg('admin.dateInFuture', { field: field.join('.'), value: day(value) }));
     const oldest = DateTime.fromISO(today).minus({ years: 25 }).toISODate()!;
-    if (value < oldest) this.fail(field, `"${field.join('.')}" (${value}) is more than 25 years ago.`);
+    if (value < oldest)
+      this.fail(field, msg('admin.dateTooOld', { field: field.join('.'), value: day(value) }));
   }
 
   add(error: UserErrorData): void {

@@ -17,6 +17,7 @@ import {
 import { channelFor, modeRefusal } from './booking-rules';
 import { billableReason, ChargeBook } from './pricing';
 import { Reservation, ReservationChannel, ReservationStatus } from './reservation.entity';
+import { msg } from '../shared/i18n';
 
 /**
  * Cancels a booking (parents for their children, staff, `reservations:write` keys): free
@@ -50,7 +51,7 @@ export const cancelReservations = idempotentMutation(
     input: { reservationIds: string[] },
   ): Promise<Outcome<{ reservationIds: string[] }>> => {
     if (input.reservationIds.length === 0 || input.reservationIds.length > MAX_CANCELLATIONS) {
-      return refuse(UserErrorCode.INVALID, `Give 1 to ${MAX_CANCELLATIONS} reservations.`, [
+      return refuse(UserErrorCode.INVALID, msg('cancel.count', { max: MAX_CANCELLATIONS }), [
         'reservationIds',
       ]);
     }
@@ -64,7 +65,7 @@ export const cancelReservations = idempotentMutation(
     for (const { id, index } of order) {
       const field = ['reservationIds', String(index)];
       if (input.reservationIds.indexOf(id) !== index) {
-        userErrors.push(userError(UserErrorCode.INVALID, 'This reservation is named twice.', field));
+        userErrors.push(userError(UserErrorCode.INVALID, msg('cancel.namedTwice'), field));
         continue;
       }
       const refusal = await cancelOne(ctx, id, field);
@@ -89,15 +90,16 @@ async function cancelOne(
   const tenant = ctx.tenant;
   const now = ctx.now();
   const reservation = await visibleReservation(ctx, reservationId);
-  if (!reservation) return userError(UserErrorCode.NOT_FOUND, 'Reservation not found.', field);
+  if (!reservation)
+    return userError(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Reservation' }), field);
   const session = await ctx.em.findOneOrFail(Session, { id: reservation.session.id });
   const service = await ctx.em.findOneOrFail(Service, { id: session.service.id });
   const refusal = modeRefusal(effectiveOperatingMode(service, tenant), ctx.viewer);
-  if (refusal) return userError(refusal.code, refusal.message, field);
+  if (refusal) return { ...refusal, field };
   if (reservation.status !== ReservationStatus.BOOKED) {
     return userError(
       UserErrorCode.NOT_CANCELLABLE,
-      `A ${reservation.status} reservation cannot be cancelled.`,
+      msg('cancel.notCancellable', { status: reservation.status }),
       field,
     );
   }

@@ -4,10 +4,11 @@ import { PriceBracket } from '../facilities/price-bracket.entity';
 import type { Service } from '../facilities/service.entity';
 import { Family } from '../families/family.entity';
 import { quotientsOn } from '../families/quotients';
-import { DomainError } from '../shared/errors';
+import { BadInputError } from '../shared/errors';
 import type { Session } from '../sessions/session.entity';
 import { Charge, ChargeReason } from './charge.entity';
 import { ReservationChannel, ReservationStatus, type Reservation } from './reservation.entity';
+import { day, msg } from '../shared/i18n';
 
 /**
  * Why a reservation in its current outcome is billed, or null when it is not:
@@ -109,10 +110,7 @@ export class ChargeBook {
     const quotient = this.quotients.has(family.id) ? this.quotients.get(family.id) : family.familyQuotient;
     const unitPrice = unitPriceFor(this.brackets, quotient, this.session.date);
     if (unitPrice === null) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `The service has no price for ${this.session.date}: complete its price grid first.`,
-      );
+      throw new BadInputError(msg('pricing.noPrice', { date: day(this.session.date) }));
     }
     const charge = this.ctx.em.create(Charge, {
       tenantId: tenant.id,

@@ -15,6 +15,7 @@ import { loadBookingChild, loadBookingFacts, type BookingChild } from './booking
 import { channelFor } from './booking-rules';
 import { bookingRefusal, decideBooking } from './booking-status';
 import { ReservationChannel } from './reservation.entity';
+import { day, msg } from '../shared/i18n';
 
 export const MAX_SESSIONS_PER_RESERVE = 100;
 
@@ -33,12 +34,14 @@ export const reserve = idempotentMutation(
   'reserve',
   async (ctx: TenantContext, input: { childId: string; sessionIds: string[] }): Promise<Outcome<Booked>> => {
     if (input.sessionIds.length === 0 || input.sessionIds.length > MAX_SESSIONS_PER_RESERVE) {
-      return refuse(UserErrorCode.INVALID, `Give 1 to ${MAX_SESSIONS_PER_RESERVE} sessions.`, ['sessionIds']);
+      return refuse(UserErrorCode.INVALID, msg('booking.sessionCount', { max: MAX_SESSIONS_PER_RESERVE }), [
+        'sessionIds',
+      ]);
     }
     const found = await loadBookingChild(ctx, input.childId);
     // A parent books for their own children only; another family's child is "not found".
     if (!found || (ctx.viewer.familyId && found.child.family.id !== ctx.viewer.familyId)) {
-      return refuse(UserErrorCode.NOT_FOUND, 'Child not found.', ['childId']);
+      return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Child' }), ['childId']);
     }
     return bookSessions(ctx, found, input.sessionIds);
   },
@@ -62,7 +65,7 @@ async function bookSessions(
     const field = ['sessionIds', String(index)];
     const fact = facts.get(sessionId);
     if (!fact) {
-      userErrors.push(userError(UserErrorCode.NOT_FOUND, 'Session not found.', field));
+      userErrors.push(userError(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Session' }), field));
       return;
     }
     const repeated = sessionIds.indexOf(sessionId) !== index;
@@ -83,6 +86,7 @@ async function bookSessions(
   const booked: { index: number; reservationId: string }[] = [];
   for (const { sessionId, index, date } of wanted) {
     const field = ['sessionIds', String(index)];
+    const on = { date: day(date) };
     const reservationId = outcome.booked.get(sessionId);
     if (reservationId) {
       booked.push({ index, reservationId });
@@ -97,23 +101,23 @@ async function bookSessions(
       }
     } else if (outcome.duplicates.has(sessionId)) {
       userErrors.push(
-        userError(UserErrorCode.ALREADY_BOOKED, `${date}: already booked for this child.`, field),
+        userError(UserErrorCode.ALREADY_BOOKED, msg('booking.alreadyBooked', on), field, {
+          reason: 'ALREADY_BOOKED',
+          date,
+        }),
       );
     } else if (outcome.overlapping.has(sessionId)) {
-      userErrors.push({
-        ...userError(
-          UserErrorCode.OVERLAP,
-          `${date}: the child is already booked elsewhere at that time.`,
-          field,
-        ),
-        reason: 'OVERLAP',
-      });
+      userErrors.push(
+        userError(UserErrorCode.OVERLAP, msg('booking.overlap', on), field, { reason: 'OVERLAP', date }),
+      );
     } else {
-      userErrors.push({
-        ...userError(UserErrorCode.FULL, `${date}: no place left.`, field),
-        reason: 'NO_PLACE_LEFT',
-        placesLeft: 0,
-      });
+      userErrors.push(
+        userError(UserErrorCode.FULL, msg('booking.full', on), field, {
+          reason: 'NO_PLACE_LEFT',
+          date,
+          placesLeft: 0,
+        }),
+      );
     }
   }
   await ctx.em.flush();

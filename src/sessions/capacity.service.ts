@@ -1,3 +1,4 @@
+import { msg } from '../shared/i18n';
 import type { TenantContext } from '../auth/context';
 import { Checks } from '../administration/validation';
 import { audit } from '../audit/audit.service';
@@ -27,13 +28,11 @@ export const setSessionCapacity = idempotentMutation(
       'all',
       ctx.em.getLoggerContext(),
     );
-    if (!row) return refuse(UserErrorCode.NOT_FOUND, 'Session not found.', ['sessionId']);
+    if (!row) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Session' }), ['sessionId']);
     if (input.capacity < row.places_taken) {
-      return refuse(
-        UserErrorCode.INVALID,
-        `${row.places_taken} places are taken: the capacity cannot go below ${row.places_taken}.`,
-        ['capacity'],
-      );
+      return refuse(UserErrorCode.INVALID, msg('admin.capacityBelowTaken', { taken: row.places_taken }), [
+        'capacity',
+      ]);
     }
     await ctx.em.execute(
       `update sessions set capacity = ? where tenant_id = ? and id = ?`,

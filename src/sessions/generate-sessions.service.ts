@@ -1,3 +1,4 @@
+import { msg } from '../shared/i18n';
 import type { TenantContext } from '../auth/context';
 import { Checks } from '../administration/validation';
 import { audit } from '../audit/audit.service';
@@ -62,7 +63,8 @@ export interface GenerateSessionsResult {
  */
 async function targetServices(ctx: TenantContext, input: GenerateSessionsInput): Promise<Outcome<Service[]>> {
   const service = await ctx.em.findOne(Service, { id: input.serviceId });
-  if (!service) return refuse(UserErrorCode.NOT_FOUND, 'Service not found.', ['serviceId']);
+  if (!service)
+    return refuse(UserErrorCode.NOT_FOUND, msg('admin.notFound', { what: 'Service' }), ['serviceId']);
   const facilityIds = [...new Set(input.facilityIds ?? [])];
   if (!facilityIds.length) return done([service]);
   const [facilities, siblings] = await Promise.all([
@@ -75,12 +77,17 @@ async function targetServices(ctx: TenantContext, input: GenerateSessionsInput):
   for (const [i, facilityId] of (input.facilityIds ?? []).entries()) {
     const found = siblings.filter((s) => s.facility?.id === facilityId);
     if (!known.has(facilityId)) {
-      errors.push(userError(UserErrorCode.NOT_FOUND, 'Facility not found.', ['facilityIds', String(i)]));
+      errors.push(
+        userError(UserErrorCode.NOT_FOUND, msg('admin.notFound', { what: 'Facility' }), [
+          'facilityIds',
+          String(i),
+        ]),
+      );
     } else if (found.length !== 1) {
       errors.push(
         userError(
           UserErrorCode.INVALID,
-          `The facility has ${found.length} ${service.kind} services: give one of them as serviceId instead.`,
+          msg('admin.servicesAtFacility', { count: found.length, kind: service.kind }),
           ['facilityIds', String(i)],
         ),
       );
@@ -104,7 +111,7 @@ export const generateSessions = idempotentMutation(
     const checks = new Checks();
     checks.dateRange(input.from, input.to, ['to'], MAX_GENERATION_DAYS);
     if (!input.weekdays.length)
-      checks.add(userError(UserErrorCode.INVALID, 'Name at least one weekday.', ['weekdays']));
+      checks.add(userError(UserErrorCode.INVALID, msg('admin.weekdays'), ['weekdays']));
     checks.range(input.capacity, ['capacity'], 0, MAX_CAPACITY);
     if (!checks.ok) return { value: null, userErrors: checks.errors };
     const targets = await targetServices(ctx, input);

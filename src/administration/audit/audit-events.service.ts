@@ -1,3 +1,4 @@
+import { msg } from '../../shared/i18n';
 import type { TenantContext } from '../../auth/context';
 import { AuditEvent } from '../../audit/audit-event.entity';
 import { MAX_YEAR, MIN_YEAR } from '../../shared/dates';
@@ -25,14 +26,14 @@ export function listAuditEvents(
   for (const key of ['from', 'to'] as const) {
     const year = filter[key]?.getUTCFullYear();
     if (year !== undefined && (Number.isNaN(year) || year < MIN_YEAR || year > MAX_YEAR)) {
-      throw new BadInputError(`"filter.${key}" must be an instant of the years ${MIN_YEAR} to ${MAX_YEAR}.`, [
-        'filter',
-        key,
-      ]);
+      throw new BadInputError(
+        msg('admin.auditInstantYears', { field: `filter.${key}`, min: MIN_YEAR, max: MAX_YEAR }),
+        ['filter', key],
+      );
     }
   }
   if (filter.from && filter.to && filter.from > filter.to) {
-    throw new BadInputError('"filter.from" is after "filter.to".', ['filter', 'from']);
+    throw new BadInputError(msg('admin.auditFromAfterTo'), ['filter', 'from']);
   }
   const where: Condition[] = [];
   if (filter.from) where.push(sql('t.created_at >= ?', filter.from));

@@ -1,3 +1,4 @@
+import { msg } from '../../shared/i18n';
 import type { TenantContext } from '../../auth/context';
 import { audit } from '../../audit/audit.service';
 import { Facility } from '../../facilities/facility.entity';
@@ -43,7 +44,7 @@ export const createClosurePeriod = idempotentMutation(
     checks.dateRange(input.from, input.to, ['to'], MAX_CLOSURE_DAYS);
     if (!checks.ok) return { value: null, userErrors: checks.errors };
     if (input.facilityId && !(await ctx.em.findOne(Facility, { id: input.facilityId }))) {
-      return refuse(UserErrorCode.NOT_FOUND, 'Facility not found.', ['facilityId']);
+      return refuse(UserErrorCode.NOT_FOUND, msg('admin.notFound', { what: 'Facility' }), ['facilityId']);
     }
     const closure = ctx.em.create(ClosurePeriod, {
       tenantId: ctx.tenant.id,
@@ -101,7 +102,10 @@ export const deleteClosurePeriod = idempotentMutation(
     input: { closurePeriodId: string },
   ): Promise<Outcome<{ closurePeriodId: string }>> => {
     const closure = await ctx.em.findOne(ClosurePeriod, { id: input.closurePeriodId });
-    if (!closure) return refuse(UserErrorCode.NOT_FOUND, 'Closure period not found.', ['closurePeriodId']);
+    if (!closure)
+      return refuse(UserErrorCode.NOT_FOUND, msg('admin.notFound', { what: 'ClosurePeriod' }), [
+        'closurePeriodId',
+      ]);
     audit(ctx, {
       action: 'CLOSURE_PERIOD_DELETED',
       subjectId: closure.id,

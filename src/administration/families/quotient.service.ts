@@ -1,3 +1,4 @@
+import { msg } from '../../shared/i18n';
 import type { TenantContext } from '../../auth/context';
 import { audit } from '../../audit/audit.service';
 import { Family } from '../../families/family.entity';
@@ -35,13 +36,13 @@ export const setFamilyQuotient = idempotentMutation(
     if (input.effectiveFrom > addDays(today, MAX_QUOTIENT_LEAD_DAYS)) {
       checks.add({
         code: UserErrorCode.INVALID,
-        message: `"effectiveFrom" is more than ${MAX_QUOTIENT_LEAD_DAYS} days ahead.`,
+        message: msg('admin.quotientTooFarAhead', { days: MAX_QUOTIENT_LEAD_DAYS }),
         field: ['effectiveFrom'],
       });
     }
     if (!checks.ok) return { value: null, userErrors: checks.errors };
     const family = await ctx.em.findOne(Family, { id: input.familyId });
-    if (!family) return refuse(UserErrorCode.NOT_FOUND, 'Family not found.', ['familyId']);
+    if (!family) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Family' }), ['familyId']);
     const before = (await quotientsOn(ctx.em, ctx.tenant.id, [family.id], input.effectiveFrom)).get(
       family.id,
     );

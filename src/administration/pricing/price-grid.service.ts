@@ -1,3 +1,4 @@
+import { msg, day } from '../../shared/i18n';
 import type { TenantContext } from '../../auth/context';
 import { audit } from '../../audit/audit.service';
 import { bracketsValidOn } from '../../facilities/facilities.service';
@@ -32,7 +33,8 @@ export const setPriceGrid = idempotentMutation(
     const errors = gridErrors(input.brackets);
     if (errors.length) return { value: null, userErrors: errors };
     const service = await ctx.em.findOne(Service, { id: input.serviceId });
-    if (!service) return refuse(UserErrorCode.NOT_FOUND, 'Service not found.', ['serviceId']);
+    if (!service)
+      return refuse(UserErrorCode.NOT_FOUND, msg('admin.notFound', { what: 'Service' }), ['serviceId']);
     const today = todayIn(ctx.tenant.timeZone, ctx.now());
     if (input.validFrom < today) {
       const [{ last }] = await ctx.em.execute<{ last: string | null }[]>(
@@ -42,11 +44,9 @@ export const setPriceGrid = idempotentMutation(
         ctx.em.getLoggerContext(),
       );
       if (last) {
-        return refuse(
-          UserErrorCode.INVALID,
-          `Charges of this service up to ${last} were priced with the grid in force: a new grid starts after ${last} (or from today, ${today}).`,
-          ['validFrom'],
-        );
+        return refuse(UserErrorCode.INVALID, msg('grid.pricedUpTo', { last: day(last), today: day(today) }), [
+          'validFrom',
+        ]);
       }
     }
     const existing = await ctx.em.find(PriceBracket, { service: service.id });

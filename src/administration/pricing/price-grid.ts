@@ -1,3 +1,4 @@
+import { msg, type Message } from '../../shared/i18n';
 import { userError, UserErrorCode, type UserErrorData } from '../../shared/user-errors';
 
 /** One line of a grid as an admin gives it: [minQuotient, maxQuotient) → unitPrice. */
@@ -21,24 +22,24 @@ export const MAX_UNIT_PRICE = 1_000_000;
 export function gridErrors(brackets: readonly BracketInput[]): UserErrorData[] {
   const errors: UserErrorData[] = [];
   const at = (i: number, field: string) => ['brackets', String(i), field];
-  const bad = (i: number, field: string, message: string) =>
+  const bad = (i: number, field: string, message: Message) =>
     errors.push(userError(UserErrorCode.INVALID, message, at(i, field)));
   if (brackets.length === 0 || brackets.length > MAX_BRACKETS) {
-    return [userError(UserErrorCode.INVALID, `Give 1 to ${MAX_BRACKETS} brackets.`, ['brackets'])];
+    return [userError(UserErrorCode.INVALID, msg('grid.count', { max: MAX_BRACKETS }), ['brackets'])];
   }
   brackets.forEach((b, i) => {
     if (!Number.isInteger(b.minQuotient) || b.minQuotient < 0) {
-      bad(i, 'minQuotient', `Bracket ${i + 1}: the lower bound must be a whole number from 0.`);
+      bad(i, 'minQuotient', msg('grid.lowerBound', { n: i + 1 }));
     }
     if (b.maxQuotient != null && (!Number.isInteger(b.maxQuotient) || b.maxQuotient <= b.minQuotient)) {
       bad(
         i,
         'maxQuotient',
-        `Bracket ${i + 1}: the upper bound (${b.maxQuotient}) must be above its lower bound (${b.minQuotient}).`,
+        msg('grid.upperBound', { n: i + 1, max: String(b.maxQuotient), min: b.minQuotient }),
       );
     }
     if (!Number.isInteger(b.unitPrice) || b.unitPrice < 0 || b.unitPrice > MAX_UNIT_PRICE) {
-      bad(i, 'unitPrice', `Bracket ${i + 1}: the price must be 0 to ${MAX_UNIT_PRICE} minor units.`);
+      bad(i, 'unitPrice', msg('grid.price', { n: i + 1, max: MAX_UNIT_PRICE }));
     }
   });
   if (errors.length) return errors;
@@ -49,7 +50,7 @@ export function gridErrors(brackets: readonly BracketInput[]): UserErrorData[] {
     bad(
       order[0].i,
       'minQuotient',
-      `Bracket ${order[0].i + 1} starts at ${order[0].minQuotient}: quotients from 0 to ${order[0].minQuotient} have no price.`,
+      msg('grid.startsAboveZero', { n: order[0].i + 1, min: order[0].minQuotient }),
     );
   }
   for (let k = 1; k < order.length; k++) {
@@ -59,29 +60,31 @@ export function gridErrors(brackets: readonly BracketInput[]): UserErrorData[] {
       bad(
         prev.i,
         'maxQuotient',
-        `Bracket ${prev.i + 1} has no upper bound but bracket ${next.i + 1} starts at ${next.minQuotient}: they overlap.`,
+        msg('grid.openOverlap', { n: prev.i + 1, next: next.i + 1, min: next.minQuotient }),
       );
     } else if (prev.maxQuotient < next.minQuotient) {
       bad(
         next.i,
         'minQuotient',
-        `Bracket ${next.i + 1} starts at ${next.minQuotient} but bracket ${prev.i + 1} ends at ${prev.maxQuotient}: quotients from ${prev.maxQuotient} to ${next.minQuotient} have no price.`,
+        msg('grid.gap', { n: next.i + 1, min: next.minQuotient, prev: prev.i + 1, end: prev.maxQuotient }),
       );
     } else if (prev.maxQuotient > next.minQuotient) {
       bad(
         next.i,
         'minQuotient',
-        `Bracket ${next.i + 1} starts at ${next.minQuotient}, inside bracket ${prev.i + 1} (${prev.minQuotient} to ${prev.maxQuotient}): they overlap.`,
+        msg('grid.overlap', {
+          n: next.i + 1,
+          min: next.minQuotient,
+          prev: prev.i + 1,
+          from: prev.minQuotient,
+          to: prev.maxQuotient,
+        }),
       );
     }
   }
   const last = order[order.length - 1];
   if (last.maxQuotient != null) {
-    bad(
-      last.i,
-      'maxQuotient',
-      `Bracket ${last.i + 1} ends at ${last.maxQuotient}: quotients from ${last.maxQuotient} up have no price (leave the last upper bound empty).`,
-    );
+    bad(last.i, 'maxQuotient', msg('grid.openEnd', { n: last.i + 1, end: last.maxQuotient }));
   }
   return errors;
 }
