@@ -13,7 +13,8 @@ import {
 } from '../shared/user-errors';
 import { loadBookingFacts } from './booking-facts';
 import { channelFor } from './booking-rules';
-import { bookingRefusal, decideBooking } from './booking-status';
+import { bookingRefusal, BookingStatus, decideBooking } from './booking-status';
+import { enterWaitlists } from '../waitlists/join.service';
 import { ReservationChannel } from './reservation.entity';
 
 export const MAX_SESSIONS_PER_RESERVE = 100;
@@ -39,30 +40,41 @@ export async function bookableChild(ctx: TenantContext, childId: string): Promis
  */
 export const reserve = idempotentMutation(
   'reserve',
-  async (ctx: TenantContext, input: { childId: string; sessionIds: string[] }): Promise<Outcome<Booked>> => {
+  async (
+    ctx: TenantContext,
+    input: { childId: string; sessionIds: string[]; waitlistIfFull?: boolean | null },
+  ): Promise<Outcome<Booked>> => {
     if (input.sessionIds.length === 0 || input.sessionIds.length > MAX_SESSIONS_PER_RESERVE) {
       return refuse(UserErrorCode.INVALID, `Give 1 to ${MAX_SESSIONS_PER_RESERVE} sessions.`, ['sessionIds']);
     }
     const child = await bookableChild(ctx, input.childId);
     if (!child) return refuse(UserErrorCode.NOT_FOUND, 'Child not found.', ['childId']);
-    return bookSessions(ctx, child, input.sessionIds);
+    return bookSessions(ctx, child, input.sessionIds, input.waitlistIfFull ?? false);
   },
 );
 
-/** The reservations a booking made, in the order of `sessionIds`. */
+/**
+ * The reservations a booking made, in the order of `sessionIds`, and the waitlist entries made for
+ * the sessions that were full (with `waitlistIfFull`). Replays of keys stored before waitlists
+ * existed have no `waitlistEntryIds`.
+ */
 export interface Booked {
   reservationIds: string[];
+  waitlistEntryIds?: string[];
 }
 
 async function bookSessions(
   ctx: TenantContext,
   child: Child,
   sessionIds: string[],
+  waitlistIfFull: boolean,
 ): Promise<Outcome<Booked>> {
   const facts = await loadBookingFacts(ctx, child, sessionIds);
   const channel = channelFor(ctx.viewer);
   const userErrors: UserErrorData[] = [];
   const wanted: { sessionId: string; index: number; date: string }[] = [];
+  /** Sessions found full, for the waitlist (with `waitlistIfFull`). */
+  const full: { sessionId: string; index: number }[] = [];
   sessionIds.forEach((sessionId, index) => {
     const field = ['sessionIds', String(index)];
     const fact = facts.get(sessionId);
@@ -71,13 +83,13 @@ async function bookSessions(
       return;
     }
     const repeated = sessionIds.indexOf(sessionId) !== index;
-    const refusal = bookingRefusal(
-      decideBooking({ ...fact, alreadyBooked: fact.alreadyBooked || repeated }),
-      fact,
-      field,
-    );
-    if (refusal) userErrors.push(refusal);
-    else wanted.push({ sessionId, index, date: fact.session.date });
+    const decision = decideBooking({ ...fact, alreadyBooked: fact.alreadyBooked || repeated });
+    if (waitlistIfFull && decision.status === BookingStatus.FULL) full.push({ sessionId, index });
+    else {
+      const refusal = bookingRefusal(decision, fact, field);
+      if (refusal) userErrors.push(refusal);
+      else wanted.push({ sessionId, index, date: fact.session.date });
+    }
   });
   const outcome = await takePlaces(
     ctx,
@@ -113,6 +125,8 @@ async function bookSessions(
         ),
         reason: 'OVERLAP',
       });
+    } else if (waitlistIfFull) {
+      full.push({ sessionId, index });
     } else {
       userErrors.push({
         ...userError(UserErrorCode.FULL, `${date}: no place left.`, field),
@@ -121,10 +135,20 @@ async function bookSessions(
       });
     }
   }
+  // Full sessions put the child on their waitlists instead of refusing (see enterWaitlists).
+  const joined = await enterWaitlists(
+    ctx,
+    child,
+    full.sort((a, b) => a.index - b.index),
+  );
+  userErrors.push(...joined.userErrors);
   await ctx.em.flush();
   userErrors.sort((a, b) => Number(a.field![1]) - Number(b.field![1]));
   const reservationIds = booked.sort((a, b) => a.index - b.index).map((b) => b.reservationId);
-  return done({ reservationIds }, userErrors);
+  return done(
+    waitlistIfFull ? { reservationIds, waitlistEntryIds: joined.entryIds } : { reservationIds },
+    userErrors,
+  );
 }
 
 /**
