@@ -109,7 +109,7 @@ describe('waitlists', () => {
     await app.close();
   });
 
-  let booked: string[] = [];
+  const booked: string[] = [];
   let cEntry: string;
   let dEntry: string;
 
