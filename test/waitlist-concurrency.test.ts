@@ -41,6 +41,8 @@ describe('waitlist under concurrency', () => {
     );
     expect(kids.length).toBeGreaterThanOrEqual(551);
     await owner.query('update sessions set capacity = 50 where id = $1', [sessionId]);
+    // First come, first served (Béziers orders by priority: siblings booked that day would jump ahead).
+    await owner.query(`update tenants set config_waitlist_ordering = 'FIFO' where id = $1`, [tenantId]);
     app = await startTestApp();
     app.setNow(NOW);
     agent = await token(SLUG, Role.AGENT);
@@ -130,7 +132,7 @@ describe('waitlist under concurrency', () => {
       [sessionId],
     );
     const entries = await rows(
-      `select e.child_id, e.status, e.reservation_id from waitlist_entries e where e.session_id = $1`,
+      `select e.child_id, e.status, e.reservation_id, e.closed_reason from waitlist_entries e where e.session_id = $1`,
       [sessionId],
     );
     // Capacity held, every place counted.
@@ -138,6 +140,12 @@ describe('waitlist under concurrency', () => {
     expect(count).toEqual({ booked: 50, cancelled: 200, from_list: 200 });
     // Each freed place to exactly one entry, the first 200 of the list, none twice.
     const promoted = entries.filter((e) => e.status === 'PROMOTED');
+    const skipped = await rows(
+      `select e.status, e.closed_reason, e.joined_at, e.updated_at from waitlist_entries e
+       where e.session_id = $1 and e.child_id = any($2::uuid[]) and e.status <> 'PROMOTED'`,
+      [sessionId, waiting.slice(0, 200)],
+    );
+    expect(skipped).toEqual([]); // none of the first 200 left waiting
     expect(promoted).toHaveLength(200);
     expect(new Set(promoted.map((e) => e.reservation_id)).size).toBe(200);
     expect(new Set(promoted.map((e) => e.child_id))).toEqual(new Set(waiting.slice(0, 200)));

@@ -93,6 +93,11 @@ describe('waitlists', () => {
     sessionId = s.id;
     serviceId = s.service_id;
     await owner.query('update sessions set capacity = 2 where id = $1', [sessionId]);
+    // First come, first served until the priority story below switches it on.
+    await owner.query(
+      `update tenants set config_waitlist_ordering = 'FIFO', config_waitlist_criteria = '[]' where id = $1`,
+      [tenantId],
+    );
     const { rows } = await owner.query(
       `select distinct on (c.family_id) c.id, c.family_id as "familyId" from children c
        where c.tenant_id = $1 and c.birth_date between '2016-12-02' and '2021-06-01'

@@ -10,7 +10,8 @@ import { ReservationType } from '../reservations/reservation.types';
 import type { Session } from '../sessions/session.entity';
 import { SessionType } from '../sessions/session.types';
 import type { WaitlistEntry } from './waitlist-entry.entity';
-import { WaitlistCountsType, WaitlistEntryType } from './waitlist.types';
+import { WaitlistEntryType, withCountFields } from './waitlist.types';
+import type { WaitlistCounts } from './waitlists.loaders';
 
 @Resolver(() => WaitlistEntryType)
 export class WaitlistEntryFieldsResolver {
@@ -64,12 +65,21 @@ export class WaitlistEntryFieldsResolver {
 }
 
 /** A session's waitlist, for staff: its figures and its live entries in order. */
-@ObjectType('SessionWaitlist', {
-  description: "A session's waitlist: its figures and its live entries in order.",
-})
-export class SessionWaitlistType extends WaitlistCountsType {
+export class SessionWaitlistType implements WaitlistCounts {
+  count!: number;
+  offered!: number;
+  promoted!: number;
+  declined!: number;
+  expired!: number;
+  left!: number;
+  medianMinutesToPlace!: number | null;
   sessionId!: string;
 }
+withCountFields(SessionWaitlistType);
+Access({ scopes: [Scope.FAMILIES_READ] })(SessionWaitlistType);
+ObjectType('SessionWaitlist', {
+  description: "A session's waitlist: its figures and its live entries in order.",
+})(SessionWaitlistType);
 
 @Resolver(() => SessionWaitlistType)
 export class SessionWaitlistResolver {

@@ -61,6 +61,7 @@ export const WAITLIST_READERS: AccessRule = {
   parents: true,
 };
 
+@Access(WAITLIST_READERS)
 @ObjectType('WaitlistCriterion', { description: 'A priority criterion an entry met when it joined.' })
 export class WaitlistCriterionType {
   @Field(() => WaitlistCriterionKind, { description: 'Which criterion.' })
@@ -140,35 +141,42 @@ export class WaitlistEntryType extends Node {
   closedReason?: string | null;
 }
 
-@ObjectType('WaitlistCounts', { description: "A session's waitlist in figures." })
+/** The figures of a set of waitlist entries, declared once for each type that shows them. */
+const COUNT_FIELDS: [string, string][] = [
+  ['count', 'Entries waiting (WAITING).'],
+  ['offered', 'Places held for offers not yet answered (OFFERED).'],
+  ['promoted', 'Entries booked from the list (PROMOTED).'],
+  ['declined', 'Offers declined (DECLINED).'],
+  ['expired', 'Offers that expired unanswered, or entries closed when the session passed (EXPIRED).'],
+  ['left', 'Entries taken off the list (LEFT).'],
+  [
+    'medianMinutesToPlace',
+    'Median minutes from joining to a place (booked or offered) over the entries that got one; null if none did.',
+  ],
+];
+
+/** Declares the count fields on `target` (each type its own fields, so each its own access rule). */
+export function withCountFields(target: { prototype: object }): void {
+  for (const [name, description] of COUNT_FIELDS) {
+    Field(() => Int, { description, nullable: name === 'medianMinutesToPlace' })(target.prototype, name);
+  }
+}
+
+/** A service's waitlists over a date range, in figures (staff). */
 export class WaitlistCountsType {
-  @Field(() => Int, { description: 'Entries waiting (WAITING).' })
   count!: number;
-
-  @Field(() => Int, { description: 'Places held for offers not yet answered (OFFERED).' })
   offered!: number;
-
-  @Field(() => Int, { description: 'Entries booked from the list (PROMOTED).' })
   promoted!: number;
-
-  @Field(() => Int, { description: 'Offers declined (DECLINED).' })
   declined!: number;
-
-  @Field(() => Int, {
-    description: 'Offers that expired unanswered, or entries closed when the session passed (EXPIRED).',
-  })
   expired!: number;
-
-  @Field(() => Int, { description: 'Entries taken off the list (LEFT).' })
   left!: number;
-
-  @Field(() => Int, {
-    nullable: true,
-    description:
-      'Median minutes from joining to a place (booked or offered) over the entries that got one; null if none did.',
-  })
   medianMinutesToPlace!: number | null;
 }
+withCountFields(WaitlistCountsType);
+Access(STAFF)(WaitlistCountsType);
+ObjectType('WaitlistCounts', { description: "A service's waitlists over a date range, in figures." })(
+  WaitlistCountsType,
+);
 
 @InputType('JoinWaitlistInput', { description: 'Put a child on the waitlists of full sessions.' })
 export class JoinWaitlistInput {

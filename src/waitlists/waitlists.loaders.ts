@@ -83,10 +83,16 @@ const NO_COUNTS: WaitlistCounts = {
 /** Per-unit batch loaders of waitlist entries, their standing, and families' notifications. */
 export function createWaitlistLoaders(ctx: TenantContext) {
   const { em } = ctx;
-  const tenantId = ctx.tenant.id;
   return {
     waitlistEntryById: new DataLoader<string, WaitlistEntry | null>(async (ids) =>
-      byId(ids, await lightFind<WaitlistEntry>(em, WaitlistEntry, { tenantId, column: 'id', values: ids })),
+      byId(
+        ids,
+        await lightFind<WaitlistEntry>(em, WaitlistEntry, {
+          tenantId: ctx.tenant.id,
+          column: 'id',
+          values: ids,
+        }),
+      ),
     ),
     /** Each entry's standing, from its session's queue (`waitlist_queue`): one statement per batch. */
     waitlistStanding: new DataLoader<string, Standing>(async (entryIds) => {
@@ -101,7 +107,7 @@ export function createWaitlistLoaders(ctx: TenantContext) {
          from asked a
          left join waitlist_queue q on q.tenant_id = ? and q.session_id = a.session_id
          left join waitlist_entries e on e.tenant_id = q.tenant_id and e.id = q.id`,
-        [tenantId, JSON.stringify(entryIds), tenantId],
+        [ctx.tenant.id, JSON.stringify(entryIds), ctx.tenant.id],
         'all',
         em.getLoggerContext(),
       );
@@ -131,7 +137,7 @@ export function createWaitlistLoaders(ctx: TenantContext) {
     /** Each session's live entries: offers first (they hold places), then the queue in rank order. */
     liveWaitlistBySessionId: new DataLoader<string, WaitlistEntry[]>(async (sessionIds) => {
       const rows = await lightFind<WaitlistEntry & { queue_rank?: number }>(em, WaitlistEntry, {
-        tenantId,
+        tenantId: ctx.tenant.id,
         column: 'session_id',
         values: sessionIds,
         where: `t.status in ('WAITING', 'OFFERED')`,
@@ -154,7 +160,7 @@ export function createWaitlistLoaders(ctx: TenantContext) {
       groupBy(
         childIds,
         await lightFind<WaitlistEntry>(em, WaitlistEntry, {
-          tenantId,
+          tenantId: ctx.tenant.id,
           column: 'child_id',
           values: childIds,
           orderBy: 't.joined_at desc, t.id',
@@ -172,7 +178,7 @@ export function createWaitlistLoaders(ctx: TenantContext) {
           {
             entity: Notification,
             table: 'notifications',
-            tenantId,
+            tenantId: ctx.tenant.id,
             orderBy: ['created_at', 'id'],
             direction: 'desc',
             where,
@@ -187,7 +193,7 @@ export function createWaitlistLoaders(ctx: TenantContext) {
       const rows = await em.execute<{ family_id: string; n: number }[]>(
         `select family_id, count(*)::int as n from notifications where tenant_id = ? and read_at is null
            and family_id in (select value::uuid from json_array_elements_text(?::json)) group by family_id`,
-        [tenantId, JSON.stringify(familyIds)],
+        [ctx.tenant.id, JSON.stringify(familyIds)],
         'all',
         em.getLoggerContext(),
       );
