@@ -54,6 +54,11 @@ const READERS: Record<string, Caller[]> = {
   TenantConfiguration: [...ALL_SCOPES, 'PARENT'],
   SessionChildBooking: [...ALL_SCOPES, 'PARENT'],
   SessionBooking: [Scope.RESERVATIONS_WRITE, 'PARENT'],
+  WaitlistEntry: [Scope.FAMILIES_READ, Scope.RESERVATIONS_WRITE, 'PARENT'],
+  WaitlistCriterion: [Scope.FAMILIES_READ, Scope.RESERVATIONS_WRITE, 'PARENT'],
+  SessionWaitlist: [Scope.FAMILIES_READ],
+  WaitlistCounts: [],
+  Notification: [Scope.FAMILIES_READ, 'PARENT'],
 };
 /** Fields whose rule differs from their type's. */
 const FIELD_READERS: Record<string, Caller[]> = {
@@ -69,6 +74,11 @@ const FIELD_READERS: Record<string, Caller[]> = {
   'Facility.children': [Scope.ATTENDANCE_WRITE, Scope.FAMILIES_READ],
   'Query.mealCounts': [Scope.MEALS_READ],
   'Query.billingTotals': [Scope.BILLING_READ],
+  'Session.waitlist': [Scope.FAMILIES_READ],
+  'Child.waitlistEntries': [Scope.FAMILIES_READ, Scope.RESERVATIONS_WRITE, 'PARENT'],
+  'WaitlistEntry.manualPoints': [],
+  'WaitlistEntry.manualReason': [],
+  'Query.waitlistStatistics': [],
 };
 
 /** How each type is reached: Node types through `node(id:)`, the others through a parent field. */
@@ -85,6 +95,10 @@ const PATHS: Record<string, (selection: string) => string> = {
   MealCount: (s) => `mealCounts(date: "2026-01-05") { ${s} }`,
   BillingTotals: (s) => `billingTotals(period: "2026-01") { ${s} }`,
   TenantConfiguration: (s) => `tenant { configuration { ${s} } }`,
+  WaitlistCriterion: (s) => `node(id: $id) { ... on WaitlistEntry { criteria { ${s} } } }`,
+  SessionWaitlist: (s) => `node(id: $id) { ... on Session { waitlist { ${s} } } }`,
+  WaitlistCounts: (s) =>
+    `waitlistStatistics(serviceId: "Service_AAAAAAAAAAAAAAAAAAAAAA", from: "2026-01-01", to: "2026-01-31") { ${s} }`,
 };
 
 function selectionOf(type: GraphQLObjectType): string {
@@ -122,6 +136,9 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     SessionChildBooking: ['Session.viewerChildren'],
     SessionBooking: ['Session.booking'],
     TenantConfiguration: ['Tenant.configuration'],
+    WaitlistCriterion: ['WaitlistEntry.criteria'],
+    SessionWaitlist: ['Session.waitlist'],
+    WaitlistCounts: ['Query.waitlistStatistics'],
     MealCount: ['Query.mealCounts'],
     BillingTotals: ['Query.billingTotals'],
   };

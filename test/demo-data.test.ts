@@ -195,7 +195,8 @@ describe('demo data around today', () => {
         `with mine as (select id from tenants where slug like 'test-demo-%'),
          counted as (
            select s.places_taken, s.walk_ins,
-                  count(r.id) filter (where r.status <> 'CANCELLED' and r.channel <> 'WALK_IN') as taken,
+                  count(r.id) filter (where r.status <> 'CANCELLED' and r.channel <> 'WALK_IN' and r.place_released_at is null)
+                    + (select count(*) from waitlist_entries e where e.session_id = s.id and e.status = 'OFFERED') as taken,
                   count(r.id) filter (where r.status <> 'CANCELLED' and r.channel = 'WALK_IN') as came
            from sessions s left join reservations r on r.session_id = s.id
            where s.tenant_id in (select id from mine) group by s.id)

@@ -205,6 +205,18 @@ const SAMPLES: { [K in MessageKey]: ParamsOf<K> } = {
   'grid.gap': { n: 2, min: 600, prev: 1, end: 500 },
   'grid.overlap': { n: 2, min: 400, prev: 1, from: 0, to: 500 },
   'grid.openEnd': { n: 3, end: 2000 },
+  'waitlist.entryNotFound': {},
+  'waitlist.notLive': { status: 'PROMOTED' },
+  'waitlist.offerExpired': { expiredAt: when },
+  'waitlist.offerOverlap': {},
+  'waitlist.agentsOnly': {},
+  'waitlist.reasonRequired': {},
+  'waitlist.adjustment': {},
+  'waitlist.sessionNamedTwice': {},
+  'waitlist.notFull': { date: day('2027-07-07') },
+  'waitlist.already': {},
+  'waitlist.statisticsRange': {},
+  'notifications.parentsOnly': {},
 };
 
 const LANGUAGES: Record<string, Language> = {

@@ -75,6 +75,13 @@ describe('pagination: every connection reaches every row once, whatever the page
        from (select id from services where tenant_id = $1 limit 1) s cross join generate_series(1, 50)`,
       [familyId],
     );
+    // 30 notifications of the family written at one instant (one event told to several children).
+    await q(
+      `insert into notifications (id, tenant_id, family_id, kind, message, created_at)
+       select gen_random_uuid(), $1, $2, 'WAITLIST_AUTO_BOOKED', 'Une place s''est libérée.', $3
+       from generate_series(1, 30)`,
+      [familyId, ISSUED],
+    );
     // 120 invoices issued at one instant (one run), 40 of them the same family's.
     await q(
       `insert into invoices (id, tenant_id, family_id, kind, series, year, sequence, number, period, period_from, period_to,
@@ -225,6 +232,12 @@ describe('pagination: every connection reaches every row once, whatever the page
             [tenantId, schoolId],
           )
         ).rows.map((r) => r.id as string),
+    },
+    'Family.notifications': {
+      page: nested('notifications'),
+      truth: sql(
+        `select id from notifications where tenant_id = $1 and family_id = $2 order by created_at desc, id desc`,
+      ),
     },
     'Family.charges': {
       page: nested('charges'),

@@ -16,6 +16,8 @@ import { Invoice, InvoiceLine } from '../billing/invoices/invoice.entity';
 import { BillingRun } from '../billing/runs/billing-run.entity';
 import { Allocation, Payment } from '../billing/payments/payment.entity';
 import { Instalment, PaymentPlan } from '../billing/payment-plans/payment-plan.entity';
+import { WaitlistEntry } from '../waitlists/waitlist-entry.entity';
+import { Notification } from '../notifications/notification.entity';
 
 /** Entities carrying `tenant_id`, filtered per request and guarded by row-level security. */
 export const TENANT_OWNED_ENTITIES = [
@@ -37,6 +39,8 @@ export const TENANT_OWNED_ENTITIES = [
   PaymentPlan,
   Instalment,
   ClosurePeriod,
+  WaitlistEntry,
+  Notification,
 ];
 
 export const ENTITIES = [TenantOwned, Tenant, ApiKey, ...TENANT_OWNED_ENTITIES];

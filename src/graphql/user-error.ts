@@ -44,6 +44,17 @@ registerEnumType(UserErrorCode, {
         'The child already holds a reservation at overlapping hours (same date and period, or a full day); `relatedId` is that session.',
     },
     NOT_ALLOWED: { description: "Not allowed by the tenant's configuration or the service's state." },
+    NOT_FULL: {
+      description: 'A waitlist was asked for a session with places left (`placesLeft`): book it instead.',
+    },
+    ALREADY_WAITLISTED: { description: "The child already has a live entry on this session's waitlist." },
+    NOT_ON_WAITLIST: {
+      description:
+        'The waitlist entry is not in a state that allows this: no offer to accept or decline, or it left the list already.',
+    },
+    OFFER_EXPIRED: {
+      description: "The offer's deadline has passed: the place went to the next entry on the list.",
+    },
   },
 });
 

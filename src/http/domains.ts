@@ -16,6 +16,7 @@ import { operatingModesDomain } from '../operating-modes';
 import { reservationsDomain } from '../reservations';
 import { sessionsDomain } from '../sessions';
 import { viewerDomain } from '../viewer';
+import { waitlistsDomain } from '../waitlists';
 
 /** Every domain the API serves: a new domain is one more line here. */
 export const DOMAINS: Domain[] = [
@@ -27,6 +28,7 @@ export const DOMAINS: Domain[] = [
   operatingModesDomain,
   sessionsDomain,
   reservationsDomain,
+  waitlistsDomain,
   attendanceDomain,
   invoicesDomain,
   paymentPlansDomain,

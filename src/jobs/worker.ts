@@ -6,6 +6,7 @@ import { inTenantTransaction } from '../db/tenant-scope';
 import { purgeIdempotencyKeys } from '../idempotency/idempotency.service';
 import { listTenants } from '../tenants/tenants.service';
 import { monthEndBilling } from './month-end-billing';
+import { runOfferExpiry, runOfferReminder, runWaitlistClosing, type OfferJobPayload } from './waitlist-jobs';
 
 /**
  * Deletes idempotency keys past their retention (48 h), one tenant-scoped transaction per tenant
@@ -26,7 +27,9 @@ export async function purgeExpiredIdempotencyKeys(orm: MikroORM, logger: pino.Lo
  * The job queue: graphile-worker on the same PostgreSQL (its own `graphile_worker` schema, created
  * with the owner's connection). Jobs, not timers in the API: a job survives a restart, runs once
  * across replicas, and is retried on failure. Every hour: month-end billing (the task decides, per
- * tenant time zone, whether a month has just ended) and the purge of expired idempotency keys.
+ * tenant time zone, whether a month has just ended), the purge of expired idempotency keys and the
+ * closing of past sessions' waitlist entries; and the waitlist offers' expiries and reminders, each
+ * scheduled at its instant by the transaction that made the offer.
  */
 export async function startWorker(options: {
   ownerUrl: string;
@@ -43,13 +46,33 @@ export async function startWorker(options: {
     concurrency: 1,
     noHandleSignals: true,
     pollInterval: 5000,
-    crontab: ['5 * * * * billing_month_end ?max=3', '35 * * * * idempotency_purge ?max=3'].join('\n'),
+    crontab: [
+      '5 * * * * billing_month_end ?max=3',
+      '35 * * * * idempotency_purge ?max=3',
+      '15 * * * * waitlist_close_past ?max=3',
+    ].join('\n'),
     taskList: {
       billing_month_end: async () => {
         await monthEndBilling(orm.em.fork(), new Date(), logger);
       },
       idempotency_purge: async () => {
         await purgeExpiredIdempotencyKeys(orm, logger);
+      },
+      // Scheduled at an offer's deadline (and before it) by the transaction that made the offer.
+      waitlist_offer_expiry: async (payload) => {
+        await runOfferExpiry(orm.em.fork(), payload as OfferJobPayload, new Date(), logger);
+      },
+      waitlist_offer_reminder: async (payload) => {
+        await runOfferReminder(orm.em.fork(), payload as OfferJobPayload, new Date());
+      },
+      waitlist_close_past: async () => {
+        const tenants = await listTenants(orm.em.fork());
+        const closed = await runWaitlistClosing(
+          orm.em,
+          tenants.map((t) => t.id),
+          new Date(),
+        );
+        if (closed) logger.info({ closed }, 'waitlist entries of past sessions closed');
       },
     },
   });

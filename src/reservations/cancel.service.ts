@@ -18,6 +18,10 @@ import { channelFor, modeRefusal } from './booking-rules';
 import { billableReason, ChargeBook } from './pricing';
 import { Reservation, ReservationChannel, ReservationStatus } from './reservation.entity';
 import { msg } from '../shared/i18n';
+import { waitlistPolicy } from '../waitlists/ordering';
+import { lockSessions, releasePlace, someoneWaits, WAITLIST_BOOKER } from '../waitlists/promotion';
+import type { BookingWindow } from '../sessions/booking-window';
+import type { Tenant } from '../tenants/tenant.entity';
 
 /**
  * Cancels a booking (parents for their children, staff, `reservations:write` keys): free
@@ -103,20 +107,22 @@ async function cancelOne(
       field,
     );
   }
-  const free = now < bookingWindow(session.date, service, tenant).freeCancellationUntil;
+  const free = cancelsFree(reservation, now, bookingWindow(session.date, service, tenant), service, tenant);
   reservation.cancelledAt = now;
   if (free) {
     reservation.status = ReservationStatus.CANCELLED;
-    await ctx.em.execute(
-      `update sessions set places_taken = places_taken - 1 where tenant_id = ? and id = ?`,
-      [tenant.id, session.id],
-      'run',
-      ctx.em.getLoggerContext(),
-    );
+    // The place goes back, and to the first waiting entry, in this transaction.
+    await releasePlace(ctx, session.id);
   } else {
     reservation.status = ReservationStatus.LATE_CANCELLED;
     const charges = await ChargeBook.load(ctx, session, [reservation]);
     charges.settle(reservation, billableReason(reservation, service));
+    // A late cancellation keeps its (paid) place, unless someone waits for it.
+    await lockSessions(ctx, [session.id]);
+    if (await someoneWaits(ctx, session.id)) {
+      reservation.placeReleasedAt = now;
+      await releasePlace(ctx, session.id);
+    }
   }
   if (channelFor(ctx.viewer) === ReservationChannel.COUNTER) {
     audit(ctx, {
@@ -127,6 +133,27 @@ async function cancelOne(
     });
   }
   return null;
+}
+
+/**
+ * Whether cancelling now is free: before the notice deadline; and, for a place the waitlist booked
+ * by itself (AUTO_BOOK) after that deadline, while the family could still have declined an offer
+ * (the offer delay from the booking) — a family never pays for a place it did not choose in time
+ * (docs/waitlists.md).
+ */
+export function cancelsFree(
+  reservation: Reservation,
+  now: Date,
+  window: BookingWindow,
+  service: Service,
+  tenant: Tenant,
+): boolean {
+  if (now < window.freeCancellationUntil) return true;
+  const autoBooked =
+    reservation.channel === ReservationChannel.WAITLIST && reservation.createdBy === WAITLIST_BOOKER;
+  if (!autoBooked || reservation.createdAt < window.freeCancellationUntil) return false;
+  const grace = waitlistPolicy(service, tenant).offerHours * 3600_000;
+  return now.getTime() < reservation.createdAt.getTime() + grace;
 }
 
 /**

@@ -8,10 +8,11 @@ import { MAX_CAPACITY } from './generate-sessions.service';
 import { placesFreed } from './places-freed';
 
 /**
- * Changes a session's bookable capacity. Lowering it below the places taken is refused with their
- * number; raising it frees places, handed to `placesFreed` in the same transaction (waitlists will
- * offer them there). The session row is locked for the change, as bookings lock it. Tenant admins;
- * audited (before → after).
+ * Changes a session's bookable capacity (a room opened, a second group leader found). Lowering it
+ * below the places taken — held waitlist offers included — is refused with their number; raising
+ * it frees places, which the session's waitlist gets in the same transaction (`placesFreed`). The
+ * session row is locked for the change, as bookings lock it. Agents and tenant admins; audited
+ * (before → after).
  */
 export const setSessionCapacity = idempotentMutation(
   'setSessionCapacity',
@@ -40,7 +41,7 @@ export const setSessionCapacity = idempotentMutation(
       'run',
       ctx.em.getLoggerContext(),
     );
-    if (input.capacity > row.capacity) await placesFreed(ctx, row.id, input.capacity - row.capacity);
+    if (input.capacity > row.capacity) await placesFreed(ctx, row.id);
     audit(ctx, {
       action: 'SESSION_CAPACITY_CHANGED',
       subjectId: row.id,

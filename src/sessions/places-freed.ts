@@ -1,10 +1,11 @@
 import type { TenantContext } from '../auth/context';
+import { fillFromWaitlist } from '../waitlists/promotion';
 
 /**
- * Called in the same transaction whenever places of a session become free outside a
- * cancellation: a capacity raised by an admin. Waitlists (issue #12) will offer them to the next
- * entries here; until they are merged it does nothing beyond the capacity change its caller made.
+ * Called in the same transaction, with the session row locked, whenever places of a session
+ * become free outside a cancellation (a capacity raised): the session's waitlist gets them at once,
+ * first entry first, as its policy says (booked, or offered and held) — see `fillFromWaitlist`.
  */
-export async function placesFreed(_ctx: TenantContext, _sessionId: string, _count: number): Promise<void> {
-  // Intentionally empty: the waitlist hook is wired when waitlists are merged.
+export async function placesFreed(ctx: TenantContext, sessionId: string): Promise<void> {
+  await fillFromWaitlist(ctx, sessionId);
 }

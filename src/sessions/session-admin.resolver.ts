@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { Access, TENANT_ADMIN } from '../graphql/access';
+import { Access, STAFF, TENANT_ADMIN } from '../graphql/access';
 import type { GraphQLContext } from '../graphql/context';
 import { afterCommit } from '../graphql/payload';
 import { generateSessions } from './generate-sessions.service';
@@ -27,10 +27,10 @@ export class SessionAdminResolver {
     return { ...(value ?? {}), userErrors };
   }
 
-  @Access(TENANT_ADMIN)
+  @Access(STAFF)
   @Mutation(() => SetSessionCapacityPayload, {
     description:
-      "Change a session's bookable capacity. Raising it frees places (offered to the waitlist once waitlists exist, in the same transaction); lowering it below the places taken is refused (INVALID, the message gives their number). NOT_FOUND for an unknown session. Tenant admins; audited (before → after); retry-safe with idempotencyKey.",
+      "Change a session's bookable capacity. Raising it frees places, which the session's waitlist gets at once, first entry first, in the same transaction (booked or offered, as its policy says); lowering it below the places taken and held is refused (INVALID, the message gives their number). NOT_FOUND for an unknown session. Agents and tenant admins; audited (before → after); retry-safe with idempotencyKey.",
   })
   async setSessionCapacity(
     @Arg('input', { description: 'Session and capacity.' }) input: SetSessionCapacityInput,

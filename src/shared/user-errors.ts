@@ -22,6 +22,14 @@ export enum UserErrorCode {
   OVERLAP = 'OVERLAP',
   /** The tenant's configuration does not allow it (e.g. a read-only service for the roll call). */
   NOT_ALLOWED = 'NOT_ALLOWED',
+  /** A waitlist was asked for a session with places left: book it instead. */
+  NOT_FULL = 'NOT_FULL',
+  /** The child already has a live entry on this session's waitlist. */
+  ALREADY_WAITLISTED = 'ALREADY_WAITLISTED',
+  /** The waitlist entry is not in a state that allows this (e.g. no offer to accept). */
+  NOT_ON_WAITLIST = 'NOT_ON_WAITLIST',
+  /** The offer's deadline has passed: the place went to the next entry. */
+  OFFER_EXPIRED = 'OFFER_EXPIRED',
 }
 
 /**

@@ -7,6 +7,7 @@ import { booking } from './messages/booking';
 import { common } from './messages/common';
 import { documents } from './messages/documents';
 import { identityProviders } from './messages/identity-providers';
+import { waitlists } from './messages/waitlists';
 
 /** Every module of the catalogue; a key belongs to exactly one (the catalogue's test checks it). */
 export const CATALOGUE_MODULES = {
@@ -18,6 +19,7 @@ export const CATALOGUE_MODULES = {
   billing,
   documents,
   administration,
+  waitlists,
 };
 
 /**
@@ -33,6 +35,7 @@ export const CATALOGUE = {
   ...billing,
   ...documents,
   ...administration,
+  ...waitlists,
 };
 
 export type MessageKey = keyof typeof CATALOGUE;
