@@ -61,8 +61,18 @@ export const cancelReservations = idempotentMutation(
     }
     const userErrors: UserErrorData[] = [];
     const cancelled = new Set<number>();
-    // In reservation id order whatever the order asked; a deadlock with another bulk write on the
-    // same sessions is rare and the unit of work runs again.
+    // The sessions first, all at once in id order (the canonical order every booking and waitlist
+    // change locks them in), then the reservations one by one: two bulk cancellations, or one and
+    // a bulk booking, never wait on each other's sessions in opposite orders.
+    await ctx.em.execute(
+      `select s.id from sessions s where s.tenant_id = ? and s.id in (
+         select r.session_id from reservations r where r.tenant_id = ?
+           and r.id in (select value::uuid from json_array_elements_text(?::json)))
+       order by s.id for no key update`,
+      [ctx.tenant.id, ctx.tenant.id, JSON.stringify([...new Set(input.reservationIds)])],
+      'all',
+      ctx.em.getLoggerContext(),
+    );
     const order = input.reservationIds
       .map((id, index) => ({ id, index }))
       .sort((a, b) => (a.id < b.id ? -1 : 1));
