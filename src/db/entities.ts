@@ -15,6 +15,7 @@ import { Invoice, InvoiceLine } from '../billing/invoices/invoice.entity';
 import { BillingRun } from '../billing/runs/billing-run.entity';
 import { Allocation, Payment } from '../billing/payments/payment.entity';
 import { Instalment, PaymentPlan } from '../billing/payment-plans/payment-plan.entity';
+import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../webhooks/webhook.entity';
 
 /** Entities carrying `tenant_id`, filtered per request and guarded by row-level security. */
 export const TENANT_OWNED_ENTITIES = [
@@ -35,6 +36,9 @@ export const TENANT_OWNED_ENTITIES = [
   Allocation,
   PaymentPlan,
   Instalment,
+  WebhookEndpoint,
+  WebhookEvent,
+  WebhookDelivery,
 ];
 
 export const ENTITIES = [TenantOwned, Tenant, ApiKey, ...TENANT_OWNED_ENTITIES];

@@ -15,6 +15,8 @@ export interface AccessRule {
   roles?: Role[];
   scopes?: Scope[];
   parents?: boolean;
+  /** API-key scopes that staff do not hold by default (e.g. webhooks:manage beside TENANT_ADMIN). */
+  keyScopes?: Scope[];
 }
 
 /** Declares the rule of an object type (its fields' default) or of one field, query or mutation. */
@@ -36,7 +38,9 @@ export function checkAccess(rule: AccessRule, viewer: Viewer, actsInTenant: bool
   }
   const roles = rule.roles ?? [];
   const scopes = rule.scopes ?? [];
-  if (roles.length === 0 && scopes.length === 0 && !rule.parents) return null;
+  const keyScopes = rule.keyScopes ?? [];
+  if (roles.length === 0 && scopes.length === 0 && keyScopes.length === 0 && !rule.parents) return null;
+  if (viewer.kind === 'API_KEY' && viewer.scopes.some((s) => keyScopes.includes(s))) return null;
   if (viewer.roles.some((r) => roles.includes(r))) return null;
   if (scopes.length > 0 && isStaff(viewer)) return null;
   if (viewer.scopes.some((s) => scopes.includes(s))) return null;
@@ -50,7 +54,8 @@ export function describeRule(rule: AccessRule): string {
   const roles = new Set(rule.roles ?? []);
   if (rule.scopes?.length) [Role.AGENT, Role.TENANT_ADMIN].forEach((r) => roles.add(r));
   if (roles.size) parts.push(`the role ${[...roles].join(' or ')}`);
-  if (rule.scopes?.length) parts.push(`an API key with the scope ${rule.scopes.join(' or ')}`);
+  const scopes = [...(rule.scopes ?? []), ...(rule.keyScopes ?? [])];
+  if (scopes.length) parts.push(`an API key with the scope ${scopes.join(' or ')}`);
   if (rule.parents) parts.push('a parent (for their own family)');
   return parts.join(', or ');
 }

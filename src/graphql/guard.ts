@@ -104,7 +104,7 @@ export function guardOperation(options: {
               code: 'FORBIDDEN',
               field: coordinate,
               requiredRoles: rule.roles ?? [],
-              requiredScopes: rule.scopes ?? [],
+              requiredScopes: [...(rule.scopes ?? []), ...(rule.keyScopes ?? [])],
             },
           }),
         );

@@ -15,6 +15,7 @@ import { operatingModesDomain } from '../operating-modes';
 import { reservationsDomain } from '../reservations';
 import { sessionsDomain } from '../sessions';
 import { viewerDomain } from '../viewer';
+import { webhooksDomain } from '../webhooks';
 
 /** Every domain the API serves: a new domain is one more line here. */
 export const DOMAINS: Domain[] = [
@@ -34,4 +35,5 @@ export const DOMAINS: Domain[] = [
   billingRunsDomain,
   waterDomain,
   apiKeysDomain,
+  webhooksDomain,
 ];
