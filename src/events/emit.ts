@@ -1,5 +1,6 @@
 import type { TenantContext } from '../auth/context';
 import { toGlobalId } from '../shared/ids';
+import { eventsEmitted } from '../shared/metrics';
 
 /**
  * The events vendors may subscribe to (webhooks). The type is the wire name; GraphQL spells it in
@@ -70,6 +71,8 @@ export async function emitEvents(ctx: TenantContext, events: DomainEvent[]): Pro
     'all',
     ctx.em.getLoggerContext(),
   );
+  // Counted when written: a unit rolled back after this (rare: its own failure) is counted too.
+  for (const event of events) eventsEmitted.inc({ type: event.type });
 }
 
 /** `emitEvents` for one event. */

@@ -18,6 +18,8 @@ import { registerDocumentRoutes } from './documents-route';
 import { executorPlugin, type RequestState } from './executor';
 import { registerGraphQLRoute } from './graphql-route';
 import { createSchema } from './schema';
+import { appMetrics } from './metrics';
+import type { Registry } from 'prom-client';
 
 /** Query limits: deep, wide or long queries are refused before they reach the database. */
 export const QUERY_LIMITS = {
@@ -30,6 +32,8 @@ export const QUERY_LIMITS = {
 
 export interface App {
   http: FastifyInstance;
+  /** The app's gauges; served with the process's counters by `startMetricsServer`. */
+  metrics: Registry;
   /**
    * Stops accepting connections and lets in-flight requests finish; those still running after
    * `deadlineMs` have their connections closed. Requests arriving meanwhile on open keep-alive
@@ -83,6 +87,11 @@ export async function createApp(options: {
   }).protect();
 
   const schema = await createSchema();
+  const admission = new Admission({
+    permits: config.dbPoolMax,
+    stallMs: config.dbAcquireTimeoutMs,
+    maxWaitMs: config.dbQueueMaxWaitMs,
+  });
   const apollo = new ApolloServer<RequestState>({
     schema,
     introspection: !production,
@@ -100,11 +109,7 @@ export async function createApp(options: {
         orm,
         createLoaders,
         maxCost: QUERY_LIMITS.maxCost,
-        admission: new Admission({
-          permits: config.dbPoolMax,
-          stallMs: config.dbAcquireTimeoutMs,
-          maxWaitMs: config.dbQueueMaxWaitMs,
-        }),
+        admission,
         lockTimeoutMs: config.lockTimeoutMs,
         statementTimeoutMs: config.statementTimeoutMs,
       }),
@@ -159,6 +164,7 @@ export async function createApp(options: {
 
   return {
     http,
+    metrics: appMetrics(admission),
     async close(deadlineMs = config.shutdownTimeoutMs) {
       closing = true;
       const force = setTimeout(() => http.server.closeAllConnections(), deadlineMs);

@@ -5,6 +5,7 @@ import { authenticate, type Authenticated, type TokenVerification } from '../aut
 import type { DocumentLinks } from '../auth/document-links';
 import { isUnavailableError } from '../shared/db-errors';
 import { DomainError, RETRY_AFTER_SECONDS } from '../shared/errors';
+import { graphqlRequests, operationLabel } from '../shared/metrics';
 import type { RequestState } from './executor';
 
 /**
@@ -30,6 +31,7 @@ export function registerGraphQLRoute(
       log: request.log,
       now,
       links,
+      seen: { operationName: null },
     };
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: request.method.toUpperCase(),
@@ -42,11 +44,28 @@ export function registerGraphQLRoute(
       context: async () => state,
     });
     for (const [key, value] of response.headers) reply.header(key, value);
-    reply.code(response.status ?? 200);
-    if (response.body.kind === 'complete') return reply.send(response.body.string);
-    const chunks: string[] = [];
-    for await (const chunk of response.body.asyncIterator) chunks.push(chunk);
-    return reply.send(chunks.join(''));
+    const status = response.status ?? 200;
+    reply.code(status);
+    let body: string;
+    if (response.body.kind === 'complete') body = response.body.string;
+    else {
+      const chunks: string[] = [];
+      for await (const chunk of response.body.asyncIterator) chunks.push(chunk);
+      body = chunks.join('');
+    }
+    const outcome =
+      status === 503
+        ? 'unavailable'
+        : status >= 400
+          ? 'refused'
+          : body.includes('"errors":')
+            ? 'error'
+            : 'ok';
+    graphqlRequests.observe(
+      { operation: operationLabel(state.seen!.operationName), outcome },
+      reply.elapsedTime / 1000,
+    );
+    return reply.send(body);
   };
   app.route({ method: ['GET', 'POST'], url: '/graphql', handler });
 }

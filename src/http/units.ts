@@ -20,6 +20,11 @@ export interface RequestState {
   log: FastifyBaseLogger;
   now(): Date;
   links: DocumentLinks;
+  /**
+   * The operation's name once Apollo parsed it, for the metrics (an object: Apollo copies the
+   * context it is given, so a field set on the copy would not reach the route).
+   */
+  seen?: { operationName: string | null };
 }
 
 /** What a unit of work needs: the pool and its line, the loaders, and PostgreSQL's limits (ms). */

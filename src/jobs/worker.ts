@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Logger, run, type Runner } from 'graphile-worker';
+import { Logger, run, type Runner, type TaskList } from 'graphile-worker';
+import { jobRuns, webhookDeliveries } from '../shared/metrics';
 import { Pool } from 'pg';
 import type pino from 'pino';
 import { inTenantTransaction } from '../db/tenant-scope';
@@ -22,6 +23,24 @@ export async function purgeExpiredIdempotencyKeys(orm: MikroORM, logger: pino.Lo
   }
   if (deleted) logger.info({ deleted }, 'idempotency keys purged');
   return deleted;
+}
+
+/** Each task counted by outcome (guichet_jobs_total): a failure is also retried by the queue. */
+function counted(tasks: TaskList): TaskList {
+  return Object.fromEntries(
+    Object.entries(tasks).map(([name, task]) => [
+      name,
+      async (payload, helpers) => {
+        try {
+          await task!(payload, helpers);
+          jobRuns.inc({ task: name, outcome: 'ok' });
+        } catch (error) {
+          jobRuns.inc({ task: name, outcome: 'failed' });
+          throw error;
+        }
+      },
+    ]),
+  ) as TaskList;
 }
 
 /**
@@ -70,15 +89,18 @@ export async function startWorker(options: {
             '*/5 * * * * webhooks_deliver ?max=1',
             '45 3 * * * webhooks_purge ?max=3',
           ].join('\n'),
-    taskList: {
-      ...webhookTasks(orm, logger, deliveryOptions, options.onWebhookResult),
+    taskList: counted({
+      ...webhookTasks(orm, logger, deliveryOptions, (result) => {
+        webhookDeliveries.inc({ result });
+        options.onWebhookResult?.(result);
+      }),
       billing_month_end: async () => {
         await monthEndBilling(orm.em.fork(), new Date(), logger);
       },
       idempotency_purge: async () => {
         await purgeExpiredIdempotencyKeys(orm, logger);
       },
-    },
+    }),
   });
   const stopListening = await listenForEvents(options.ownerUrl, runner, logger);
   return {
