@@ -14,6 +14,7 @@ import { DocumentLinks } from '../auth/document-links';
 import { IdentityProviders } from '../auth/identity-providers';
 import { createLoaders } from './context';
 import { AllowedOrigins, registerCors } from './cors';
+import { registerDashboardRoutes } from './dashboard-route';
 import { registerDocumentRoutes } from './documents-route';
 import { executorPlugin, type RequestState } from './executor';
 import { registerGraphQLRoute } from './graphql-route';
@@ -161,6 +162,7 @@ export async function createApp(options: {
   const links = new DocumentLinks(config.jwtSecret, config.publicUrl);
   registerGraphQLRoute(http, apollo, orm, verification, now, links);
   registerDocumentRoutes(http, orm, config, verification, now, links);
+  registerDashboardRoutes(http);
 
   return {
     http,

@@ -6,6 +6,7 @@ import { paymentPlansDomain } from '../billing/payment-plans';
 import { paymentsDomain } from '../billing/payments';
 import { billingRunsDomain } from '../billing/runs';
 import { waterDomain } from '../billing/water';
+import { dashboardDomain } from '../dashboard';
 import { directoryDomain } from '../directory';
 import { facilitiesDomain } from '../facilities';
 import { familiesDomain } from '../families';
@@ -36,4 +37,5 @@ export const DOMAINS: Domain[] = [
   waterDomain,
   apiKeysDomain,
   webhooksDomain,
+  dashboardDomain,
 ];
