@@ -51,6 +51,10 @@ const READERS: Record<string, Caller[]> = {
   TenantConfiguration: [...ALL_SCOPES, 'PARENT'],
   SessionChildBooking: [...ALL_SCOPES, 'PARENT'],
   SessionBooking: [Scope.RESERVATIONS_WRITE, 'PARENT'],
+  WebhookEndpoint: [Scope.WEBHOOKS_MANAGE],
+  WebhookDelivery: [Scope.WEBHOOKS_MANAGE],
+  WebhookEvent: [Scope.WEBHOOKS_MANAGE],
+  OccupancyFigures: [Scope.DASHBOARD_READ],
 };
 /** Fields whose rule differs from their type's. */
 const FIELD_READERS: Record<string, Caller[]> = {
@@ -65,6 +69,7 @@ const FIELD_READERS: Record<string, Caller[]> = {
   'Facility.children': [Scope.ATTENDANCE_WRITE, Scope.FAMILIES_READ],
   'Query.mealCounts': [Scope.MEALS_READ],
   'Query.billingTotals': [Scope.BILLING_READ],
+  'Query.occupancy': [Scope.DASHBOARD_READ],
 };
 
 /** How each type is reached: Node types through `node(id:)`, the others through a parent field. */
@@ -80,6 +85,8 @@ const PATHS: Record<string, (selection: string) => string> = {
   MealCount: (s) => `mealCounts(date: "2026-01-05") { ${s} }`,
   BillingTotals: (s) => `billingTotals(period: "2026-01") { ${s} }`,
   TenantConfiguration: (s) => `tenant { configuration { ${s} } }`,
+  WebhookEvent: (s) => `node(id: $id) { ... on WebhookDelivery { event { ${s} } } }`,
+  OccupancyFigures: (s) => `occupancy(from: "2026-01-05", to: "2026-01-05") { ${s} }`,
 };
 
 function selectionOf(type: GraphQLObjectType): string {
@@ -90,7 +97,7 @@ function selectionOf(type: GraphQLObjectType): string {
 }
 
 /** Types only tenant admins read (the STAFF caller is an agent). */
-const ADMIN_ONLY = new Set(['ApiKey']);
+const ADMIN_ONLY = new Set(['ApiKey', 'WebhookEndpoint', 'WebhookDelivery', 'WebhookEvent']);
 
 function allowed(caller: Caller, coordinate: string): boolean {
   if (caller === 'STAFF') return !ADMIN_ONLY.has(coordinate.split('.')[0]);
@@ -116,6 +123,8 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     TenantConfiguration: ['Tenant.configuration'],
     MealCount: ['Query.mealCounts'],
     BillingTotals: ['Query.billingTotals'],
+    WebhookEvent: ['WebhookDelivery.event'],
+    OccupancyFigures: ['Query.occupancy'],
   };
   return [...own, ...(via[typeName] ?? [])];
 }
