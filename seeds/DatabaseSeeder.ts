@@ -28,6 +28,7 @@ import {
   type SessionPlan,
 } from './activity';
 import { demoTenants, type DemoTenant, type ServiceTemplate } from './demo-tenants';
+import { seedFullSessionsWithWaitlists } from './waitlists';
 import { ADULT_FIRST_NAMES, FIRST_NAMES, LAST_NAMES, NOTABLES, Random, STREETS } from './random';
 
 /** Weeks of sessions created from today for recurring services. */
@@ -159,6 +160,9 @@ export async function seedTenant(
         defaultCapacity: template.capacity,
         ...closures,
         ...defaultAudience(template.kind),
+        waitlistPromotion: template.waitlist?.promotion ?? null,
+        waitlistOrdering: template.waitlist?.ordering ?? null,
+        waitlistOfferHours: template.waitlist?.offerHours ?? null,
         bookingPolicy: Object.assign(new BookingPolicy(), {
           ...template.policy,
           opensAt: template.policy?.opensAt ? new Date(template.policy.opensAt) : null,
@@ -276,6 +280,9 @@ export async function seedTenant(
     await recordPastAttendance(tx, tenantId, todayDate, def.config.operatingMode === OperatingMode.WALK_IN);
     if (activity && def.config.operatingMode === OperatingMode.NORMAL) {
       await bookUpcoming(tx, tenantId, todayDate, addDays(todayDate, activity.bookedDays));
+      if (def.fullWithWaitlist) {
+        await seedFullSessionsWithWaitlists(tx, tenantId, todayDate, now, def.fullWithWaitlist);
+      }
     }
   });
   return tenant;

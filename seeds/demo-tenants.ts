@@ -2,6 +2,12 @@ import type { SchoolCalendar } from '../src/calendars/school-holidays';
 import { FacilityKind } from '../src/facilities/facility.entity';
 import { BillingUnit, ServiceKind } from '../src/facilities/service.entity';
 import { OperatingMode, PaymentMethod } from '../src/tenants/tenant.entity';
+import {
+  WaitlistCriterionKind,
+  WaitlistOrdering,
+  WaitlistPromotion,
+  type WaitlistCriterionSetting,
+} from '../src/tenants/waitlist-settings';
 import { SessionPeriod } from '../src/sessions/session.entity';
 
 /** A service template applied to facilities of a kind. Prices are minor units by quotient bracket. */
@@ -26,6 +32,8 @@ export interface ServiceTemplate {
   };
   /** Sessions on explicit dates instead of the coming weeks (e.g. the summer at the leisure centre). */
   dates?: string[];
+  /** Overrides of the tenant's waitlist policy. */
+  waitlist?: { promotion?: WaitlistPromotion; ordering?: WaitlistOrdering; offerHours?: number };
 }
 
 export interface FacilityGroup {
@@ -54,6 +62,9 @@ export interface DemoTenant {
     instalmentMinAmount: number;
     counterPaymentMethods: PaymentMethod[];
     waitlistOfferDelayHours: number;
+    waitlistOrdering?: WaitlistOrdering;
+    waitlistPromotion?: WaitlistPromotion;
+    waitlistCriteria?: WaitlistCriterionSetting[];
     publicNotice?: string;
     /** The school calendar closing school-day services: the académie's zone. */
     schoolCalendar?: SchoolCalendar;
@@ -69,6 +80,8 @@ export interface DemoTenant {
   familyRefPrefix?: string;
   seed: number;
   childAges: [number, number];
+  /** The next bookable leisure-centre days booked full, each with this many children waiting. */
+  fullWithWaitlist?: { sessions: number; waiting: number };
 }
 
 const schoolNames = (count: number, notables: string[]): string[] => {
@@ -163,6 +176,23 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         counterPaymentMethods: [PaymentMethod.CARD, PaymentMethod.CHEQUE],
         allowedOrigins: [...LOCAL_FRONT_END_ORIGINS],
         waitlistOfferDelayHours: 48,
+        // The centre aéré has more demand than places: siblings, social priority, then first come.
+        waitlistOrdering: WaitlistOrdering.PRIORITY_THEN_FIFO,
+        waitlistPromotion: WaitlistPromotion.AUTO_BOOK,
+        waitlistCriteria: [
+          { kind: WaitlistCriterionKind.SOCIAL_PRIORITY, label: 'Priorité sociale (CCAS)', points: 50 },
+          {
+            kind: WaitlistCriterionKind.SIBLING_BOOKED,
+            label: 'Frère ou sœur déjà inscrit ce jour',
+            points: 20,
+          },
+          {
+            kind: WaitlistCriterionKind.RESIDENT,
+            label: 'Habitant de Béziers',
+            points: 5,
+            postalCodes: ['34500'],
+          },
+        ],
         schoolCalendar: 'FR-C',
       },
       facilities: [
@@ -235,6 +265,7 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         },
       ],
       families: 240,
+      fullWithWaitlist: { sessions: 2, waiting: 24 },
       familyRefPrefix: 'BZ-',
       seed: 34500,
       childAges: [0, 11],
@@ -330,6 +361,8 @@ export function demoTenants(notables: string[]): DemoTenant[] {
                 closesAtTime: '23:59',
                 cancellationNoticeDays: 15,
               },
+              // The summer fills in minutes: a freed place is offered for 24 hours, not imposed.
+              waitlist: { promotion: WaitlistPromotion.OFFER, offerHours: 24 },
             },
           ],
         },

@@ -45,6 +45,9 @@ const READERS: Record<string, Caller[]> = {
   BillingTotals: [Scope.BILLING_READ],
   BillingRun: [],
   ApiKey: [],
+  AuditEvent: [],
+  ClosurePeriod: [],
+  FamilyQuotientEntry: [],
   MealCount: [Scope.MEALS_READ],
   AbsenceReason: [...ALL_SCOPES, 'PARENT'],
   Tenant: [...ALL_SCOPES, 'PARENT'],
@@ -55,6 +58,11 @@ const READERS: Record<string, Caller[]> = {
   WebhookDelivery: [Scope.WEBHOOKS_MANAGE],
   WebhookEvent: [Scope.WEBHOOKS_MANAGE],
   OccupancyFigures: [Scope.DASHBOARD_READ],
+  WaitlistEntry: [Scope.FAMILIES_READ, Scope.RESERVATIONS_WRITE, 'PARENT'],
+  WaitlistCriterion: [Scope.FAMILIES_READ, Scope.RESERVATIONS_WRITE, 'PARENT'],
+  SessionWaitlist: [Scope.FAMILIES_READ],
+  WaitlistCounts: [],
+  Notification: [Scope.FAMILIES_READ, 'PARENT'],
 };
 /** Fields whose rule differs from their type's. */
 const FIELD_READERS: Record<string, Caller[]> = {
@@ -62,6 +70,7 @@ const FIELD_READERS: Record<string, Caller[]> = {
   'Family.charges': [Scope.BILLING_READ, 'PARENT'],
   'Family.invoices': [Scope.BILLING_READ, 'PARENT'],
   'Family.paymentPlans': [Scope.BILLING_READ, 'PARENT'],
+  'Family.quotientHistory': [],
   'Session.reservations': [Scope.ATTENDANCE_WRITE, Scope.FAMILIES_READ],
   'Session.viewerChildren': [...ALL_SCOPES, 'PARENT'],
   'Session.bookingStatus': [Scope.RESERVATIONS_WRITE, 'PARENT'],
@@ -70,6 +79,11 @@ const FIELD_READERS: Record<string, Caller[]> = {
   'Query.mealCounts': [Scope.MEALS_READ],
   'Query.billingTotals': [Scope.BILLING_READ],
   'Query.occupancy': [Scope.DASHBOARD_READ],
+  'Session.waitlist': [Scope.FAMILIES_READ],
+  'Child.waitlistEntries': [Scope.FAMILIES_READ, Scope.RESERVATIONS_WRITE, 'PARENT'],
+  'WaitlistEntry.manualPoints': [],
+  'WaitlistEntry.manualReason': [],
+  'Query.waitlistStatistics': [],
 };
 
 /** How each type is reached: Node types through `node(id:)`, the others through a parent field. */
@@ -77,6 +91,7 @@ const PATHS: Record<string, (selection: string) => string> = {
   Guardian: (s) => `node(id: $id) { ... on Family { guardians { ${s} } } }`,
   FamilyAccount: (s) => `node(id: $id) { ... on Family { account { ${s} } } }`,
   Instalment: (s) => `node(id: $id) { ... on PaymentPlan { instalments { ${s} } } }`,
+  FamilyQuotientEntry: (s) => `node(id: $id) { ... on Family { quotientHistory { ${s} } } }`,
   Allocation: (s) => `node(id: $id) { ... on Invoice { allocations { ${s} } } }`,
   PriceBracket: (s) => `node(id: $id) { ... on Service { priceGrid { ${s} } } }`,
   BookingPolicy: (s) => `node(id: $id) { ... on Service { bookingPolicy { ${s} } } }`,
@@ -87,6 +102,10 @@ const PATHS: Record<string, (selection: string) => string> = {
   TenantConfiguration: (s) => `tenant { configuration { ${s} } }`,
   WebhookEvent: (s) => `node(id: $id) { ... on WebhookDelivery { event { ${s} } } }`,
   OccupancyFigures: (s) => `occupancy(from: "2026-01-05", to: "2026-01-05") { ${s} }`,
+  WaitlistCriterion: (s) => `node(id: $id) { ... on WaitlistEntry { criteria { ${s} } } }`,
+  SessionWaitlist: (s) => `node(id: $id) { ... on Session { waitlist { ${s} } } }`,
+  WaitlistCounts: (s) =>
+    `waitlistStatistics(serviceId: "Service_AAAAAAAAAAAAAAAAAAAAAA", from: "2026-01-01", to: "2026-01-31") { ${s} }`,
 };
 
 function selectionOf(type: GraphQLObjectType): string {
@@ -97,7 +116,9 @@ function selectionOf(type: GraphQLObjectType): string {
 }
 
 /** Types only tenant admins read (the STAFF caller is an agent). */
-const ADMIN_ONLY = new Set(['ApiKey', 'WebhookEndpoint', 'WebhookDelivery', 'WebhookEvent']);
+const ADMIN_ONLY = new Set(['ApiKey', 'AuditEvent', 'WebhookEndpoint', 'WebhookDelivery', 'WebhookEvent']);
+/** Types only a mutation's payload returns (its access is the mutation's). */
+const PAYLOAD_ONLY = ['SkippedSessionDate'];
 
 function allowed(caller: Caller, coordinate: string): boolean {
   if (caller === 'STAFF') return !ADMIN_ONLY.has(coordinate.split('.')[0]);
@@ -115,12 +136,16 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     Guardian: ['Family.guardians'],
     FamilyAccount: ['Family.account'],
     Instalment: ['PaymentPlan.instalments'],
+    FamilyQuotientEntry: ['Family.quotientHistory'],
     Allocation: ['Invoice.allocations'],
     PriceBracket: ['Service.priceGrid'],
     BookingPolicy: ['Service.bookingPolicy'],
     SessionChildBooking: ['Session.viewerChildren'],
     SessionBooking: ['Session.booking'],
     TenantConfiguration: ['Tenant.configuration'],
+    WaitlistCriterion: ['WaitlistEntry.criteria'],
+    SessionWaitlist: ['Session.waitlist'],
+    WaitlistCounts: ['Query.waitlistStatistics'],
     MealCount: ['Query.mealCounts'],
     BillingTotals: ['Query.billingTotals'],
     WebhookEvent: ['WebhookDelivery.event'],
@@ -154,7 +179,9 @@ describe('access: each caller reaches only the fields its scope or role names, t
       (t) =>
         isObjectType(t) &&
         !t.name.startsWith('__') &&
-        !['Query', 'Mutation', 'Money', 'UserError', 'PageInfo', 'Viewer'].includes(t.name) &&
+        !['Query', 'Mutation', 'Money', 'UserError', 'PageInfo', 'Viewer', ...PAYLOAD_ONLY].includes(
+          t.name,
+        ) &&
         !/(Connection|Edge|Payload)$/.test(t.name),
     );
     expect(types.map((t) => t.name).filter((name) => !READERS[name])).toEqual([]);

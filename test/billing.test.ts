@@ -192,7 +192,7 @@ describe('billing', () => {
     expect(res.data.suspendBilling).toEqual({
       tenant: { configuration: { billingSuspended: true, billingSuspendedSince: '2026-03-01' } },
       userErrors: [
-        expect.objectContaining({ code: 'INVALID', message: expect.stringMatching(/already suspended/) }),
+        { code: 'INVALID', message: 'La facturation est déjà suspendue (depuis le dimanche 1er mars 2026).' },
       ],
     });
   });
@@ -324,7 +324,9 @@ describe('billing', () => {
       { input: { invoiceId: invoice.id, instalments: 3, idempotencyKey: 'plan-again' } },
       { token: agent },
     );
-    expect(twice.data.createPaymentPlan.userErrors[0].message).toMatch(/already on a payment plan/);
+    expect(twice.data.createPaymentPlan.userErrors[0].message).toBe(
+      'Cette facture fait déjà partie d’un échéancier.',
+    );
     planned = { familyId: kid.familyId, invoiceId: invoice.id, instalments: plan.instalments };
   });
 
@@ -541,7 +543,7 @@ describe('billing', () => {
       expect.objectContaining({
         code: 'INVALID',
         field: ['lines', '0'],
-        message: `Credit 1 to ${line.quantity - 2} units of this line.`,
+        message: `Créditez de 1 à ${line.quantity - 2} unités de cette ligne.`,
       }),
     ]);
     expect(

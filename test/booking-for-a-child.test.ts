@@ -115,6 +115,53 @@ describe('booking for a child', () => {
     expect(again.data.sessions.nodes[0].bookingStatus).toBe('ALREADY_BOOKED');
   });
 
+  it('says FULL with no place left, and NOT_ELIGIBLE for a service the child may not attend', async () => {
+    const parent = await parentOf(pupil.familyId);
+    const list = async (child: string) => {
+      const res = await app.gql(
+        `query($f: SessionFilter, $child: ID) { sessions(first: 100, filter: $f) { nodes {
+          id service { kind } facility { id } booking(childId: $child) { status reason placesLeft } } } }`,
+        { f: { from: '2026-12-07', to: '2026-12-11' }, child },
+        { token: agent },
+      );
+      expect(res.errors).toBeUndefined();
+      return res.data.sessions.nodes as any[];
+    };
+    const nodes = await list(g('Child', pupil.id));
+    // A crèche session of that week: never for a pupil.
+    const creche = nodes.find((n) => n.service.kind === 'NURSERY');
+    expect(creche.booking).toMatchObject({ status: 'NOT_ELIGIBLE', reason: 'TOO_OLD' });
+    // The pupil's own canteen on an open day, filled to its capacity by others.
+    const canteen = nodes.find(
+      (n) =>
+        n.service.kind === 'CANTEEN' &&
+        n.facility.id === g('Facility', pupil.schoolId) &&
+        n.booking.status === 'OPEN',
+    );
+    await owner.query('update sessions set capacity = places_taken where id = $1', [
+      fromGlobalId(canteen.id)!.id,
+    ]);
+    const full = (await list(g('Child', pupil.id))).find((n) => n.id === canteen.id);
+    expect(full.booking).toMatchObject({ status: 'FULL', placesLeft: 0 });
+    // …which reserve refuses the same way, writing nothing.
+    const before = await count('select count(*) as n from reservations where session_id = $1', [
+      fromGlobalId(canteen.id)!.id,
+    ]);
+    const refused = await app.gql(
+      RESERVE,
+      { input: { childId: g('Child', pupil.id), sessionIds: [canteen.id], idempotencyKey: 'full-1' } },
+      { token: parent },
+    );
+    expect(refused.data.reserve.userErrors).toEqual([
+      expect.objectContaining({ code: 'FULL', placesLeft: 0 }),
+    ]);
+    expect(
+      await count('select count(*) as n from reservations where session_id = $1', [
+        fromGlobalId(canteen.id)!.id,
+      ]),
+    ).toBe(before);
+  });
+
   it('lets a parent with one child leave childId out, and asks the others to name it', async () => {
     const { rows } = await owner.query(
       `select family_id, count(*)::int as n from children where tenant_id = $1 group by family_id order by 2, 1`,

@@ -434,7 +434,7 @@ describe('calendars close services on the dates that matter', () => {
           {
             field: ['sessionIds', '0'],
             code: 'CLOSED',
-            message: expect.stringMatching(/2026-12-25.*Noël/),
+            message: 'Fermé le vendredi 25 décembre 2026 (Noël).',
           },
         ]);
       } finally {

@@ -168,6 +168,8 @@ describe("tokens from a town's identity provider", () => {
     });
   });
 
+  // Refusals are in the tenant's language (Béziers' copy: French) once the issuer names it; in
+  // English (no Accept-Language) while no tenant is known (an unknown issuer).
   it('refuses wrong audience, unknown issuer, expired, unknown key, and claims that map to nothing, with 401 and why', async () => {
     const unknownKey = await makeKey('rsa-unpublished', 'RS256');
     expect(unknownKey.jwk.kid).toBe('rsa-unpublished');
@@ -175,7 +177,7 @@ describe("tokens from a town's identity provider", () => {
       [
         'wrong audience',
         idpToken('rsa-1', {}, { audience: 'another-app' }),
-        /audience \(aud\) is not "guichet"/,
+        /son audience \(aud\) n’est pas "guichet"/,
       ],
       [
         'unknown issuer',
@@ -185,35 +187,35 @@ describe("tokens from a town's identity provider", () => {
       [
         'expired',
         idpToken('rsa-1', {}, { expires: Math.floor(Date.now() / 1000) - 3600 }),
-        /^The token has expired\.$/,
+        /^Le jeton a expiré\.$/,
       ],
       [
         'unknown kid',
         idpToken('rsa-unpublished'),
-        /No key of the identity provider's key set \(JWKS\) matches/,
+        /^Aucune clé du jeu de clés \(JWKS\) du fournisseur d’identité ne correspond/,
       ],
       [
         'no such family',
         idpToken('rsa-1', { dossier_famille: 'BZ-999999' }),
-        /family claim "dossier_famille" \("BZ-999999"\) names no family of tenant "test-idp"/,
+        /famille "dossier_famille" \("BZ-999999"\) du jeton ne désigne aucune famille de la collectivité « test-idp »/,
       ],
       // Another tenant's family (Béziers' demo families share the numbering): not this tenant's.
       [
         'family of another tenant',
         idpToken('rsa-1', { dossier_famille: 'BZ-100200' }),
-        /names no family of tenant "test-idp"/,
+        /ne désigne aucune famille de la collectivité « test-idp »/,
       ],
       [
         'parent without family',
         idpToken('rsa-1', { dossier_famille: undefined }),
-        /must name their family in the claim "dossier_famille"/,
+        /doit désigner sa famille dans la déclaration "dossier_famille"/,
       ],
       [
         'no role',
         idpToken('rsa-1', { groups: ['/newsletter'] }),
-        /no Guichet role: its claim "groups" maps to none/,
+        /aucun rôle Guichet : sa déclaration "groups" ne correspond à aucun de PARENT, AGENT ou TENANT_ADMIN/,
       ],
-      ['no subject', idpToken('rsa-1', { sub: '' }), /subject claim "sub" is missing or malformed/],
+      ['no subject', idpToken('rsa-1', { sub: '' }), /de sujet "sub" du jeton est absente ou mal formée/],
     ];
     for (const [label, signed, message] of cases) {
       const answer = await refusal(await signed);
@@ -268,7 +270,7 @@ describe("tokens from a town's identity provider", () => {
       });
       expect(await refusal(wrongType)).toMatchObject({
         status: 401,
-        message: expect.stringMatching(/by its Guichet ID/),
+        message: expect.stringMatching(/par son identifiant Guichet/),
       });
     } finally {
       await configure(CONFIG());
@@ -285,7 +287,7 @@ describe("tokens from a town's identity provider", () => {
       const answer = await app.gql(VIEWER, {}, { token: await idpToken('rsa-2') });
       expect(answer.status).toBe(503);
       expect(answer.headers.get('retry-after')).toBeTruthy();
-      expect(answer.errors?.[0].message).toMatch(/JWKS.*retry/);
+      expect(answer.errors?.[0].message).toMatch(/JWKS.*réessayez/);
     } finally {
       await configure(CONFIG());
     }
@@ -295,7 +297,7 @@ describe("tokens from a town's identity provider", () => {
     try {
       expect(await refusal(await idpToken('rsa-2'))).toMatchObject({
         status: 401,
-        message: expect.stringMatching(/misconfigured \(jwksUri must be https/),
+        message: expect.stringMatching(/mal configuré \(jwksUri must be https/),
       });
     } finally {
       await configure(CONFIG());

@@ -77,6 +77,13 @@ describe('pagination: every connection reaches every row once, whatever the page
        from (select id from services where tenant_id = $1 limit 1) s cross join generate_series(1, 50)`,
       [familyId],
     );
+    // 30 notifications of the family written at one instant (one event told to several children).
+    await q(
+      `insert into notifications (id, tenant_id, family_id, kind, message, created_at)
+       select gen_random_uuid(), $1, $2, 'WAITLIST_AUTO_BOOKED', 'Une place s''est libérée.', $3
+       from generate_series(1, 30)`,
+      [familyId, ISSUED],
+    );
     // 120 invoices issued at one instant (one run), 40 of them the same family's.
     await q(
       `insert into invoices (id, tenant_id, family_id, kind, series, year, sequence, number, period, period_from, period_to,
@@ -108,6 +115,12 @@ describe('pagination: every connection reaches every row once, whatever the page
        select $1, ev.id, $2, ev.seq, ev.aggregate_id, 'DELIVERED', $3 from ev`,
       [endpointId, ISSUED],
     );
+    // 60 audit events at one instant (one admin's batch).
+    await q(
+      `insert into audit_events (id, tenant_id, actor, actor_roles, action, details, created_at)
+       select gen_random_uuid(), $1, 'test:admin', '{TENANT_ADMIN}', 'PRICE_GRID_SET', '{}', $2 from generate_series(1, 60)`,
+      [ISSUED],
+    );
     app = await startTestApp();
     agent = await token(SLUG, Role.AGENT);
     admin = await token(SLUG, Role.TENANT_ADMIN);
@@ -133,13 +146,13 @@ describe('pagination: every connection reaches every row once, whatever the page
     }
   > = {};
   const top =
-    (field: string, args = '') =>
+    (field: string, args = '', as = () => agent) =>
     async (first: number, after: string | null) => {
       const res = await app.gql(
         `query($first: Int, $after: String) { c: ${field}(first: $first, after: $after${args}) {
          totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id } } } }`,
         { first, after },
-        { token: agent },
+        { token: as() },
       );
       expect(res.errors).toBeUndefined();
       const c = res.data.c;
@@ -195,6 +208,12 @@ describe('pagination: every connection reaches every row once, whatever the page
         `select id from invoices where tenant_id = $1 and $2::uuid is not null order by issued_at desc, number desc, id desc`,
       ),
     },
+    'Query.auditEvents': {
+      page: top('auditEvents', '', () => admin),
+      truth: sql(
+        `select id from audit_events where tenant_id = $1 and $2::uuid is not null order by created_at desc, id desc`,
+      ),
+    },
     'Family.invoices': {
       page: nested('invoices'),
       truth: sql(
@@ -241,6 +260,12 @@ describe('pagination: every connection reaches every row once, whatever the page
             [tenantId, endpointId],
           )
         ).rows.map((r) => r.id as string),
+    },
+    'Family.notifications': {
+      page: nested('notifications'),
+      truth: sql(
+        `select id from notifications where tenant_id = $1 and family_id = $2 order by created_at desc, id desc`,
+      ),
     },
     'Family.charges': {
       page: nested('charges'),

@@ -60,6 +60,10 @@ const SHOWS: Record<string, RegExp[]> = {
   'Try it #1': [/"slug":"nimes"/, /"roles": \[\s*"AGENT"\s*\]/, /"name": "Famille /, /"totalCount": \d+/],
   'Try it #2': [/"totalCount": \d+/, /"unitPrice": \{\s*"formatted": "[\d,]+\s€"/],
   'Booking #1': [/"status":"OPEN"/, /\["BOOKED","BOOKED"\]/],
+  'Waitlists: the Béziers centre aéré #1': [
+    /"status":"WAITING"/,
+    /"placesLeft":0,"waitlist":\{"count":\d+,"promoted":[1-9]/,
+  ],
   'The roll call #1': [/"channel": "WALK_IN"/, /"reason": "WALK_IN"/, /"walkIns":\d+/],
   'Billing: the Saint-Nazaire catch-up, end to end #1': [
     /"kind": "CATCH_UP"/,
@@ -148,6 +152,7 @@ if (missingTools.length) {
       'Try it',
       'Try it',
       'Booking',
+      'Waitlists: the Béziers centre aéré',
       'The roll call',
       'Billing: the Saint-Nazaire catch-up, end to end',
     ]);

@@ -127,9 +127,14 @@ describe('roll calls in every mode, and the smaller stories', () => {
       ]);
       const readOnly = await roll([school.pupils[3].id], 'tablet-ro');
       expect(readOnly.data.recordAttendance.userErrors).toEqual([
-        expect.objectContaining({ code: 'NOT_ALLOWED_IN_MODE', message: expect.stringMatching(/read-only/) }),
+        expect.objectContaining({
+          code: 'NOT_ALLOWED_IN_MODE',
+          reason: 'OPERATING_MODE',
+          message:
+            'Ce service est en lecture seule pour l’instant : l’appel ne peut pas être enregistré avant sa réouverture.',
+        }),
       ]);
-      expect(readOnly.data.recordAttendance.userErrors[0].message).not.toMatch(/online booking/i);
+      expect(readOnly.data.recordAttendance.userErrors[0].message).not.toMatch(/réservation en ligne/i);
       const after = await owner.query(`select count(*)::int as n from reservations where session_id = $1`, [
         school.sessionId,
       ]);

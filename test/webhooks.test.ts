@@ -298,7 +298,7 @@ describe('webhooks', () => {
         listed = res.data.webhookEndpoints[0];
       } while (!listed.disabledAt && Date.now() < deadline);
       expect(listed.disabledAt).not.toBeNull();
-      expect(listed.disabledReason).toMatch(/3 failed attempts in a row; the last: HTTP 500/);
+      expect(listed.disabledReason).toBe('3 tentatives échouées d’affilée ; la dernière : HTTP 500.');
       const { rows } = await owner.query(
         `select action from audit_events where tenant_id = $1 and action = 'WEBHOOK_ENDPOINT_DISABLED'`,
         [tenantId],

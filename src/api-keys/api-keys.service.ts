@@ -3,7 +3,9 @@ import { ApiKey } from '../auth/api-key.entity';
 import { isScope, newKeyMaterial } from '../auth/api-keys.service';
 import { audit } from '../audit/audit.service';
 import { idempotent } from '../idempotency/idempotency.service';
+import { allOf, msg } from '../shared/i18n';
 import { done, refuse, UserErrorCode, type Outcome } from '../shared/user-errors';
+import { Scope } from '../auth/viewer';
 
 /** The tenant's API keys (those granted this tenant), newest first; revoked ones on request. */
 export async function listApiKeys(ctx: TenantContext, includeRevoked: boolean): Promise<ApiKey[]> {
@@ -34,15 +36,17 @@ export async function createTenantApiKey(
   const { idempotencyKey, ...rest } = input;
   return idempotent(ctx, 'createApiKey', idempotencyKey, rest, async () => {
     const name = input.name.trim();
-    if (!name) return refuse(UserErrorCode.INVALID, 'Name the key (1 to 100 characters).', ['name']);
+    if (!name) return refuse(UserErrorCode.INVALID, msg('apiKey.nameRequired', { max: 100 }), ['name']);
     if (input.scopes.length === 0)
-      return refuse(UserErrorCode.INVALID, 'Grant at least one scope.', ['scopes']);
+      return refuse(UserErrorCode.INVALID, msg('apiKey.scopeRequired'), ['scopes']);
     for (const [index, scope] of input.scopes.entries()) {
-      if (!isScope(scope) || input.scopes.indexOf(scope) !== index) {
-        return refuse(UserErrorCode.INVALID, `"${scope}" is not a scope, or is named twice.`, [
-          'scopes',
-          String(index),
-        ]);
+      const field = ['scopes', String(index)];
+      if (!isScope(scope)) {
+        const scopes = allOf(Object.values(Scope));
+        return refuse(UserErrorCode.INVALID, msg('apiKey.unknownScope', { scope, scopes }), field);
+      }
+      if (input.scopes.indexOf(scope) !== index) {
+        return refuse(UserErrorCode.INVALID, msg('apiKey.scopeTwice', { scope }), field);
       }
     }
     const { prefix, secretHash, plaintext } = newKeyMaterial();
@@ -78,7 +82,7 @@ export async function revokeTenantApiKey(
     'all',
     ctx.em.getLoggerContext(),
   );
-  if (!row.found) return refuse(UserErrorCode.NOT_FOUND, 'API key not found.', ['apiKeyId']);
+  if (!row.found) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'ApiKey' }), ['apiKeyId']);
   audit(ctx, { action: 'API_KEY_REVOKED', subjectId: input.apiKeyId });
   await ctx.em.flush();
   return done({ apiKeyId: input.apiKeyId });

@@ -1,6 +1,6 @@
 import { ref } from '@mikro-orm/core';
 import type { TenantContext } from '../auth/context';
-import { can, isStaff, Scope } from '../auth/viewer';
+import { can, isStaff, Role, Scope } from '../auth/viewer';
 import { audit } from '../audit/audit.service';
 import { effectiveOperatingMode } from '../facilities/facilities.service';
 import { Service } from '../facilities/service.entity';
@@ -10,10 +10,11 @@ import { billableReason, ChargeBook } from '../reservations/pricing';
 import { ReservationChannel, ReservationStatus } from '../reservations/reservation.entity';
 import { visibleReservation } from '../reservations/cancel.service';
 import { Session } from '../sessions/session.entity';
-import { ForbiddenError } from '../shared/errors';
 import { done, refuse, UserErrorCode, type Outcome } from '../shared/user-errors';
 import { OperatingMode } from '../tenants/tenant.entity';
 import { AbsenceReason } from '../reservations/absence-reason.entity';
+import { msg } from '../shared/i18n';
+import { forbidden } from '../auth/requirement';
 
 const JUSTIFIABLE = new Set([
   ReservationStatus.BOOKED,
@@ -37,15 +38,24 @@ export const justifyAbsence = idempotentMutation(
   ): Promise<Outcome<{ reservationId: string }>> => {
     const tenant = ctx.tenant;
     if (ctx.viewer.familyId && !isStaff(ctx.viewer) && !tenant.config.parentsMayJustifyAbsences) {
-      throw new ForbiddenError('This town takes absence justifications at the counter only.');
+      throw forbidden('access.absenceAtCounter', {
+        roles: [Role.AGENT, Role.TENANT_ADMIN],
+        scopes: [Scope.ATTENDANCE_WRITE],
+      });
     }
     const documentRef = input.documentRef?.trim() || null;
     const reservation = await visibleReservation(ctx, input.reservationId);
-    if (!reservation) return refuse(UserErrorCode.NOT_FOUND, 'Reservation not found.', ['reservationId']);
+    if (!reservation)
+      return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Reservation' }), ['reservationId']);
     const reason = await ctx.em.findOne(AbsenceReason, { code: input.reason, active: true });
-    if (!reason) return refuse(UserErrorCode.NOT_FOUND, `No absence reason "${input.reason}".`, ['reason']);
+    if (!reason)
+      return refuse(UserErrorCode.NOT_FOUND, msg('absence.unknownReason', { reason: input.reason }), [
+        'reason',
+      ]);
     if (reason.requiresDocument && !documentRef) {
-      return refuse(UserErrorCode.INVALID, `"${reason.label}" needs a supporting document.`, ['documentRef']);
+      return refuse(UserErrorCode.INVALID, msg('absence.documentRequired', { label: reason.label }), [
+        'documentRef',
+      ]);
     }
     const session = await ctx.em.findOneOrFail(Session, { id: reservation.session.id });
     const service = await ctx.em.findOneOrFail(Service, { id: session.service.id });
@@ -55,28 +65,20 @@ export const justifyAbsence = idempotentMutation(
       can(ctx.viewer, Scope.ATTENDANCE_WRITE) && mode !== OperatingMode.READ_ONLY
         ? null
         : modeRefusal(mode, ctx.viewer);
-    if (refusal) return refuse(refusal.code, refusal.message, ['reservationId']);
+    if (refusal) return { value: null, userErrors: [{ ...refusal, field: ['reservationId'] }] };
     if (!JUSTIFIABLE.has(reservation.status)) {
-      return refuse(
-        UserErrorCode.INVALID,
-        `This reservation is ${reservation.status}: there is no absence to justify.`,
-        ['reservationId'],
-      );
+      return refuse(UserErrorCode.INVALID, msg('absence.nothingToJustify', { status: reservation.status }), [
+        'reservationId',
+      ]);
     }
     if (reservation.status === ReservationStatus.LATE_CANCELLED && !reason.excusesLateCancellation) {
-      return refuse(
-        UserErrorCode.INVALID,
-        `"${reason.label}" does not excuse a cancellation given after the notice deadline.`,
-        ['reason'],
-      );
+      return refuse(UserErrorCode.INVALID, msg('absence.doesNotExcuseLate', { label: reason.label }), [
+        'reason',
+      ]);
     }
     const charges = await ChargeBook.load(ctx, session, [reservation]);
     if (charges.isLocked(reservation)) {
-      return refuse(
-        UserErrorCode.OUTCOME_LOCKED,
-        'This reservation is invoiced: correct it with a credit note.',
-        ['reservationId'],
-      );
+      return refuse(UserErrorCode.OUTCOME_LOCKED, msg('absence.locked'), ['reservationId']);
     }
     const previous = reservation.status;
     reservation.status = ReservationStatus.ABSENT_JUSTIFIED;
@@ -117,12 +119,10 @@ export async function setAbsenceReason(
   input: AbsenceReasonInput,
 ): Promise<Outcome<{ absenceReasonId: string }>> {
   if (!/^[A-Z][A-Z0-9_]{0,63}$/.test(input.code)) {
-    return refuse(UserErrorCode.INVALID, 'A code is upper case letters, digits and _ (at most 64).', [
-      'code',
-    ]);
+    return refuse(UserErrorCode.INVALID, msg('absence.codeFormat', { max: 64 }), ['code']);
   }
   const label = input.label.trim();
-  if (!label) return refuse(UserErrorCode.INVALID, 'A label is 1 to 255 characters.', ['label']);
+  if (!label) return refuse(UserErrorCode.INVALID, msg('absence.labelLength', { max: 255 }), ['label']);
   const settings = {
     label,
     billable: input.billable,

@@ -4,6 +4,7 @@ import type { Diet } from '../families/child.entity';
 import { addDays } from '../shared/dates';
 import { BadInputError } from '../shared/errors';
 import { FORECAST_LOOKBACK_DAYS, forecastBasis, forecastFromBasis, type RollCallDay } from './meal-forecast';
+import { day, msg } from '../shared/i18n';
 
 /** How a meal count was obtained. */
 export enum MealCountSource {
@@ -57,24 +58,22 @@ export function mealCountsQuery(args: {
   facilityId?: string | null;
 }): MealCountsQuery {
   if (args.date && (args.from || args.to)) {
-    throw new BadInputError('Give either "from" and "to", or the deprecated "date", not both.', ['date']);
+    throw new BadInputError(msg('input.eitherOr', { first: '"from" and "to"', second: '"date"' }), ['date']);
   }
   if (args.facilityId && args.facilityIds) {
-    throw new BadInputError('Give either "facilityIds" or the deprecated "facilityId", not both.', [
+    throw new BadInputError(msg('input.eitherOr', { first: '"facilityIds"', second: '"facilityId"' }), [
       'facilityId',
     ]);
   }
   const facilityIds = args.facilityId ? [args.facilityId] : (args.facilityIds ?? null);
   if (args.date) return { from: args.date, to: args.date, facilityIds };
-  if (!args.from) throw new BadInputError('"from" is required: the first day to count.', ['from']);
-  if (!args.to) throw new BadInputError('"to" is required: the last day to count.', ['to']);
-  if (args.to < args.from) throw new BadInputError('"to" must be on or after "from".', ['to']);
+  if (!args.from) throw new BadInputError(msg('input.required', { field: 'from' }), ['from']);
+  if (!args.to) throw new BadInputError(msg('input.required', { field: 'to' }), ['to']);
+  if (args.to < args.from)
+    throw new BadInputError(msg('input.toBeforeFrom', { from: 'from', to: 'to' }), ['to']);
   const last = addDays(args.from, MAX_MEAL_COUNT_DAYS - 1);
   if (args.to > last) {
-    throw new BadInputError(
-      `At most ${MAX_MEAL_COUNT_DAYS} days per request: "to" must be on or before ${last}.`,
-      ['to'],
-    );
+    throw new BadInputError(msg('input.tooManyDays', { max: MAX_MEAL_COUNT_DAYS, last: day(last) }), ['to']);
   }
   return { from: args.from, to: args.to, facilityIds };
 }

@@ -19,6 +19,7 @@ import {
   type UserErrorData,
 } from '../shared/user-errors';
 import { OperatingMode } from '../tenants/tenant.entity';
+import { day, msg } from '../shared/i18n';
 
 /** A roll call names at most this many children (beyond any facility's physical capacity). */
 export const MAX_ROLL_CALL = 1000;
@@ -50,7 +51,7 @@ async function takeRoll(
 ): Promise<Outcome<RollTaken>> {
   const tenant = ctx.tenant;
   if (input.present.length + input.absent.length > MAX_ROLL_CALL) {
-    return refuse(UserErrorCode.INVALID, `A roll call names at most ${MAX_ROLL_CALL} children.`, ['present']);
+    return refuse(UserErrorCode.INVALID, msg('rollCall.tooMany', { max: MAX_ROLL_CALL }), ['present']);
   }
   // Lock the session: two roll calls of one session (or a late booking) wait for each other.
   const [locked] = await ctx.em.execute<{ id: string }[]>(
@@ -59,21 +60,25 @@ async function takeRoll(
     'all',
     ctx.em.getLoggerContext(),
   );
-  if (!locked) return refuse(UserErrorCode.NOT_FOUND, 'Session not found.', ['sessionId']);
+  if (!locked) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Session' }), ['sessionId']);
   const session = await ctx.em.findOneOrFail(Session, { id: input.sessionId }, { refresh: true });
   const service = await ctx.em.findOneOrFail(Service, { id: session.service.id });
   const mode = effectiveOperatingMode(service, tenant);
   if (mode === OperatingMode.READ_ONLY) {
-    return refuse(
-      UserErrorCode.NOT_ALLOWED_IN_MODE,
-      'This service is read-only for now: the roll call cannot be recorded until it reopens.',
-      ['sessionId'],
-    );
+    return refuse(UserErrorCode.NOT_ALLOWED_IN_MODE, msg('rollCall.readOnly'), ['sessionId'], {
+      reason: 'OPERATING_MODE',
+      mode,
+    });
   }
   if (session.date > todayIn(tenant.timeZone, ctx.now())) {
-    return refuse(UserErrorCode.NOT_OPEN, `The roll call of ${session.date} opens on that day.`, [
-      'sessionId',
-    ]);
+    return refuse(
+      UserErrorCode.NOT_OPEN,
+      msg('rollCall.notYet', { date: day(session.date) }),
+      ['sessionId'],
+      {
+        date: session.date,
+      },
+    );
   }
 
   const userErrors: UserErrorData[] = [];
@@ -87,9 +92,7 @@ async function takeRoll(
     for (const [index, childId] of input[list].entries()) {
       const field = [list, String(index)];
       if (seen.has(childId)) {
-        userErrors.push(
-          userError(UserErrorCode.INVALID, 'This child is named twice in the roll call.', field),
-        );
+        userErrors.push(userError(UserErrorCode.INVALID, msg('rollCall.namedTwice'), field));
         continue;
       }
       seen.add(childId);
@@ -152,42 +155,33 @@ async function takeRoll(
   for (const { childId, present, field } of named) {
     const child = childById.get(childId);
     if (!child) {
-      userErrors.push(userError(UserErrorCode.NOT_FOUND, 'Child not found.', field));
+      userErrors.push(userError(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Child' }), field));
       continue;
     }
     let reservation = reservationByChild.get(childId);
     if (!reservation) {
       if (!present) {
-        userErrors.push(
-          userError(UserErrorCode.NOT_FOUND, 'This child has no reservation for the session.', field),
-        );
+        userErrors.push(userError(UserErrorCode.NOT_FOUND, msg('rollCall.noReservation'), field));
         continue;
       }
       if (!walkInsAllowed) {
         userErrors.push(
-          userError(
-            UserErrorCode.NOT_ALLOWED_IN_MODE,
-            'This child has no reservation, and the service takes no walk-ins in its current mode.',
-            field,
-          ),
+          userError(UserErrorCode.NOT_ALLOWED_IN_MODE, msg('rollCall.noWalkIns'), field, { mode }),
         );
         continue;
       }
       const overlapping = elsewhere.get(childId);
       if (overlapping) {
-        userErrors.push({
-          ...userError(
-            UserErrorCode.OVERLAP,
-            'This child is booked elsewhere at that time: cancel that reservation first.',
-            field,
-          ),
-          reason: 'OVERLAP',
-          related: { type: 'Session', id: overlapping },
-        });
+        userErrors.push(
+          userError(UserErrorCode.OVERLAP, msg('rollCall.bookedElsewhere'), field, {
+            reason: 'OVERLAP',
+            related: { type: 'Session', id: overlapping },
+          }),
+        );
         continue;
       }
       if (admitted >= granted) {
-        userErrors.push(userError(UserErrorCode.FULL, "The facility's physical capacity is reached.", field));
+        userErrors.push(userError(UserErrorCode.FULL, msg('rollCall.capacityReached'), field));
         continue;
       }
       admitted++;
@@ -215,7 +209,7 @@ async function takeRoll(
         userErrors.push(
           userError(
             UserErrorCode.OUTCOME_LOCKED,
-            `This reservation is invoiced as ${reservation.status}: correct it with a credit note.`,
+            msg('rollCall.locked', { status: reservation.status }),
             field,
           ),
         );

@@ -11,6 +11,8 @@ import {
 } from './identity-providers';
 import { InvalidTokenError, verifyToken } from './jwt';
 import { ANONYMOUS, Role, type Viewer } from './viewer';
+import { msg, oneOf } from '../shared/i18n';
+import { rowLanguage } from './tenant-language';
 
 export interface Credentials {
   authorization?: string;
@@ -68,27 +70,30 @@ export async function authenticate(
   const header = credentials.authorization?.trim();
   if (!header) return { viewer: ANONYMOUS, tenantRow: null };
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
+  if (!match) throw new UnauthenticatedError(msg('auth.bearerFormat'));
   const token = match[1];
 
   if (looksLikeApiKey(token)) {
     const apiKey = await findApiKey(em, token);
-    if (!apiKey) throw new UnauthenticatedError('Unknown or revoked API key.');
+    if (!apiKey) throw new UnauthenticatedError(msg('auth.unknownApiKey'));
     const tenants = await (verification.tenants ?? new TenantLookup()).find(em, 'id', apiKey.tenantIds);
+    const slugs = tenants.map((t) => t.slug);
     let tenant: TenantRow | undefined;
     if (credentials.tenantSlug) {
       tenant = tenants.find((t) => t.slug === credentials.tenantSlug);
       if (!tenant) {
         throw new ForbiddenError(
-          `This API key may not act for tenant "${credentials.tenantSlug}" (it may act for: ${tenants.map((t) => t.slug).join(', ')}).`,
+          msg('auth.keyTenantNotGranted', { tenant: credentials.tenantSlug, tenants: oneOf(slugs) }),
+          { reason: 'TENANT_NOT_GRANTED', tenants: slugs },
         );
       }
     } else if (tenants.length === 1) {
       tenant = tenants[0];
     } else {
-      throw new UnauthenticatedError(
-        `This API key serves several tenants: choose one with the X-Tenant header (${tenants.map((t) => t.slug).join(', ')}).`,
-      );
+      throw new UnauthenticatedError(msg('auth.keyTenantRequired', { tenants: oneOf(slugs) }), {
+        reason: 'TENANT_REQUIRED',
+        tenants: slugs,
+      });
     }
     return {
       viewer: {
@@ -107,7 +112,7 @@ export async function authenticate(
   const alg = algorithmOf(token);
   if (alg !== undefined && IDENTITY_PROVIDER_ALGORITHMS.includes(alg)) {
     if (!verification.identityProviders) {
-      throw new UnauthenticatedError('Tokens of identity providers are not accepted here.');
+      throw new UnauthenticatedError(msg('idp.notAccepted'));
     }
     return authenticateIdentityProviderToken(
       em,
@@ -123,19 +128,19 @@ export async function authenticate(
     claims = await verifyToken(token, verification.jwtSecret);
   } catch (error) {
     throw new UnauthenticatedError(
-      error instanceof InvalidTokenError ? error.message : 'The token is not valid.',
+      error instanceof InvalidTokenError ? error.text : msg('auth.tokenInvalid'),
     );
   }
   const [tenant] = await (verification.tenants ?? new TenantLookup()).find(em, 'slug', [claims.tenant]);
-  if (!tenant) throw new UnauthenticatedError('The token names an unknown tenant.');
+  if (!tenant) throw new UnauthenticatedError(msg('auth.unknownTenant'));
   if (credentials.tenantSlug && credentials.tenantSlug !== tenant.slug) {
-    throw new ForbiddenError('A person acts only inside the tenant of their token.');
+    throw new ForbiddenError(msg('auth.personOtherTenant')).inTenant(rowLanguage(tenant));
   }
   let familyId: string | null = null;
   if (claims.roles.includes(Role.PARENT)) {
     const family = claims.family ? fromGlobalId(claims.family) : null;
     if (!family || family.type !== 'Family')
-      throw new UnauthenticatedError('The token names no valid family.');
+      throw new UnauthenticatedError(msg('auth.noValidFamily')).inTenant(rowLanguage(tenant));
     familyId = family.id;
   }
   return {

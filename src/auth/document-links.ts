@@ -1,4 +1,6 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { ForbiddenError } from '../shared/errors';
+import { msg } from '../shared/i18n';
 import { principalOf, Scope, type Viewer } from './viewer';
 
 /** How long a signed document link works. */
@@ -13,13 +15,9 @@ export interface SignedParams {
 }
 
 /** Why a link is refused: both answer 403, and neither says whether the document exists. */
-export class DocumentLinkError extends Error {
+export class DocumentLinkError extends ForbiddenError {
   constructor(readonly reason: 'INVALID' | 'EXPIRED') {
-    super(
-      reason === 'EXPIRED'
-        ? 'This document link has expired: ask the API for a new one (e.g. Invoice.pdfUrl).'
-        : 'This document link is not valid: use it exactly as the API gave it, before it expires.',
-    );
+    super(msg(reason === 'EXPIRED' ? 'link.expired' : 'link.invalid'), { reason: `LINK_${reason}` });
   }
 }
 

@@ -8,11 +8,13 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import { scopeToTenant } from '../db/tenant-scope';
-import { ForbiddenError, ServiceUnavailableError, UnauthenticatedError } from '../shared/errors';
+import { DomainError, ForbiddenError, ServiceUnavailableError, UnauthenticatedError } from '../shared/errors';
 import { fromGlobalId } from '../shared/ids';
 import { textFlaw } from '../shared/text';
 import type { Authenticated, Credentials, TenantRow } from './authenticate';
 import { Role, type Viewer } from './viewer';
+import { msg, oneOf, type Message } from '../shared/i18n';
+import { rowLanguage } from './tenant-language';
 
 /** Algorithms a town's identity provider may sign with: asymmetric only (its keys are public). */
 export const IDENTITY_PROVIDER_ALGORITHMS = [
@@ -216,38 +218,40 @@ export async function authenticateIdentityProviderToken(
   try {
     issuer = decodeJwt(token).iss;
   } catch {
-    throw new UnauthenticatedError('The token is not valid.');
+    throw new UnauthenticatedError(msg('auth.tokenInvalid'));
   }
-  if (!cleanText(issuer, 500)) throw new UnauthenticatedError('The token names no issuer (iss).');
+  if (!cleanText(issuer, 500)) throw new UnauthenticatedError(msg('idp.noIssuer'));
   const tenants = await tenantsByIssuer(issuer);
   if (tenants.length === 0) {
-    throw new UnauthenticatedError(
-      `No tenant accepts tokens from the issuer ${quoted(issuer)}: its identity provider is not configured in Guichet.`,
-    );
+    throw new UnauthenticatedError(msg('idp.unknownIssuer', { issuer: quoted(issuer) }));
   }
+  const slugs = tenants.map((t) => t.slug);
   let tenant: TenantRow | undefined;
   if (credentials.tenantSlug) {
     tenant = tenants.find((t) => t.slug === credentials.tenantSlug);
     if (!tenant) {
       throw new ForbiddenError(
-        `Tokens of this identity provider may not act for tenant ${quoted(credentials.tenantSlug)} (they may act for: ${tenants.map((t) => t.slug).join(', ')}).`,
+        msg('idp.tenantNotServed', { tenant: credentials.tenantSlug.slice(0, 100), tenants: oneOf(slugs) }),
+        { reason: 'TENANT_NOT_GRANTED', tenants: slugs },
       );
     }
   } else if (tenants.length === 1) {
     tenant = tenants[0];
   } else {
-    throw new UnauthenticatedError(
-      `This identity provider serves several tenants: choose one with the X-Tenant header (${tenants.map((t) => t.slug).join(', ')}).`,
-    );
+    throw new UnauthenticatedError(msg('idp.tenantRequired', { tenants: oneOf(slugs) }), {
+      reason: 'TENANT_REQUIRED',
+      tenants: slugs,
+    });
   }
+  const language = rowLanguage(tenant);
 
   let config: IdentityProviderConfig;
   try {
     config = parseIdentityProvider(tenant.config_identity_provider);
   } catch (error) {
     throw new UnauthenticatedError(
-      `The identity provider of tenant ${quoted(tenant.slug)} is misconfigured (${(error as Error).message}): its administrators must correct it (docs/auth.md).`,
-    );
+      msg('idp.misconfigured', { tenant: tenant.slug, detail: (error as Error).message }),
+    ).inTenant(language);
   }
 
   let payload: JWTPayload;
@@ -260,14 +264,14 @@ export async function authenticateIdentityProviderToken(
       clockTolerance: 30,
     }));
   } catch (error) {
-    throw verificationError(error, config);
+    throw verificationError(error, config).inTenant(language);
   }
 
   const subject = claimAt(payload, config.subjectClaim);
   const sub = typeof subject === 'number' && Number.isSafeInteger(subject) ? String(subject) : subject;
   if (!cleanText(sub, 255)) {
-    throw new UnauthenticatedError(
-      `The token's subject claim ${quoted(config.subjectClaim)} is missing or malformed.`,
+    throw new UnauthenticatedError(msg('idp.badSubject', { claim: quoted(config.subjectClaim) })).inTenant(
+      language,
     );
   }
   const name = claimAt(payload, config.nameClaim);
@@ -281,8 +285,12 @@ export async function authenticateIdentityProviderToken(
   if (roles.length === 0) roles = [...config.defaultRoles];
   if (roles.length === 0) {
     throw new UnauthenticatedError(
-      `The token carries no Guichet role: its claim ${quoted(config.rolesClaim)} maps to none of ${ROLES.join(', ')}${config.roleMapping ? " through the tenant's roleMapping" : ''}.`,
-    );
+      msg('idp.noRole', {
+        claim: quoted(config.rolesClaim),
+        roles: oneOf(ROLES),
+        mapping: config.roleMapping ? 'yes' : 'no',
+      }),
+    ).inTenant(language);
   }
 
   let familyId: string | null = null;
@@ -292,14 +300,19 @@ export async function authenticateIdentityProviderToken(
       typeof claimed === 'number' && Number.isSafeInteger(claimed) ? String(claimed) : claimed;
     if (!cleanText(reference, 255)) {
       throw new UnauthenticatedError(
-        `A parent's token must name their family in the claim ${quoted(config.familyClaim)}.`,
-      );
+        msg('idp.noFamilyClaim', { claim: quoted(config.familyClaim) }),
+      ).inTenant(language);
     }
     familyId = await familyOf(em, tenant.id, config.familyClaimKind, reference);
     if (!familyId) {
       throw new UnauthenticatedError(
-        `The token's family claim ${quoted(config.familyClaim)} (${quoted(reference)}) names no family of tenant ${quoted(tenant.slug)}${config.familyClaimKind === 'EXTERNAL_REF' ? ' (by its externalRef)' : ' (by its Guichet ID)'}.`,
-      );
+        msg('idp.unknownFamily', {
+          claim: quoted(config.familyClaim),
+          reference: quoted(reference),
+          tenant: tenant.slug,
+          kind: config.familyClaimKind,
+        }),
+      ).inTenant(language);
     }
   }
 
@@ -346,44 +359,24 @@ async function familyOf(
 }
 
 /** Why jose refused the token, for the person (or the integrator) who sent it. */
-function verificationError(error: unknown, config: IdentityProviderConfig): Error {
+function verificationError(error: unknown, config: IdentityProviderConfig): DomainError {
+  const refused = (text: Message) => new UnauthenticatedError(text);
   if (error instanceof KeySetUnavailable) {
-    return Object.assign(
-      new ServiceUnavailableError(
-        "The identity provider's keys (its JWKS) cannot be fetched right now: retry in a moment.",
-      ),
-      { cause: error.cause },
-    );
+    return Object.assign(new ServiceUnavailableError(msg('idp.jwksUnavailable')), { cause: error.cause });
   }
-  if (error instanceof joseErrors.JWTExpired) return new UnauthenticatedError('The token has expired.');
+  if (error instanceof joseErrors.JWTExpired) return refused(msg('auth.tokenExpired'));
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     if (error.claim === 'aud') {
-      return new UnauthenticatedError(
-        `The token is not meant for Guichet: its audience (aud) is not ${[config.audience].flat().map(quoted).join(' or ')}.`,
-      );
+      return refused(msg('idp.audience', { audiences: oneOf([config.audience].flat().map(quoted)) }));
     }
-    if (error.claim === 'nbf') return new UnauthenticatedError('The token is not valid yet (nbf).');
-    return new UnauthenticatedError(
-      `The token's claim ${quoted(error.claim)} is not valid (${error.reason}).`,
-    );
+    if (error.claim === 'nbf') return refused(msg('idp.notYetValid'));
+    return refused(msg('idp.badClaim', { claim: quoted(error.claim), detail: error.reason }));
   }
-  if (error instanceof joseErrors.JWKSNoMatchingKey) {
-    return new UnauthenticatedError(
-      "No key of the identity provider's key set (JWKS) matches the token's key id (kid).",
-    );
-  }
-  if (error instanceof joseErrors.JWKSMultipleMatchingKeys) {
-    return new UnauthenticatedError(
-      "Several keys of the identity provider's key set match the token: it must name its key id (kid).",
-    );
-  }
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return refused(msg('idp.noMatchingKey'));
+  if (error instanceof joseErrors.JWKSMultipleMatchingKeys) return refused(msg('idp.severalKeys'));
   if (error instanceof joseErrors.JOSEAlgNotAllowed) {
-    return new UnauthenticatedError(
-      `The token is signed with an algorithm the tenant does not accept (accepted: ${config.algorithms.join(', ')}).`,
-    );
+    return refused(msg('idp.algorithm', { algorithms: oneOf(config.algorithms) }));
   }
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
-    return new UnauthenticatedError("The token's signature does not match the identity provider's key.");
-  }
-  return new UnauthenticatedError('The token is not valid.');
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return refused(msg('idp.signature'));
+  return refused(msg('auth.tokenInvalid'));
 }

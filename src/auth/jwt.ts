@@ -1,6 +1,7 @@
 import { textFlaw } from '../shared/text';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { Role } from './viewer';
+import { inEnglish, msg, type Message } from '../shared/i18n';
 
 const ISSUER = 'guichet';
 const AUDIENCE = 'guichet-api';
@@ -14,7 +15,12 @@ export interface TokenClaims {
   family?: string;
 }
 
-export class InvalidTokenError extends Error {}
+/** Why a token is refused, as a message for people (the request's answer renders it). */
+export class InvalidTokenError extends Error {
+  constructor(readonly text: Message) {
+    super(inEnglish(text));
+  }
+}
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 
@@ -50,7 +56,7 @@ export async function verifyToken(token: string, secret: string): Promise<TokenC
       !roles.every((r): r is Role => Object.values(Role).includes(r as Role)) ||
       (payload.family !== undefined && typeof payload.family !== 'string')
     ) {
-      throw new InvalidTokenError('The token lacks the claims Guichet needs (sub, tenant, roles).');
+      throw new InvalidTokenError(msg('auth.tokenLacksClaims'));
     }
     const text = (value: unknown, max: number) =>
       typeof value === 'string' && value.length > 0 && value.length <= max && textFlaw(value) === null;
@@ -60,10 +66,10 @@ export async function verifyToken(token: string, secret: string): Promise<TokenC
       (payload.family !== undefined && !text(payload.family, 100)) ||
       (payload.name !== undefined && !text(payload.name, 255))
     ) {
-      throw new InvalidTokenError('The token has a malformed claim (sub, tenant, family or name).');
+      throw new InvalidTokenError(msg('auth.tokenMalformedClaim'));
     }
     if (roles.includes(Role.PARENT) && typeof payload.family !== 'string') {
-      throw new InvalidTokenError('A parent token must name its family.');
+      throw new InvalidTokenError(msg('auth.parentTokenNoFamily'));
     }
     return {
       sub: payload.sub,
@@ -74,7 +80,7 @@ export async function verifyToken(token: string, secret: string): Promise<TokenC
     };
   } catch (error) {
     if (error instanceof InvalidTokenError) throw error;
-    if (error instanceof joseErrors.JWTExpired) throw new InvalidTokenError('The token has expired.');
-    throw new InvalidTokenError('The token is not valid.');
+    if (error instanceof joseErrors.JWTExpired) throw new InvalidTokenError(msg('auth.tokenExpired'));
+    throw new InvalidTokenError(msg('auth.tokenInvalid'));
   }
 }

@@ -1,5 +1,7 @@
 import type { TenantContext } from '../auth/context';
+import { addDays } from '../shared/dates';
 import { BadInputError } from '../shared/errors';
+import { day, msg } from '../shared/i18n';
 
 export interface OccupancyRow {
   facilityId: string | null;
@@ -23,9 +25,12 @@ export const MAX_DASHBOARD_DAYS = 400;
  * walk-ins and late cancellations counted over their reservations.
  */
 export async function occupancy(ctx: TenantContext, from: string, to: string): Promise<OccupancyRow[]> {
-  if (to < from) throw new BadInputError('"to" must not be before "from".', ['to']);
+  if (to < from) throw new BadInputError(msg('input.toBeforeFrom', { from: 'from', to: 'to' }), ['to']);
   const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
-  if (days >= MAX_DASHBOARD_DAYS) throw new BadInputError(`At most ${MAX_DASHBOARD_DAYS} days.`, ['to']);
+  if (days >= MAX_DASHBOARD_DAYS) {
+    const last = addDays(from, MAX_DASHBOARD_DAYS - 1);
+    throw new BadInputError(msg('input.tooManyDays', { max: MAX_DASHBOARD_DAYS, last: day(last) }), ['to']);
+  }
   const tenantId = ctx.tenant.id;
   const rows = await ctx.em.execute<Record<string, unknown>[]>(
     `with s as (

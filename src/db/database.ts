@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Logger as GraphileLogger, runMigrations as migrateJobQueue } from 'graphile-worker';
 import { Client } from 'pg';
 import type pino from 'pino';
 import type { AppConfig } from '../config';
@@ -169,6 +170,8 @@ export function appUrlFor(config: AppConfig, ownerUrl: string): string {
  * `guichet_api`, the role the migrations grant to.
  */
 export async function migrate(ownerUrl: string, config: AppConfig, logger: pino.Logger): Promise<string[]> {
+  // The job queue's schema first: offers schedule their expiry on it from the API's transactions.
+  await migrateJobQueue({ connectionString: ownerUrl, logger: jobQueueLogger(logger) });
   const orm = await initOrm({ clientUrl: ownerUrl, logger, poolMax: 2 });
   try {
     const applied = await orm.getMigrator().up();
@@ -210,4 +213,14 @@ export async function isEmpty(orm: MikroORM): Promise<boolean> {
     .getConnection()
     .execute<{ count: string }[]>('select count(*) as count from tenants');
   return Number(row.count) === 0;
+}
+
+/** graphile-worker's log lines through our logger (its migrations say little; debug level). */
+function jobQueueLogger(logger: pino.Logger): GraphileLogger {
+  return new GraphileLogger(() => (level, message, meta) => {
+    const line = { ...meta, source: 'job-queue' };
+    if (level === 'error') logger.error(line, message);
+    else if (level === 'warning') logger.warn(line, message);
+    else logger.debug(line, message);
+  });
 }

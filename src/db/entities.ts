@@ -1,3 +1,4 @@
+import { ClosurePeriod } from '../administration/calendars/closure-period.entity';
 import { ApiKey } from '../auth/api-key.entity';
 import { Child } from '../families/child.entity';
 import { Family } from '../families/family.entity';
@@ -16,6 +17,8 @@ import { BillingRun } from '../billing/runs/billing-run.entity';
 import { Allocation, Payment } from '../billing/payments/payment.entity';
 import { Instalment, PaymentPlan } from '../billing/payment-plans/payment-plan.entity';
 import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../webhooks/webhook.entity';
+import { WaitlistEntry } from '../waitlists/waitlist-entry.entity';
+import { Notification } from '../notifications/notification.entity';
 
 /** Entities carrying `tenant_id`, filtered per request and guarded by row-level security. */
 export const TENANT_OWNED_ENTITIES = [
@@ -39,6 +42,9 @@ export const TENANT_OWNED_ENTITIES = [
   WebhookEndpoint,
   WebhookEvent,
   WebhookDelivery,
+  ClosurePeriod,
+  WaitlistEntry,
+  Notification,
 ];
 
 export const ENTITIES = [TenantOwned, Tenant, ApiKey, ...TENANT_OWNED_ENTITIES];

@@ -14,6 +14,9 @@ export const EVENT_TYPES = [
   'operatingMode.changed',
   'invoice.issued',
   'payment.recorded',
+  'waitlist.offerMade',
+  'waitlist.offerExpired',
+  'waitlist.autoBooked',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -6,6 +6,7 @@ import type { OperatingMode, Tenant } from '../tenants/tenant.entity';
 import { Facility, type FacilityKind } from './facility.entity';
 import type { PriceBracket } from './price-bracket.entity';
 import { Service, type ServiceKind } from './service.entity';
+import { msg } from '../shared/i18n';
 
 /** The tenant's facilities by name, optionally of one kind. */
 export function listFacilities(
@@ -83,7 +84,7 @@ export function unitPriceFor(
   const valid = bracketsValidOn(brackets, date);
   if (valid.length === 0) return null;
   if (quotient === null || quotient === undefined) return valid[valid.length - 1].unitPrice;
-  if (quotient < 0) throw new BadInputError('A family quotient cannot be negative.', ['familyQuotient']);
+  if (quotient < 0) throw new BadInputError(msg('input.negativeQuotient'), ['familyQuotient']);
   const bracket = valid.find(
     (b) => b.minQuotient <= quotient && (b.maxQuotient == null || quotient < b.maxQuotient),
   );

@@ -11,6 +11,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { TenantOwned } from '../shared/tenant-owned';
 import { OperatingMode } from '../tenants/tenant.entity';
+import type { WaitlistOrdering, WaitlistPromotion } from '../tenants/waitlist-settings';
 import type { Facility } from './facility.entity';
 
 export enum ServiceKind {
@@ -123,6 +124,18 @@ export class Service extends TenantOwned {
   /** This service's own notice to families (e.g. its outage), shown beside the tenant's. */
   @Property({ type: 'text', nullable: true })
   publicNotice?: string | null;
+
+  /** Overrides the tenant's waitlist ordering for this service. */
+  @Property({ type: 'string', nullable: true })
+  waitlistOrdering?: WaitlistOrdering | null;
+
+  /** Overrides the tenant's waitlist promotion (AUTO_BOOK or OFFER) for this service. */
+  @Property({ type: 'string', nullable: true })
+  waitlistPromotion?: WaitlistPromotion | null;
+
+  /** Overrides the tenant's offer delay (hours a family has to answer an offer). */
+  @Property({ type: 'integer', nullable: true })
+  waitlistOfferHours?: number | null;
 }
 
 /** Whom a service takes. */

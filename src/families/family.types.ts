@@ -1,4 +1,4 @@
-import { ArgsType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { ListLength } from '../graphql/cost';
 import { Scope } from '../auth/viewer';
 import { Access, type AccessRule } from '../graphql/access';
@@ -65,11 +65,7 @@ export class FamilyType extends Node {
   @Field(() => String, { nullable: true, description: 'City.' })
   city?: string | null;
 
-  @Field(() => Int, {
-    nullable: true,
-    description:
-      'Family quotient (quotient familial) in whole currency units; picks the price bracket. Null: top bracket.',
-  })
+  /** The quotient on file before any dated attestation; `Family.familyQuotient` resolves the one valid today. */
   familyQuotient?: number | null;
 
   @Field(() => String, {

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { TenantContext } from '../auth/context';
 import type { DocumentLinks } from '../auth/document-links';
 import type { Tenant } from '../tenants/tenant.entity';
+import type { Language } from '../shared/i18n';
 
 /**
  * The per-unit DataLoaders. Empty here: each domain adds its own loaders to this interface
@@ -18,6 +19,8 @@ export interface Loaders {}
  */
 export interface GraphQLContext extends TenantContext {
   readonly tenantOrNull: Tenant | null;
+  /** The language messages for people are rendered in: the tenant's, else the caller's. */
+  readonly language: Language;
   requestId: string;
   loaders: Loaders;
   /** The request's child logger (carries the request id). */

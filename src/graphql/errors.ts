@@ -2,6 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { isRetryableTransactionError, isUnavailableError } from '../shared/db-errors';
 import { DomainError, RETRY_AFTER_SECONDS } from '../shared/errors';
+import { ENGLISH, msg, render, type Language } from '../shared/i18n';
 
 /** Codes a client may see on a GraphQLError; anything else is INTERNAL_SERVER_ERROR without detail. */
 const CLIENT_CODES = new Set([
@@ -22,11 +23,19 @@ const CLIENT_CODES = new Set([
 
 export type ErrorKind = 'client' | 'unavailable' | 'internal';
 
+/** The domain error behind a GraphQL error, if any (a resolver's, or one the guard built). */
+function domainErrorOf(error: unknown): DomainError | null {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) return original;
+  if (error instanceof GraphQLError && error.originalError instanceof DomainError) return error.originalError;
+  return null;
+}
+
 /** Whether an error is the client's, the database's "not now", or a defect of ours. */
 export function classifyError(error: unknown): ErrorKind {
+  const domain = domainErrorOf(error);
+  if (domain) return domain.code === 'SERVICE_UNAVAILABLE' ? 'unavailable' : 'client';
   const original = unwrapResolverError(error);
-  if (original instanceof DomainError)
-    return original.code === 'SERVICE_UNAVAILABLE' ? 'unavailable' : 'client';
   if (isUnavailableError(original) || isRetryableTransactionError(original)) return 'unavailable';
   if (original instanceof GraphQLError || !original) {
     const code = ((original ?? error) as GraphQLError | undefined)?.extensions?.code;
@@ -36,21 +45,27 @@ export function classifyError(error: unknown): ErrorKind {
 }
 
 /**
- * The error as a client sees it: domain errors with their code, field and details; the
+ * The error as a client sees it: domain errors with their code, field and details, their message
+ * rendered in the reader's `language` (src/shared/i18n/render.ts `readerLanguage`); the
  * database's "not now" as SERVICE_UNAVAILABLE (retryable); anything unexpected as
- * INTERNAL_SERVER_ERROR with no detail. Pure: logging is the executor's (with the request id).
+ * INTERNAL_SERVER_ERROR with no detail. Messages graphql-js writes itself (syntax, validation,
+ * variable types) stay in English. Pure: logging is the executor's (with the request id).
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  language: Language = ENGLISH,
+): GraphQLFormattedError {
+  const domain = domainErrorOf(error);
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
-  if (original instanceof DomainError) {
+  if (domain) {
     return {
       ...base,
-      message: original.message,
+      message: render(domain.text, language),
       extensions: {
-        code: original.code,
-        ...(original.field ? { field: original.field } : {}),
-        ...(original.details ?? {}),
+        code: domain.code,
+        ...(domain.field ? { field: domain.field } : {}),
+        ...(domain.details ?? {}),
       },
     };
   }
@@ -58,7 +73,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     case 'unavailable':
       return {
         ...base,
-        message: 'The service is busy or the database is unreachable: retry in a moment.',
+        message: render(msg('unavailable'), language),
         extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: RETRY_AFTER_SECONDS },
       };
     case 'client': {
@@ -68,6 +83,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       return { ...base, extensions };
     }
     default:
-      return { ...base, message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      return {
+        ...base,
+        message: render(msg('internal'), language),
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      };
   }
 }

@@ -27,7 +27,10 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { Viewer } from '../auth/viewer';
-import { checkAccess, describeRule, type AccessRule } from './access';
+import { requirementDetails, requirementParams } from '../auth/requirement';
+import { DomainError, type ErrorCode } from '../shared/errors';
+import { inEnglish, msg, type Message } from '../shared/i18n';
+import { checkAccess, type AccessRule } from './access';
 import { DEFAULT_MAX_ID_LENGTH, DEFAULT_MAX_ITEMS, DEFAULT_MAX_LENGTH, type InputLimits } from './inputs';
 
 /** At most this many refusals are reported for one operation. */
@@ -39,8 +42,23 @@ export interface GuardOutcome {
   errors: GraphQLError[];
 }
 
-const error = (message: string, code: string, extra: Record<string, unknown> = {}) =>
-  new GraphQLError(message, { extensions: { code, ...extra } });
+/**
+ * A refusal of the operation: its English text for logs, and the domain error the response
+ * renders in the reader's language (src/graphql/errors.ts).
+ */
+export const operationError = (
+  text: Message,
+  code: ErrorCode,
+  extra: Record<string, unknown> = {},
+  at: { nodes?: FieldNode[]; path?: string[] } = {},
+) =>
+  new GraphQLError(inEnglish(text), {
+    ...at,
+    extensions: { code, ...extra },
+    originalError: new DomainError(code, text, undefined, extra),
+  });
+const error = (text: Message, code: ErrorCode, extra: Record<string, unknown> = {}) =>
+  operationError(text, code, extra);
 
 /**
  * Checks a whole operation before anything runs: every selected field against its access rule
@@ -91,22 +109,18 @@ export function guardOperation(options: {
     const responsePath = [...path, node.alias?.value ?? name];
     const rule = (field.extensions?.access ?? parent.extensions?.access ?? {}) as AccessRule;
     const failure = checkAccess(rule, viewer, actsInTenant);
-    if (failure?.code === 'UNAUTHENTICATED') unauthenticated = true;
+    if (failure === 'UNAUTHENTICATED') unauthenticated = true;
     else if (failure) {
       const coordinate = `${parent.name}.${name}`;
       if (!denied.has(coordinate)) {
         denied.set(
           coordinate,
-          new GraphQLError(`\`${coordinate}\` needs ${describeRule(rule)}.`, {
-            nodes: [node],
-            path: responsePath,
-            extensions: {
-              code: 'FORBIDDEN',
-              field: coordinate,
-              requiredRoles: rule.roles ?? [],
-              requiredScopes: [...(rule.scopes ?? []), ...(rule.keyScopes ?? [])],
-            },
-          }),
+          operationError(
+            msg('access.field', { field: coordinate, ...requirementParams(rule) }),
+            'FORBIDDEN',
+            { field: coordinate, ...requirementDetails(rule) },
+            { nodes: [node], path: responsePath },
+          ),
         );
       }
     }
@@ -115,7 +129,8 @@ export function guardOperation(options: {
       try {
         args = getArgumentValues(field, node, variables);
       } catch (e) {
-        badInput.push(error((e as Error).message, 'BAD_USER_INPUT'));
+        // graphql-js's own words about an argument's value (English).
+        badInput.push(new GraphQLError((e as Error).message, { extensions: { code: 'BAD_USER_INPUT' } }));
       }
       for (const arg of field.args) {
         checkInput(arg.type, args[arg.name], (arg.extensions ?? {}) as InputLimits, [arg.name], badInput);
@@ -146,7 +161,9 @@ export function guardOperation(options: {
   if (!root) {
     return {
       variables,
-      errors: [error(`This API has no ${operation.operation} operations.`, 'OPERATION_NOT_SUPPORTED')],
+      errors: [
+        error(msg('operation.notSupported', { operation: operation.operation }), 'OPERATION_NOT_SUPPORTED'),
+      ],
     };
   }
   visitSelections(root, operation.selectionSet, []);
@@ -155,7 +172,7 @@ export function guardOperation(options: {
   if (unauthenticated) {
     return {
       variables,
-      errors: [error('Authentication required: send a bearer token or an API key.', 'UNAUTHENTICATED')],
+      errors: [error(msg('auth.required'), 'UNAUTHENTICATED')],
     };
   }
   return { variables, errors: [...denied.values()].slice(0, MAX_REPORTED) };
@@ -177,7 +194,7 @@ function checkInput(
     const max = limits.maxItems ?? DEFAULT_MAX_ITEMS;
     if (value.length > max) {
       errors.push(
-        error(`"${field}" lists at most ${max} items (got ${value.length}).`, 'BAD_USER_INPUT', {
+        error(msg('input.tooManyItems', { field, max, count: value.length }), 'BAD_USER_INPUT', {
           field: path,
         }),
       );
@@ -205,7 +222,7 @@ function checkInput(
     const [min, max] = limits.range;
     if (value < min || value > max) {
       errors.push(
-        error(`"${field}" must be between ${min} and ${max} (got ${value}).`, 'BAD_USER_INPUT', {
+        error(msg('input.outOfRange', { field, min, max, value }), 'BAD_USER_INPUT', {
           field: path,
         }),
       );
@@ -215,13 +232,17 @@ function checkInput(
   if (isScalarType(type) && typeof value === 'string') {
     const flaw = textFlaw(value);
     if (flaw) {
-      errors.push(error(`"${field}" ${flaw}.`, 'BAD_USER_INPUT', { field: path }));
+      errors.push(
+        error(msg(flaw === 'NUL' ? 'input.nul' : 'input.surrogate', { field }), 'BAD_USER_INPUT', {
+          field: path,
+        }),
+      );
       return;
     }
     const max = limits.maxLength ?? (type.name === 'ID' ? DEFAULT_MAX_ID_LENGTH : DEFAULT_MAX_LENGTH);
     if (value.length > max) {
       errors.push(
-        error(`"${field}" is at most ${max} characters (got ${value.length}).`, 'BAD_USER_INPUT', {
+        error(msg('input.tooLong', { field, max, length: value.length }), 'BAD_USER_INPUT', {
           field: path,
         }),
       );

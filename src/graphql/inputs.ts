@@ -18,6 +18,7 @@ import {
 } from 'type-graphql';
 import { BadInputError } from '../shared/errors';
 import { fromGlobalId } from '../shared/ids';
+import { msg } from '../shared/i18n';
 
 /**
  * Input edges of the schema, declared once where the input is defined:
@@ -70,7 +71,7 @@ export function TextField(options: FieldOptions & { maxLength?: number }): Prope
 export function decodeId(value: string, nodeType: string, path: readonly string[]): string {
   const decoded = fromGlobalId(value);
   if (!decoded || decoded.type !== nodeType) {
-    throw new BadInputError(`"${path.join('.')}" is not a valid ${nodeType} ID.`, [...path]);
+    throw new BadInputError(msg('input.notAnId', { field: path.join('.'), type: nodeType }), [...path]);
   }
   return decoded.id;
 }

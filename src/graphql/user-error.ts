@@ -1,7 +1,20 @@
-import { Field, FieldResolver, ID, Int, ObjectType, registerEnumType, Resolver, Root } from 'type-graphql';
+import {
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  ObjectType,
+  registerEnumType,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { render, type Message } from '../shared/i18n';
 import { toGlobalId } from '../shared/ids';
-import { DateTime } from './scalars';
 import { UserErrorCode, type UserErrorDetails } from '../shared/user-errors';
+import { OperatingMode } from '../tenants/tenant.entity';
+import type { GraphQLContext } from './context';
+import { DateTime, LocalDate } from './scalars';
 
 registerEnumType(UserErrorCode, {
   name: 'UserErrorCode',
@@ -31,6 +44,17 @@ registerEnumType(UserErrorCode, {
         'The child already holds a reservation at overlapping hours (same date and period, or a full day); `relatedId` is that session.',
     },
     NOT_ALLOWED: { description: "Not allowed by the tenant's configuration or the service's state." },
+    NOT_FULL: {
+      description: 'A waitlist was asked for a session with places left (`placesLeft`): book it instead.',
+    },
+    ALREADY_WAITLISTED: { description: "The child already has a live entry on this session's waitlist." },
+    NOT_ON_WAITLIST: {
+      description:
+        'The waitlist entry is not in a state that allows this: no offer to accept or decline, or it left the list already.',
+    },
+    OFFER_EXPIRED: {
+      description: "The offer's deadline has passed: the place went to the next entry on the list.",
+    },
   },
 });
 
@@ -42,8 +66,8 @@ export class UserErrorType {
   })
   field?: string[];
 
-  @Field({ description: 'Human-readable explanation.' })
-  message!: string;
+  /** The key and parameters of the message (a string in replays stored before messages had keys). */
+  message!: Message | string;
 
   @Field(() => UserErrorCode, { description: 'Machine-readable reason.' })
   code!: UserErrorCode;
@@ -54,6 +78,13 @@ export class UserErrorType {
       'Finer machine reason where one applies: OPERATING_MODE, HOLIDAY, BOOKING_WINDOW, TOO_YOUNG, TOO_OLD, NOT_A_PUPIL, AT_SCHOOL, OVERLAP, NO_PLACE_LEFT…',
   })
   reason?: string;
+
+  @Field(() => LocalDate, {
+    nullable: true,
+    description:
+      "The tenant-local date the refusal is about, e.g. the session's (booking refusals, a roll call too early).",
+  })
+  date?: string;
 
   @Field(() => DateTime, { nullable: true, description: 'When booking opens, for booking refusals.' })
   opensAt?: string;
@@ -67,11 +98,33 @@ export class UserErrorType {
   @Field(() => String, { nullable: true, description: 'The holiday that closes the service that day.' })
   holiday?: string | null;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "The service's age bound in whole months, for TOO_YOUNG (the minimum) and TOO_OLD (the maximum, exclusive).",
+  })
+  ageMonths?: number;
+
+  @Field(() => OperatingMode, {
+    nullable: true,
+    description:
+      'The operating mode that refused, for NOT_ALLOWED_IN_MODE (WALK_IN, COUNTER_ONLY, READ_ONLY).',
+  })
+  mode?: string;
+
   related?: UserErrorDetails['related'];
 }
 
 @Resolver(() => UserErrorType)
 export class UserErrorResolver {
+  @FieldResolver(() => String, {
+    description:
+      "The refusal for people, in the tenant's language (fr-FR, fr-CA; English for other locales) with dates and times in its time zone, e.g. « La réservation ouvre le vendredi 4 juin 2027 à 12 h 30. ». A replayed refusal is worded again in the tenant's current language. To word it yourself, read `code`, `reason` and the structured fields.",
+  })
+  message(@Root() error: UserErrorType, @Ctx() ctx: GraphQLContext): string {
+    return render(error.message, ctx.language);
+  }
+
   @FieldResolver(() => ID, {
     nullable: true,
     description: 'The object the refusal points to, e.g. the session of an overlapping reservation.',

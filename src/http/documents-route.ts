@@ -15,16 +15,24 @@ import type { AppConfig } from '../config';
 import { scopeToTenantReading } from '../db/tenant-scope';
 import { csvFlavourOf } from '../shared/csv';
 import { isUnavailableError } from '../shared/db-errors';
-import { isYearMonth } from '../shared/dates';
+import { isYearMonth, MAX_YEAR, MIN_YEAR } from '../shared/dates';
 import {
   BadInputError,
   DomainError,
   RETRY_AFTER_SECONDS,
+  ServiceUnavailableError,
   UnauthenticatedError,
   NotFoundError,
 } from '../shared/errors';
+import { formatError } from '../graphql/errors';
+import { msg, type Language } from '../shared/i18n';
 import { Tenant } from '../tenants/tenant.entity';
-import { authenticateRequest } from './graphql-route';
+import { authenticateRequest, readerOf } from './graphql-route';
+
+/** A refusal as the documents' routes answer it: GraphQL-shaped, in the reader's language. */
+const answer = (error: DomainError, language: Language) => ({
+  errors: [formatError({ message: error.message }, error, language)],
+});
 
 const STATUS: Record<string, number> = {
   UNAUTHENTICATED: 401,
@@ -82,23 +90,14 @@ export function registerDocumentRoutes(
       return { viewer: DocumentLinks.viewerFor(link, tenantRow.id), tenantRow };
     } catch (error) {
       if (error instanceof DocumentLinkError) {
-        reply.code(403).send({
-          errors: [
-            {
-              message: error.message,
-              extensions: { code: 'FORBIDDEN', reason: `LINK_${error.reason}` },
-            },
-          ],
-        });
+        reply.code(403).send(answer(error, readerOf(request, null)));
         return null;
       }
       if (isUnavailableError(error)) {
         reply
           .code(503)
           .header('retry-after', String(RETRY_AFTER_SECONDS))
-          .send({
-            errors: [{ message: 'Retry in a moment.', extensions: { code: 'SERVICE_UNAVAILABLE' } }],
-          });
+          .send(answer(new ServiceUnavailableError(), readerOf(request, null)));
         return null;
       }
       throw error;
@@ -118,9 +117,7 @@ export function registerDocumentRoutes(
       if (!auth) return reply;
       try {
         if (!auth.tenantRow) {
-          throw new UnauthenticatedError(
-            'Send a bearer token or an API key, or use the signed link the API gave (e.g. Invoice.pdfUrl).',
-          );
+          throw new UnauthenticatedError(msg('link.credentialsRequired'));
         }
         const em = orm.em.fork({ loggerContext: { requestId: request.id } }) as EntityManager;
         const document = await em.transactional(
@@ -129,7 +126,7 @@ export function registerDocumentRoutes(
               lockTimeoutMs: config.lockTimeoutMs,
               statementTimeoutMs: config.statementTimeoutMs,
             });
-            if (!row) throw new UnauthenticatedError('The tenant of these credentials no longer exists.');
+            if (!row) throw new UnauthenticatedError(msg('auth.tenantGone'));
             const tenant = tx.map(Tenant, row) as Tenant;
             return produce({ em: tx, viewer: auth.viewer, tenant, now }, params, query);
           },
@@ -142,18 +139,15 @@ export function registerDocumentRoutes(
           .header('referrer-policy', 'no-referrer')
           .send(document.body);
       } catch (error) {
+        const language = readerOf(request, auth.tenantRow);
         if (error instanceof DomainError) {
-          return reply
-            .code(STATUS[error.code] ?? 400)
-            .send({ errors: [{ message: error.message, extensions: { code: error.code } }] });
+          return reply.code(STATUS[error.code] ?? 400).send(answer(error, language));
         }
         if (isUnavailableError(error)) {
           return reply
             .code(503)
             .header('retry-after', String(RETRY_AFTER_SECONDS))
-            .send({
-              errors: [{ message: 'Retry in a moment.', extensions: { code: 'SERVICE_UNAVAILABLE' } }],
-            });
+            .send(answer(new ServiceUnavailableError(), language));
         }
         throw error;
       }
@@ -174,8 +168,11 @@ export function registerDocumentRoutes(
     '/documents/treasury/:period.csv',
     serve<{ period: string }>(
       async (ctx, { period }, query) => {
-        if (!isYearMonth(period))
-          throw new BadInputError('A period is YYYY-MM (years 1900–2199).', ['period']);
+        if (!isYearMonth(period)) {
+          throw new BadInputError(msg('input.yearMonth', { field: 'period', min: MIN_YEAR, max: MAX_YEAR }), [
+            'period',
+          ]);
+        }
         const flavour = csvFlavourOf(query.format);
         return {
           type: `text/csv; charset=utf-8${flavour === 'rfc4180' ? '; header=present' : ''}`,

@@ -1,3 +1,4 @@
+import { administrationDomain } from '../administration';
 import { apiKeysDomain } from '../api-keys';
 import { attendanceDomain } from '../attendance';
 import { accountsDomain } from '../billing/accounts';
@@ -17,6 +18,7 @@ import { reservationsDomain } from '../reservations';
 import { sessionsDomain } from '../sessions';
 import { viewerDomain } from '../viewer';
 import { webhooksDomain } from '../webhooks';
+import { waitlistsDomain } from '../waitlists';
 
 /** Every domain the API serves: a new domain is one more line here. */
 export const DOMAINS: Domain[] = [
@@ -28,6 +30,7 @@ export const DOMAINS: Domain[] = [
   operatingModesDomain,
   sessionsDomain,
   reservationsDomain,
+  waitlistsDomain,
   attendanceDomain,
   invoicesDomain,
   paymentPlansDomain,
@@ -38,4 +41,5 @@ export const DOMAINS: Domain[] = [
   apiKeysDomain,
   webhooksDomain,
   dashboardDomain,
+  administrationDomain,
 ];

@@ -18,9 +18,10 @@ import {
 import { collectFields } from 'graphql/execution/collectFields';
 import { queryCost } from '../graphql/cost';
 import { classifyError, formatError } from '../graphql/errors';
-import { guardOperation } from '../graphql/guard';
+import { guardOperation, operationError } from '../graphql/guard';
+import { msg } from '../shared/i18n';
 import { RETRY_AFTER_SECONDS } from '../shared/errors';
-import { runUnit, type RequestState, type UnitOptions } from './units';
+import { requestLanguage, runUnit, type RequestState, type UnitOptions } from './units';
 
 export type { RequestState } from './units';
 
@@ -94,9 +95,9 @@ async function executeOperation(
     );
   }
   if (cost.requestedQueryCost > options.maxCost) {
-    const tooCostly = new GraphQLError(
-      `This query costs ${cost.requestedQueryCost}, above the maximum of ${options.maxCost}: ask for smaller pages (first) or fewer nested lists.`,
-      { extensions: { code: 'COST_LIMIT_EXCEEDED' } },
+    const tooCostly = operationError(
+      msg('operation.tooCostly', { cost: cost.requestedQueryCost, max: options.maxCost }),
+      'COST_LIMIT_EXCEEDED',
     );
     return respond(state, { errors: [tooCostly] }, 400, { cost });
   }
@@ -195,7 +196,11 @@ function respond(
         'unexpected error',
       );
     }
-    return formatError(error instanceof GraphQLError ? error.toJSON() : { message: String(error) }, error);
+    return formatError(
+      error instanceof GraphQLError ? error.toJSON() : { message: String(error) },
+      error,
+      requestLanguage(state),
+    );
   });
   const headers = new HeaderMap();
   if (status === 503) headers.set('retry-after', String(RETRY_AFTER_SECONDS));

@@ -4,8 +4,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type Authenticated, type TokenVerification } from '../auth/authenticate';
 import type { DocumentLinks } from '../auth/document-links';
 import { isUnavailableError } from '../shared/db-errors';
-import { DomainError, RETRY_AFTER_SECONDS } from '../shared/errors';
 import { graphqlRequests, operationLabel } from '../shared/metrics';
+import { DomainError, RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../shared/errors';
+import { formatError } from '../graphql/errors';
+import { acceptedLocale, readerLanguage, type Language } from '../shared/i18n';
+import { rowLanguage } from '../auth/tenant-language';
+import type { TenantRow } from '../auth/authenticate';
 import type { RequestState } from './executor';
 
 /**
@@ -32,6 +36,7 @@ export function registerGraphQLRoute(
       now,
       links,
       seen: { operationName: null },
+      acceptedLocale: acceptedLocale(header(request, 'accept-language')),
     };
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: request.method.toUpperCase(),
@@ -88,45 +93,45 @@ export async function authenticateRequest(
       verification,
     );
   } catch (error) {
+    // No tenant is known yet, unless the refusal came once the token named its tenant.
+    const language = readerOf(request, null, error instanceof DomainError ? error.tenantLanguage : undefined);
     if (error instanceof DomainError && error.code === 'SERVICE_UNAVAILABLE') {
       request.log.warn({ err: error }, 'authentication: identity provider unavailable');
       reply
         .code(503)
         .header('retry-after', String(RETRY_AFTER_SECONDS))
-        .send({
-          errors: [
-            {
-              message: error.message,
-              extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: RETRY_AFTER_SECONDS },
-            },
-          ],
-        });
+        .send({ errors: [formatError({ message: error.message }, error, language)] });
       return null;
     }
     if (error instanceof DomainError) {
       reply
         .code(error.code === 'FORBIDDEN' ? 403 : 401)
         .header('www-authenticate', 'Bearer')
-        .send({ errors: [{ message: error.message, extensions: { code: error.code } }] });
+        .send({ errors: [formatError({ message: error.message }, error, language)] });
       return null;
     }
     if (isUnavailableError(error)) {
       request.log.warn({ err: error }, 'authentication: database unavailable');
+      const unavailable = new ServiceUnavailableError();
       reply
         .code(503)
         .header('retry-after', String(RETRY_AFTER_SECONDS))
-        .send({
-          errors: [
-            {
-              message: 'The service is busy or the database is unreachable: retry in a moment.',
-              extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: RETRY_AFTER_SECONDS },
-            },
-          ],
-        });
+        .send({ errors: [formatError({ message: unavailable.message }, unavailable, language)] });
       return null;
     }
     throw error;
   }
+}
+
+/**
+ * The language a request's messages are in: its tenant's, unless Accept-Language asks for another
+ * the catalogue speaks; without a tenant, Accept-Language's, else English (src/shared/i18n).
+ */
+export function readerOf(request: FastifyRequest, tenantRow: TenantRow | null, tenant?: Language): Language {
+  return readerLanguage(
+    tenant ?? (tenantRow ? rowLanguage(tenantRow) : null),
+    acceptedLocale(header(request, 'accept-language')),
+  );
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

@@ -10,6 +10,8 @@ import type { GraphQLContext, Loaders } from '../graphql/context';
 import { isRetryableTransactionError, isUnavailableError } from '../shared/db-errors';
 import { ServiceUnavailableError, UnauthenticatedError } from '../shared/errors';
 import { Tenant } from '../tenants/tenant.entity';
+import { rowLanguage } from '../auth/tenant-language';
+import { msg, readerLanguage, tenantLanguage, type Language } from '../shared/i18n';
 
 /** What the route knows about a request before any GraphQL runs. */
 export interface RequestState {
@@ -25,7 +27,13 @@ export interface RequestState {
    * context it is given, so a field set on the copy would not reach the route).
    */
   seen?: { operationName: string | null };
+  /** The language Accept-Language asks for among those the catalogue speaks, or null. */
+  acceptedLocale: string | null;
 }
+
+/** The language messages of this request are rendered in (src/shared/i18n `readerLanguage`). */
+export const requestLanguage = (state: RequestState): Language =>
+  readerLanguage(state.tenantRow ? rowLanguage(state.tenantRow) : null, state.acceptedLocale);
 
 /** What a unit of work needs: the pool and its line, the loaders, and PostgreSQL's limits (ms). */
 export interface UnitOptions {
@@ -76,7 +84,7 @@ export async function runUnit(
             lockTimeoutMs: options.lockTimeoutMs,
             statementTimeoutMs: options.statementTimeoutMs,
           });
-          if (!row) throw new UnauthenticatedError('The tenant of these credentials no longer exists.');
+          if (!row) throw new UnauthenticatedError(msg('auth.tenantGone'));
           tenant = tx.map(Tenant, row) as Tenant;
         }
         const outcome = await work(unitContext(options, state, tx, tenant));
@@ -132,6 +140,7 @@ function unitContext(
     now: state.now,
     links: state.links,
     tenantOrNull: tenant,
+    language: readerLanguage(tenant ? tenantLanguage(tenant) : null, state.acceptedLocale),
     get tenant(): Tenant {
       if (!tenant) throw new UnauthenticatedError();
       return tenant;

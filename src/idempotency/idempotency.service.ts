@@ -4,6 +4,7 @@ import type { TenantContext } from '../auth/context';
 import { principalOf } from '../auth/viewer';
 import { BadInputError } from '../shared/errors';
 import { refuse, UserErrorCode, type Outcome } from '../shared/user-errors';
+import { msg } from '../shared/i18n';
 
 /** Keys are kept at least this long (Stripe keeps 24 h); the purge job removes older ones. */
 export const IDEMPOTENCY_RETENTION_HOURS = 48;
@@ -31,7 +32,7 @@ export async function idempotent<T>(
   work: () => Promise<Outcome<T>>,
 ): Promise<Outcome<T>> {
   if (typeof key !== 'string' || key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw new BadInputError(`"idempotencyKey" must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`, [
+    throw new BadInputError(msg('idempotency.keyLength', { max: MAX_IDEMPOTENCY_KEY_LENGTH }), [
       'idempotencyKey',
     ]);
   }
@@ -55,11 +56,7 @@ export async function idempotent<T>(
       ctx.em.getLoggerContext(),
     );
     if (!stored || stored.operation !== operation || stored.request_hash !== requestHash) {
-      return refuse(
-        UserErrorCode.IDEMPOTENCY_CONFLICT,
-        'This idempotency key was already used with a different request.',
-        ['idempotencyKey'],
-      );
+      return refuse(UserErrorCode.IDEMPOTENCY_CONFLICT, msg('idempotency.conflict'), ['idempotencyKey']);
     }
     // Null only in a row left by an older version that stored keys before their outcome: do the work.
     if (stored.response) return stored.response;

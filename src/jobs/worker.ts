@@ -9,6 +9,7 @@ import { listTenants } from '../tenants/tenants.service';
 import { DEFAULT_DELIVERY_OPTIONS, type DeliveryOptions, type DeliveryResult } from '../webhooks/delivery';
 import { monthEndBilling } from './month-end-billing';
 import { listenForEvents, webhookTasks } from './webhooks';
+import { runOfferExpiry, runOfferReminder, runWaitlistClosing, type OfferJobPayload } from './waitlist-jobs';
 
 /**
  * Deletes idempotency keys past their retention (48 h), one tenant-scoped transaction per tenant
@@ -47,9 +48,11 @@ function counted(tasks: TaskList): TaskList {
  * The job queue: graphile-worker on the same PostgreSQL (its own `graphile_worker` schema, created
  * with the owner's connection). Jobs, not timers in the API: a job survives a restart, runs once
  * across replicas, and is retried on failure. Every hour: month-end billing (the task decides, per
- * tenant time zone, whether a month has just ended) and the purge of expired idempotency keys.
- * Webhook deliveries run when a change that emitted events commits (LISTEN, src/jobs/webhooks.ts),
- * at their retry times, and in a sweep every five minutes.
+ * tenant time zone, whether a month has just ended), the purge of expired idempotency keys and the
+ * closing of past sessions' waitlist entries; and the waitlist offers' expiries and reminders, each
+ * scheduled at its instant by the transaction that made the offer. Webhook deliveries run when a
+ * change that emitted events commits (LISTEN, src/jobs/webhooks.ts), at their retry times, and in a
+ * sweep every five minutes.
  */
 export async function startWorker(options: {
   ownerUrl: string;
@@ -86,6 +89,7 @@ export async function startWorker(options: {
         : [
             '5 * * * * billing_month_end ?max=3',
             '35 * * * * idempotency_purge ?max=3',
+            '15 * * * * waitlist_close_past ?max=3',
             '*/5 * * * * webhooks_deliver ?max=1',
             '45 3 * * * webhooks_purge ?max=3',
           ].join('\n'),
@@ -99,6 +103,22 @@ export async function startWorker(options: {
       },
       idempotency_purge: async () => {
         await purgeExpiredIdempotencyKeys(orm, logger);
+      },
+      // Scheduled at an offer's deadline (and before it) by the transaction that made the offer.
+      waitlist_offer_expiry: async (payload) => {
+        await runOfferExpiry(orm.em.fork(), payload as OfferJobPayload, new Date(), logger);
+      },
+      waitlist_offer_reminder: async (payload) => {
+        await runOfferReminder(orm.em.fork(), payload as OfferJobPayload, new Date());
+      },
+      waitlist_close_past: async () => {
+        const tenants = await listTenants(orm.em.fork());
+        const closed = await runWaitlistClosing(
+          orm.em,
+          tenants.map((t) => t.id),
+          new Date(),
+        );
+        if (closed) logger.info({ closed }, 'waitlist entries of past sessions closed');
       },
     }),
   });

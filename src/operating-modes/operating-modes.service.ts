@@ -4,6 +4,7 @@ import { emitEvent, gid } from '../events/emit';
 import { Service } from '../facilities/service.entity';
 import { done, refuse, UserErrorCode, type Outcome } from '../shared/user-errors';
 import type { OperatingMode } from '../tenants/tenant.entity';
+import { msg } from '../shared/i18n';
 
 export interface SetOperatingModeInput {
   mode: OperatingMode | null;
@@ -28,16 +29,16 @@ export async function setOperatingMode(
 ): Promise<Outcome<{ serviceId: string | null }>> {
   const tenant = ctx.tenant;
   const reason = input.reason.trim();
-  if (!reason) return refuse(UserErrorCode.INVALID, 'Give a reason (1 to 500 characters).', ['reason']);
+  if (!reason) return refuse(UserErrorCode.INVALID, msg('mode.reasonRequired', { max: 500 }), ['reason']);
   let service: Service | null = null;
   let from: OperatingMode | null;
   if (input.serviceId) {
     service = await ctx.em.findOne(Service, { id: input.serviceId });
-    if (!service) return refuse(UserErrorCode.NOT_FOUND, 'Service not found.', ['serviceId']);
+    if (!service) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Service' }), ['serviceId']);
     from = service.operatingModeOverride ?? null;
     service.operatingModeOverride = input.mode;
   } else {
-    if (!input.mode) return refuse(UserErrorCode.INVALID, 'A tenant always has a mode.', ['mode']);
+    if (!input.mode) return refuse(UserErrorCode.INVALID, msg('mode.tenantNeedsMode'), ['mode']);
     from = tenant.config.operatingMode;
     tenant.config.operatingMode = input.mode;
   }

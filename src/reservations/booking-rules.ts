@@ -1,46 +1,27 @@
 import { isStaff, Role, type Viewer } from '../auth/viewer';
 import { OperatingMode } from '../tenants/tenant.entity';
-import { UserErrorCode } from '../shared/user-errors';
+import { msg, type Message } from '../shared/i18n';
+import { UserErrorCode, type UserErrorData } from '../shared/user-errors';
 import { ReservationChannel } from './reservation.entity';
-import type { BookingWindow } from '../sessions/booking-window';
+
+/** A refusal of the operating mode: its code, its message, and the mode (reason OPERATING_MODE). */
+export type ModeRefusal = Omit<UserErrorData, 'field'>;
 
 /**
  * Whether the viewer may write bookings in a service's operating mode:
  * NORMAL: families and agents; WALK_IN and COUNTER_ONLY: agents only (families' online booking is
  * closed); READ_ONLY: nobody. Returns the refusal, or null.
  */
-export function modeRefusal(
-  mode: OperatingMode,
-  viewer: Viewer,
-): { code: UserErrorCode; message: string } | null {
-  if (mode === OperatingMode.READ_ONLY) {
-    return {
-      code: UserErrorCode.NOT_ALLOWED_IN_MODE,
-      message: 'This service is read-only for now: no booking can change.',
-    };
-  }
+export function modeRefusal(mode: OperatingMode, viewer: Viewer): ModeRefusal | null {
+  const refusal = (message: Message): ModeRefusal => ({
+    code: UserErrorCode.NOT_ALLOWED_IN_MODE,
+    message,
+    reason: 'OPERATING_MODE',
+    mode,
+  });
+  if (mode === OperatingMode.READ_ONLY) return refusal(msg('mode.readOnly'));
   if (mode !== OperatingMode.NORMAL && !isStaff(viewer)) {
-    return {
-      code: UserErrorCode.NOT_ALLOWED_IN_MODE,
-      message:
-        mode === OperatingMode.WALK_IN
-          ? 'Online booking is closed: children are welcomed without a reservation.'
-          : 'Online booking is closed: please book at the counter.',
-    };
-  }
-  return null;
-}
-
-/** Whether booking is open at `now`. */
-export function windowRefusal(
-  window: BookingWindow,
-  now: Date,
-): { code: UserErrorCode; message: string } | null {
-  if (window.opensAt && now < window.opensAt) {
-    return { code: UserErrorCode.NOT_OPEN, message: `Booking opens at ${window.opensAt.toISOString()}.` };
-  }
-  if (now >= window.closesAt) {
-    return { code: UserErrorCode.CLOSED, message: `Booking closed at ${window.closesAt.toISOString()}.` };
+    return refusal(msg(mode === OperatingMode.WALK_IN ? 'mode.walkIn' : 'mode.counterOnly'));
   }
   return null;
 }

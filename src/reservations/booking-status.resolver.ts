@@ -5,8 +5,9 @@ import { IdArg } from '../graphql/inputs';
 import { Session } from '../sessions/session.entity';
 import { SessionType } from '../sessions/session.types';
 import { BadInputError } from '../shared/errors';
-import { BookingStatus, decideBooking, type BookingDecision } from './booking-status';
-import { BOOKING_STATUS_READERS, SessionBookingType } from './booking-status.types';
+import { msg, render } from '../shared/i18n';
+import { BookingStatus, bookingRefusal, decideBooking, type BookingFacts } from './booking-status';
+import { BOOKING_STATUS_READERS, SessionBookingType, type SessionBooking } from './booking-status.types';
 
 const CHILD_ARG = {
   nullable: true,
@@ -22,13 +23,15 @@ async function decisionFor(
   session: Session,
   childId: string | null,
   ctx: GraphQLContext,
-): Promise<BookingDecision> {
+): Promise<SessionBooking> {
   const child =
     childId ?? ctx.loaders.childListedFor.get(session.id) ?? (await ctx.loaders.onlyChildOfViewer.load(''));
   if (!child) {
-    throw new BadInputError('Name the child (childId): booking depends on who attends.', ['childId']);
+    throw new BadInputError(msg('bookingStatus.childRequired'), ['childId']);
   }
-  return decideBooking(await ctx.loaders.bookingFacts.load(`${child}|${session.id}`));
+  const facts: BookingFacts = await ctx.loaders.bookingFacts.load(`${child}|${session.id}`);
+  const decision = decideBooking(facts);
+  return { ...decision, refusal: bookingRefusal(decision, facts, [])?.message ?? null };
 }
 
 @Resolver(() => SessionType)
@@ -55,7 +58,19 @@ export class SessionBookingStatusResolver {
     @Root() session: Session,
     @IdArg('childId', 'Child', CHILD_ARG) childId: string | null,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<BookingDecision> {
+  ): Promise<SessionBooking> {
     return decisionFor(session, childId, ctx);
+  }
+}
+
+@Resolver(() => SessionBookingType)
+export class SessionBookingResolver {
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "Why the child cannot be booked now, for people: the words `reserve` would refuse with, in the tenant's language (or Accept-Language's) with dates and times in its time zone, e.g. « La réservation ouvre le vendredi 4 juin 2027 à 12 h 30. ». Null when OPEN.",
+  })
+  message(@Root() booking: SessionBooking, @Ctx() ctx: GraphQLContext): string | null {
+    return booking.refusal && render(booking.refusal, ctx.language);
   }
 }

@@ -6,7 +6,8 @@ import type { Service } from '../facilities/service.entity';
 import { bookingWindow } from '../sessions/booking-window';
 import type { Session } from '../sessions/session.entity';
 import { placesLeft } from '../sessions/sessions.service';
-import { UserErrorCode, type UserErrorData, type UserErrorDetails } from '../shared/user-errors';
+import { day, instant, msg, type Message } from '../shared/i18n';
+import { UserErrorCode, userError, type UserErrorData, type UserErrorDetails } from '../shared/user-errors';
 import type { Tenant } from '../tenants/tenant.entity';
 import { modeRefusal } from './booking-rules';
 
@@ -114,52 +115,54 @@ export function bookingRefusal(
   field: string[],
 ): UserErrorData | null {
   const date = facts.session.date;
-  const error = (code: UserErrorCode, message: string, extra: UserErrorDetails = {}): UserErrorData => ({
-    code,
-    message: `${date}: ${message}`,
-    field,
-    reason: decision.reason ?? undefined,
-    opensAt: decision.opensAt?.toISOString(),
-    closesAt: decision.closesAt.toISOString(),
-    placesLeft: decision.placesLeft,
-    ...extra,
-  });
+  const error = (code: UserErrorCode, message: Message, extra: UserErrorDetails = {}): UserErrorData =>
+    userError(code, message, field, {
+      reason: decision.reason ?? undefined,
+      date,
+      opensAt: decision.opensAt?.toISOString(),
+      closesAt: decision.closesAt.toISOString(),
+      placesLeft: decision.placesLeft,
+      ...extra,
+    });
+  const on = { date: day(date) };
   switch (decision.reason) {
     case null:
       return null;
     case 'OPERATING_MODE': {
-      const refusal = modeRefusal(effectiveOperatingMode(facts.service, facts.tenant), facts.viewer)!;
-      return error(refusal.code, refusal.message);
+      const { code, message, ...refusal } = modeRefusal(
+        effectiveOperatingMode(facts.service, facts.tenant),
+        facts.viewer,
+      )!;
+      return error(code, message, refusal);
     }
     case 'HOLIDAY':
-      return error(UserErrorCode.CLOSED, `closed that day (${decision.holiday}).`, {
+      return error(UserErrorCode.CLOSED, msg('booking.holiday', { ...on, holiday: decision.holiday ?? '' }), {
         holiday: decision.holiday,
       });
     case 'TOO_YOUNG':
-      return error(
-        UserErrorCode.NOT_ELIGIBLE,
-        `this service takes children from ${decision.ageMonths} months.`,
-      );
     case 'TOO_OLD':
       return error(
         UserErrorCode.NOT_ELIGIBLE,
-        `this service takes children under ${decision.ageMonths} months.`,
+        msg(decision.reason === 'TOO_YOUNG' ? 'booking.tooYoung' : 'booking.tooOld', {
+          months: decision.ageMonths ?? 0,
+        }),
+        { ageMonths: decision.ageMonths ?? undefined },
       );
     case 'NOT_A_PUPIL':
-      return error(UserErrorCode.NOT_ELIGIBLE, "this service takes its school's pupils only.");
+      return error(UserErrorCode.NOT_ELIGIBLE, msg('booking.notAPupil'));
     case 'AT_SCHOOL':
-      return error(UserErrorCode.NOT_ELIGIBLE, 'this service takes children not yet at school.');
+      return error(UserErrorCode.NOT_ELIGIBLE, msg('booking.atSchool'));
     case 'ALREADY_BOOKED':
-      return error(UserErrorCode.ALREADY_BOOKED, 'already booked for this child.');
+      return error(UserErrorCode.ALREADY_BOOKED, msg('booking.alreadyBooked', on));
     case 'BOOKING_WINDOW':
       return decision.status === BookingStatus.NOT_YET_OPEN
-        ? error(UserErrorCode.NOT_OPEN, `Booking opens at ${decision.opensAt!.toISOString()}.`)
-        : error(UserErrorCode.CLOSED, `Booking closed at ${decision.closesAt.toISOString()}.`);
+        ? error(UserErrorCode.NOT_OPEN, msg('booking.notYetOpen', { opensAt: instant(decision.opensAt!) }))
+        : error(UserErrorCode.CLOSED, msg('booking.closed', { ...on, closesAt: instant(decision.closesAt) }));
     case 'OVERLAP':
-      return error(UserErrorCode.OVERLAP, 'the child is already booked elsewhere at that time.', {
+      return error(UserErrorCode.OVERLAP, msg('booking.overlap', on), {
         related: { type: 'Session', id: decision.overlappingSessionId! },
       });
     case 'NO_PLACE_LEFT':
-      return error(UserErrorCode.FULL, 'no place left.');
+      return error(UserErrorCode.FULL, msg('booking.full', on));
   }
 }

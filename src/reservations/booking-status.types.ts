@@ -2,7 +2,8 @@ import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Role, Scope } from '../auth/viewer';
 import { Access, type AccessRule } from '../graphql/access';
 import { DateTime } from '../graphql/scalars';
-import { BookingStatus } from './booking-status';
+import type { Message } from '../shared/i18n';
+import { BookingStatus, type BookingDecision } from './booking-status';
 
 /** Who may ask whether a child can be booked: whoever may book it. */
 export const BOOKING_STATUS_READERS: AccessRule = {
@@ -29,6 +30,11 @@ registerEnumType(BookingStatus, {
     ALREADY_BOOKED: { description: 'The child already holds a reservation on this session.' },
   },
 });
+
+/** A booking decision with the refusal `reserve` would give (key and parameters), if any. */
+export interface SessionBooking extends BookingDecision {
+  refusal: Message | null;
+}
 
 @Access(BOOKING_STATUS_READERS)
 @ObjectType('SessionBooking', {

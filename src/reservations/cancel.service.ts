@@ -18,6 +18,11 @@ import {
 import { channelFor, modeRefusal } from './booking-rules';
 import { billableReason, ChargeBook } from './pricing';
 import { Reservation, ReservationChannel, ReservationStatus } from './reservation.entity';
+import { msg } from '../shared/i18n';
+import { waitlistPolicy } from '../waitlists/ordering';
+import { lockSessions, releasePlace, someoneWaits, WAITLIST_BOOKER } from '../waitlists/promotion';
+import type { BookingWindow } from '../sessions/booking-window';
+import type { Tenant } from '../tenants/tenant.entity';
 
 /**
  * Cancels a booking (parents for their children, staff, `reservations:write` keys): free
@@ -51,21 +56,31 @@ export const cancelReservations = idempotentMutation(
     input: { reservationIds: string[] },
   ): Promise<Outcome<{ reservationIds: string[] }>> => {
     if (input.reservationIds.length === 0 || input.reservationIds.length > MAX_CANCELLATIONS) {
-      return refuse(UserErrorCode.INVALID, `Give 1 to ${MAX_CANCELLATIONS} reservations.`, [
+      return refuse(UserErrorCode.INVALID, msg('cancel.count', { max: MAX_CANCELLATIONS }), [
         'reservationIds',
       ]);
     }
     const userErrors: UserErrorData[] = [];
     const cancelled = new Set<number>();
-    // In reservation id order whatever the order asked; a deadlock with another bulk write on the
-    // same sessions is rare and the unit of work runs again.
+    // The sessions first, all at once in id order (the canonical order every booking and waitlist
+    // change locks them in), then the reservations one by one: two bulk cancellations, or one and
+    // a bulk booking, never wait on each other's sessions in opposite orders.
+    await ctx.em.execute(
+      `select s.id from sessions s where s.tenant_id = ? and s.id in (
+         select r.session_id from reservations r where r.tenant_id = ?
+           and r.id in (select value::uuid from json_array_elements_text(?::json)))
+       order by s.id for no key update`,
+      [ctx.tenant.id, ctx.tenant.id, JSON.stringify([...new Set(input.reservationIds)])],
+      'all',
+      ctx.em.getLoggerContext(),
+    );
     const order = input.reservationIds
       .map((id, index) => ({ id, index }))
       .sort((a, b) => (a.id < b.id ? -1 : 1));
     for (const { id, index } of order) {
       const field = ['reservationIds', String(index)];
       if (input.reservationIds.indexOf(id) !== index) {
-        userErrors.push(userError(UserErrorCode.INVALID, 'This reservation is named twice.', field));
+        userErrors.push(userError(UserErrorCode.INVALID, msg('cancel.namedTwice'), field));
         continue;
       }
       const refusal = await cancelOne(ctx, id, field);
@@ -90,32 +105,35 @@ async function cancelOne(
   const tenant = ctx.tenant;
   const now = ctx.now();
   const reservation = await visibleReservation(ctx, reservationId);
-  if (!reservation) return userError(UserErrorCode.NOT_FOUND, 'Reservation not found.', field);
+  if (!reservation)
+    return userError(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Reservation' }), field);
   const session = await ctx.em.findOneOrFail(Session, { id: reservation.session.id });
   const service = await ctx.em.findOneOrFail(Service, { id: session.service.id });
   const refusal = modeRefusal(effectiveOperatingMode(service, tenant), ctx.viewer);
-  if (refusal) return userError(refusal.code, refusal.message, field);
+  if (refusal) return { ...refusal, field };
   if (reservation.status !== ReservationStatus.BOOKED) {
     return userError(
       UserErrorCode.NOT_CANCELLABLE,
-      `A ${reservation.status} reservation cannot be cancelled.`,
+      msg('cancel.notCancellable', { status: reservation.status }),
       field,
     );
   }
-  const free = now < bookingWindow(session.date, service, tenant).freeCancellationUntil;
+  const free = cancelsFree(reservation, now, bookingWindow(session.date, service, tenant), service, tenant);
   reservation.cancelledAt = now;
   if (free) {
     reservation.status = ReservationStatus.CANCELLED;
-    await ctx.em.execute(
-      `update sessions set places_taken = places_taken - 1 where tenant_id = ? and id = ?`,
-      [tenant.id, session.id],
-      'run',
-      ctx.em.getLoggerContext(),
-    );
+    // The place goes back, and to the first waiting entry, in this transaction.
+    await releasePlace(ctx, session.id);
   } else {
     reservation.status = ReservationStatus.LATE_CANCELLED;
     const charges = await ChargeBook.load(ctx, session, [reservation]);
     charges.settle(reservation, billableReason(reservation, service));
+    // A late cancellation keeps its (paid) place, unless someone waits for it.
+    await lockSessions(ctx, [session.id]);
+    if (await someoneWaits(ctx, session.id)) {
+      reservation.placeReleasedAt = now;
+      await releasePlace(ctx, session.id);
+    }
   }
   const id = gid('Reservation', reservation.id);
   await emitEvent(ctx, 'reservation.cancelled', id, {
@@ -134,6 +152,27 @@ async function cancelOne(
     });
   }
   return null;
+}
+
+/**
+ * Whether cancelling now is free: before the notice deadline; and, for a place the waitlist booked
+ * by itself (AUTO_BOOK) after that deadline, while the family could still have declined an offer
+ * (the offer delay from the booking) — a family never pays for a place it did not choose in time
+ * (docs/waitlists.md).
+ */
+export function cancelsFree(
+  reservation: Reservation,
+  now: Date,
+  window: BookingWindow,
+  service: Service,
+  tenant: Tenant,
+): boolean {
+  if (now < window.freeCancellationUntil) return true;
+  const autoBooked =
+    reservation.channel === ReservationChannel.WAITLIST && reservation.createdBy === WAITLIST_BOOKER;
+  if (!autoBooked || reservation.createdAt < window.freeCancellationUntil) return false;
+  const grace = waitlistPolicy(service, tenant).offerHours * 3600_000;
+  return now.getTime() < reservation.createdAt.getTime() + grace;
 }
 
 /**

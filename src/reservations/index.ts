@@ -1,5 +1,5 @@
 import type { Domain } from '../graphql/domain';
-import { SessionBookingStatusResolver } from './booking-status.resolver';
+import { SessionBookingResolver, SessionBookingStatusResolver } from './booking-status.resolver';
 import { ChildReservationsResolver } from './child-reservations.resolver';
 import {
   ChargeResolver,
@@ -18,6 +18,7 @@ export const reservationsDomain: Domain = {
     SessionReservationsResolver,
     FamilyReservationsResolver,
     SessionBookingStatusResolver,
+    SessionBookingResolver,
     ChildReservationsResolver,
   ],
   loaders: createReservationLoaders,

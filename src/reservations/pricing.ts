@@ -3,10 +3,12 @@ import { unitPriceFor } from '../facilities/facilities.service';
 import { PriceBracket } from '../facilities/price-bracket.entity';
 import type { Service } from '../facilities/service.entity';
 import { Family } from '../families/family.entity';
-import { DomainError } from '../shared/errors';
+import { quotientsOn } from '../families/quotients';
+import { BadInputError } from '../shared/errors';
 import type { Session } from '../sessions/session.entity';
 import { Charge, ChargeReason } from './charge.entity';
 import { ReservationChannel, ReservationStatus, type Reservation } from './reservation.entity';
+import { day, msg } from '../shared/i18n';
 
 /**
  * Why a reservation in its current outcome is billed, or null when it is not:
@@ -45,6 +47,8 @@ export class ChargeBook {
     private readonly charges: Map<string, Charge>,
     private readonly brackets: PriceBracket[],
     private readonly families: Map<string, Family>,
+    /** Each family's quotient valid on the session's date (its history, else the one on file). */
+    private readonly quotients: Map<string, number | null>,
   ) {}
 
   /** `walkInFamilyIds`: families whose children may get a reservation (and a charge) in this batch. */
@@ -56,10 +60,11 @@ export class ChargeBook {
   ): Promise<ChargeBook> {
     const ids = reservations.map((r) => r.id);
     const familyIds = [...new Set([...reservations.map((r) => r.family.id), ...walkInFamilyIds])];
-    const [charges, brackets, families] = await Promise.all([
+    const [charges, brackets, families, quotients] = await Promise.all([
       ids.length ? ctx.em.find(Charge, { reservation: { $in: ids } }) : Promise.resolve([]),
       ctx.em.find(PriceBracket, { service: session.service.id }),
       familyIds.length ? ctx.em.find(Family, { id: { $in: familyIds } }) : Promise.resolve([]),
+      quotientsOn(ctx.em, ctx.tenant.id, familyIds, session.date),
     ]);
     return new ChargeBook(
       ctx,
@@ -67,6 +72,7 @@ export class ChargeBook {
       new Map(charges.map((c) => [c.reservation!.id, c])),
       brackets,
       new Map(families.map((f) => [f.id, f])),
+      quotients,
     );
   }
 
@@ -81,7 +87,7 @@ export class ChargeBook {
 
   /**
    * Makes the reservation's one charge match its outcome: created (priced from the grid for the
-   * family's quotient on the session date), given its new reason (keeping the price it was created
+   * family's quotient valid on the session date), given its new reason (keeping the price it was created
    * with), or removed when the outcome is no longer billable. Never touches an invoiced charge.
    */
   settle(reservation: Reservation, reason: ChargeReason | null): Charge | null {
@@ -101,12 +107,10 @@ export class ChargeBook {
     const tenant = this.ctx.tenant;
     const family = this.families.get(reservation.family.id);
     if (!family) throw new Error('ChargeBook.load was not given this reservation.');
-    const unitPrice = unitPriceFor(this.brackets, family.familyQuotient, this.session.date);
+    const quotient = this.quotients.has(family.id) ? this.quotients.get(family.id) : family.familyQuotient;
+    const unitPrice = unitPriceFor(this.brackets, quotient, this.session.date);
     if (unitPrice === null) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `The service has no price for ${this.session.date}: complete its price grid first.`,
-      );
+      throw new BadInputError(msg('pricing.noPrice', { date: day(this.session.date) }));
     }
     const charge = this.ctx.em.create(Charge, {
       tenantId: tenant.id,

@@ -18,7 +18,10 @@ export enum ReservationStatus {
   ABSENT_UNJUSTIFIED = 'ABSENT_UNJUSTIFIED',
 }
 
-/** A child × session. Holds a place (sessions.places_taken) unless CANCELLED. */
+/**
+ * A child × session. Holds a place (sessions.places_taken) unless CANCELLED, or LATE_CANCELLED with
+ * its place passed to the waitlist (`placeReleasedAt`).
+ */
 @Entity({ tableName: 'reservations' })
 export class Reservation extends TenantOwned {
   @PrimaryKey({ type: 'uuid' })
@@ -52,6 +55,10 @@ export class Reservation extends TenantOwned {
 
   @Property({ type: 'timestamptz', nullable: true })
   cancelledAt?: Date | null;
+
+  /** For LATE_CANCELLED: when its place passed to the session's waitlist (it no longer holds it). */
+  @Property({ type: 'timestamptz', nullable: true })
+  placeReleasedAt?: Date | null;
 
   /** For ABSENT_JUSTIFIED: the tenant's reason (motif d'absence)… */
   @ManyToOne({ entity: 'AbsenceReason', ref: true, nullable: true, fieldName: 'absence_reason_id' })

@@ -57,7 +57,7 @@ export class ReservationResolver {
   @Access(BOOKERS)
   @Mutation(() => ReservePayload, {
     description:
-      'Book a child on sessions (a whole month of canteen in one call). Parents for their children, staff, and API keys with reservations:write. Retry-safe with idempotencyKey.',
+      'Book a child on sessions (a whole month of canteen in one call). Parents for their children, staff, and API keys with reservations:write. With waitlistIfFull, a full session puts the child on its waitlist (waitlistEntries) instead of answering FULL. Retry-safe with idempotencyKey.',
   })
   async reserve(
     @Arg('input', { description: 'What to book.' }) input: ReserveInput,
@@ -68,6 +68,9 @@ export class ReservationResolver {
       reservations: afterCommit((read) =>
         value ? read.loaders.reservationById.loadMany(value.reservationIds) : [],
       ),
+      waitlistEntries: afterCommit((read) =>
+        value?.waitlistEntryIds ? read.loaders.waitlistEntryById.loadMany(value.waitlistEntryIds) : [],
+      ),
       userErrors,
     };
   }
@@ -75,7 +78,7 @@ export class ReservationResolver {
   @Access(BOOKERS)
   @Mutation(() => CancelReservationPayload, {
     description:
-      'Cancel a reservation: free before the notice deadline, billed (LATE_CANCELLED) after it. Parents for their children, staff, and API keys with reservations:write.',
+      "Cancel a reservation: free before the notice deadline, billed (LATE_CANCELLED) after it. The place goes to the session's waitlist in the same transaction (a late cancellation's too, when someone waits). Parents for their children, staff, and API keys with reservations:write.",
   })
   async cancelReservation(
     @Arg('input', { description: 'What to cancel.' }) input: CancelReservationInput,

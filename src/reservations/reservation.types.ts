@@ -8,6 +8,7 @@ import { Node } from '../graphql/node';
 import { DateTime, LocalDate } from '../graphql/scalars';
 import { MoneyType } from '../graphql/money';
 import { ChildType } from '../families/family.types';
+import { WaitlistEntryType } from '../waitlists/waitlist.types';
 import { ChargeReason } from './charge.entity';
 import { ReservationChannel, ReservationStatus } from './reservation.entity';
 
@@ -32,6 +33,10 @@ registerEnumType(ReservationChannel, {
     COUNTER: { description: "By an agent on the family's behalf (guichet)." },
     WALK_IN: { description: 'Recorded from attendance, without prior booking.' },
     IMPORT: { description: 'Imported from previous software.' },
+    WAITLIST: {
+      description:
+        "From the session's waitlist: a freed place booked for the first entry (AUTO_BOOK), or an offer the family accepted.",
+    },
   },
 });
 
@@ -167,6 +172,13 @@ export class ReserveInput {
   })
   sessionIds!: string[];
 
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'When true, a full session puts the child on its waitlist (returned in `waitlistEntries`) instead of answering FULL. Default false.',
+  })
+  waitlistIfFull?: boolean | null;
+
   @idempotencyKeyField()
   idempotencyKey!: string;
 }
@@ -175,6 +187,11 @@ export const ReservePayload = payloadType('ReservePayload', 'Result of reserve.'
   reservations: {
     type: () => [ReservationType],
     description: 'Reservations made (or replayed), in the order asked.',
+  },
+  waitlistEntries: {
+    type: () => [WaitlistEntryType],
+    description:
+      'With `waitlistIfFull`: the waitlist entries made for the sessions that were full, in the order asked (each with its rank).',
   },
 });
 

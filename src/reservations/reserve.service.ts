@@ -14,8 +14,10 @@ import {
 } from '../shared/user-errors';
 import { loadBookingChild, loadBookingFacts, type BookingChild } from './booking-facts';
 import { channelFor } from './booking-rules';
-import { bookingRefusal, decideBooking } from './booking-status';
+import { bookingRefusal, BookingStatus, decideBooking } from './booking-status';
+import { enterWaitlists } from '../waitlists/join.service';
 import { ReservationChannel } from './reservation.entity';
+import { day, msg } from '../shared/i18n';
 
 export const MAX_SESSIONS_PER_RESERVE = 100;
 
@@ -32,48 +34,61 @@ export const MAX_SESSIONS_PER_RESERVE = 100;
  */
 export const reserve = idempotentMutation(
   'reserve',
-  async (ctx: TenantContext, input: { childId: string; sessionIds: string[] }): Promise<Outcome<Booked>> => {
+  async (
+    ctx: TenantContext,
+    input: { childId: string; sessionIds: string[]; waitlistIfFull?: boolean | null },
+  ): Promise<Outcome<Booked>> => {
     if (input.sessionIds.length === 0 || input.sessionIds.length > MAX_SESSIONS_PER_RESERVE) {
-      return refuse(UserErrorCode.INVALID, `Give 1 to ${MAX_SESSIONS_PER_RESERVE} sessions.`, ['sessionIds']);
+      return refuse(UserErrorCode.INVALID, msg('booking.sessionCount', { max: MAX_SESSIONS_PER_RESERVE }), [
+        'sessionIds',
+      ]);
     }
     const found = await loadBookingChild(ctx, input.childId);
     // A parent books for their own children only; another family's child is "not found".
     if (!found || (ctx.viewer.familyId && found.child.family.id !== ctx.viewer.familyId)) {
-      return refuse(UserErrorCode.NOT_FOUND, 'Child not found.', ['childId']);
+      return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Child' }), ['childId']);
     }
-    return bookSessions(ctx, found, input.sessionIds);
+    return bookSessions(ctx, found, input.sessionIds, input.waitlistIfFull ?? false);
   },
 );
 
-/** The reservations a booking made, in the order of `sessionIds`. */
+/**
+ * The reservations a booking made, in the order of `sessionIds`, and the waitlist entries made for
+ * the sessions that were full (with `waitlistIfFull`). Replays of keys stored before waitlists
+ * existed have no `waitlistEntryIds`.
+ */
 export interface Booked {
   reservationIds: string[];
+  waitlistEntryIds?: string[];
 }
 
 async function bookSessions(
   ctx: TenantContext,
   { child, attendee }: BookingChild,
   sessionIds: string[],
+  waitlistIfFull: boolean,
 ): Promise<Outcome<Booked>> {
   const facts = await loadBookingFacts(ctx, child, sessionIds, attendee);
   const channel = channelFor(ctx.viewer);
   const userErrors: UserErrorData[] = [];
   const wanted: { sessionId: string; index: number; date: string }[] = [];
+  /** Sessions found full, for the waitlist (with `waitlistIfFull`). */
+  const full: { sessionId: string; index: number }[] = [];
   sessionIds.forEach((sessionId, index) => {
     const field = ['sessionIds', String(index)];
     const fact = facts.get(sessionId);
     if (!fact) {
-      userErrors.push(userError(UserErrorCode.NOT_FOUND, 'Session not found.', field));
+      userErrors.push(userError(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Session' }), field));
       return;
     }
     const repeated = sessionIds.indexOf(sessionId) !== index;
-    const refusal = bookingRefusal(
-      decideBooking({ ...fact, alreadyBooked: fact.alreadyBooked || repeated }),
-      fact,
-      field,
-    );
-    if (refusal) userErrors.push(refusal);
-    else wanted.push({ sessionId, index, date: fact.session.date });
+    const decision = decideBooking({ ...fact, alreadyBooked: fact.alreadyBooked || repeated });
+    if (waitlistIfFull && decision.status === BookingStatus.FULL) full.push({ sessionId, index });
+    else {
+      const refusal = bookingRefusal(decision, fact, field);
+      if (refusal) userErrors.push(refusal);
+      else wanted.push({ sessionId, index, date: fact.session.date });
+    }
   });
   const outcome = await takePlaces(
     ctx,
@@ -84,6 +99,7 @@ async function bookSessions(
   const booked: { index: number; reservationId: string }[] = [];
   for (const { sessionId, index, date } of wanted) {
     const field = ['sessionIds', String(index)];
+    const on = { date: day(date) };
     const reservationId = outcome.booked.get(sessionId);
     if (reservationId) {
       booked.push({ index, reservationId });
@@ -98,23 +114,25 @@ async function bookSessions(
       }
     } else if (outcome.duplicates.has(sessionId)) {
       userErrors.push(
-        userError(UserErrorCode.ALREADY_BOOKED, `${date}: already booked for this child.`, field),
+        userError(UserErrorCode.ALREADY_BOOKED, msg('booking.alreadyBooked', on), field, {
+          reason: 'ALREADY_BOOKED',
+          date,
+        }),
       );
     } else if (outcome.overlapping.has(sessionId)) {
-      userErrors.push({
-        ...userError(
-          UserErrorCode.OVERLAP,
-          `${date}: the child is already booked elsewhere at that time.`,
-          field,
-        ),
-        reason: 'OVERLAP',
-      });
+      userErrors.push(
+        userError(UserErrorCode.OVERLAP, msg('booking.overlap', on), field, { reason: 'OVERLAP', date }),
+      );
+    } else if (waitlistIfFull) {
+      full.push({ sessionId, index });
     } else {
-      userErrors.push({
-        ...userError(UserErrorCode.FULL, `${date}: no place left.`, field),
-        reason: 'NO_PLACE_LEFT',
-        placesLeft: 0,
-      });
+      userErrors.push(
+        userError(UserErrorCode.FULL, msg('booking.full', on), field, {
+          reason: 'NO_PLACE_LEFT',
+          date,
+          placesLeft: 0,
+        }),
+      );
     }
   }
   await emitEvents(
@@ -137,10 +155,20 @@ async function bookSessions(
         };
       }),
   );
+  // Full sessions put the child on their waitlists instead of refusing (see enterWaitlists).
+  const joined = await enterWaitlists(
+    ctx,
+    child,
+    full.sort((a, b) => a.index - b.index),
+  );
+  userErrors.push(...joined.userErrors);
   await ctx.em.flush();
   userErrors.sort((a, b) => Number(a.field![1]) - Number(b.field![1]));
   const reservationIds = booked.sort((a, b) => a.index - b.index).map((b) => b.reservationId);
-  return done({ reservationIds }, userErrors);
+  return done(
+    waitlistIfFull ? { reservationIds, waitlistEntryIds: joined.entryIds } : { reservationIds },
+    userErrors,
+  );
 }
 
 /**

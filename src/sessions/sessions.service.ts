@@ -5,6 +5,7 @@ import { todayIn } from '../shared/dates';
 import { BadInputError } from '../shared/errors';
 import { paginate, sql, type Condition, type Page, type PageArgs } from '../shared/pagination';
 import { Session } from './session.entity';
+import { msg } from '../shared/i18n';
 
 export interface SessionFilter {
   serviceId?: string | null;
@@ -35,7 +36,10 @@ export async function listSessions(
   const from =
     filter.from ?? (filter.childId || ctx.viewer.familyId ? todayIn(ctx.tenant.timeZone, ctx.now()) : null);
   if (from && filter.to && from > filter.to) {
-    throw new BadInputError('"filter.from" is after "filter.to".', ['filter', 'from']);
+    throw new BadInputError(msg('input.toBeforeFrom', { from: 'filter.from', to: 'filter.to' }), [
+      'filter',
+      'from',
+    ]);
   }
   const where: Condition[] = [];
   if (filter.childId) {

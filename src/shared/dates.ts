@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { BadInputError } from './errors';
+import { msg } from './i18n';
 
 /**
  * Calendar dates are tenant-local `YYYY-MM-DD` strings; months (billing periods) `YYYY-MM`;
@@ -29,17 +30,14 @@ export function isYearMonth(value: string): boolean {
 
 export function parseLocalDate(value: string, field: string): string {
   if (!isCalendarDate(value)) {
-    throw new BadInputError(
-      `"${field}" must be a calendar date (YYYY-MM-DD, years ${MIN_YEAR}–${MAX_YEAR}).`,
-      [field],
-    );
+    throw new BadInputError(msg('input.calendarDate', { field, min: MIN_YEAR, max: MAX_YEAR }), [field]);
   }
   return value;
 }
 
 export function parseYearMonth(value: string, field: string): string {
   if (!isYearMonth(value)) {
-    throw new BadInputError(`"${field}" must be a month (YYYY-MM, years ${MIN_YEAR}–${MAX_YEAR}).`, [field]);
+    throw new BadInputError(msg('input.yearMonth', { field, min: MIN_YEAR, max: MAX_YEAR }), [field]);
   }
   return value;
 }

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { lightMap } from './light-entities';
 import { BadInputError } from './errors';
 import { openCursor, sealCursor } from './ids';
+import { msg } from './i18n';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -64,12 +65,12 @@ export interface ListShape {
 export function pageSize(first: number | null | undefined): number {
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    throw new BadInputError(`"first" must be between 1 and ${MAX_PAGE_SIZE}.`, ['first']);
+    throw new BadInputError(msg('input.pageSize', { max: MAX_PAGE_SIZE }), ['first']);
   }
   return first;
 }
 
-const badCursor = () => new BadInputError('"after" is not a cursor this list returned.', ['after']);
+const badCursor = () => new BadInputError(msg('input.badCursor'), ['after']);
 
 /**
  * Cursors hold the row's sort values exactly as PostgreSQL stores them (their text form: a

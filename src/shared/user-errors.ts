@@ -1,3 +1,5 @@
+import type { Message } from './i18n';
+
 /**
  * Expected refusals of a mutation (full, closed, not allowed in this mode…). Services return
  * them as data; the API shows them in the payload's `userErrors`, never as top-level errors.
@@ -20,36 +22,53 @@ export enum UserErrorCode {
   OVERLAP = 'OVERLAP',
   /** The tenant's configuration does not allow it (e.g. a read-only service for the roll call). */
   NOT_ALLOWED = 'NOT_ALLOWED',
+  /** A waitlist was asked for a session with places left: book it instead. */
+  NOT_FULL = 'NOT_FULL',
+  /** The child already has a live entry on this session's waitlist. */
+  ALREADY_WAITLISTED = 'ALREADY_WAITLISTED',
+  /** The waitlist entry is not in a state that allows this (e.g. no offer to accept). */
+  NOT_ON_WAITLIST = 'NOT_ON_WAITLIST',
+  /** The offer's deadline has passed: the place went to the next entry. */
+  OFFER_EXPIRED = 'OFFER_EXPIRED',
 }
 
 /**
- * A refusal: its code, its message for people, the input field it concerns, and the data a
- * front end needs to word it itself (plain JSON: stored with idempotent replays).
+ * A refusal: its code, its message for people (a key of the catalogue and its parameters,
+ * rendered at the API's edge in the tenant's language), the input field it concerns, and the data
+ * a front end needs to word it itself. Plain JSON: stored with idempotent replays, and rendered
+ * again in the tenant's language when replayed.
  */
 export interface UserErrorData extends UserErrorDetails {
   code: UserErrorCode;
-  message: string;
+  message: Message;
   field?: string[];
 }
 
 export interface UserErrorDetails {
-  /** A finer machine reason, e.g. TOO_OLD, HOLIDAY, BOOKING_WINDOW. */
+  /** A finer machine reason, e.g. TOO_OLD, HOLIDAY, BOOKING_WINDOW, OPERATING_MODE. */
   reason?: string;
+  /** The tenant-local date (YYYY-MM-DD) the refusal is about, e.g. the session's. */
+  date?: string;
   /** ISO instants. */
   opensAt?: string;
   closesAt?: string;
   placesLeft?: number;
   /** The holiday's name when a holiday closes the service. */
   holiday?: string | null;
+  /** The age bound in months, for TOO_YOUNG and TOO_OLD. */
+  ageMonths?: number;
+  /** The operating mode that refused, for OPERATING_MODE. */
+  mode?: string;
   /** The object the refusal points to (e.g. the overlapping session), by node type and id. */
   related?: { type: string; id: string } | null;
 }
 
-export const userError = (code: UserErrorCode, message: string, field?: string[]): UserErrorData => ({
-  code,
-  message,
-  field,
-});
+export const userError = (
+  code: UserErrorCode,
+  message: Message,
+  field?: string[],
+  details: UserErrorDetails = {},
+): UserErrorData => ({ code, message, field, ...details });
 
 /**
  * What a mutation's service returns: the value it produced (row ids, counts — plain JSON, so an
@@ -64,7 +83,12 @@ export interface Outcome<T> {
 export const done = <T>(value: T, userErrors: UserErrorData[] = []): Outcome<T> => ({ value, userErrors });
 
 /** A refused outcome: nothing was done. The one way a service says no. */
-export const refuse = <T = never>(code: UserErrorCode, message: string, field?: string[]): Outcome<T> => ({
+export const refuse = <T = never>(
+  code: UserErrorCode,
+  message: Message,
+  field?: string[],
+  details?: UserErrorDetails,
+): Outcome<T> => ({
   value: null,
-  userErrors: [userError(code, message, field)],
+  userErrors: [userError(code, message, field, details)],
 });

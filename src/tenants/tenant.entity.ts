@@ -1,6 +1,9 @@
 import { Embeddable, Embedded, Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type { SchoolCalendar } from '../calendars/school-holidays';
+import { WaitlistOrdering, WaitlistPromotion, type WaitlistCriterionSetting } from './waitlist-settings';
+
+export { WaitlistOrdering, WaitlistPromotion };
 
 /** The outage fallbacks of docs/design.md. Services may override their tenant's mode. */
 export enum OperatingMode {
@@ -61,6 +64,18 @@ export class TenantConfig {
   /** Hours a family has to answer a waitlist offer before it goes to the next entry. */
   @Property()
   waitlistOfferDelayHours: number = 72;
+
+  /** How waitlists are ordered, unless a service says otherwise. */
+  @Property({ type: 'string' })
+  waitlistOrdering: WaitlistOrdering = WaitlistOrdering.FIFO;
+
+  /** What a freed place does for the first waiting entry, unless a service says otherwise. */
+  @Property({ type: 'string' })
+  waitlistPromotion: WaitlistPromotion = WaitlistPromotion.AUTO_BOOK;
+
+  /** The priority criteria of PRIORITY_THEN_FIFO lists, each worth points. */
+  @Property({ type: 'json' })
+  waitlistCriteria: WaitlistCriterionSetting[] = [];
 
   /**
    * The school calendar that closes school-day services (`FR-A`, `FR-B`, `FR-C`: the académie's

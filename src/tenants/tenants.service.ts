@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ForbiddenError } from '../shared/errors';
 import { Tenant, type TenantConfig } from './tenant.entity';
+import { msg } from '../shared/i18n';
 
 /** The public directory: every tenant, so that front ends can show outage banners. */
 export function listTenants(em: EntityManager): Promise<Tenant[]> {
@@ -10,7 +11,7 @@ export function listTenants(em: EntityManager): Promise<Tenant[]> {
 /** A tenant's configuration is visible to people and keys acting inside that tenant only. */
 export function tenantConfiguration(callerTenantId: string, tenant: Tenant): TenantConfig {
   if (callerTenantId !== tenant.id) {
-    throw new ForbiddenError('Only callers acting inside this tenant can read its configuration.');
+    throw new ForbiddenError(msg('access.tenantConfiguration'));
   }
   return tenant.config;
 }

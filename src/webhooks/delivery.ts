@@ -197,7 +197,8 @@ async function record(
     [
       options.disableAfterFailures,
       options.disableAfterFailures,
-      `${options.disableAfterFailures} failed attempts in a row; the last: ${result.code ? `HTTP ${result.code}` : result.error}.`,
+      // The last failure only: the field renders the sentence in the reader's language.
+      result.code ? `HTTP ${result.code}` : result.error,
       tenantId,
       delivery.endpoint_id,
     ],

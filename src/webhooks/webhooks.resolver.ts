@@ -6,6 +6,7 @@ import { ListLength } from '../graphql/cost';
 import { registerNode } from '../graphql/node';
 import { afterCommit } from '../graphql/payload';
 import { DateTime } from '../graphql/scalars';
+import { msg, render } from '../shared/i18n';
 import { toGlobalId } from '../shared/ids';
 import { paginate, sql } from '../shared/pagination';
 import { eventBody } from './delivery';
@@ -55,7 +56,20 @@ export class WebhookEndpointResolver {
     return listWebhookEndpoints(ctx);
   }
 
-  @ListLength(7)
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "Why it was disabled (the failures in a row and the last one's HTTP status or error), in the reader's language; null while active.",
+  })
+  disabledReason(@Root() endpoint: WebhookEndpoint, @Ctx() ctx: GraphQLContext): string | null {
+    if (!endpoint.disabledAt || !endpoint.disabledReason) return null;
+    return render(
+      msg('webhook.disabled', { failures: endpoint.consecutiveFailures, last: endpoint.disabledReason }),
+      ctx.language,
+    );
+  }
+
+  @ListLength(10)
   @FieldResolver(() => [WebhookEventType], { description: 'The event types it receives.' })
   eventTypes(@Root() endpoint: WebhookEndpoint): WebhookEventType[] {
     return endpoint.eventTypes.map(graphqlType);

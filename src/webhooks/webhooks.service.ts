@@ -3,6 +3,7 @@ import { Role } from '../auth/viewer';
 import { audit } from '../audit/audit.service';
 import { EVENT_TYPES, EVENTS_CHANNEL, type EventType } from '../events/emit';
 import { idempotent } from '../idempotency/idempotency.service';
+import { msg, type Message } from '../shared/i18n';
 import { done, refuse, UserErrorCode, type Outcome } from '../shared/user-errors';
 import { newWebhookSecret } from './signature';
 import { WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from './webhook.entity';
@@ -33,18 +34,18 @@ export function visibleWebhookEndpoint(ctx: TenantContext, id: string): Promise<
  * Whether a URL may receive events: https; plain http only to this machine outside production
  * (development and tests). No credentials in it, at most 2000 characters.
  */
-function urlRefusal(raw: string): string | null {
+function urlRefusal(raw: string): Message | null {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return 'Give an absolute URL, e.g. https://vendor.example/hooks/guichet.';
+    return msg('webhook.urlInvalid');
   }
-  if (url.username || url.password) return 'Put no credentials in the URL: verify the signature instead.';
+  if (url.username || url.password) return msg('webhook.urlCredentials');
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   if (url.protocol === 'https:') return null;
   if (url.protocol === 'http:' && loopback && process.env.NODE_ENV !== 'production') return null;
-  return 'The URL must use https.';
+  return msg('webhook.urlHttps');
 }
 
 /**
@@ -64,13 +65,13 @@ export async function createWebhookEndpoint(
     if (refusal) return refuse(UserErrorCode.INVALID, refusal, ['url']);
     const types = [...new Set(input.eventTypes)];
     if (types.length === 0 || types.some((t) => !EVENT_TYPES.includes(t))) {
-      return refuse(UserErrorCode.INVALID, 'Choose at least one event type.', ['eventTypes']);
+      return refuse(UserErrorCode.INVALID, msg('webhook.eventTypeRequired'), ['eventTypes']);
     }
     const count = await ctx.em.count(WebhookEndpoint, {});
     if (count >= MAX_WEBHOOK_ENDPOINTS) {
       return refuse(
         UserErrorCode.INVALID,
-        `A tenant has at most ${MAX_WEBHOOK_ENDPOINTS} endpoints: delete one first.`,
+        msg('webhook.tooManyEndpoints', { max: MAX_WEBHOOK_ENDPOINTS }),
         [],
       );
     }
@@ -98,7 +99,8 @@ export async function deleteWebhookEndpoint(
   input: { webhookEndpointId: string },
 ): Promise<Outcome<{ webhookEndpointId: string }>> {
   const endpoint = await visibleWebhookEndpoint(ctx, input.webhookEndpointId);
-  if (!endpoint) return refuse(UserErrorCode.NOT_FOUND, 'Webhook endpoint not found.', ['webhookEndpointId']);
+  if (!endpoint)
+    return refuse(UserErrorCode.NOT_FOUND, msg('webhook.endpointNotFound'), ['webhookEndpointId']);
   audit(ctx, { action: 'WEBHOOK_ENDPOINT_DELETED', subjectId: endpoint.id, details: { url: endpoint.url } });
   ctx.em.remove(endpoint);
   await ctx.em.flush();
@@ -116,7 +118,8 @@ export async function redeliverWebhookEvent(
 ): Promise<Outcome<{ deliveryId: string }>> {
   const previous = await ctx.em.findOne(WebhookDelivery, { id: input.deliveryId });
   const endpoint = previous && (await visibleWebhookEndpoint(ctx, previous.endpointId));
-  if (!previous || !endpoint) return refuse(UserErrorCode.NOT_FOUND, 'Delivery not found.', ['deliveryId']);
+  if (!previous || !endpoint)
+    return refuse(UserErrorCode.NOT_FOUND, msg('webhook.deliveryNotFound'), ['deliveryId']);
   if (endpoint.disabledAt) {
     endpoint.disabledAt = null;
     endpoint.disabledReason = null;

@@ -24,6 +24,9 @@ export enum WebhookEventType {
   OPERATING_MODE_CHANGED = 'OPERATING_MODE_CHANGED',
   INVOICE_ISSUED = 'INVOICE_ISSUED',
   PAYMENT_RECORDED = 'PAYMENT_RECORDED',
+  WAITLIST_OFFER_MADE = 'WAITLIST_OFFER_MADE',
+  WAITLIST_OFFER_EXPIRED = 'WAITLIST_OFFER_EXPIRED',
+  WAITLIST_AUTO_BOOKED = 'WAITLIST_AUTO_BOOKED',
 }
 
 const WIRE: Record<WebhookEventType, EventType> = {
@@ -34,6 +37,9 @@ const WIRE: Record<WebhookEventType, EventType> = {
   OPERATING_MODE_CHANGED: 'operatingMode.changed',
   INVOICE_ISSUED: 'invoice.issued',
   PAYMENT_RECORDED: 'payment.recorded',
+  WAITLIST_OFFER_MADE: 'waitlist.offerMade',
+  WAITLIST_OFFER_EXPIRED: 'waitlist.offerExpired',
+  WAITLIST_AUTO_BOOKED: 'waitlist.autoBooked',
 };
 
 /** `RESERVATION_BOOKED` → `reservation.booked`. */
@@ -46,7 +52,7 @@ export const graphqlType = (type: string): WebhookEventType =>
 registerEnumType(WebhookEventType, {
   name: 'WebhookEventType',
   description:
-    'What a webhook reports; the delivered JSON names it as `type`: reservation.booked, reservation.cancelled (CANCELLED or LATE_CANCELLED), reservation.attended (marked present by a roll call), walkIn.recorded (a child who came without booking), operatingMode.changed, invoice.issued, payment.recorded.',
+    'What a webhook reports; the delivered JSON names it as `type`: reservation.booked, reservation.cancelled (CANCELLED or LATE_CANCELLED), reservation.attended (marked present by a roll call), walkIn.recorded (a child who came without booking), operatingMode.changed, invoice.issued, payment.recorded, waitlist.offerMade (a freed place held for the entry until offerExpiresAt), waitlist.offerExpired (unanswered: the place passed on), waitlist.autoBooked (the entry booked by itself; its reservation.booked follows, channel WAITLIST — as when an offer is accepted).',
 });
 registerEnumType(WebhookDeliveryStatus, {
   name: 'WebhookDeliveryStatus',
@@ -132,9 +138,6 @@ export class WebhookEndpointType extends Node {
   })
   disabledAt?: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'Why it was disabled.' })
-  disabledReason?: string | null;
-
   @Field(() => Int, { description: 'Failed attempts since its last success.' })
   consecutiveFailures!: number;
 }
@@ -148,7 +151,7 @@ export class CreateWebhookEndpointInput {
   })
   url!: string;
 
-  @Field(() => [WebhookEventType], { description: 'The event types to receive: at least one (at most 7).' })
+  @Field(() => [WebhookEventType], { description: 'The event types to receive: at least one (at most 10).' })
   eventTypes!: WebhookEventType[];
 
   @idempotencyKeyField()

@@ -4,20 +4,15 @@ import { canSeeFamilyBilling } from '../../families/families.service';
 import { Family } from '../../families/family.entity';
 import { NotFoundError } from '../../shared/errors';
 import { formatMoney } from '../../shared/money';
+import { date, msg, render, tenantLanguage, type Message } from '../../shared/i18n';
 import { instalmentStates } from '../payment-plans/payment-plans.service';
 import { Invoice, InvoiceKind, InvoiceLine } from '../invoices/invoice.entity';
 import { settlements } from '../invoices/invoices.service';
 
-const TITLES: Record<InvoiceKind, string> = {
-  [InvoiceKind.INVOICE]: 'Facture',
-  [InvoiceKind.CATCH_UP]: 'Facture de rattrapage',
-  [InvoiceKind.CREDIT_NOTE]: 'Avoir',
-  [InvoiceKind.REGULARISATION]: 'Facture de régularisation',
-};
-
 /**
- * An issued document as a PDF (pdfkit): the tenant, the family, the lines, the totals, the number,
- * the due date and the payment plan if any. Visible to billing readers (staff, billing:read keys) and to the family's parents only; NOT_FOUND
+ * An issued document as a PDF (pdfkit), in the tenant's language (its labels from the message
+ * catalogue, dates and amounts as its locale writes them): the tenant, the family, the lines, the
+ * totals, the number, the due date and the payment plan if any. Visible to billing readers (staff, billing:read keys) and to the family's parents only; NOT_FOUND
  * for anyone else.
  */
 export async function invoicePdf(
@@ -36,22 +31,27 @@ export async function invoicePdf(
     ? ((await instalmentStates(ctx, [settlement.planId])).get(settlement.planId) ?? [])
     : [];
   const money = (amount: number) => formatMoney({ amount, currency: invoice.currency }, tenant.locale);
+  const language = tenantLanguage(tenant);
+  const t = (message: Message) => render(message, language);
+  const title = t(msg('pdf.title', { kind: invoice.kind, number: invoice.number }));
 
   const doc = new PDFDocument({
     size: 'A4',
     margin: 50,
-    info: { Title: `${TITLES[invoice.kind]} ${invoice.number}` },
+    info: { Title: title },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
 
   doc.fontSize(16).text(tenant.name);
-  doc.moveDown(0.5).fontSize(20).text(`${TITLES[invoice.kind]} n° ${invoice.number}`);
+  doc.moveDown(0.5).fontSize(20).text(title);
   doc.moveDown(0.5).fontSize(10);
-  doc.text(`Émise le ${invoice.issueDate} — à régler avant le ${invoice.dueDate}`);
-  doc.text(`Période : du ${invoice.periodFrom} au ${invoice.periodTo}`);
-  if (invoice.reason) doc.text(`Motif : ${invoice.reason}`);
+  doc.text(
+    t(msg('pdf.issued', { kind: invoice.kind, issued: date(invoice.issueDate), due: date(invoice.dueDate) })),
+  );
+  doc.text(t(msg('pdf.period', { from: date(invoice.periodFrom), to: date(invoice.periodTo) })));
+  if (invoice.reason) doc.text(t(msg('pdf.reason', { reason: invoice.reason })));
   doc.moveDown();
   doc.fontSize(12).text(family.name);
   doc
@@ -73,22 +73,31 @@ export async function invoicePdf(
     doc.x = columns.label;
   };
   doc.font('Helvetica-Bold');
-  row('Désignation', 'Qté', 'Prix unit.', 'Montant');
+  row(
+    t(msg('pdf.column.label')),
+    t(msg('pdf.column.quantity')),
+    t(msg('pdf.column.unitPrice')),
+    t(msg('pdf.column.amount')),
+  );
   doc.font('Helvetica');
   for (const line of lines) row(line.label, String(line.quantity), money(line.unitPrice), money(line.amount));
   doc.moveDown();
   doc.font('Helvetica-Bold');
-  row('Total', '', '', money(invoice.total));
+  row(t(msg('pdf.total')), '', '', money(invoice.total));
   doc.font('Helvetica');
   if (invoice.kind !== InvoiceKind.CREDIT_NOTE) {
-    row('Déjà réglé (paiements, acomptes, avoirs)', '', '', money(settlement.allocated));
-    row('Reste à payer', '', '', money(invoice.total - settlement.allocated));
+    row(t(msg('pdf.settled')), '', '', money(settlement.allocated));
+    row(t(msg('pdf.balance')), '', '', money(invoice.total - settlement.allocated));
   }
   if (instalments.length) {
-    doc.moveDown().font('Helvetica-Bold').text('Échéancier').font('Helvetica');
+    doc
+      .moveDown()
+      .font('Helvetica-Bold')
+      .text(t(msg('pdf.schedule')))
+      .font('Helvetica');
     for (const { instalment, paid } of instalments) {
       row(
-        `Échéance ${instalment.position} — ${instalment.dueDate}`,
+        t(msg('pdf.instalment', { position: instalment.position, due: date(instalment.dueDate) })),
         '',
         money(paid),
         money(instalment.amount),

@@ -2,8 +2,9 @@ import type { TenantContext } from '../../auth/context';
 import { can, Scope } from '../../auth/viewer';
 import { writeCsv, type CsvCell, type CsvFlavour } from '../../shared/csv';
 import { monthBounds } from '../../shared/dates';
-import { ForbiddenError } from '../../shared/errors';
 import { currencyDigits } from '../../shared/money';
+import { msg, render, tenantLanguage, type TreasuryColumn } from '../../shared/i18n';
+import { forbidden } from '../../auth/requirement';
 
 interface TreasuryRow {
   type: string;
@@ -17,35 +18,20 @@ interface TreasuryRow {
   reference: string | null;
 }
 
-/** Column headers in the tenant's language (French for the French-speaking tenants). */
-const HEADERS = {
-  fr: [
-    'type',
-    'numéro',
-    'date',
-    'échéance',
-    'famille',
-    'référence famille',
-    'montant (centimes)',
-    'montant',
-    'devise',
-    'mode',
-    'référence',
-  ],
-  en: [
-    'type',
-    'number',
-    'date',
-    'due date',
-    'family',
-    'family reference',
-    'amount (minor units)',
-    'amount',
-    'currency',
-    'method',
-    'reference',
-  ],
-};
+/** The columns, in order; their headers are in the tenant's language (the message catalogue). */
+const COLUMNS: TreasuryColumn[] = [
+  'type',
+  'number',
+  'date',
+  'dueDate',
+  'family',
+  'familyRef',
+  'minorUnits',
+  'amount',
+  'currency',
+  'method',
+  'reference',
+];
 
 /**
  * The municipal treasury's export of a month (YYYY-MM): every document issued and every payment
@@ -56,9 +42,7 @@ const HEADERS = {
 export async function treasuryCsv(ctx: TenantContext, period: string, flavour: CsvFlavour): Promise<Buffer> {
   const { tenant } = ctx;
   if (!can(ctx.viewer, Scope.BILLING_READ)) {
-    throw new ForbiddenError(
-      'The treasury export needs the role AGENT or TENANT_ADMIN, or the scope billing:read.',
-    );
+    throw forbidden('access.treasury', { scopes: [Scope.BILLING_READ] });
   }
   const { from, to } = monthBounds(period);
   const rows = await ctx.em.execute<TreasuryRow[]>(
@@ -79,7 +63,7 @@ export async function treasuryCsv(ctx: TenantContext, period: string, flavour: C
     ctx.em.getLoggerContext(),
   );
   const digits = currencyDigits(tenant.currency);
-  const headers = tenant.locale.startsWith('fr') ? HEADERS.fr : HEADERS.en;
+  const language = tenantLanguage(tenant);
   const cells: ((row: TreasuryRow) => CsvCell)[] = [
     (r) => ({ text: r.type }),
     (r) => ({ text: r.number }),
@@ -95,7 +79,10 @@ export async function treasuryCsv(ctx: TenantContext, period: string, flavour: C
   ];
   return writeCsv(
     rows,
-    cells.map((cell, i) => ({ header: headers[i], cell })),
+    cells.map((cell, i) => ({
+      header: render(msg('treasury.column', { column: COLUMNS[i] }), language),
+      cell,
+    })),
     { flavour, locale: tenant.locale },
   );
 }

@@ -7,6 +7,7 @@ import { done, refuse, UserErrorCode, type Outcome } from '../../shared/user-err
 import { lockAccount, settleAccount } from '../ledger';
 import { formatNumber, Series, takeNumbers } from '../numbering';
 import { Invoice, InvoiceKind, InvoiceLine } from './invoice.entity';
+import { amount, msg } from '../../shared/i18n';
 
 export interface CreditNoteInput {
   invoiceId: string;
@@ -29,14 +30,15 @@ export const issueCreditNote = idempotentMutation(
   async (ctx: TenantContext, input: CreditNoteInput): Promise<Outcome<{ creditNoteId: string }>> => {
     const { tenant } = ctx;
     const reason = input.reason.trim();
-    if (!reason) return refuse(UserErrorCode.INVALID, 'Give a reason (at most 500 characters).', ['reason']);
+    if (!reason)
+      return refuse(UserErrorCode.INVALID, msg('creditNote.reasonRequired', { max: 500 }), ['reason']);
     if (Boolean(input.lines?.length) === (input.amount !== null && input.amount !== undefined)) {
-      return refuse(UserErrorCode.INVALID, 'Give either lines or an amount.', ['lines']);
+      return refuse(UserErrorCode.INVALID, msg('creditNote.linesOrAmount'), ['lines']);
     }
     const invoice = await ctx.em.findOne(Invoice, { id: input.invoiceId });
-    if (!invoice) return refuse(UserErrorCode.NOT_FOUND, 'Invoice not found.', ['invoiceId']);
+    if (!invoice) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Invoice' }), ['invoiceId']);
     if (invoice.kind === InvoiceKind.CREDIT_NOTE) {
-      return refuse(UserErrorCode.INVALID, 'A credit note cannot be credited.', ['invoiceId']);
+      return refuse(UserErrorCode.INVALID, msg('creditNote.ofCreditNote'), ['invoiceId']);
     }
     await lockAccount(ctx, invoice.family.id);
 
@@ -55,18 +57,16 @@ export const issueCreditNote = idempotentMutation(
       for (const [index, wanted] of input.lines.entries()) {
         const field = ['lines', String(index)];
         const line = lines.find((l) => l.id === wanted.lineId);
-        if (!line) return refuse(UserErrorCode.NOT_FOUND, 'Not a line of this invoice.', field);
-        if (named.has(line.id))
-          return refuse(UserErrorCode.INVALID, 'This line is named twice: give its units once.', field);
+        if (!line) return refuse(UserErrorCode.NOT_FOUND, msg('creditNote.notALine'), field);
+        if (named.has(line.id)) return refuse(UserErrorCode.INVALID, msg('creditNote.lineTwice'), field);
         named.add(line.id);
         const creditedUnits = previousLines
           .filter((p) => p.creditedLineId === line.id)
           .reduce((sum, p) => sum + p.quantity, 0);
         const left = line.quantity - creditedUnits;
-        if (left < 1)
-          return refuse(UserErrorCode.INVALID, 'Every unit of this line is already credited.', field);
+        if (left < 1) return refuse(UserErrorCode.INVALID, msg('creditNote.lineCredited'), field);
         if (!Number.isInteger(wanted.quantity) || wanted.quantity < 1 || wanted.quantity > left) {
-          return refuse(UserErrorCode.INVALID, `Credit 1 to ${left} units of this line.`, field);
+          return refuse(UserErrorCode.INVALID, msg('creditNote.units', { max: left }), field);
         }
         noteLines.push({
           month: line.month,
@@ -81,7 +81,7 @@ export const issueCreditNote = idempotentMutation(
     } else {
       const amount = input.amount!;
       if (!Number.isInteger(amount) || amount < 1) {
-        return refuse(UserErrorCode.INVALID, 'An amount is a positive number of cents.', ['amount']);
+        return refuse(UserErrorCode.INVALID, msg('amount.positive'), ['amount']);
       }
       noteLines.push({
         month: invoice.periodTo.slice(0, 7),
@@ -97,7 +97,7 @@ export const issueCreditNote = idempotentMutation(
     if (total > creditable) {
       return refuse(
         UserErrorCode.INVALID,
-        `At most ${creditable} cents of this invoice can still be credited.`,
+        msg('creditNote.tooMuch', { max: amount(creditable, invoice.currency) }),
         input.lines?.length ? ['lines'] : ['amount'],
       );
     }

@@ -13,6 +13,7 @@ import {
   type PageArgs,
 } from '../../shared/pagination';
 import { Invoice, InvoiceKind } from './invoice.entity';
+import { msg } from '../../shared/i18n';
 
 export enum InvoiceStatus {
   OPEN = 'OPEN',
@@ -107,7 +108,7 @@ export function listInvoices(
   page: PageArgs,
 ): Promise<Page<Invoice>> {
   if (filter.familyId ? !canSeeFamilyBilling(ctx, filter.familyId) : ctx.viewer.familyId) {
-    throw new ForbiddenError("A parent lists their own family's invoices: give filter.familyId.");
+    throw new ForbiddenError(msg('access.ownInvoices'));
   }
   return paginate(ctx.em, invoiceList(ctx, filter), page);
 }

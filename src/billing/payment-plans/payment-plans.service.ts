@@ -1,10 +1,9 @@
 import type { TenantContext } from '../../auth/context';
-import { isStaff } from '../../auth/viewer';
+import { isStaff, Role } from '../../auth/viewer';
 import { audit } from '../../audit/audit.service';
 import { canSeeFamilyBilling } from '../../families/families.service';
 import { idempotentMutation } from '../../idempotency/idempotency.service';
 import { addMonths, todayIn } from '../../shared/dates';
-import { ForbiddenError } from '../../shared/errors';
 import { splitEvenly } from '../../shared/money';
 import { done, refuse, UserErrorCode, type Outcome } from '../../shared/user-errors';
 import type { Tenant } from '../../tenants/tenant.entity';
@@ -12,6 +11,8 @@ import { Invoice, InvoiceKind } from '../invoices/invoice.entity';
 import type { Settlement } from '../invoices/invoices.service';
 import { lockAccount, openInvoices } from '../ledger';
 import { Instalment, PaymentPlan } from './payment-plan.entity';
+import { amount, msg } from '../../shared/i18n';
+import { forbidden } from '../../auth/requirement';
 
 export enum InstalmentStatus {
   PAID = 'PAID',
@@ -60,17 +61,17 @@ export const createPaymentPlan = idempotentMutation(
   async (ctx: TenantContext, input: PlanInput): Promise<Outcome<{ planId: string }>> => {
     const { tenant } = ctx;
     if (Boolean(input.invoiceId) === Boolean(input.familyId)) {
-      return refuse(UserErrorCode.INVALID, 'Give either an invoice or a family.', ['invoiceId']);
+      return refuse(UserErrorCode.INVALID, msg('plan.invoiceOrFamily'), ['invoiceId']);
     }
     const invoice = input.invoiceId ? await ctx.em.findOne(Invoice, { id: input.invoiceId }) : null;
     if (input.invoiceId && !invoice)
-      return refuse(UserErrorCode.NOT_FOUND, 'Invoice not found.', ['invoiceId']);
+      return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Invoice' }), ['invoiceId']);
     const familyId = invoice ? invoice.family.id : input.familyId!;
     const field = [invoice ? 'invoiceId' : 'familyId'];
     if (!canSeeFamilyBilling(ctx, familyId))
-      return refuse(UserErrorCode.NOT_FOUND, 'Family not found.', field);
+      return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Family' }), field);
     if (!isStaff(ctx.viewer) && ctx.viewer.familyId !== familyId) {
-      throw new ForbiddenError('Payment plans are agreed by agents or by the family itself.');
+      throw forbidden('access.paymentPlan', { roles: [Role.AGENT, Role.TENANT_ADMIN], parents: true });
     }
     await lockAccount(ctx, familyId);
     const planned = new Set(
@@ -90,9 +91,7 @@ export const createPaymentPlan = idempotentMutation(
     if (open.length === 0) {
       return refuse(
         UserErrorCode.INVALID,
-        invoice && planned.has(invoice.id)
-          ? 'This invoice is already on a payment plan.'
-          : 'Nothing is left to pay.',
+        msg(invoice && planned.has(invoice.id) ? 'plan.alreadyPlanned' : 'plan.nothingDue'),
         field,
       );
     }
@@ -101,7 +100,11 @@ export const createPaymentPlan = idempotentMutation(
     if (!Number.isInteger(input.instalments) || input.instalments < 1 || input.instalments > limit) {
       return refuse(
         UserErrorCode.INVALID,
-        `Choose 1 to ${limit} instalments (at most ${tenant.config.instalmentMaxCount}, each at least ${tenant.config.instalmentMinAmount} cents).`,
+        msg('plan.instalments', {
+          max: limit,
+          maxCount: tenant.config.instalmentMaxCount,
+          minAmount: amount(tenant.config.instalmentMinAmount, tenant.currency),
+        }),
         ['instalments'],
       );
     }

@@ -1,11 +1,10 @@
 import type { TenantContext } from '../../auth/context';
-import { can, isStaff, Scope } from '../../auth/viewer';
+import { can, isStaff, Role, Scope } from '../../auth/viewer';
 import { audit } from '../../audit/audit.service';
 import { emitEvent, gid } from '../../events/emit';
 import { Family } from '../../families/family.entity';
 import { idempotentMutation } from '../../idempotency/idempotency.service';
 import { todayIn } from '../../shared/dates';
-import { ForbiddenError } from '../../shared/errors';
 import {
   done,
   refuse,
@@ -17,6 +16,8 @@ import {
 import { PaymentMethod } from '../../tenants/tenant.entity';
 import { allocatePayment, lockAccount, openInvoices, settleAccount } from '../ledger';
 import { Payment, PaymentChannel } from './payment.entity';
+import { amount, msg, oneOf } from '../../shared/i18n';
+import { forbidden } from '../../auth/requirement';
 
 /** A payment above this is surely a typo (minor units: 100 000,00). */
 const MAX_PAYMENT = 10_000_000;
@@ -38,9 +39,10 @@ function channelFor(ctx: TenantContext, method: PaymentMethod): PaymentChannel |
   const { tenant } = ctx;
   if (isStaff(ctx.viewer)) {
     if (!tenant.config.counterPaymentMethods.includes(method)) {
+      const accepted = tenant.config.counterPaymentMethods;
       return userError(
         UserErrorCode.INVALID,
-        `${method} is not accepted at this counter (accepted: ${tenant.config.counterPaymentMethods.join(', ') || 'none'}).`,
+        msg('payment.methodNotAccepted', { method, accepted: oneOf(accepted), count: accepted.length }),
         ['method'],
       );
     }
@@ -48,11 +50,14 @@ function channelFor(ctx: TenantContext, method: PaymentMethod): PaymentChannel |
   }
   if (can(ctx.viewer, Scope.PAYMENTS_WRITE)) {
     if (method === PaymentMethod.CASH || method === PaymentMethod.CHEQUE) {
-      return userError(UserErrorCode.INVALID, 'Cash and cheques are taken at the counter only.', ['method']);
+      return userError(UserErrorCode.INVALID, msg('payment.counterOnly'), ['method']);
     }
     return method === PaymentMethod.DIRECT_DEBIT ? PaymentChannel.DIRECT_DEBIT_RUN : PaymentChannel.ONLINE;
   }
-  throw new ForbiddenError('Payments are recorded by agents at the counter or by the payment integration.');
+  throw forbidden('access.payment', {
+    roles: [Role.AGENT, Role.TENANT_ADMIN],
+    scopes: [Scope.PAYMENTS_WRITE],
+  });
 }
 
 /**
@@ -69,16 +74,18 @@ async function receive(
 ): Promise<Outcome<{ paymentId: string }>> {
   const { tenant } = ctx;
   if (!Number.isInteger(input.amount) || input.amount <= 0 || input.amount > MAX_PAYMENT) {
-    return refuse(UserErrorCode.INVALID, 'An amount is a positive number of cents (at most 100 000,00).', [
-      'amount',
-    ]);
+    return refuse(
+      UserErrorCode.INVALID,
+      msg('payment.amount', { max: amount(MAX_PAYMENT, tenant.currency) }),
+      ['amount'],
+    );
   }
   const channel = channelFor(ctx, input.method);
   if (typeof channel !== 'string') return { value: null, userErrors: [channel] };
   if (deposit && channel !== PaymentChannel.COUNTER)
-    throw new ForbiddenError('Deposits are taken at the counter.');
+    throw forbidden('access.deposit', { roles: [Role.AGENT, Role.TENANT_ADMIN] });
   const family = await ctx.em.findOne(Family, { id: input.familyId });
-  if (!family) return refuse(UserErrorCode.NOT_FOUND, 'Family not found.', ['familyId']);
+  if (!family) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Family' }), ['familyId']);
   await lockAccount(ctx, family.id);
 
   const allocations = input.allocations ?? [];
@@ -88,16 +95,19 @@ async function receive(
     for (const [index, allocation] of allocations.entries()) {
       const due = open.get(allocation.invoiceId);
       const field = ['allocations', String(index)];
-      if (due === undefined)
-        return refuse(UserErrorCode.INVALID, 'Not an open invoice of this family.', field);
+      if (due === undefined) return refuse(UserErrorCode.INVALID, msg('payment.notOpenInvoice'), field);
       if (!Number.isInteger(allocation.amount) || allocation.amount <= 0 || allocation.amount > due) {
-        return refuse(UserErrorCode.INVALID, `Allocate 1 to ${due} cents to this invoice.`, field);
+        return refuse(
+          UserErrorCode.INVALID,
+          msg('payment.allocation', { max: amount(due, tenant.currency) }),
+          field,
+        );
       }
       open.set(allocation.invoiceId, due - allocation.amount);
       sum += allocation.amount;
     }
     if (sum > input.amount)
-      return refuse(UserErrorCode.INVALID, 'The allocations exceed the payment.', ['allocations']);
+      return refuse(UserErrorCode.INVALID, msg('payment.allocationsExceed'), ['allocations']);
   }
   const payment = ctx.em.create(Payment, {
     tenantId: tenant.id,

@@ -6,6 +6,7 @@ import { done, refuse, UserErrorCode, type Outcome } from '../../shared/user-err
 import { InvoiceKind } from '../invoices/invoice.entity';
 import { BillingRunKind, BillingRunStatus } from './billing-run.entity';
 import { issueInvoices, newRun, type IssueOptions } from './issue-invoices';
+import { day, msg } from '../../shared/i18n';
 
 /** What a run returns: the run's id (its record says what it did). */
 export interface RunDone {
@@ -28,7 +29,11 @@ export function runBilling(
   const today = todayIn(tenant.timeZone, ctx.now());
   if (to >= today) {
     return Promise.resolve(
-      refuse(UserErrorCode.INVALID, `${input.period} is not over yet (${today}).`, ['period']),
+      refuse(
+        UserErrorCode.INVALID,
+        msg('billing.periodNotOver', { period: input.period, today: day(today) }),
+        ['period'],
+      ),
     );
   }
   return monthly(ctx, { ...input, to, hooks });
@@ -84,9 +89,9 @@ const catchUp = idempotentMutation(
   async (ctx: TenantContext, input: { through: string }): Promise<Outcome<RunDone>> => {
     const { tenant } = ctx;
     if (!tenant.config.billingSuspended)
-      return refuse(UserErrorCode.INVALID, 'Billing is not suspended.', []);
+      return refuse(UserErrorCode.INVALID, msg('billing.notSuspended'), []);
     if (input.through >= todayIn(tenant.timeZone, ctx.now())) {
-      return refuse(UserErrorCode.INVALID, 'Catch up to a past day only.', ['through']);
+      return refuse(UserErrorCode.INVALID, msg('billing.catchUpPast'), ['through']);
     }
     const run = newRun(ctx, BillingRunKind.CATCH_UP, null, input.through, BillingRunStatus.COMPLETED);
     await ctx.em.flush();
@@ -114,10 +119,14 @@ export async function suspendBilling(
 ): Promise<Outcome<true>> {
   const { tenant } = ctx;
   if (tenant.config.billingSuspended) {
+    const since = tenant.config.billingSuspendedSince;
     return refuse(
       UserErrorCode.INVALID,
-      `Billing is already suspended (since ${tenant.config.billingSuspendedSince ?? 'an unknown day'}).`,
+      since
+        ? msg('billing.alreadySuspended', { since: day(since) })
+        : msg('billing.alreadySuspendedSinceUnknown'),
       [],
+      since ? { date: since } : {},
     );
   }
   tenant.config.billingSuspended = true;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TenantContext } from '../../auth/context';
 import { audit } from '../../audit/audit.service';
 import { unitPriceFor } from '../../facilities/facilities.service';
+import { quotientsOn } from '../../families/quotients';
 import { PriceBracket } from '../../facilities/price-bracket.entity';
 import { Service, ServiceKind } from '../../facilities/service.entity';
 import { Family } from '../../families/family.entity';
@@ -12,6 +13,7 @@ import { done, refuse, UserErrorCode, type Outcome } from '../../shared/user-err
 import { InvoiceKind } from '../invoices/invoice.entity';
 import { BillingRunKind, BillingRunStatus } from '../runs/billing-run.entity';
 import { issueInvoices, newRun } from '../runs/issue-invoices';
+import { day, msg } from '../../shared/i18n';
 
 /**
  * Water (Saint-Nazaire): meter readings become consumption charges; families pay a fixed monthly
@@ -47,7 +49,7 @@ export const recordWaterConsumption = idempotentMutation(
     if (date > today || date < addDays(today, -MAX_READING_AGE_DAYS)) {
       return refuse(
         UserErrorCode.INVALID,
-        `A reading is dated between ${addDays(today, -MAX_READING_AGE_DAYS)} and today (${today}).`,
+        msg('water.readingDate', { from: day(addDays(today, -MAX_READING_AGE_DAYS)), today: day(today) }),
         ['readingDate'],
       );
     }
@@ -56,7 +58,7 @@ export const recordWaterConsumption = idempotentMutation(
       input.cubicMetres < 1 ||
       input.cubicMetres > MAX_CUBIC_METRES_PER_READING
     ) {
-      return refuse(UserErrorCode.INVALID, `Give whole cubic metres, 1 to ${MAX_CUBIC_METRES_PER_READING}.`, [
+      return refuse(UserErrorCode.INVALID, msg('water.cubicMetres', { max: MAX_CUBIC_METRES_PER_READING }), [
         'cubicMetres',
       ]);
     }
@@ -64,15 +66,18 @@ export const recordWaterConsumption = idempotentMutation(
       waterService(ctx),
       ctx.em.findOne(Family, { id: input.familyId }),
     ]);
-    if (!service) return refuse(UserErrorCode.NOT_FOUND, 'This tenant has no water service.', ['familyId']);
-    if (!family) return refuse(UserErrorCode.NOT_FOUND, 'Family not found.', ['familyId']);
+    if (!service) return refuse(UserErrorCode.NOT_FOUND, msg('water.noService'), ['familyId']);
+    if (!family) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Family' }), ['familyId']);
+    const quotients = await quotientsOn(ctx.em, tenant.id, [family.id], date);
     const unitPrice = unitPriceFor(
       await ctx.em.find(PriceBracket, { service: service.id }),
-      family.familyQuotient,
+      quotients.get(family.id) ?? null,
       date,
     );
     if (unitPrice === null)
-      return refuse(UserErrorCode.INVALID, `The water grid has no price for ${date}.`, ['readingDate']);
+      return refuse(UserErrorCode.INVALID, msg('water.noPrice', { date: day(date) }), ['readingDate'], {
+        date,
+      });
     const id = randomUUID();
     await ctx.em.execute(
       `insert into charges (id, tenant_id, family_id, child_id, reservation_id, service_id, date, reason, quantity,
@@ -104,16 +109,14 @@ export async function setWaterDebit(
 ): Promise<Outcome<number>> {
   const { tenant } = ctx;
   if (!Number.isInteger(input.monthlyAmount) || input.monthlyAmount < 0 || input.monthlyAmount > 1_000_000) {
-    return refuse(UserErrorCode.INVALID, 'A monthly amount is 0 (stop) or a positive number of cents.', [
-      'monthlyAmount',
-    ]);
+    return refuse(UserErrorCode.INVALID, msg('water.monthlyAmount'), ['monthlyAmount']);
   }
   const [service, family] = await Promise.all([
     waterService(ctx),
     ctx.em.findOne(Family, { id: input.familyId }),
   ]);
-  if (!service) return refuse(UserErrorCode.NOT_FOUND, 'This tenant has no water service.', ['familyId']);
-  if (!family) return refuse(UserErrorCode.NOT_FOUND, 'Family not found.', ['familyId']);
+  if (!service) return refuse(UserErrorCode.NOT_FOUND, msg('water.noService'), ['familyId']);
+  if (!family) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Family' }), ['familyId']);
   // 0 stops the debit (the schedule keeps its last amount, inactive); any other amount (re)starts it.
   await ctx.em.execute(
     input.monthlyAmount === 0
@@ -187,10 +190,10 @@ export function regulariseWater(
   const { tenant } = ctx;
   const today = todayIn(tenant.timeZone, ctx.now());
   if (!Number.isInteger(input.year) || input.year < 2000 || `${input.year}-12-31` >= today) {
-    return Promise.resolve(refuse(UserErrorCode.INVALID, 'Regularise a year that is over.', ['year']));
+    return Promise.resolve(refuse(UserErrorCode.INVALID, msg('water.yearNotOver'), ['year']));
   }
   if (tenant.config.billingSuspended) {
-    return Promise.resolve(refuse(UserErrorCode.INVALID, 'Billing is suspended.', ['year']));
+    return Promise.resolve(refuse(UserErrorCode.INVALID, msg('billing.suspended'), ['year']));
   }
   return regularise(ctx, input);
 }

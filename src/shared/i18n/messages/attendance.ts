@@ -1,0 +1,70 @@
+import { m, type Day } from '../message';
+import { STATUS_EN, STATUS_FR } from './booking';
+
+/** The roll call, absences and the caterer's counts. */
+export const attendance = {
+  'rollCall.tooMany': m<{ max: number }>({
+    en: 'A roll call names at most {max} children.',
+    fr: 'Un appel nomme au plus {max} enfants.',
+  }),
+  'rollCall.readOnly': m({
+    en: 'This service is read-only for now: the roll call cannot be recorded until it reopens.',
+    fr: 'Ce service est en lecture seule pour l’instant : l’appel ne peut pas être enregistré avant sa réouverture.',
+  }),
+  'rollCall.notYet': m<{ date: Day }>({
+    en: 'The roll call of {date} opens on that day.',
+    fr: 'L’appel du {date} s’ouvre ce jour-là.',
+  }),
+  'rollCall.namedTwice': m({
+    en: 'This child is named twice in the roll call.',
+    fr: 'Cet enfant est nommé deux fois dans l’appel.',
+  }),
+  'rollCall.noReservation': m({
+    en: 'This child has no reservation for the session.',
+    fr: 'Cet enfant n’a pas de réservation pour cette séance.',
+  }),
+  'rollCall.noWalkIns': m({
+    en: 'This child has no reservation, and the service takes no walk-ins in its current mode.',
+    fr: 'Cet enfant n’a pas de réservation, et le service n’accueille pas sans réservation dans son mode actuel.',
+  }),
+  'rollCall.bookedElsewhere': m({
+    en: 'This child is booked elsewhere at that time: cancel that reservation first.',
+    fr: 'Cet enfant est inscrit ailleurs à la même heure : annulez d’abord cette réservation.',
+  }),
+  'rollCall.capacityReached': m({
+    en: "The facility's physical capacity is reached.",
+    fr: 'La capacité d’accueil de l’établissement est atteinte.',
+  }),
+  'rollCall.locked': m<{ status: string }>({
+    en: `This reservation is invoiced (${STATUS_EN}): correct it with a credit note.`,
+    fr: `Cette réservation est facturée (${STATUS_FR}) : corrigez-la par un avoir.`,
+  }),
+  'absence.unknownReason': m<{ reason: string }>({
+    en: 'No absence reason "{reason}".',
+    fr: 'Aucun motif d’absence « {reason} ».',
+  }),
+  'absence.documentRequired': m<{ label: string }>({
+    en: '"{label}" needs a supporting document.',
+    fr: '« {label} » demande un justificatif.',
+  }),
+  'absence.nothingToJustify': m<{ status: string }>({
+    en: `There is no absence to justify on this reservation (${STATUS_EN}).`,
+    fr: `Il n’y a pas d’absence à justifier sur cette réservation (${STATUS_FR}).`,
+  }),
+  'absence.doesNotExcuseLate': m<{ label: string }>({
+    en: '"{label}" does not excuse a cancellation given after the notice deadline.',
+    fr: '« {label} » n’excuse pas une annulation faite après le délai de prévenance.',
+  }),
+  'absence.locked': m({
+    en: 'This reservation is invoiced: correct it with a credit note.',
+    fr: 'Cette réservation est facturée : corrigez-la par un avoir.',
+  }),
+  'absence.codeFormat': m<{ max: number }>({
+    en: 'A code is upper case letters, digits and _ (at most {max}).',
+    fr: 'Un code s’écrit en majuscules, chiffres et _ (au plus {max}).',
+  }),
+  'absence.labelLength': m<{ max: number }>({
+    en: 'A label is 1 to {max} characters.',
+    fr: 'Un libellé compte de 1 à {max} caractères.',
+  }),
+};

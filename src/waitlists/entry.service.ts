@@ -1,0 +1,286 @@
+import { instant, msg } from '../shared/i18n';
+import { randomUUID } from 'node:crypto';
+import type { TenantContext } from '../auth/context';
+import { can, isStaff, Scope } from '../auth/viewer';
+import { audit } from '../audit/audit.service';
+import { effectiveOperatingMode } from '../facilities/facilities.service';
+import { Service } from '../facilities/service.entity';
+import { Child } from '../families/child.entity';
+import { idempotentMutation } from '../idempotency/idempotency.service';
+import { emitEvents } from '../events/emit';
+import { notify, NotificationKind } from '../notifications/notifications.service';
+import { bookedFromWaitlist, waitlistEvent, type EntryFacts } from './events';
+import { channelFor, modeRefusal } from '../reservations/booking-rules';
+import { Session } from '../sessions/session.entity';
+import { ReservationChannel } from '../shared/channels';
+import { done, refuse, UserErrorCode, type Outcome } from '../shared/user-errors';
+import { priorityPoints } from './ordering';
+import {
+  closeEntry,
+  fillFromWaitlist,
+  localDay,
+  localInstant,
+  lockSessions,
+  releasePlace,
+} from './promotion';
+import { WaitlistEntry, WaitlistStatus } from './waitlist-entry.entity';
+
+/**
+ * A waitlist entry the viewer may see: their own family's for parents; any for staff and the keys
+ * that read families or book.
+ */
+export async function visibleEntry(ctx: TenantContext, entryId: string): Promise<WaitlistEntry | null> {
+  const entry = await ctx.em.findOne(WaitlistEntry, { id: entryId });
+  if (!entry) return null;
+  if (ctx.viewer.familyId) return entry.family.id === ctx.viewer.familyId ? entry : null;
+  return can(ctx.viewer, Scope.FAMILIES_READ) || can(ctx.viewer, Scope.RESERVATIONS_WRITE) ? entry : null;
+}
+
+type EntryOutcome = Outcome<{ entryId: string; reservationId?: string }>;
+
+/**
+ * Loads the entry for a change: visible to the viewer, its session's service open to them in its
+ * operating mode; then locks the session's row (the waitlist's one lock, taken first) and reloads
+ * the entry under it. Returns the refusal, or the entry and its session's service.
+ */
+async function entryForChange(
+  ctx: TenantContext,
+  entryId: string,
+): Promise<{ refusal: EntryOutcome } | { entry: WaitlistEntry; service: Service; session: Session }> {
+  const found = await visibleEntry(ctx, entryId);
+  if (!found) return { refusal: refuse(UserErrorCode.NOT_FOUND, msg('waitlist.entryNotFound'), ['entryId']) };
+  const session = await ctx.em.findOneOrFail(Session, { id: found.session.id });
+  const service = await ctx.em.findOneOrFail(Service, { id: session.service.id });
+  const mode = modeRefusal(effectiveOperatingMode(service, ctx.tenant), ctx.viewer);
+  if (mode) return { refusal: refuse(mode.code, mode.message, ['entryId']) };
+  await lockSessions(ctx, [session.id]);
+  const entry = await ctx.em.refreshOrFail(found);
+  return { entry, service, session };
+}
+
+const notLive = (entry: WaitlistEntry): EntryOutcome =>
+  refuse(UserErrorCode.NOT_ON_WAITLIST, msg('waitlist.notLive', { status: entry.status }), ['entryId']);
+
+function auditCounter(ctx: TenantContext, action: string, entry: WaitlistEntry, details = {}): void {
+  if (channelFor(ctx.viewer) !== ReservationChannel.COUNTER) return;
+  audit(ctx, {
+    action,
+    channel: ReservationChannel.COUNTER,
+    familyId: entry.family.id,
+    subjectId: entry.id,
+    details: { sessionId: entry.session.id, ...details },
+  });
+}
+
+/**
+ * Takes a child off a waitlist (parents, agents, `reservations:write` keys). Leaving with an offer
+ * in hand gives the held place to the next entry, in the same transaction.
+ */
+export const leaveWaitlist = idempotentMutation(
+  'leaveWaitlist',
+  async (ctx: TenantContext, input: { entryId: string }): Promise<EntryOutcome> => {
+    const found = await entryForChange(ctx, input.entryId);
+    if ('refusal' in found) return found.refusal;
+    const { entry } = found;
+    if (entry.status !== WaitlistStatus.WAITING && entry.status !== WaitlistStatus.OFFERED)
+      return notLive(entry);
+    const offered = entry.status === WaitlistStatus.OFFERED;
+    await closeEntry(ctx, entry.id, 'LEFT', null);
+    if (offered) await releasePlace(ctx, entry.session.id);
+    auditCounter(ctx, 'WAITLIST_LEFT', entry);
+    await ctx.em.flush();
+    return done({ entryId: entry.id });
+  },
+);
+
+/** Turns an offer into a reservation (channel WAITLIST), before its deadline. */
+export const acceptWaitlistOffer = idempotentMutation(
+  'acceptWaitlistOffer',
+  async (ctx: TenantContext, input: { entryId: string }): Promise<EntryOutcome> => {
+    const found = await entryForChange(ctx, input.entryId);
+    if ('refusal' in found) return found.refusal;
+    const { entry } = found;
+    if (entry.status !== WaitlistStatus.OFFERED) return notLive(entry);
+    const now = ctx.now();
+    if (now >= entry.offerExpiresAt!) {
+      // Its expiry job may not have run yet: expire it now, the place goes to the next entry.
+      await expire(ctx, entry);
+      await ctx.em.flush();
+      return refuse(
+        UserErrorCode.OFFER_EXPIRED,
+        msg('waitlist.offerExpired', { expiredAt: instant(entry.offerExpiresAt!) }),
+        ['entryId'],
+      );
+    }
+    const reservationId = randomUUID();
+    const inserted = await ctx.em.execute<{ id: string }[]>(
+      `insert into reservations (id, tenant_id, session_id, child_id, family_id, status, channel, created_by, created_at, updated_at)
+       values (?, ?, ?, ?, ?, 'BOOKED', 'WAITLIST', ?, ?, ?) on conflict do nothing returning id`,
+      [
+        reservationId,
+        ctx.tenant.id,
+        entry.session.id,
+        entry.child.id,
+        entry.family.id,
+        ctx.viewer.subject ?? 'anonymous',
+        now,
+        now,
+      ],
+      'all',
+      ctx.em.getLoggerContext(),
+    );
+    if (inserted.length === 0) {
+      return refuse(UserErrorCode.OVERLAP, msg('waitlist.offerOverlap'), ['entryId']);
+    }
+    // The held place becomes the reservation's: places_taken does not change.
+    entry.status = WaitlistStatus.PROMOTED;
+    entry.reservationId = reservationId;
+    entry.closedAt = now;
+    entry.updatedAt = now;
+    auditCounter(ctx, 'WAITLIST_OFFER_ACCEPTED', entry, { reservationId });
+    const session = await ctx.em.findOneOrFail(Session, { id: entry.session.id });
+    await emitEvents(ctx, [bookedFromWaitlist(factsOf(entry, session.date), reservationId)]);
+    await ctx.em.flush();
+    return done({ entryId: entry.id, reservationId });
+  },
+);
+
+/** Declines an offer: never charged; the held place goes to the next entry at once. */
+export const declineWaitlistOffer = idempotentMutation(
+  'declineWaitlistOffer',
+  async (ctx: TenantContext, input: { entryId: string }): Promise<EntryOutcome> => {
+    const found = await entryForChange(ctx, input.entryId);
+    if ('refusal' in found) return found.refusal;
+    const { entry } = found;
+    if (entry.status !== WaitlistStatus.OFFERED) return notLive(entry);
+    await closeEntry(ctx, entry.id, 'DECLINED', null);
+    await releasePlace(ctx, entry.session.id);
+    auditCounter(ctx, 'WAITLIST_OFFER_DECLINED', entry);
+    await ctx.em.flush();
+    return done({ entryId: entry.id });
+  },
+);
+
+export const PRIORITY_REASON_MAX = 500;
+
+/**
+ * An agent raises or lowers a waiting entry's priority (a social-services request): `points` is
+ * the adjustment added to the criteria's points. The reason is required and audited; the family
+ * is told its rank was reviewed, in neutral words.
+ */
+export const setWaitlistPriority = idempotentMutation(
+  'setWaitlistPriority',
+  async (
+    ctx: TenantContext,
+    input: { entryId: string; points: number; reason: string },
+  ): Promise<EntryOutcome> => {
+    if (!isStaff(ctx.viewer))
+      return refuse(UserErrorCode.NOT_ALLOWED, msg('waitlist.agentsOnly'), ['entryId']);
+    const reason = input.reason.trim();
+    if (!reason) return refuse(UserErrorCode.INVALID, msg('waitlist.reasonRequired'), ['reason']);
+    if (!Number.isInteger(input.points) || Math.abs(input.points) > 1000) {
+      return refuse(UserErrorCode.INVALID, msg('waitlist.adjustment'), ['points']);
+    }
+    const found = await entryForChange(ctx, input.entryId);
+    if ('refusal' in found) return found.refusal;
+    const { entry, session, service } = found;
+    if (entry.status !== WaitlistStatus.WAITING) return notLive(entry);
+    const before = entry.priorityPoints;
+    entry.manualPoints = input.points;
+    entry.manualReason = reason;
+    entry.priorityPoints = priorityPoints(entry.criteria, input.points);
+    entry.updatedAt = ctx.now();
+    audit(ctx, {
+      action: 'WAITLIST_PRIORITY_CHANGED',
+      channel: ReservationChannel.COUNTER,
+      familyId: entry.family.id,
+      subjectId: entry.id,
+      details: { sessionId: session.id, before, after: entry.priorityPoints, reason },
+    });
+    const child = await ctx.em.findOneOrFail(Child, { id: entry.child.id });
+    notify(ctx, {
+      familyId: entry.family.id,
+      kind: NotificationKind.WAITLIST_RANK_CHANGED,
+      message: `La priorité de ${child.firstName} sur la liste d'attente « ${service.name} » du ${localDay(session.date, ctx.tenant)} a été revue par le service ; son rang peut avoir changé.`,
+      childId: child.id,
+      sessionId: session.id,
+      waitlistEntryId: entry.id,
+      data: { priorityPoints: entry.priorityPoints },
+    });
+    await ctx.em.flush();
+    return done({ entryId: entry.id });
+  },
+);
+
+/** An offer past its deadline: EXPIRED, the family told, the place passed on (session locked). */
+async function expire(ctx: TenantContext, entry: WaitlistEntry): Promise<void> {
+  await closeEntry(ctx, entry.id, 'EXPIRED', null);
+  const [session, child] = await Promise.all([
+    ctx.em.findOneOrFail(Session, { id: entry.session.id }),
+    ctx.em.findOneOrFail(Child, { id: entry.child.id }),
+  ]);
+  notify(ctx, {
+    familyId: entry.family.id,
+    kind: NotificationKind.WAITLIST_OFFER_EXPIRED,
+    message: `L'offre de place pour ${child.firstName} le ${localDay(session.date, ctx.tenant)} a expiré sans réponse : la place a été proposée à la famille suivante.`,
+    childId: child.id,
+    sessionId: session.id,
+    waitlistEntryId: entry.id,
+  });
+  await emitEvents(ctx, [waitlistEvent('waitlist.offerExpired', factsOf(entry, session.date))]);
+  await releasePlace(ctx, session.id);
+}
+
+/** What the webhooks say of an entry. */
+const factsOf = (entry: WaitlistEntry, date: string): EntryFacts => ({
+  entryId: entry.id,
+  sessionId: entry.session.id,
+  childId: entry.child.id,
+  familyId: entry.family.id,
+  date,
+});
+
+/**
+ * The offer-expiry job (graphile-worker, scheduled at the deadline): expires the offer if it is
+ * still open and due at `ctx.now()`, passing the place on. Idempotent: a second run, or a run for
+ * an offer accepted, declined or not yet due, changes nothing. Returns whether it expired.
+ */
+export async function expireOffer(ctx: TenantContext, entryId: string): Promise<boolean> {
+  const found = await ctx.em.findOne(WaitlistEntry, { id: entryId });
+  if (!found || found.status !== WaitlistStatus.OFFERED) return false;
+  await lockSessions(ctx, [found.session.id]);
+  const entry = await ctx.em.refreshOrFail(found);
+  if (entry.status !== WaitlistStatus.OFFERED || ctx.now() < entry.offerExpiresAt!) return false;
+  await expire(ctx, entry);
+  await ctx.em.flush();
+  return true;
+}
+
+/** The reminder job: tells the family its offer expires soon (once), if it is still open. */
+export async function remindOffer(ctx: TenantContext, entryId: string): Promise<boolean> {
+  const entry = await ctx.em.findOne(WaitlistEntry, { id: entryId });
+  if (!entry || entry.status !== WaitlistStatus.OFFERED || ctx.now() >= entry.offerExpiresAt!) return false;
+  const [already] = await ctx.em.execute<{ n: number }[]>(
+    `select count(*)::int as n from notifications where tenant_id = ? and waitlist_entry_id = ? and kind = ?`,
+    [ctx.tenant.id, entry.id, NotificationKind.WAITLIST_OFFER_EXPIRING],
+  );
+  if (already.n > 0) return false;
+  const [session, child] = await Promise.all([
+    ctx.em.findOneOrFail(Session, { id: entry.session.id }),
+    ctx.em.findOneOrFail(Child, { id: entry.child.id }),
+  ]);
+  const hours = Math.max(1, Math.round((entry.offerExpiresAt!.getTime() - ctx.now().getTime()) / 3600_000));
+  notify(ctx, {
+    familyId: entry.family.id,
+    kind: NotificationKind.WAITLIST_OFFER_EXPIRING,
+    message: `Rappel : la place proposée pour ${child.firstName} le ${localDay(session.date, ctx.tenant)} vous attend encore ${hours} h, jusqu'au ${localInstant(entry.offerExpiresAt!, ctx.tenant)}.`,
+    childId: child.id,
+    sessionId: session.id,
+    waitlistEntryId: entry.id,
+    data: { hoursLeft: hours, offerExpiresAt: entry.offerExpiresAt!.toISOString() },
+  });
+  await ctx.em.flush();
+  return true;
+}
+
+export { fillFromWaitlist };

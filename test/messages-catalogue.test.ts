@@ -1,0 +1,357 @@
+import { IntlMessageFormat } from 'intl-messageformat';
+import {
+  allOf,
+  amount,
+  CATALOGUE,
+  date,
+  day,
+  instant,
+  acceptedLocale,
+  msg,
+  oneOf,
+  readerLanguage,
+  render,
+  textOf,
+  type Language,
+  type MessageKey,
+  type ParamsOf,
+} from '../src/shared/i18n';
+import { CATALOGUE_MODULES } from '../src/shared/i18n/catalogue';
+
+/**
+ * The message catalogue, as a table: every key renders in fr-FR, fr-CA and English with sample
+ * parameters, its ICU text parses, and every language uses the same parameters, all declared.
+ * SAMPLES is typed by the catalogue: a key added without its sample does not compile, and a key
+ * whose sample is missing from this table fails below.
+ */
+const when = instant('2027-06-04T10:30:00.000Z');
+const roles = oneOf(['AGENT', 'TENANT_ADMIN']);
+const scopes = oneOf(['billing:read']);
+const SAMPLES: { [K in MessageKey]: ParamsOf<K> } = {
+  notFound: { what: 'Family' },
+  'idempotency.conflict': {},
+  'idempotency.keyLength': { max: 255 },
+  unavailable: {},
+  internal: {},
+  'operation.notSupported': { operation: 'subscription' },
+  'operation.tooCostly': { cost: 30000, max: 25000 },
+  'input.tooManyItems': { field: 'sessionIds', max: 100, count: 101 },
+  'input.outOfRange': { field: 'first', min: 1, max: 100, value: 0 },
+  'input.tooLong': { field: 'input.reason', max: 500, length: 501 },
+  'input.nul': { field: 'search' },
+  'input.surrogate': { field: 'search' },
+  'input.notAnId': { field: 'childId', type: 'Child' },
+  'input.pageSize': { max: 100 },
+  'input.badCursor': {},
+  'input.calendarDate': { field: 'from', min: 1900, max: 2199 },
+  'input.yearMonth': { field: 'period', min: 1900, max: 2199 },
+  'input.toBeforeFrom': { from: 'from', to: 'to' },
+  'input.required': { field: 'from' },
+  'input.eitherOr': { first: '"facilityIds"', second: '"facilityId"' },
+  'input.negativeQuotient': {},
+  'input.tooManyDays': { max: 31, last: day('2027-07-31') },
+  'access.field': { field: 'Family.guardians', shape: 'RS', roles, scopes },
+  'access.treasury': { shape: 'RS', roles, scopes },
+  'access.paymentPlan': { shape: 'RP', roles, scopes: oneOf([]) },
+  'access.payment': { shape: 'RS', roles, scopes: oneOf(['payments:write']) },
+  'access.deposit': { shape: 'R', roles, scopes: oneOf([]) },
+  'access.absenceAtCounter': { shape: 'RS', roles, scopes: oneOf(['attendance:write']) },
+  'access.ownInvoices': {},
+  'access.tenantConfiguration': {},
+  'apiKey.nameRequired': { max: 100 },
+  'apiKey.scopeRequired': {},
+  'apiKey.unknownScope': { scope: 'menus:write', scopes: allOf(['catalog:read', 'meals:read']) },
+  'apiKey.scopeTwice': { scope: 'meals:read' },
+  'auth.required': {},
+  'auth.bearerFormat': {},
+  'auth.unknownApiKey': {},
+  'auth.keyTenantNotGranted': { tenant: 'quebec', tenants: oneOf(['beziers', 'nimes']) },
+  'auth.keyTenantRequired': { tenants: oneOf(['beziers', 'nimes']) },
+  'auth.tokenInvalid': {},
+  'auth.tokenExpired': {},
+  'auth.tokenLacksClaims': {},
+  'auth.tokenMalformedClaim': {},
+  'auth.parentTokenNoFamily': {},
+  'auth.unknownTenant': {},
+  'auth.tenantGone': {},
+  'auth.personOtherTenant': {},
+  'auth.noValidFamily': {},
+  'link.expired': {},
+  'link.invalid': {},
+  'link.credentialsRequired': {},
+  'idp.notAccepted': {},
+  'idp.noIssuer': {},
+  'idp.unknownIssuer': { issuer: '"https://idp.example"' },
+  'idp.tenantNotServed': { tenant: 'beziers', tenants: oneOf(['nimes']) },
+  'idp.tenantRequired': { tenants: oneOf(['beziers', 'nimes']) },
+  'idp.misconfigured': { tenant: 'nimes', detail: 'jwksUri must be https' },
+  'idp.badSubject': { claim: '"sub"' },
+  'idp.noRole': { claim: '"roles"', roles: oneOf(['PARENT', 'AGENT', 'TENANT_ADMIN']), mapping: 'yes' },
+  'idp.noFamilyClaim': { claim: '"family"' },
+  'idp.unknownFamily': { claim: '"family"', reference: '"F-12"', tenant: 'nimes', kind: 'EXTERNAL_REF' },
+  'idp.jwksUnavailable': {},
+  'idp.audience': { audiences: oneOf(['"guichet"']) },
+  'idp.notYetValid': {},
+  'idp.badClaim': { claim: '"iat"', detail: 'unexpected' },
+  'idp.noMatchingKey': {},
+  'idp.severalKeys': {},
+  'idp.algorithm': { algorithms: oneOf(['RS256', 'ES256']) },
+  'idp.signature': {},
+  'booking.sessionCount': { max: 100 },
+  'booking.notYetOpen': { opensAt: when },
+  'booking.closed': { date: day('2027-07-20'), closesAt: instant('2027-07-05T21:59:00.000Z') },
+  'booking.holiday': { date: day('2026-12-25'), holiday: 'Noël' },
+  'booking.tooYoung': { months: 2 },
+  'booking.tooOld': { months: 48 },
+  'booking.notAPupil': {},
+  'booking.atSchool': {},
+  'booking.alreadyBooked': { date: day('2027-07-20') },
+  'booking.overlap': { date: day('2027-07-20') },
+  'booking.full': { date: day('2027-07-20') },
+  'mode.readOnly': {},
+  'mode.walkIn': {},
+  'mode.counterOnly': {},
+  'mode.reasonRequired': { max: 500 },
+  'mode.tenantNeedsMode': {},
+  'cancel.count': { max: 100 },
+  'cancel.namedTwice': {},
+  'cancel.notCancellable': { status: 'ATTENDED' },
+  'bookingStatus.childRequired': {},
+  'pricing.noPrice': { date: day('2027-07-20') },
+  'rollCall.tooMany': { max: 1000 },
+  'rollCall.readOnly': {},
+  'rollCall.notYet': { date: day('2027-07-20') },
+  'rollCall.namedTwice': {},
+  'rollCall.noReservation': {},
+  'rollCall.noWalkIns': {},
+  'rollCall.bookedElsewhere': {},
+  'rollCall.capacityReached': {},
+  'rollCall.locked': { status: 'ABSENT_UNJUSTIFIED' },
+  'absence.unknownReason': { reason: 'SICK' },
+  'absence.documentRequired': { label: 'Maladie' },
+  'absence.nothingToJustify': { status: 'BOOKED' },
+  'absence.doesNotExcuseLate': { label: 'Convenance' },
+  'absence.locked': {},
+  'absence.codeFormat': { max: 64 },
+  'absence.labelLength': { max: 255 },
+  'creditNote.reasonRequired': { max: 500 },
+  'creditNote.linesOrAmount': {},
+  'creditNote.ofCreditNote': {},
+  'creditNote.notALine': {},
+  'creditNote.lineTwice': {},
+  'creditNote.lineCredited': {},
+  'creditNote.units': { max: 3 },
+  'creditNote.tooMuch': { max: amount(1234, 'EUR') },
+  'amount.positive': {},
+  'plan.invoiceOrFamily': {},
+  'plan.alreadyPlanned': {},
+  'plan.nothingDue': {},
+  'plan.instalments': { max: 4, maxCount: 10, minAmount: amount(1000, 'EUR') },
+  'payment.methodNotAccepted': { method: 'CARD', accepted: oneOf(['CASH', 'CHEQUE']), count: 2 },
+  'payment.counterOnly': {},
+  'payment.amount': { max: amount(10_000_000, 'EUR') },
+  'payment.notOpenInvoice': {},
+  'payment.allocation': { max: amount(4150, 'EUR') },
+  'payment.allocationsExceed': {},
+  'water.readingDate': { from: day('2025-06-04'), today: day('2027-06-04') },
+  'water.cubicMetres': { max: 5000 },
+  'water.noService': {},
+  'water.noPrice': { date: day('2027-06-04') },
+  'water.monthlyAmount': {},
+  'water.yearNotOver': {},
+  'billing.suspended': {},
+  'billing.notSuspended': {},
+  'billing.alreadySuspended': { since: day('2026-03-01') },
+  'billing.alreadySuspendedSinceUnknown': {},
+  'billing.periodNotOver': { period: '2027-06', today: day('2027-06-04') },
+  'billing.catchUpPast': {},
+  'pdf.title': { kind: 'CREDIT_NOTE', number: 'A2026-000001' },
+  'pdf.issued': { kind: 'INVOICE', issued: date('2026-07-01'), due: date('2026-07-31') },
+  'pdf.period': { from: date('2026-06-01'), to: date('2026-06-30') },
+  'pdf.reason': { reason: 'Erreur de pointage' },
+  'pdf.column.label': {},
+  'pdf.column.quantity': {},
+  'pdf.column.unitPrice': {},
+  'pdf.column.amount': {},
+  'pdf.total': {},
+  'pdf.settled': {},
+  'pdf.balance': {},
+  'pdf.schedule': {},
+  'pdf.instalment': { position: 2, due: date('2026-08-01') },
+  'treasury.column': { column: 'minorUnits' },
+  'admin.notFound': { what: 'ClosurePeriod' },
+  'admin.empty': { field: 'name' },
+  'admin.tooLong': { field: 'name', max: 255 },
+  'admin.notEmail': { field: 'guardians.0.email' },
+  'admin.notPhone': { field: 'guardians.0.phone' },
+  'admin.between': { field: 'capacity', min: 0, max: 10000 },
+  'admin.endBeforeStart': { field: 'to', from: day('2027-09-01'), to: day('2027-08-01') },
+  'admin.periodTooLong': { days: 800, max: 731 },
+  'admin.dateInFuture': { field: 'birthDate', value: day('2030-01-01') },
+  'admin.dateTooOld': { field: 'birthDate', value: day('1990-01-01') },
+  'admin.weekdays': {},
+  'admin.servicesAtFacility': { count: 2, kind: 'CANTEEN' },
+  'admin.capacityBelowTaken': { taken: 7 },
+  'admin.quotientTooFarAhead': { days: 366 },
+  'admin.auditInstantYears': { field: 'filter.from', min: 1900, max: 2199 },
+  'admin.auditFromAfterTo': {},
+  'grid.pricedUpTo': { last: day('2026-11-27'), today: day('2026-11-30') },
+  'grid.count': { max: 50 },
+  'grid.lowerBound': { n: 1 },
+  'grid.upperBound': { n: 2, max: '300', min: 400 },
+  'grid.price': { n: 1, max: 100000 },
+  'grid.startsAboveZero': { n: 1, min: 100 },
+  'grid.openOverlap': { n: 1, next: 2, min: 500 },
+  'grid.gap': { n: 2, min: 600, prev: 1, end: 500 },
+  'grid.overlap': { n: 2, min: 400, prev: 1, from: 0, to: 500 },
+  'grid.openEnd': { n: 3, end: 2000 },
+  'waitlist.entryNotFound': {},
+  'waitlist.notLive': { status: 'PROMOTED' },
+  'waitlist.offerExpired': { expiredAt: when },
+  'waitlist.offerOverlap': {},
+  'waitlist.agentsOnly': {},
+  'waitlist.reasonRequired': {},
+  'waitlist.adjustment': {},
+  'waitlist.sessionNamedTwice': {},
+  'waitlist.notFull': { date: day('2027-07-07') },
+  'waitlist.already': {},
+  'waitlist.statisticsRange': {},
+  'notifications.parentsOnly': {},
+  'webhook.urlInvalid': {},
+  'webhook.urlCredentials': {},
+  'webhook.urlHttps': {},
+  'webhook.eventTypeRequired': {},
+  'webhook.tooManyEndpoints': { max: 20 },
+  'webhook.endpointNotFound': {},
+  'webhook.deliveryNotFound': {},
+  'webhook.disabled': { failures: 5, last: 'HTTP 500' },
+};
+
+const LANGUAGES: Record<string, Language> = {
+  'fr-FR': { locale: 'fr-FR', timeZone: 'Europe/Paris' },
+  'fr-CA': { locale: 'fr-CA', timeZone: 'America/Toronto' },
+  en: { locale: 'en-GB', timeZone: 'Europe/London' },
+};
+
+/** The arguments an ICU text uses, nested ones included (plural, select, number…). */
+function argumentsOf(text: string): Set<string> {
+  const names = new Set<string>();
+  const walk = (elements: unknown[]) => {
+    for (const element of elements as { type: number; value?: unknown; options?: object }[]) {
+      if (element.type >= 1 && element.type <= 6 && typeof element.value === 'string')
+        names.add(element.value);
+      for (const option of Object.values(element.options ?? {}) as { value: unknown[] }[]) walk(option.value);
+    }
+  };
+  walk(new IntlMessageFormat(text, 'en', undefined, { ignoreTag: true }).getAst());
+  return names;
+}
+
+const keys = Object.keys(CATALOGUE) as MessageKey[];
+
+describe('message catalogue', () => {
+  it('has a sample for every key, and keys named area.what, each in one module', () => {
+    expect(Object.keys(SAMPLES).sort()).toEqual([...keys].sort());
+    for (const key of keys) expect(key).toMatch(/^[a-z][A-Za-z]*(\.[a-z][A-Za-z]*)*$/);
+    const inModules = Object.values(CATALOGUE_MODULES).reduce((sum, m) => sum + Object.keys(m).length, 0);
+    expect(inModules).toBe(keys.length);
+  });
+
+  describe.each(keys)('%s', (key) => {
+    const declared = Object.keys(SAMPLES[key]).sort();
+
+    it('has valid ICU in every language, using the same declared parameters', () => {
+      const used = (['en', 'fr', 'fr-CA'] as const).map((language) => {
+        const text = textOf(key, language);
+        expect(text.trim()).not.toBe('');
+        // French is written with typographic apostrophes: an ASCII one would start an ICU quote.
+        if (language !== 'en') expect(text).not.toContain("'");
+        else expect(text).not.toMatch(/'[{}#']/);
+        return [...argumentsOf(text)].sort();
+      });
+      expect(used[1]).toEqual(used[0]);
+      expect(used[2]).toEqual(used[0]);
+      expect(used[0]).toEqual(declared);
+    });
+
+    it.each(Object.keys(LANGUAGES))('renders in %s with its parameters', (name) => {
+      const params = SAMPLES[key];
+      const text = render({ key, params: params as never }, LANGUAGES[name]);
+      expect(text).not.toBe(key);
+      expect(text).not.toMatch(/[{}]|undefined|NaN|\[object/);
+    });
+  });
+});
+
+describe('rendering', () => {
+  const opens = msg('booking.notYetOpen', { opensAt: when });
+
+  it('writes instants in the tenant time zone, as people write them', () => {
+    expect(render(opens, LANGUAGES['fr-FR'])).toBe('La réservation ouvre le vendredi 4 juin 2027 à 12 h 30.');
+    expect(render(opens, LANGUAGES['fr-CA'])).toBe('La réservation ouvre le vendredi 4 juin 2027 à 6 h 30.');
+    expect(render(opens, LANGUAGES.en)).toBe('Booking opens on Friday 4 June 2027 at 11:30.');
+    expect(render(opens, { locale: 'en-US', timeZone: 'America/New_York' })).toBe(
+      'Booking opens on Friday, June 4, 2027 at 6:30 AM.',
+    );
+    // On the hour, French leaves out the minutes; the first of the month is "1er".
+    expect(
+      render(
+        msg('booking.closed', { date: day('2027-07-01'), closesAt: instant('2027-06-01T08:00:00Z') }),
+        LANGUAGES['fr-FR'],
+      ),
+    ).toBe('La réservation pour le jeudi 1er juillet 2027 a fermé le mardi 1er juin 2027 à 10 h.');
+  });
+
+  it('uses Québec words where they differ, plural rules, lists and amounts of the locale', () => {
+    expect(render(msg('mode.counterOnly'), LANGUAGES['fr-FR'])).toMatch(/au guichet/);
+    expect(render(msg('mode.counterOnly'), LANGUAGES['fr-CA'])).toMatch(/au comptoir/);
+    expect(render(msg('booking.tooYoung', { months: 1 }), LANGUAGES.en)).toMatch(/from 1 month of age/);
+    expect(render(msg('creditNote.units', { max: 1 }), LANGUAGES['fr-FR'])).toMatch(/1 unité/);
+    expect(render(msg('creditNote.units', { max: 3 }), LANGUAGES['fr-FR'])).toMatch(/3 unités/);
+    expect(
+      render(msg('auth.keyTenantRequired', { tenants: oneOf(['beziers', 'nimes']) }), LANGUAGES['fr-FR']),
+    ).toBe(
+      'Cette clé d’API sert plusieurs collectivités : choisissez-en une avec l’en-tête X-Tenant : beziers ou nimes.',
+    );
+    expect(render(msg('payment.allocation', { max: amount(4150, 'EUR') }), LANGUAGES['fr-FR'])).toBe(
+      'Affectez au plus 41,50\u00a0€ à cette facture.',
+    );
+    expect(render(msg('notFound', { what: 'Family' }), LANGUAGES['fr-FR'])).toBe('Famille introuvable.');
+    expect(allOf(['a'])).toEqual({ allOf: ['a'] });
+  });
+
+  it('speaks English to other locales, and never throws', () => {
+    expect(render(opens, { locale: 'de-DE', timeZone: 'Europe/Berlin' })).toMatch(/^Booking opens on /);
+    // A replay stored before messages had keys, a key since removed, a parameter missing.
+    expect(render('Booking opens at 2027-06-04T10:30:00.000Z.', LANGUAGES['fr-FR'])).toBe(
+      'Booking opens at 2027-06-04T10:30:00.000Z.',
+    );
+    expect(render({ key: 'gone.away' as MessageKey }, LANGUAGES['fr-FR'])).toBe('gone.away');
+    expect(render({ key: 'booking.full' }, LANGUAGES['fr-FR'])).toBe('booking.full');
+  });
+
+  it('reads Accept-Language by weight: French or English, else nothing', () => {
+    expect(acceptedLocale(undefined)).toBeNull();
+    expect(acceptedLocale('fr-CA,fr;q=0.9,en;q=0.8')).toBe('fr-CA');
+    expect(acceptedLocale('de;q=1, en-GB;q=0.5, fr;q=0.7')).toBe('fr');
+    expect(acceptedLocale('de, *;q=0.1')).toBeNull();
+    expect(acceptedLocale('not a tag;;q=x, fr')).toBe('fr');
+  });
+
+  it("gives readers the tenant's language unless they ask for another, always in its time zone", () => {
+    const paris = LANGUAGES['fr-FR'];
+    const quebec = LANGUAGES['fr-CA'];
+    expect(readerLanguage(paris, null)).toEqual(paris);
+    expect(readerLanguage(paris, 'en')).toEqual({ locale: 'en', timeZone: 'Europe/Paris' });
+    expect(readerLanguage(paris, 'en-US')).toEqual({ locale: 'en-US', timeZone: 'Europe/Paris' });
+    // The same language: the tenant's own variant (Québec's words for a Québec tenant).
+    expect(readerLanguage(quebec, 'fr-FR')).toEqual(quebec);
+    expect(readerLanguage({ locale: 'de-DE', timeZone: 'Europe/Berlin' }, 'fr')).toEqual({
+      locale: 'fr',
+      timeZone: 'Europe/Berlin',
+    });
+    expect(readerLanguage(null, 'fr-CA')).toEqual({ locale: 'fr-CA', timeZone: 'UTC' });
+    expect(readerLanguage(null, null)).toEqual({ locale: 'en', timeZone: 'UTC' });
+    expect(render(opens, readerLanguage(paris, 'en'))).toBe('Booking opens on Friday 4 June 2027 at 12:30.');
+  });
+});
