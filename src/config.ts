@@ -5,6 +5,8 @@ export interface AppConfig {
   env: 'production' | 'development' | 'test';
   port: number;
   host: string;
+  /** The internal port of `/metrics` (default: port + 1; 0: no metrics server). */
+  metricsPort: number;
   /** Owner connection (migrations, seeds). Unset: an embedded PostgreSQL is started. */
   databaseUrl?: string;
   /** The API's own connection, as a role that owns nothing and cannot bypass row-level security. */
@@ -90,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     env: mode,
     port: intFrom(env.PORT, 4000),
+    metricsPort: intFrom(env.METRICS_PORT, intFrom(env.PORT, 4000) + 1),
     // Outside production, loopback only: the development secrets must not face a network.
     host: env.HOST ?? (mode === 'production' ? '0.0.0.0' : '127.0.0.1'),
     databaseUrl: env.DATABASE_URL || undefined,

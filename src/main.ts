@@ -8,6 +8,8 @@ import { seedDemoIfEmpty } from '../seeds/seed-demo';
 import { createApp, type App } from './http/app';
 import { createLogger } from './shared/logger';
 import { startWorker } from './jobs/worker';
+import { startMetricsServer } from './http/metrics';
+import type { FastifyInstance } from 'fastify';
 
 /** Signals that stop the API in order (SIGHUP: the terminal that ran `npm start` was closed). */
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
   let orm: MikroORM | undefined;
   let app: App | undefined;
   let worker: Runner | undefined;
+  let metrics: FastifyInstance | undefined;
   let seeding: Promise<unknown> | undefined;
   let serving = false;
   let stopping = false;
@@ -53,7 +56,7 @@ async function main(): Promise<void> {
     }
     let code = 0;
     try {
-      await Promise.all([app?.close(config.shutdownTimeoutMs), worker?.stop()]);
+      await Promise.all([app?.close(config.shutdownTimeoutMs), worker?.stop(), metrics?.close()]);
       await orm?.close(true);
     } catch (error) {
       code = 1;
@@ -106,6 +109,15 @@ async function main(): Promise<void> {
     worker = config.jobs ? await startWorker({ ownerUrl, orm, logger }) : undefined;
     if (interrupted()) return;
     const address = await app.http.listen({ port: config.port, host: config.host });
+    // Metrics are for operators: a port already taken costs a warning, never the API.
+    metrics = config.metricsPort
+      ? await startMetricsServer(app.metrics, { port: config.metricsPort, host: config.host, logger }).catch(
+          (error: unknown) => {
+            logger.warn({ err: error, port: config.metricsPort }, 'metrics server not started');
+            return undefined;
+          },
+        )
+      : undefined;
     serving = true;
     if (interrupted()) return;
 

@@ -54,6 +54,10 @@ const READERS: Record<string, Caller[]> = {
   TenantConfiguration: [...ALL_SCOPES, 'PARENT'],
   SessionChildBooking: [...ALL_SCOPES, 'PARENT'],
   SessionBooking: [Scope.RESERVATIONS_WRITE, 'PARENT'],
+  WebhookEndpoint: [Scope.WEBHOOKS_MANAGE],
+  WebhookDelivery: [Scope.WEBHOOKS_MANAGE],
+  WebhookEvent: [Scope.WEBHOOKS_MANAGE],
+  OccupancyFigures: [Scope.DASHBOARD_READ],
   WaitlistEntry: [Scope.FAMILIES_READ, Scope.RESERVATIONS_WRITE, 'PARENT'],
   WaitlistCriterion: [Scope.FAMILIES_READ, Scope.RESERVATIONS_WRITE, 'PARENT'],
   SessionWaitlist: [Scope.FAMILIES_READ],
@@ -74,6 +78,7 @@ const FIELD_READERS: Record<string, Caller[]> = {
   'Facility.children': [Scope.ATTENDANCE_WRITE, Scope.FAMILIES_READ],
   'Query.mealCounts': [Scope.MEALS_READ],
   'Query.billingTotals': [Scope.BILLING_READ],
+  'Query.occupancy': [Scope.DASHBOARD_READ],
   'Session.waitlist': [Scope.FAMILIES_READ],
   'Child.waitlistEntries': [Scope.FAMILIES_READ, Scope.RESERVATIONS_WRITE, 'PARENT'],
   'WaitlistEntry.manualPoints': [],
@@ -95,6 +100,8 @@ const PATHS: Record<string, (selection: string) => string> = {
   MealCount: (s) => `mealCounts(date: "2026-01-05") { ${s} }`,
   BillingTotals: (s) => `billingTotals(period: "2026-01") { ${s} }`,
   TenantConfiguration: (s) => `tenant { configuration { ${s} } }`,
+  WebhookEvent: (s) => `node(id: $id) { ... on WebhookDelivery { event { ${s} } } }`,
+  OccupancyFigures: (s) => `occupancy(from: "2026-01-05", to: "2026-01-05") { ${s} }`,
   WaitlistCriterion: (s) => `node(id: $id) { ... on WaitlistEntry { criteria { ${s} } } }`,
   SessionWaitlist: (s) => `node(id: $id) { ... on Session { waitlist { ${s} } } }`,
   WaitlistCounts: (s) =>
@@ -109,7 +116,7 @@ function selectionOf(type: GraphQLObjectType): string {
 }
 
 /** Types only tenant admins read (the STAFF caller is an agent). */
-const ADMIN_ONLY = new Set(['ApiKey', 'AuditEvent']);
+const ADMIN_ONLY = new Set(['ApiKey', 'AuditEvent', 'WebhookEndpoint', 'WebhookDelivery', 'WebhookEvent']);
 /** Types only a mutation's payload returns (its access is the mutation's). */
 const PAYLOAD_ONLY = ['SkippedSessionDate'];
 
@@ -141,6 +148,8 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     WaitlistCounts: ['Query.waitlistStatistics'],
     MealCount: ['Query.mealCounts'],
     BillingTotals: ['Query.billingTotals'],
+    WebhookEvent: ['WebhookDelivery.event'],
+    OccupancyFigures: ['Query.occupancy'],
   };
   return [...own, ...(via[typeName] ?? [])];
 }

@@ -443,6 +443,13 @@ describe('fuzzing the API from its schema: no 5xx, no INTERNAL_SERVER_ERROR', ()
       add(ids, note?.creditNote?.id);
       if (note?.creditNote?.number) invoiceNumbers.push(note.creditNote.number);
     }
+    const hook = await mutate(
+      'createWebhookEndpoint',
+      'CreateWebhookEndpointInput',
+      { url: 'https://vendor.example/hooks', eventTypes: ['INVOICE_ISSUED'], idempotencyKey: 'setup-hook' },
+      'webhookEndpoint { id }',
+    );
+    add(ids, hook?.webhookEndpoint?.id);
     // Another tenant's references (read only: no principal of the fuzz writes there).
     const foreign = await gql(
       `{ families(first: 2) { nodes { id children { id } } pageInfo { endCursor } }

@@ -217,6 +217,14 @@ const SAMPLES: { [K in MessageKey]: ParamsOf<K> } = {
   'waitlist.already': {},
   'waitlist.statisticsRange': {},
   'notifications.parentsOnly': {},
+  'webhook.urlInvalid': {},
+  'webhook.urlCredentials': {},
+  'webhook.urlHttps': {},
+  'webhook.eventTypeRequired': {},
+  'webhook.tooManyEndpoints': { max: 20 },
+  'webhook.endpointNotFound': {},
+  'webhook.deliveryNotFound': {},
+  'webhook.disabled': { failures: 5, last: 'HTTP 500' },
 };
 
 const LANGUAGES: Record<string, Language> = {

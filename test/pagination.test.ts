@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { randomUUID } from 'node:crypto';
 import { getNamedType, isObjectType, type GraphQLSchema } from 'graphql';
 import type { Client } from 'pg';
 import { Role } from '../src/auth/viewer';
@@ -21,6 +22,7 @@ describe('pagination: every connection reaches every row once, whatever the page
   let tenantId: string;
   let agent: string;
   let admin: string;
+  const endpointId = randomUUID();
   let schema: GraphQLSchema;
   let familyId: string;
   let childId: string;
@@ -102,6 +104,17 @@ describe('pagination: every connection reaches every row once, whatever the page
        from i cross join (select id from services where tenant_id = $1 limit 1) s`,
       [ISSUED],
     );
+    // A webhook endpoint's delivery log: 45 deliveries queued at the same instant.
+    await q(
+      `with e as (insert into webhook_endpoints (id, tenant_id, url, event_types, secret, created_by)
+         values ($2, $1, 'https://vendor.example/hooks', '{reservation.booked}', 'whsec_test', 'test')),
+       ev as (insert into webhook_events (tenant_id, type, aggregate_id, payload, occurred_at)
+         select $1, 'reservation.booked', 'Reservation_' || n, '{}', $3 from generate_series(1, 45) n
+         returning id, seq, aggregate_id)
+       insert into webhook_deliveries (tenant_id, event_id, endpoint_id, seq, aggregate_id, status, created_at)
+       select $1, ev.id, $2, ev.seq, ev.aggregate_id, 'DELIVERED', $3 from ev`,
+      [endpointId, ISSUED],
+    );
     // 60 audit events at one instant (one admin's batch).
     await q(
       `insert into audit_events (id, tenant_id, actor, actor_roles, action, details, created_at)
@@ -152,13 +165,13 @@ describe('pagination: every connection reaches every row once, whatever the page
       };
     };
   const nested =
-    (field: string, on = 'Family', id = () => familyGlobalId) =>
+    (field: string, on = 'Family', id = () => familyGlobalId, as = () => agent) =>
     async (first: number, after: string | null) => {
       const res = await app.gql(
         `query($id: ID!, $first: Int, $after: String) { node(id: $id) { ... on ${on} { c: ${field}(first: $first, after: $after) {
          totalCount pageInfo { hasNextPage endCursor } nodes { id } } } } }`,
         { id: id(), first, after },
-        { token: agent },
+        { token: as() },
       );
       expect(res.errors).toBeUndefined();
       const c = res.data.node.c;
@@ -230,6 +243,21 @@ describe('pagination: every connection reaches every row once, whatever the page
           await owner.query(
             `select id from children where tenant_id = $1 and school_id = $2 order by last_name, first_name, id`,
             [tenantId, schoolId],
+          )
+        ).rows.map((r) => r.id as string),
+    },
+    'WebhookEndpoint.deliveries': {
+      page: nested(
+        'deliveries',
+        'WebhookEndpoint',
+        () => toGlobalId('WebhookEndpoint', endpointId),
+        () => admin,
+      ),
+      truth: async () =>
+        (
+          await owner.query(
+            `select id from webhook_deliveries where tenant_id = $1 and endpoint_id = $2 order by created_at desc, id desc`,
+            [tenantId, endpointId],
           )
         ).rows.map((r) => r.id as string),
     },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TenantContext } from '../auth/context';
 import { audit } from '../audit/audit.service';
+import { emitEvents, gid, type DomainEvent } from '../events/emit';
 import { effectiveOperatingMode } from '../facilities/facilities.service';
 import { Service } from '../facilities/service.entity';
 import { Child } from '../families/child.entity';
@@ -133,6 +134,22 @@ async function takeRoll(
   const granted = walkInsAllowed && walkIns.length ? await admitWalkIns(ctx, session, walkIns.length) : 0;
   const now = ctx.now();
   const touched: string[] = [];
+  // What vendors hear of this roll call: children now ATTENDED who were not, and walk-ins.
+  const events: DomainEvent[] = [];
+  const event = (type: DomainEvent['type'], reservation: Reservation): void => {
+    const reservationId = gid('Reservation', reservation.id);
+    events.push({
+      type,
+      aggregateId: reservationId,
+      data: {
+        reservationId,
+        sessionId: gid('Session', session.id),
+        childId: gid('Child', reservation.child.id),
+        familyId: gid('Family', reservation.family.id),
+        date: session.date,
+      },
+    });
+  };
   let admitted = 0;
 
   for (const { childId, present, field } of named) {
@@ -183,6 +200,7 @@ async function takeRoll(
       });
       charges.settle(reservation, billableReason(reservation, service));
       touched.push(reservation.id);
+      event('walkIn.recorded', reservation);
       continue;
     }
     const outcome = nextOutcome(reservation.status, present);
@@ -198,6 +216,7 @@ async function takeRoll(
         continue;
       }
       reservation.status = outcome;
+      if (outcome === ReservationStatus.ATTENDED) event('reservation.attended', reservation);
       if (outcome !== ReservationStatus.ABSENT_JUSTIFIED) {
         reservation.absenceReason = null;
         reservation.absenceDocumentRef = null;
@@ -207,6 +226,7 @@ async function takeRoll(
     reservation.attendanceRecordedAt = now;
     touched.push(reservation.id);
   }
+  await emitEvents(ctx, events);
   audit(ctx, {
     action: 'ATTENDANCE_RECORDED',
     subjectId: session.id,

@@ -3,14 +3,17 @@ import { msg, oneOf, type MessageKey, type RuleShape } from '../shared/i18n';
 import { isStaff, Role, type Scope, type Viewer } from './viewer';
 
 /**
- * What a caller needs: one of the roles, one of the API-key scopes (staff hold every scope), or
- * to be a parent. Checked for fields by the operation guard (`@Access`, src/graphql/access.ts)
+ * What a caller needs: one of the roles, one of the API-key scopes (staff hold every scope), one
+ * of the key-only scopes (API keys only: staff do not hold them, e.g. webhooks:manage), or to be a
+ * parent. Checked for fields by the operation guard (`@Access`, src/graphql/access.ts)
  * and by services for data-dependent rules; refusals name it (message and `extensions`).
  */
 export interface Requirement {
   roles?: Role[];
   scopes?: Scope[];
   parents?: boolean;
+  /** API-key scopes that staff do not hold by default (e.g. webhooks:manage beside TENANT_ADMIN). */
+  keyScopes?: Scope[];
 }
 
 const STAFF = [Role.AGENT, Role.TENANT_ADMIN];
@@ -19,7 +22,9 @@ const STAFF = [Role.AGENT, Role.TENANT_ADMIN];
 export function meets(viewer: Viewer, rule: Requirement): boolean {
   const roles = rule.roles ?? [];
   const scopes = rule.scopes ?? [];
-  if (roles.length === 0 && scopes.length === 0 && !rule.parents) return true;
+  const keyScopes = rule.keyScopes ?? [];
+  if (roles.length === 0 && scopes.length === 0 && keyScopes.length === 0 && !rule.parents) return true;
+  if (viewer.kind === 'API_KEY' && viewer.scopes.some((s) => keyScopes.includes(s))) return true;
   if (viewer.roles.some((r) => roles.includes(r))) return true;
   if (scopes.length > 0 && (isStaff(viewer) || viewer.scopes.some((s) => scopes.includes(s)))) return true;
   return Boolean(rule.parents && viewer.roles.includes(Role.PARENT));
@@ -32,10 +37,15 @@ function rolesOf(rule: Requirement): Role[] {
   return [...roles];
 }
 
+/** The API-key scopes that qualify: those staff also hold, then the key-only ones. */
+function scopesOf(rule: Requirement): Scope[] {
+  return [...(rule.scopes ?? []), ...(rule.keyScopes ?? [])];
+}
+
 /** The parameters of a message naming what is required ("the role AGENT or TENANT_ADMIN, or…"). */
 export function requirementParams(rule: Requirement) {
   const roles = rolesOf(rule);
-  const scopes = rule.scopes ?? [];
+  const scopes = scopesOf(rule);
   const shape: RuleShape = !roles.length
     ? 'P'
     : (`R${scopes.length ? 'S' : ''}${rule.parents ? 'P' : ''}` as RuleShape);
@@ -46,7 +56,7 @@ export function requirementParams(rule: Requirement) {
 export function requirementDetails(rule: Requirement) {
   return {
     requiredRoles: rolesOf(rule),
-    requiredScopes: rule.scopes ?? [],
+    requiredScopes: scopesOf(rule),
     ...(rule.parents ? { parentsAllowed: true } : {}),
   };
 }

@@ -18,6 +18,10 @@ export enum Scope {
   PAYMENTS_WRITE = 'payments:write',
   /** Read invoices, payments, plans, accounts and their documents: the treasury's integration. */
   BILLING_READ = 'billing:read',
+  /** Register, list and delete its own webhook endpoints: a vendor's integration. */
+  WEBHOOKS_MANAGE = 'webhooks:manage',
+  /** Read the dashboard's figures (occupancy, billing): a town's dashboard. */
+  DASHBOARD_READ = 'dashboard:read',
 }
 
 export type ViewerKind = 'ANONYMOUS' | 'PERSON' | 'API_KEY';

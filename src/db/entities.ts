@@ -16,6 +16,7 @@ import { Invoice, InvoiceLine } from '../billing/invoices/invoice.entity';
 import { BillingRun } from '../billing/runs/billing-run.entity';
 import { Allocation, Payment } from '../billing/payments/payment.entity';
 import { Instalment, PaymentPlan } from '../billing/payment-plans/payment-plan.entity';
+import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../webhooks/webhook.entity';
 import { WaitlistEntry } from '../waitlists/waitlist-entry.entity';
 import { Notification } from '../notifications/notification.entity';
 
@@ -38,6 +39,9 @@ export const TENANT_OWNED_ENTITIES = [
   Allocation,
   PaymentPlan,
   Instalment,
+  WebhookEndpoint,
+  WebhookEvent,
+  WebhookDelivery,
   ClosurePeriod,
   WaitlistEntry,
   Notification,

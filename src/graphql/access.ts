@@ -9,7 +9,8 @@ import { Role, type Viewer } from '../auth/viewer';
  *
  * - `public`: anyone, without credentials (the tenants directory, the viewer).
  * - otherwise a caller acting inside a tenant, and — when any is listed — one of the `roles`,
- *   one of the API-key `scopes` (staff hold every scope), or a parent when `parents` is true.
+ *   one of the API-key `scopes` (staff hold every scope), one of the `keyScopes` (held by API keys
+ *   only, e.g. webhooks:manage beside TENANT_ADMIN), or a parent when `parents` is true.
  */
 export interface AccessRule extends Requirement {
   public?: boolean;

@@ -53,6 +53,11 @@ export class Admission {
     });
   }
 
+  /** How many units hold a permit (a pool connection) now. */
+  get inUse(): number {
+    return this.options.permits - this.free;
+  }
+
   /** How many requests wait in line now. */
   get waiting(): number {
     return this.line.length;

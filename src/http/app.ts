@@ -14,10 +14,13 @@ import { DocumentLinks } from '../auth/document-links';
 import { IdentityProviders } from '../auth/identity-providers';
 import { createLoaders } from './context';
 import { AllowedOrigins, registerCors } from './cors';
+import { registerDashboardRoutes } from './dashboard-route';
 import { registerDocumentRoutes } from './documents-route';
 import { executorPlugin, type RequestState } from './executor';
 import { registerGraphQLRoute } from './graphql-route';
 import { createSchema } from './schema';
+import { appMetrics } from './metrics';
+import type { Registry } from 'prom-client';
 
 /** Query limits: deep, wide or long queries are refused before they reach the database. */
 export const QUERY_LIMITS = {
@@ -30,6 +33,8 @@ export const QUERY_LIMITS = {
 
 export interface App {
   http: FastifyInstance;
+  /** The app's gauges; served with the process's counters by `startMetricsServer`. */
+  metrics: Registry;
   /**
    * Stops accepting connections and lets in-flight requests finish; those still running after
    * `deadlineMs` have their connections closed. Requests arriving meanwhile on open keep-alive
@@ -83,6 +88,11 @@ export async function createApp(options: {
   }).protect();
 
   const schema = await createSchema();
+  const admission = new Admission({
+    permits: config.dbPoolMax,
+    stallMs: config.dbAcquireTimeoutMs,
+    maxWaitMs: config.dbQueueMaxWaitMs,
+  });
   const apollo = new ApolloServer<RequestState>({
     schema,
     introspection: !production,
@@ -100,11 +110,7 @@ export async function createApp(options: {
         orm,
         createLoaders,
         maxCost: QUERY_LIMITS.maxCost,
-        admission: new Admission({
-          permits: config.dbPoolMax,
-          stallMs: config.dbAcquireTimeoutMs,
-          maxWaitMs: config.dbQueueMaxWaitMs,
-        }),
+        admission,
         lockTimeoutMs: config.lockTimeoutMs,
         statementTimeoutMs: config.statementTimeoutMs,
       }),
@@ -156,9 +162,11 @@ export async function createApp(options: {
   const links = new DocumentLinks(config.jwtSecret, config.publicUrl);
   registerGraphQLRoute(http, apollo, orm, verification, now, links);
   registerDocumentRoutes(http, orm, config, verification, now, links);
+  registerDashboardRoutes(http);
 
   return {
     http,
+    metrics: appMetrics(admission),
     async close(deadlineMs = config.shutdownTimeoutMs) {
       closing = true;
       const force = setTimeout(() => http.server.closeAllConnections(), deadlineMs);

@@ -7,6 +7,7 @@ import { paymentPlansDomain } from '../billing/payment-plans';
 import { paymentsDomain } from '../billing/payments';
 import { billingRunsDomain } from '../billing/runs';
 import { waterDomain } from '../billing/water';
+import { dashboardDomain } from '../dashboard';
 import { directoryDomain } from '../directory';
 import { facilitiesDomain } from '../facilities';
 import { familiesDomain } from '../families';
@@ -16,6 +17,7 @@ import { operatingModesDomain } from '../operating-modes';
 import { reservationsDomain } from '../reservations';
 import { sessionsDomain } from '../sessions';
 import { viewerDomain } from '../viewer';
+import { webhooksDomain } from '../webhooks';
 import { waitlistsDomain } from '../waitlists';
 
 /** Every domain the API serves: a new domain is one more line here. */
@@ -37,5 +39,7 @@ export const DOMAINS: Domain[] = [
   billingRunsDomain,
   waterDomain,
   apiKeysDomain,
+  webhooksDomain,
+  dashboardDomain,
   administrationDomain,
 ];

@@ -63,6 +63,7 @@ async function executeOperation(
   // No operation resolved (unknown operationName, or several without one): Apollo answers it.
   if (!request.operation) return null;
   const state = request.contextValue;
+  if (state.seen) state.seen.operationName = request.operation.name?.value ?? null;
   const document = request.document!;
   const operation = request.operation;
   const guard = guardOperation({

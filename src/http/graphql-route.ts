@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type Authenticated, type TokenVerification } from '../auth/authenticate';
 import type { DocumentLinks } from '../auth/document-links';
 import { isUnavailableError } from '../shared/db-errors';
+import { graphqlRequests, operationLabel } from '../shared/metrics';
 import { DomainError, RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../shared/errors';
 import { formatError } from '../graphql/errors';
 import { acceptedLocale, readerLanguage, type Language } from '../shared/i18n';
@@ -34,6 +35,7 @@ export function registerGraphQLRoute(
       log: request.log,
       now,
       links,
+      seen: { operationName: null },
       acceptedLocale: acceptedLocale(header(request, 'accept-language')),
     };
     const httpGraphQLRequest: HTTPGraphQLRequest = {
@@ -47,11 +49,28 @@ export function registerGraphQLRoute(
       context: async () => state,
     });
     for (const [key, value] of response.headers) reply.header(key, value);
-    reply.code(response.status ?? 200);
-    if (response.body.kind === 'complete') return reply.send(response.body.string);
-    const chunks: string[] = [];
-    for await (const chunk of response.body.asyncIterator) chunks.push(chunk);
-    return reply.send(chunks.join(''));
+    const status = response.status ?? 200;
+    reply.code(status);
+    let body: string;
+    if (response.body.kind === 'complete') body = response.body.string;
+    else {
+      const chunks: string[] = [];
+      for await (const chunk of response.body.asyncIterator) chunks.push(chunk);
+      body = chunks.join('');
+    }
+    const outcome =
+      status === 503
+        ? 'unavailable'
+        : status >= 400
+          ? 'refused'
+          : body.includes('"errors":')
+            ? 'error'
+            : 'ok';
+    graphqlRequests.observe(
+      { operation: operationLabel(state.seen!.operationName), outcome },
+      reply.elapsedTime / 1000,
+    );
+    return reply.send(body);
   };
   app.route({ method: ['GET', 'POST'], url: '/graphql', handler });
 }

@@ -22,6 +22,11 @@ export interface RequestState {
   log: FastifyBaseLogger;
   now(): Date;
   links: DocumentLinks;
+  /**
+   * The operation's name once Apollo parsed it, for the metrics (an object: Apollo copies the
+   * context it is given, so a field set on the copy would not reach the route).
+   */
+  seen?: { operationName: string | null };
   /** The language Accept-Language asks for among those the catalogue speaks, or null. */
   acceptedLocale: string | null;
 }

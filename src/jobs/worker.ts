@@ -1,11 +1,14 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { run, type Runner } from 'graphile-worker';
+import { Logger, run, type Runner, type TaskList } from 'graphile-worker';
+import { jobRuns, webhookDeliveries } from '../shared/metrics';
 import { Pool } from 'pg';
 import type pino from 'pino';
 import { inTenantTransaction } from '../db/tenant-scope';
 import { purgeIdempotencyKeys } from '../idempotency/idempotency.service';
 import { listTenants } from '../tenants/tenants.service';
+import { DEFAULT_DELIVERY_OPTIONS, type DeliveryOptions, type DeliveryResult } from '../webhooks/delivery';
 import { monthEndBilling } from './month-end-billing';
+import { listenForEvents, webhookTasks } from './webhooks';
 import { runOfferExpiry, runOfferReminder, runWaitlistClosing, type OfferJobPayload } from './waitlist-jobs';
 
 /**
@@ -23,35 +26,78 @@ export async function purgeExpiredIdempotencyKeys(orm: MikroORM, logger: pino.Lo
   return deleted;
 }
 
+/** Each task counted by outcome (guichet_jobs_total): a failure is also retried by the queue. */
+function counted(tasks: TaskList): TaskList {
+  return Object.fromEntries(
+    Object.entries(tasks).map(([name, task]) => [
+      name,
+      async (payload, helpers) => {
+        try {
+          await task!(payload, helpers);
+          jobRuns.inc({ task: name, outcome: 'ok' });
+        } catch (error) {
+          jobRuns.inc({ task: name, outcome: 'failed' });
+          throw error;
+        }
+      },
+    ]),
+  ) as TaskList;
+}
+
 /**
  * The job queue: graphile-worker on the same PostgreSQL (its own `graphile_worker` schema, created
  * with the owner's connection). Jobs, not timers in the API: a job survives a restart, runs once
  * across replicas, and is retried on failure. Every hour: month-end billing (the task decides, per
  * tenant time zone, whether a month has just ended), the purge of expired idempotency keys and the
  * closing of past sessions' waitlist entries; and the waitlist offers' expiries and reminders, each
- * scheduled at its instant by the transaction that made the offer.
+ * scheduled at its instant by the transaction that made the offer. Webhook deliveries run when a
+ * change that emitted events commits (LISTEN, src/jobs/webhooks.ts), at their retry times, and in a
+ * sweep every five minutes.
  */
 export async function startWorker(options: {
   ownerUrl: string;
   orm: MikroORM;
   logger: pino.Logger;
+  /** The scheduled jobs (billing, purges, the webhook sweep); off in tests that run the worker. */
+  crontab?: boolean;
+  /** How often the queue is polled for jobs scheduled later, e.g. webhook retries (ms). */
+  pollIntervalMs?: number;
+  webhooks?: Partial<DeliveryOptions>;
+  onWebhookResult?: (result: DeliveryResult) => void;
 }): Promise<Runner> {
   const { orm, logger } = options;
+  const deliveryOptions = { ...DEFAULT_DELIVERY_OPTIONS, ...options.webhooks };
   // Our pool, ended (and awaited) by `stop()`: graphile-worker's own pool is ended without waiting,
   // so PostgreSQL could be stopped under a connection still open (an unhandled pool error).
   const pgPool = new Pool({ connectionString: options.ownerUrl, max: 10 });
   pgPool.on('error', (error) => logger.warn({ err: error }, 'job queue connection lost'));
+  // The queue's own messages go to our log (debug for its chatter, warn and error as such).
+  const queueLogger = new Logger(() => (level, message, meta) => {
+    const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
+    logger[method]({ queue: meta }, message);
+  });
   const runner = await run({
     pgPool,
-    concurrency: 1,
+    logger: queueLogger,
+    // Two: a slow vendor's deliveries never hold up month-end billing, nor the other way round.
+    concurrency: 2,
     noHandleSignals: true,
-    pollInterval: 5000,
-    crontab: [
-      '5 * * * * billing_month_end ?max=3',
-      '35 * * * * idempotency_purge ?max=3',
-      '15 * * * * waitlist_close_past ?max=3',
-    ].join('\n'),
-    taskList: {
+    pollInterval: options.pollIntervalMs ?? 5000,
+    crontab:
+      options.crontab === false
+        ? ''
+        : [
+            '5 * * * * billing_month_end ?max=3',
+            '35 * * * * idempotency_purge ?max=3',
+            '15 * * * * waitlist_close_past ?max=3',
+            '*/5 * * * * webhooks_deliver ?max=1',
+            '45 3 * * * webhooks_purge ?max=3',
+          ].join('\n'),
+    taskList: counted({
+      ...webhookTasks(orm, logger, deliveryOptions, (result) => {
+        webhookDeliveries.inc({ result });
+        options.onWebhookResult?.(result);
+      }),
       billing_month_end: async () => {
         await monthEndBilling(orm.em.fork(), new Date(), logger);
       },
@@ -74,11 +120,13 @@ export async function startWorker(options: {
         );
         if (closed) logger.info({ closed }, 'waitlist entries of past sessions closed');
       },
-    },
+    }),
   });
+  const stopListening = await listenForEvents(options.ownerUrl, runner, logger);
   return {
     ...runner,
     async stop() {
+      await stopListening();
       await runner.stop();
       await pgPool.end();
     },

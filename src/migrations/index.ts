@@ -15,6 +15,7 @@ import { Migration20261201010000SchoolNationalCode } from './Migration2026120101
 import { Migration20261201120000BrowserAccess } from './Migration20261201120000BrowserAccess';
 import { Migration20261201130000ApiKeyAdmin } from './Migration20261201130000ApiKeyAdmin';
 import { Migration20261202000000Waitlists } from './Migration20261202000000Waitlists';
+import { Migration20261202000000Webhooks } from './Migration20261202000000Webhooks';
 import { Migration20261202100000ClosurePeriods } from './Migration20261202100000ClosurePeriods';
 import { Migration20261202110000FamilyQuotients } from './Migration20261202110000FamilyQuotients';
 
@@ -36,6 +37,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201120000BrowserAccess', class: Migration20261201120000BrowserAccess },
   { name: 'Migration20261201130000ApiKeyAdmin', class: Migration20261201130000ApiKeyAdmin },
   { name: 'Migration20261202000000Waitlists', class: Migration20261202000000Waitlists },
+  { name: 'Migration20261202000000Webhooks', class: Migration20261202000000Webhooks },
   { name: 'Migration20261202100000ClosurePeriods', class: Migration20261202100000ClosurePeriods },
   { name: 'Migration20261202110000FamilyQuotients', class: Migration20261202110000FamilyQuotients },
 ];

@@ -1,5 +1,6 @@
 import type { TenantContext } from '../auth/context';
 import { audit } from '../audit/audit.service';
+import { emitEvent, gid } from '../events/emit';
 import { Service } from '../facilities/service.entity';
 import { done, refuse, UserErrorCode, type Outcome } from '../shared/user-errors';
 import type { OperatingMode } from '../tenants/tenant.entity';
@@ -58,6 +59,14 @@ export async function setOperatingMode(
       reason,
       notice: input.notice ?? undefined,
     },
+  });
+  const subject = service ? gid('Service', service.id) : gid('Tenant', tenant.id);
+  await emitEvent(ctx, 'operatingMode.changed', subject, {
+    tenantId: gid('Tenant', tenant.id),
+    serviceId: service ? gid('Service', service.id) : null,
+    from,
+    to: input.mode,
+    effective: service ? (input.mode ?? tenant.config.operatingMode) : input.mode,
   });
   await ctx.em.flush();
   return done({ serviceId: service?.id ?? null });

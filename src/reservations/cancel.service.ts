@@ -1,6 +1,7 @@
 import type { TenantContext } from '../auth/context';
 import { can, Scope } from '../auth/viewer';
 import { audit } from '../audit/audit.service';
+import { emitEvent, gid } from '../events/emit';
 import { effectiveOperatingMode } from '../facilities/facilities.service';
 import { Service } from '../facilities/service.entity';
 import { idempotentMutation } from '../idempotency/idempotency.service';
@@ -134,6 +135,14 @@ async function cancelOne(
       await releasePlace(ctx, session.id);
     }
   }
+  const id = gid('Reservation', reservation.id);
+  await emitEvent(ctx, 'reservation.cancelled', id, {
+    reservationId: id,
+    sessionId: gid('Session', session.id),
+    childId: gid('Child', reservation.child.id),
+    familyId: gid('Family', reservation.family.id),
+    status: reservation.status,
+  });
   if (channelFor(ctx.viewer) === ReservationChannel.COUNTER) {
     audit(ctx, {
       action: free ? 'RESERVATION_CANCELLED' : 'RESERVATION_LATE_CANCELLED',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TenantContext } from '../auth/context';
 import { audit } from '../audit/audit.service';
+import { emitEvents, gid, type DomainEvent } from '../events/emit';
 import { Child } from '../families/child.entity';
 import { idempotentMutation } from '../idempotency/idempotency.service';
 import {
@@ -134,6 +135,26 @@ async function bookSessions(
       );
     }
   }
+  await emitEvents(
+    ctx,
+    wanted
+      .filter((w) => outcome.booked.has(w.sessionId))
+      .map((w): DomainEvent => {
+        const reservationId = gid('Reservation', outcome.booked.get(w.sessionId)!);
+        return {
+          type: 'reservation.booked',
+          aggregateId: reservationId,
+          data: {
+            reservationId,
+            sessionId: gid('Session', w.sessionId),
+            childId: gid('Child', child.id),
+            familyId: gid('Family', child.family.id),
+            date: w.date,
+            channel,
+          },
+        };
+      }),
+  );
   // Full sessions put the child on their waitlists instead of refusing (see enterWaitlists).
   const joined = await enterWaitlists(
     ctx,

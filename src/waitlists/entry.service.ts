@@ -7,7 +7,9 @@ import { effectiveOperatingMode } from '../facilities/facilities.service';
 import { Service } from '../facilities/service.entity';
 import { Child } from '../families/child.entity';
 import { idempotentMutation } from '../idempotency/idempotency.service';
+import { emitEvents } from '../events/emit';
 import { notify, NotificationKind } from '../notifications/notifications.service';
+import { bookedFromWaitlist, waitlistEvent, type EntryFacts } from './events';
 import { channelFor, modeRefusal } from '../reservations/booking-rules';
 import { Session } from '../sessions/session.entity';
 import { ReservationChannel } from '../shared/channels';
@@ -136,6 +138,8 @@ export const acceptWaitlistOffer = idempotentMutation(
     entry.closedAt = now;
     entry.updatedAt = now;
     auditCounter(ctx, 'WAITLIST_OFFER_ACCEPTED', entry, { reservationId });
+    const session = await ctx.em.findOneOrFail(Session, { id: entry.session.id });
+    await emitEvents(ctx, [bookedFromWaitlist(factsOf(entry, session.date), reservationId)]);
     await ctx.em.flush();
     return done({ entryId: entry.id, reservationId });
   },
@@ -223,8 +227,18 @@ async function expire(ctx: TenantContext, entry: WaitlistEntry): Promise<void> {
     sessionId: session.id,
     waitlistEntryId: entry.id,
   });
+  await emitEvents(ctx, [waitlistEvent('waitlist.offerExpired', factsOf(entry, session.date))]);
   await releasePlace(ctx, session.id);
 }
+
+/** What the webhooks say of an entry. */
+const factsOf = (entry: WaitlistEntry, date: string): EntryFacts => ({
+  entryId: entry.id,
+  sessionId: entry.session.id,
+  childId: entry.child.id,
+  familyId: entry.family.id,
+  date,
+});
 
 /**
  * The offer-expiry job (graphile-worker, scheduled at the deadline): expires the offer if it is

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { TenantContext } from '../auth/context';
 import { Service } from '../facilities/service.entity';
+import { emitEvents, gid } from '../events/emit';
 import { notify, NotificationKind } from '../notifications/notifications.service';
+import { bookedFromWaitlist, waitlistEvent, type EntryFacts } from './events';
 import { bookingWindow } from '../sessions/booking-window';
 import type { Tenant } from '../tenants/tenant.entity';
 import { WaitlistPromotion } from '../tenants/waitlist-settings';
@@ -189,6 +191,11 @@ async function autoBook(
     waitlistEntryId: entry.id,
     data: { reservationId },
   });
+  const facts = entryFacts(session, entry);
+  await emitEvents(ctx, [
+    waitlistEvent('waitlist.autoBooked', facts, { reservationId: gid('Reservation', reservationId) }),
+    bookedFromWaitlist(facts, reservationId),
+  ]);
   return { entryId: entry.id, outcome: 'BOOKED', reservationId };
 }
 
@@ -226,8 +233,22 @@ async function offer(
     waitlistEntryId: entry.id,
     data: { offerExpiresAt: deadline.toISOString() },
   });
+  await emitEvents(ctx, [
+    waitlistEvent('waitlist.offerMade', entryFacts(session, entry), {
+      offerExpiresAt: deadline.toISOString(),
+    }),
+  ]);
   return { entryId: entry.id, outcome: 'OFFERED', offerExpiresAt: deadline };
 }
+
+/** What the webhooks say of an entry the waitlist promotes. */
+const entryFacts = (session: LockedSession, entry: NextEntry): EntryFacts => ({
+  entryId: entry.id,
+  sessionId: session.id,
+  childId: entry.child_id,
+  familyId: entry.family_id,
+  date: session.date,
+});
 
 /** Closes a live entry (statuses of the migration), saying why when the status does not. */
 export async function closeEntry(

@@ -1,6 +1,7 @@
 import type { TenantContext } from '../../auth/context';
 import { can, isStaff, Role, Scope } from '../../auth/viewer';
 import { audit } from '../../audit/audit.service';
+import { emitEvent, gid } from '../../events/emit';
 import { Family } from '../../families/family.entity';
 import { idempotentMutation } from '../../idempotency/idempotency.service';
 import { todayIn } from '../../shared/dates';
@@ -127,6 +128,15 @@ async function receive(
   } else {
     await settleAccount(ctx, family.id, { onlySource: { kind: 'PAYMENT', id: payment.id } });
   }
+  const paymentId = gid('Payment', payment.id);
+  await emitEvent(ctx, 'payment.recorded', paymentId, {
+    paymentId,
+    familyId: gid('Family', family.id),
+    amount: input.amount,
+    currency: tenant.currency,
+    method: input.method,
+    deposit,
+  });
   if (channel === PaymentChannel.COUNTER) {
     audit(ctx, {
       action: deposit ? 'DEPOSIT_RECORDED' : 'PAYMENT_RECORDED',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TenantContext } from '../../auth/context';
+import { emitEvents, gid } from '../../events/emit';
 import { Service } from '../../facilities/service.entity';
 import { ChargeReason } from '../../reservations/charge.entity';
 import { addDays, monthBounds, todayIn } from '../../shared/dates';
@@ -237,6 +238,25 @@ export async function issueInvoices(ctx: TenantContext, options: IssueOptions): 
       [JSON.stringify(chargeInvoice), tenant.id],
       'run',
       ctx.em.getLoggerContext(),
+    );
+
+    await emitEvents(
+      ctx,
+      invoices.map((invoice) => {
+        const invoiceId = gid('Invoice', invoice.id as string);
+        return {
+          type: 'invoice.issued' as const,
+          aggregateId: invoiceId,
+          data: {
+            invoiceId,
+            familyId: gid('Family', invoice.family_id as string),
+            kind: options.kind,
+            number: invoice.number as string,
+            total: invoice.total as number,
+            currency: tenant.currency,
+          },
+        };
+      }),
     );
 
     // Deposits and other credit go onto the new invoices at once.

@@ -7,6 +7,7 @@ import { booking } from './messages/booking';
 import { common } from './messages/common';
 import { documents } from './messages/documents';
 import { identityProviders } from './messages/identity-providers';
+import { integrations } from './messages/integrations';
 import { waitlists } from './messages/waitlists';
 
 /** Every module of the catalogue; a key belongs to exactly one (the catalogue's test checks it). */
@@ -20,6 +21,7 @@ export const CATALOGUE_MODULES = {
   documents,
   administration,
   waitlists,
+  integrations,
 };
 
 /**
@@ -36,6 +38,7 @@ export const CATALOGUE = {
   ...documents,
   ...administration,
   ...waitlists,
+  ...integrations,
 };
 
 export type MessageKey = keyof typeof CATALOGUE;

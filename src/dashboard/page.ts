@@ -1,0 +1,96 @@
+/**
+ * The dashboard page (`/dashboard`): static HTML and one script, no framework, Chart.js served
+ * from node_modules (`/dashboard/chart.umd.js`). The token is pasted in and kept in the tab's
+ * sessionStorage; figures come from the GraphQL `occupancy` query and the tenant's banner.
+ */
+export const DASHBOARD_HTML = `<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Guichet — tableau de bord</title>
+<style>
+  body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1d2733; }
+  form { display: flex; gap: .5rem; flex-wrap: wrap; align-items: end; }
+  label { display: flex; flex-direction: column; font-size: .85rem; }
+  #banner { background: #fff3cd; border: 1px solid #e0c36b; padding: .5rem 1rem; margin: 1rem 0; }
+  #banner:empty { display: none; }
+  table { border-collapse: collapse; margin-top: 1rem; }
+  th, td { border-bottom: 1px solid #ccd; padding: .25rem .6rem; text-align: right; }
+  th:first-child, td:first-child, td:nth-child(2) { text-align: left; }
+  #error { color: #a00; }
+  #chart-box { max-width: 960px; }
+</style>
+</head>
+<body>
+<h1>Tableau de bord</h1>
+<form id="form">
+  <label>Jeton (Bearer)<input id="token" type="password" size="40" required></label>
+  <label>Du<input id="from" type="date" required></label>
+  <label>Au<input id="to" type="date" required></label>
+  <button type="submit">Afficher</button>
+</form>
+<p id="error" role="alert"></p>
+<div id="banner"></div>
+<h2 id="tenant"></h2>
+<div id="chart-box"><canvas id="chart" aria-label="Occupation par service"></canvas></div>
+<table id="table"><thead><tr><th>Lieu</th><th>Service</th><th>Séances</th><th>Capacité</th>
+<th>Réservées</th><th>Occupation</th><th>Présents</th><th>Sans réservation</th><th>Annulations tardives</th></tr></thead>
+<tbody></tbody></table>
+<script src="/dashboard/chart.umd.js"></script>
+<script src="/dashboard/app.js"></script>
+</body>
+</html>
+`;
+
+export const DASHBOARD_JS = `'use strict';
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const today = new Date().toISOString().slice(0, 10);
+  $('from').value = today.slice(0, 8) + '01';
+  $('to').value = today;
+  $('token').value = sessionStorage.getItem('guichet-token') || '';
+  let chart = null;
+  const QUERY = 'query Dashboard($from: LocalDate!, $to: LocalDate!) { tenant { name operatingMode publicNotice } ' +
+    'occupancy(from: $from, to: $to) { facilityName serviceName sessions capacity booked occupancyRate attended walkIns lateCancellations } }';
+  async function load() {
+    $('error').textContent = '';
+    const token = $('token').value.trim();
+    sessionStorage.setItem('guichet-token', token);
+    const response = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token },
+      body: JSON.stringify({ query: QUERY, variables: { from: $('from').value, to: $('to').value } }),
+    });
+    const body = await response.json();
+    if (body.errors) { $('error').textContent = body.errors.map((e) => e.message).join(' '); return; }
+    const { tenant, occupancy } = body.data;
+    $('tenant').textContent = tenant.name;
+    $('banner').textContent = tenant.operatingMode === 'NORMAL' ? (tenant.publicNotice || '') :
+      'Mode ' + tenant.operatingMode + (tenant.publicNotice ? ' — ' + tenant.publicNotice : '');
+    const rows = $('table').querySelector('tbody');
+    rows.replaceChildren(...occupancy.map((o) => {
+      const tr = document.createElement('tr');
+      for (const v of [o.facilityName || '—', o.serviceName, o.sessions, o.capacity, o.booked,
+        Math.round(o.occupancyRate * 100) + ' %', o.attended, o.walkIns, o.lateCancellations]) {
+        const td = document.createElement('td'); td.textContent = String(v); tr.appendChild(td);
+      }
+      return tr;
+    }));
+    const labels = occupancy.map((o) => (o.facilityName ? o.facilityName + ' — ' : '') + o.serviceName);
+    if (chart) chart.destroy();
+    chart = new Chart($('chart'), {
+      type: 'bar',
+      data: { labels, datasets: [
+        { label: 'Capacité', data: occupancy.map((o) => o.capacity), backgroundColor: '#c9d6e3' },
+        { label: 'Réservées', data: occupancy.map((o) => o.booked), backgroundColor: '#2f6fb0' },
+        { label: 'Présents', data: occupancy.map((o) => o.attended), backgroundColor: '#3c9a5f' },
+      ] },
+      options: { animation: false, indexAxis: 'y' },
+    });
+    document.body.dataset.loaded = String(occupancy.length);
+  }
+  $('form').addEventListener('submit', (event) => { event.preventDefault(); load().catch((e) => { $('error').textContent = String(e); }); });
+  if ($('token').value) load().catch(() => undefined);
+})();
+`;
