@@ -37,7 +37,7 @@ const CHARGES_PER_FAMILY = Number(process.argv[3] ?? 10);
 const TENANT = 'nimes';
 const SEED = 4242;
 const PERIOD = '2026-10';
-/** Canteen services the generated families are spread over (sessions on every weekday of the period). */
+/** Canteen services the generated families are spread over (sessions on every open weekday of the period). */
 const SERVICES = 4;
 const NOW = new Date('2026-11-05T08:00:00Z');
 
@@ -137,8 +137,14 @@ async function generateCharges(owner: Client, tenantId: string): Promise<void> {
        select d::date as date, (row_number() over (order by d) - 1)::int as idx
        from generate_series(($1::text || '-01')::date, ($1::text || '-01')::date + interval '1 month' - interval '1 day',
          interval '1 day') d
-       where extract(isodow from d) < 6`,
-    [PERIOD],
+       where extract(isodow from d) < 6
+         -- Canteens are closed on public and school holidays: PostgreSQL refuses their sessions.
+         and not exists (
+           select 1 from tenants t join calendar_days cd on cd.date = d::date
+             and ((cd.kind = 'PUBLIC_HOLIDAY' and cd.calendar = t.holiday_region)
+               or (cd.kind = 'SCHOOL_HOLIDAY' and cd.calendar = t.config_school_calendar))
+           where t.id = $2)`,
+    [PERIOD, tenantId],
   );
   const {
     rows: [{ services, days }],
