@@ -14,6 +14,8 @@ import { rawClient, startTestApp, type TestApp } from './support/app';
  * then all of them again, to prove that they survive a second run (fresh idempotency keys, IDs
  * and amounts read from the answers, dates from today). A block preceded by
  * `<!-- readme-test: skip (why) -->` is left out (installing, another server, an API not merged yet).
+ * The guides of docs/ with shell examples run the same way, each as one script (a reader follows a
+ * guide from top to bottom in one terminal).
  */
 const ROOT = path.resolve(__dirname, '..');
 
@@ -73,6 +75,21 @@ const SHOWS: Record<string, RegExp[]> = {
     /"billingSuspendedSince":"\d{4}-\d\d-\d\d"/,
   ],
 };
+
+/** The guides of docs/ with shell examples, and what each shows when it worked. */
+const DOC_FILES = fs
+  .readdirSync(path.join(ROOT, 'docs'))
+  .filter((f) => f.endsWith('.md'))
+  .sort()
+  .map((f) => `docs/${f}`);
+const DOC_SHOWS: Record<string, RegExp[]> = {
+  'docs/caterers.md': [/"nationalCode":"\d{7}[A-Z]"/, /"mealCounts":\[/],
+  'docs/administration.md': [/"created":/, /"auditEvents":/, /"quotientHistory":/],
+};
+const DOC_STORIES = DOC_FILES.map((file) => {
+  const runnable = shellBlocks(fs.readFileSync(path.join(ROOT, file), 'utf8')).filter((b) => !b.skip);
+  return { file, code: runnable.map((b) => b.code).join('\n'), shows: DOC_SHOWS[file] ?? [] };
+}).filter((doc) => doc.code.trim() !== '');
 
 /** Runs a command without blocking this process (the server under test answers from it). */
 function runAsync(
@@ -188,5 +205,46 @@ if (missingTools.length) {
       },
       120000,
     );
+
+    // A guide in docs/ is read from top to bottom in one terminal: its blocks run as one script.
+    it.each(DOC_STORIES.map((doc) => [doc.file, doc] as const))(
+      'docs: %s exits 0 without GraphQL errors',
+      async (_name, doc) => {
+        const result = await runAsync('bash', ['-e', '-c', doc.code], {
+          cwd: ROOT,
+          timeoutMs: 110000,
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: os.homedir(),
+            TMPDIR: tmp,
+            GUICHET_URL: app.url,
+            DATABASE_URL: url,
+          },
+        });
+        const report = `run ${run}, ${doc.file}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+        if (result.status !== 0 || /"errors"\s*:/.test(result.stdout)) throw new Error(report);
+        expect(result.stderr).not.toMatch(/jq: error|npm error|curl: \(\d+\)|command not found/);
+        for (const shown of doc.shows) {
+          if (!shown.test(result.stdout)) throw new Error(`expected ${shown} in ${report}`);
+        }
+      },
+      120000,
+    );
+  });
+
+  it('runs every guide of docs/ that has shell examples, and says why it leaves blocks out', () => {
+    expect(DOC_STORIES.map((d) => d.file)).toEqual(['docs/administration.md', 'docs/caterers.md']);
+    const skipped = DOC_FILES.flatMap((file) =>
+      shellBlocks(fs.readFileSync(path.join(ROOT, file), 'utf8'))
+        .filter((b) => b.skip)
+        .map((b) => [file, b.skip]),
+    );
+    expect(skipped).toEqual([
+      ['docs/auth.md', '(needs a town identity provider)'],
+      ['docs/auth.md', '(signs tokens for placeholders: a family ID of your own)'],
+      ['docs/benchmarks.md', '(needs PostgreSQL 15 from Debian)'],
+      ['docs/benchmarks.md', '(needs the 20,000-family seed)'],
+      ['docs/performance.md', '(a benchmark of several minutes)'],
+    ]);
   });
 });
