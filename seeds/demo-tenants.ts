@@ -265,7 +265,8 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         },
       ],
       families: 240,
-      fullWithWaitlist: { sessions: 2, waiting: 24 },
+      // One Wednesday full: the weeks after it stay open to booking (bulk bookings, the stories).
+      fullWithWaitlist: { sessions: 1, waiting: 24 },
       familyRefPrefix: 'BZ-',
       seed: 34500,
       childAges: [0, 11],
