@@ -162,6 +162,13 @@ async function reserve(
        select p.*, row_number() over (partition by p.session_id order by hashtext(p.child_id::text || p.date::text)) as rank
        from pupil p
        where abs(hashtext(p.child_id::text || p.date::text || p.period::text)) % 100 < p.rate
+         ${
+           // The family the token command picks by default (the first by name) has booked nothing
+           // ahead: a newcomer trying the booking story finds its children's sessions open.
+           story === 'booked'
+             ? `and p.family_id <> (select id from families f where f.tenant_id = p.tenant_id order by f.name, f.id limit 1)`
+             : ''
+         }
      ), a as materialized (
        select gen_random_uuid() as id, d.*, (${status})::reservation_status as status,
               '${story === 'walk-in' ? 'WALK_IN' : 'ONLINE'}'::reservation_channel as channel,

@@ -32,6 +32,8 @@ export async function seedFullSessionsWithWaitlists(
        join children c on c.tenant_id = tg.tenant_id
        join facilities sch on sch.tenant_id = c.tenant_id and sch.id = c.school_id and sch.kind = 'SCHOOL'
        where c.birth_date between tg.date - interval '12 years' and tg.date - interval '4 years'
+         -- Not the family the token command picks by default: it has booked nothing ahead.
+         and c.family_id <> (select f.id from families f where f.tenant_id = tg.tenant_id order by f.name, f.id limit 1)
          and not exists (select 1 from reservations r where r.tenant_id = tg.tenant_id and r.session_id = tg.session_id
                          and r.child_id = c.id)
      ), booked as (

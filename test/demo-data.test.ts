@@ -165,6 +165,15 @@ describe('demo data around today', () => {
         ['test-demo-night-nimes', '2026-12-04', true, []],
         ['test-demo-night-nimes', '2026-12-11', true, []],
       ]);
+      // The family `npm run token -- --role PARENT` picks (the first by name) booked nothing ahead,
+      // so the booking story (README, acceptance) finds its children's sessions open.
+      const { rows: first } = await owner.query(
+        `select count(r.id)::int as booked from families f join tenants t on t.id = f.tenant_id
+         left join reservations r on r.family_id = f.id and r.status = 'BOOKED'
+         where f.id = (select f2.id from families f2 join tenants t2 on t2.id = f2.tenant_id
+                       where t2.slug = 'test-demo-night-beziers' order by f2.name, f2.id limit 1)`,
+      );
+      expect(first[0].booked).toBe(0);
     });
 
     it('in the summer holidays: the last school days of July behind, September ahead', async () => {
