@@ -179,29 +179,40 @@ if (missingTools.length) {
     ]);
   });
 
+  /**
+   * Runs one story in bash against the started server (the commands reach the same database), and
+   * fails with its output unless it exits 0, without GraphQL errors, showing each of `shows`.
+   */
+  const runStory = async (label: string, code: string, shows: RegExp[]) => {
+    const result = await runAsync('bash', ['-e', '-c', code], {
+      cwd: ROOT,
+      timeoutMs: 110000,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: os.homedir(),
+        TMPDIR: tmp,
+        GUICHET_URL: app.url,
+        DATABASE_URL: url,
+      },
+    });
+    const report = `${label}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+    if (result.status !== 0 || /"errors"\s*:/.test(result.stdout)) throw new Error(report);
+    expect(result.stderr).not.toMatch(/jq: error|npm error|curl: \(\d+\)|command not found/);
+    for (const shown of shows) {
+      if (!shown.test(result.stdout)) throw new Error(`expected ${shown} in ${report}`);
+    }
+  };
+
   describe.each([1, 2])('run %i', (run) => {
     it.each(runnable.map((b) => [`${b.heading} (README.md:${b.line})`, b] as const))(
       '%s exits 0 without GraphQL errors',
       async (_name, block) => {
-        const result = await runAsync('bash', ['-e', '-c', block.code], {
-          cwd: ROOT,
-          timeoutMs: 110000,
-          env: {
-            PATH: process.env.PATH ?? '',
-            HOME: os.homedir(),
-            TMPDIR: tmp,
-            GUICHET_URL: app.url,
-            // The commands (token, api-key) reach the same database as the server.
-            DATABASE_URL: url,
-          },
-        });
-        const report = `run ${run}, README.md:${block.line}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
-        if (result.status !== 0 || /"errors"\s*:/.test(result.stdout)) throw new Error(report);
-        expect(result.stderr).not.toMatch(/jq: error|npm error|curl: \(\d+\)|command not found/);
         const nth = runnable.filter((b) => b.heading === block.heading).indexOf(block) + 1;
-        for (const shown of SHOWS[`${block.heading} #${nth}`] ?? []) {
-          if (!shown.test(result.stdout)) throw new Error(`expected ${shown} in ${report}`);
-        }
+        await runStory(
+          `run ${run}, README.md:${block.line}`,
+          block.code,
+          SHOWS[`${block.heading} #${nth}`] ?? [],
+        );
       },
       120000,
     );
@@ -210,23 +221,7 @@ if (missingTools.length) {
     it.each(DOC_STORIES.map((doc) => [doc.file, doc] as const))(
       'docs: %s exits 0 without GraphQL errors',
       async (_name, doc) => {
-        const result = await runAsync('bash', ['-e', '-c', doc.code], {
-          cwd: ROOT,
-          timeoutMs: 110000,
-          env: {
-            PATH: process.env.PATH ?? '',
-            HOME: os.homedir(),
-            TMPDIR: tmp,
-            GUICHET_URL: app.url,
-            DATABASE_URL: url,
-          },
-        });
-        const report = `run ${run}, ${doc.file}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
-        if (result.status !== 0 || /"errors"\s*:/.test(result.stdout)) throw new Error(report);
-        expect(result.stderr).not.toMatch(/jq: error|npm error|curl: \(\d+\)|command not found/);
-        for (const shown of doc.shows) {
-          if (!shown.test(result.stdout)) throw new Error(`expected ${shown} in ${report}`);
-        }
+        await runStory(`run ${run}, ${doc.file}`, doc.code, doc.shows);
       },
       120000,
     );
