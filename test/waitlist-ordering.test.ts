@@ -14,19 +14,24 @@ import { WaitlistCriterionKind, WaitlistOrdering } from '../src/tenants/waitlist
 import { rawClient } from './support/app';
 import { seedTestTenant } from './support/tenants';
 
+const GROUPS = [randomUUID(), randomUUID(), randomUUID()];
 const entryArb = fc.record({
   id: fc.uuid(),
   priorityPoints: fc.integer({ min: -5, max: 5 }),
   // Few distinct instants: ties on time are common, as under a rush.
   joinedAt: fc.integer({ min: 0, max: 4 }).map((m) => new Date(Date.UTC(2026, 5, 4, 10, 30, m))),
+  // A few sibling groups among entries waiting alone.
+  groupId: fc.option(fc.constantFrom(...GROUPS), { nil: null }),
 });
 const listArb = fc.uniqueArray(entryArb, { selector: (e) => e.id, minLength: 1, maxLength: 30 });
+/** Entries waiting alone: the pairwise order of compareEntries holds between neighbours. */
+const soloListArb = listArb.map((list) => list.map((e) => ({ ...e, groupId: null })));
 const orderings = fc.constantFrom(WaitlistOrdering.FIFO, WaitlistOrdering.PRIORITY_THEN_FIFO);
 
 describe('waitlist ordering rules', () => {
   it('is a total order: deterministic whatever the order entries arrive in, never a tie', () => {
     fc.assert(
-      fc.property(listArb, orderings, fc.func(fc.integer()), (entries, ordering, shuffle) => {
+      fc.property(soloListArb, orderings, fc.func(fc.integer()), (entries, ordering, shuffle) => {
         const shuffled = [...entries].sort((a, b) => shuffle(a.id) - shuffle(b.id) || (a.id < b.id ? -1 : 1));
         const one = inQueueOrder(entries, ordering).map((e) => e.id);
         expect(inQueueOrder(shuffled, ordering).map((e) => e.id)).toEqual(one);
@@ -40,7 +45,7 @@ describe('waitlist ordering rules', () => {
 
   it('FIFO: earlier instant first, then the smaller id; points play no part', () => {
     fc.assert(
-      fc.property(listArb, (entries) => {
+      fc.property(soloListArb, (entries) => {
         const order = inQueueOrder(entries, WaitlistOrdering.FIFO);
         for (let i = 1; i < order.length; i++) {
           const [a, b] = [order[i - 1], order[i]];
@@ -52,12 +57,40 @@ describe('waitlist ordering rules', () => {
 
   it('PRIORITY_THEN_FIFO: more points first; among equal points, first come', () => {
     fc.assert(
-      fc.property(listArb, (entries) => {
+      fc.property(soloListArb, (entries) => {
         const order = inQueueOrder(entries, WaitlistOrdering.PRIORITY_THEN_FIFO);
         for (let i = 1; i < order.length; i++) {
           const [a, b] = [order[i - 1], order[i]];
           expect(a.priorityPoints >= b.priorityPoints).toBe(true);
           if (a.priorityPoints === b.priorityPoints) expect(+a.joinedAt <= +b.joinedAt).toBe(true);
+        }
+      }),
+    );
+  });
+
+  it('a sibling group is one unit: its members one after the other, where its best-placed member would be', () => {
+    fc.assert(
+      fc.property(listArb, orderings, fc.func(fc.integer()), (entries, ordering, shuffle) => {
+        const order = inQueueOrder(entries, ordering);
+        const shuffled = [...entries].sort((a, b) => shuffle(a.id) - shuffle(b.id) || (a.id < b.id ? -1 : 1));
+        expect(inQueueOrder(shuffled, ordering).map((e) => e.id)).toEqual(order.map((e) => e.id));
+        const alone = inQueueOrder(
+          entries.map((e) => ({ ...e, groupId: null, group: e.groupId })),
+          ordering,
+        );
+        for (const group of GROUPS) {
+          const at = order.flatMap((e, i) => (e.groupId === group ? [i] : []));
+          if (at.length === 0) continue;
+          expect(at[at.length - 1] - at[0]).toBe(at.length - 1);
+          // Its first member is the member that would come first alone: the group keeps that rank.
+          const best = alone.find((e) => e.group === group)!;
+          expect(order[at[0]].id).toBe(best.id);
+          // Each unit ahead of the group is there by its own best member, who comes first alone too.
+          const aheadAlone = new Set(alone.slice(0, alone.indexOf(best)).map((e) => e.id));
+          const heads = order
+            .slice(0, at[0])
+            .filter((e, i, ahead) => !e.groupId || ahead.findIndex((o) => o.groupId === e.groupId) === i);
+          for (const head of heads) expect(aheadAlone.has(head.id)).toBe(true);
         }
       }),
     );
@@ -137,8 +170,8 @@ describe('waitlist ordering rules', () => {
             ]);
             for (const [i, e] of entries.entries()) {
               await owner.query(
-                `insert into waitlist_entries (id, tenant_id, session_id, child_id, family_id, priority_points, joined_at, channel, created_by, updated_at)
-                 values ($1, $2, $3, $4, $5, $6, $7, 'ONLINE', 'test', now())`,
+                `insert into waitlist_entries (id, tenant_id, session_id, child_id, family_id, priority_points, joined_at, group_id, channel, created_by, updated_at)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, 'ONLINE', 'test', now())`,
                 [
                   e.id,
                   tenantId,
@@ -147,15 +180,22 @@ describe('waitlist ordering rules', () => {
                   children[i].family_id,
                   e.priorityPoints,
                   e.joinedAt,
+                  e.groupId ?? null,
                 ],
               );
             }
             const { rows } = await owner.query(
-              'select id, rank::int, waiting_count::int from waitlist_queue where session_id = $1 order by rank',
+              'select id, rank::int, waiting_count::int, group_size::int from waitlist_queue where session_id = $1 order by rank',
               [session.id],
             );
             expect(rows.map((r) => r.id)).toEqual(inQueueOrder(entries, ordering).map((e) => e.id));
             expect(rows.every((r) => r.waiting_count === entries.length)).toBe(true);
+            const sizes = entries.map(
+              (e) => entries.filter((o) => e.groupId && o.groupId === e.groupId).length || 1,
+            );
+            expect(rows.map((r) => r.group_size)).toEqual(
+              rows.map((r) => sizes[entries.findIndex((e) => e.id === r.id)]),
+            );
           } finally {
             await owner.query('rollback');
           }

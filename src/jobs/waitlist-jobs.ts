@@ -5,7 +5,7 @@ import { Role, type Viewer } from '../auth/viewer';
 import { inTenantTransaction } from '../db/tenant-scope';
 import { Tenant } from '../tenants/tenant.entity';
 import { closePastEntries } from '../waitlists/closing.service';
-import { expireOffer, remindOffer } from '../waitlists/entry.service';
+import { expireOffer, remindOffer } from '../waitlists/offer-expiry';
 
 /** The job queue acts as the waitlist itself, audited as such. */
 function waitlistViewer(tenantId: string): Viewer {

@@ -20,7 +20,8 @@ import { billableReason, ChargeBook } from './pricing';
 import { Reservation, ReservationChannel, ReservationStatus } from './reservation.entity';
 import { msg } from '../shared/i18n';
 import { waitlistPolicy } from '../waitlists/ordering';
-import { lockSessions, releasePlace, someoneWaits, WAITLIST_BOOKER } from '../waitlists/promotion';
+import { WAITLIST_BOOKER } from '../waitlists/promote-entry';
+import { lockSessions, releasePlace, someoneWaits } from '../waitlists/promotion';
 import type { BookingWindow } from '../sessions/booking-window';
 import type { Tenant } from '../tenants/tenant.entity';
 

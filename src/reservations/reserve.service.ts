@@ -158,7 +158,7 @@ async function bookSessions(
   // Full sessions put the child on their waitlists instead of refusing (see enterWaitlists).
   const joined = await enterWaitlists(
     ctx,
-    child,
+    [child],
     full.sort((a, b) => a.index - b.index),
   );
   userErrors.push(...joined.userErrors);

@@ -9,20 +9,15 @@ import { Child } from '../families/child.entity';
 import { idempotentMutation } from '../idempotency/idempotency.service';
 import { emitEvents } from '../events/emit';
 import { notify, NotificationKind } from '../notifications/notifications.service';
-import { bookedFromWaitlist, waitlistEvent, type EntryFacts } from './events';
+import { bookedFromWaitlist } from './events';
 import { channelFor, modeRefusal } from '../reservations/booking-rules';
 import { Session } from '../sessions/session.entity';
 import { ReservationChannel } from '../shared/channels';
 import { done, refuse, UserErrorCode, type Outcome } from '../shared/user-errors';
 import { priorityPoints } from './ordering';
-import {
-  closeEntry,
-  fillFromWaitlist,
-  localDay,
-  localInstant,
-  lockSessions,
-  releasePlace,
-} from './promotion';
+import { closeEntry, localDay } from './promote-entry';
+import { lockSessions, releasePlace } from './promotion';
+import { expire, factsOf, offeredTogether } from './offer-expiry';
 import { WaitlistEntry, WaitlistStatus } from './waitlist-entry.entity';
 
 /**
@@ -93,13 +88,17 @@ export const leaveWaitlist = idempotentMutation(
   },
 );
 
-/** Turns an offer into a reservation (channel WAITLIST), before its deadline. */
+/**
+ * Turns an offer into a reservation (channel WAITLIST), before its deadline. A sibling group's
+ * offers are accepted together: every child of the group is booked, or none (OVERLAP when one of
+ * them is already booked at those hours).
+ */
 export const acceptWaitlistOffer = idempotentMutation(
   'acceptWaitlistOffer',
   async (ctx: TenantContext, input: { entryId: string }): Promise<EntryOutcome> => {
     const found = await entryForChange(ctx, input.entryId);
     if ('refusal' in found) return found.refusal;
-    const { entry } = found;
+    const { entry, session } = found;
     if (entry.status !== WaitlistStatus.OFFERED) return notLive(entry);
     const now = ctx.now();
     if (now >= entry.offerExpiresAt!) {
@@ -112,40 +111,57 @@ export const acceptWaitlistOffer = idempotentMutation(
         ['entryId'],
       );
     }
-    const reservationId = randomUUID();
+    const members = await offeredTogether(ctx, entry);
+    const rows = members.map((m) => ({ id: randomUUID(), entry: m.id, child_id: m.child.id }));
     const inserted = await ctx.em.execute<{ id: string }[]>(
       `insert into reservations (id, tenant_id, session_id, child_id, family_id, status, channel, created_by, created_at, updated_at)
-       values (?, ?, ?, ?, ?, 'BOOKED', 'WAITLIST', ?, ?, ?) on conflict do nothing returning id`,
+       select v.id, ?, ?, v.child_id, ?, 'BOOKED', 'WAITLIST', ?, ?, ?
+       from json_to_recordset(?::json) as v(id uuid, child_id uuid)
+       on conflict do nothing returning id`,
       [
-        reservationId,
         ctx.tenant.id,
-        entry.session.id,
-        entry.child.id,
+        session.id,
         entry.family.id,
         ctx.viewer.subject ?? 'anonymous',
         now,
         now,
+        JSON.stringify(rows),
       ],
       'all',
       ctx.em.getLoggerContext(),
     );
-    if (inserted.length === 0) {
-      return refuse(UserErrorCode.OVERLAP, msg('waitlist.offerOverlap'), ['entryId']);
+    if (inserted.length < rows.length) {
+      // All together or not at all: the bookings made are undone, the offers stand.
+      await ctx.em.execute(
+        `delete from reservations where tenant_id = ? and id in (select value::uuid from json_array_elements_text(?::json))`,
+        [ctx.tenant.id, JSON.stringify(inserted.map((r) => r.id))],
+        'run',
+        ctx.em.getLoggerContext(),
+      );
+      const code = members.length > 1 ? 'waitlist.groupOverlap' : 'waitlist.offerOverlap';
+      return refuse(UserErrorCode.OVERLAP, msg(code), ['entryId']);
     }
-    // The held place becomes the reservation's: places_taken does not change.
-    entry.status = WaitlistStatus.PROMOTED;
-    entry.reservationId = reservationId;
-    entry.closedAt = now;
-    entry.updatedAt = now;
-    auditCounter(ctx, 'WAITLIST_OFFER_ACCEPTED', entry, { reservationId });
-    const session = await ctx.em.findOneOrFail(Session, { id: entry.session.id });
-    await emitEvents(ctx, [bookedFromWaitlist(factsOf(entry, session.date), reservationId)]);
+    // The held places become the reservations': places_taken does not change.
+    for (const [i, member] of members.entries()) {
+      member.status = WaitlistStatus.PROMOTED;
+      member.reservationId = rows[i].id;
+      member.closedAt = now;
+      member.updatedAt = now;
+      auditCounter(ctx, 'WAITLIST_OFFER_ACCEPTED', member, { reservationId: rows[i].id });
+    }
+    await emitEvents(
+      ctx,
+      members.map((member, i) => bookedFromWaitlist(factsOf(member, session.date), rows[i].id)),
+    );
     await ctx.em.flush();
-    return done({ entryId: entry.id, reservationId });
+    return done({ entryId: entry.id, reservationId: rows[members.indexOf(entry)].id });
   },
 );
 
-/** Declines an offer: never charged; the held place goes to the next entry at once. */
+/**
+ * Declines an offer: never charged; the held place goes to the next entry at once. A sibling
+ * group's offers are declined together.
+ */
 export const declineWaitlistOffer = idempotentMutation(
   'declineWaitlistOffer',
   async (ctx: TenantContext, input: { entryId: string }): Promise<EntryOutcome> => {
@@ -153,9 +169,12 @@ export const declineWaitlistOffer = idempotentMutation(
     if ('refusal' in found) return found.refusal;
     const { entry } = found;
     if (entry.status !== WaitlistStatus.OFFERED) return notLive(entry);
-    await closeEntry(ctx, entry.id, 'DECLINED', null);
-    await releasePlace(ctx, entry.session.id);
-    auditCounter(ctx, 'WAITLIST_OFFER_DECLINED', entry);
+    const members = await offeredTogether(ctx, entry);
+    for (const member of members) {
+      await closeEntry(ctx, member.id, 'DECLINED', null);
+      auditCounter(ctx, 'WAITLIST_OFFER_DECLINED', member);
+    }
+    await releasePlace(ctx, entry.session.id, members.length);
     await ctx.em.flush();
     return done({ entryId: entry.id });
   },
@@ -211,76 +230,3 @@ export const setWaitlistPriority = idempotentMutation(
     return done({ entryId: entry.id });
   },
 );
-
-/** An offer past its deadline: EXPIRED, the family told, the place passed on (session locked). */
-async function expire(ctx: TenantContext, entry: WaitlistEntry): Promise<void> {
-  await closeEntry(ctx, entry.id, 'EXPIRED', null);
-  const [session, child] = await Promise.all([
-    ctx.em.findOneOrFail(Session, { id: entry.session.id }),
-    ctx.em.findOneOrFail(Child, { id: entry.child.id }),
-  ]);
-  notify(ctx, {
-    familyId: entry.family.id,
-    kind: NotificationKind.WAITLIST_OFFER_EXPIRED,
-    message: `L'offre de place pour ${child.firstName} le ${localDay(session.date, ctx.tenant)} a expiré sans réponse : la place a été proposée à la famille suivante.`,
-    childId: child.id,
-    sessionId: session.id,
-    waitlistEntryId: entry.id,
-  });
-  await emitEvents(ctx, [waitlistEvent('waitlist.offerExpired', factsOf(entry, session.date))]);
-  await releasePlace(ctx, session.id);
-}
-
-/** What the webhooks say of an entry. */
-const factsOf = (entry: WaitlistEntry, date: string): EntryFacts => ({
-  entryId: entry.id,
-  sessionId: entry.session.id,
-  childId: entry.child.id,
-  familyId: entry.family.id,
-  date,
-});
-
-/**
- * The offer-expiry job (graphile-worker, scheduled at the deadline): expires the offer if it is
- * still open and due at `ctx.now()`, passing the place on. Idempotent: a second run, or a run for
- * an offer accepted, declined or not yet due, changes nothing. Returns whether it expired.
- */
-export async function expireOffer(ctx: TenantContext, entryId: string): Promise<boolean> {
-  const found = await ctx.em.findOne(WaitlistEntry, { id: entryId });
-  if (!found || found.status !== WaitlistStatus.OFFERED) return false;
-  await lockSessions(ctx, [found.session.id]);
-  const entry = await ctx.em.refreshOrFail(found);
-  if (entry.status !== WaitlistStatus.OFFERED || ctx.now() < entry.offerExpiresAt!) return false;
-  await expire(ctx, entry);
-  await ctx.em.flush();
-  return true;
-}
-
-/** The reminder job: tells the family its offer expires soon (once), if it is still open. */
-export async function remindOffer(ctx: TenantContext, entryId: string): Promise<boolean> {
-  const entry = await ctx.em.findOne(WaitlistEntry, { id: entryId });
-  if (!entry || entry.status !== WaitlistStatus.OFFERED || ctx.now() >= entry.offerExpiresAt!) return false;
-  const [already] = await ctx.em.execute<{ n: number }[]>(
-    `select count(*)::int as n from notifications where tenant_id = ? and waitlist_entry_id = ? and kind = ?`,
-    [ctx.tenant.id, entry.id, NotificationKind.WAITLIST_OFFER_EXPIRING],
-  );
-  if (already.n > 0) return false;
-  const [session, child] = await Promise.all([
-    ctx.em.findOneOrFail(Session, { id: entry.session.id }),
-    ctx.em.findOneOrFail(Child, { id: entry.child.id }),
-  ]);
-  const hours = Math.max(1, Math.round((entry.offerExpiresAt!.getTime() - ctx.now().getTime()) / 3600_000));
-  notify(ctx, {
-    familyId: entry.family.id,
-    kind: NotificationKind.WAITLIST_OFFER_EXPIRING,
-    message: `Rappel : la place proposée pour ${child.firstName} le ${localDay(session.date, ctx.tenant)} vous attend encore ${hours} h, jusqu'au ${localInstant(entry.offerExpiresAt!, ctx.tenant)}.`,
-    childId: child.id,
-    sessionId: session.id,
-    waitlistEntryId: entry.id,
-    data: { hoursLeft: hours, offerExpiresAt: entry.offerExpiresAt!.toISOString() },
-  });
-  await ctx.em.flush();
-  return true;
-}
-
-export { fillFromWaitlist };

@@ -30,52 +30,95 @@ export async function actionableChild(ctx: TenantContext, childId: string): Prom
   return child;
 }
 
+/** At most this many children join one session together as a sibling group. */
+export const MAX_GROUP_SIZE = 8;
+
 /**
- * Puts a child on the waitlists of full sessions (parents for their children, agents at the
- * counter — audited —, `reservations:write` keys). Each session is decided by the booking rule
- * (mode, holidays, eligibility, window, overlap): only a FULL session takes a waitlist entry; one
- * with places left is refused (NOT_FULL: book it). Retry-safe with the idempotency key.
+ * The children a join is for: `childId` and its `siblingIds`, each one the viewer may act for and
+ * all of one family (a group is siblings). Returns the refusal, or the children in the order asked.
+ */
+async function joiningChildren(
+  ctx: TenantContext,
+  childId: string,
+  siblingIds: string[],
+): Promise<{ refusal: Outcome<Joined> } | { children: Child[] }> {
+  const ids = [childId, ...siblingIds];
+  if (new Set(ids).size !== ids.length || ids.length > MAX_GROUP_SIZE) {
+    return {
+      refusal: refuse(UserErrorCode.INVALID, msg('waitlist.groupChildren', { max: MAX_GROUP_SIZE }), [
+        'siblingIds',
+      ]),
+    };
+  }
+  const children: Child[] = [];
+  for (const [index, id] of ids.entries()) {
+    const child = await actionableChild(ctx, id);
+    const field = index === 0 ? ['childId'] : ['siblingIds', String(index - 1)];
+    if (!child)
+      return { refusal: refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Child' }), field) };
+    if (child.family.id !== children[0]?.family.id && index > 0) {
+      return { refusal: refuse(UserErrorCode.INVALID, msg('waitlist.notSiblings'), field) };
+    }
+    children.push(child);
+  }
+  return { children };
+}
+
+/**
+ * Puts a child — or several children of one family as a sibling group (`siblingIds`), offered
+ * places all together or not at all — on the waitlists of full sessions (parents for their
+ * children, agents at the counter — audited —, `reservations:write` keys). Each session is decided
+ * by the booking rule (mode, holidays, eligibility, window, overlap) for every child: it takes
+ * entries only when it is FULL for all of them; one with places left is refused (NOT_FULL: book
+ * it), any other refusal of one child refuses the session for the group. Retry-safe with the
+ * idempotency key.
  */
 export const joinWaitlist = idempotentMutation(
   'joinWaitlist',
-  async (ctx: TenantContext, input: { childId: string; sessionIds: string[] }): Promise<Outcome<Joined>> => {
+  async (
+    ctx: TenantContext,
+    input: { childId: string; siblingIds?: string[] | null; sessionIds: string[] },
+  ): Promise<Outcome<Joined>> => {
     if (input.sessionIds.length === 0 || input.sessionIds.length > MAX_SESSIONS_PER_JOIN) {
       return refuse(UserErrorCode.INVALID, msg('booking.sessionCount', { max: MAX_SESSIONS_PER_JOIN }), [
         'sessionIds',
       ]);
     }
-    const child = await actionableChild(ctx, input.childId);
-    if (!child) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Child' }), ['childId']);
-    const facts = await loadBookingFacts(ctx, child, input.sessionIds);
+    const found = await joiningChildren(ctx, input.childId, input.siblingIds ?? []);
+    if ('refusal' in found) return found.refusal;
+    const { children } = found;
+    const facts = await Promise.all(children.map((child) => loadBookingFacts(ctx, child, input.sessionIds)));
     const userErrors: UserErrorData[] = [];
     const wanted: { sessionId: string; index: number }[] = [];
     input.sessionIds.forEach((sessionId, index) => {
       const field = ['sessionIds', String(index)];
-      const fact = facts.get(sessionId);
-      if (!fact)
+      if (!facts[0].get(sessionId))
         return userErrors.push(
           userError(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Session' }), field),
         );
       if (input.sessionIds.indexOf(sessionId) !== index) {
         return userErrors.push(userError(UserErrorCode.INVALID, msg('waitlist.sessionNamedTwice'), field));
       }
-      const decision = decideBooking(fact);
-      if (decision.status === BookingStatus.OPEN) {
-        return userErrors.push({
-          ...userError(
-            UserErrorCode.NOT_FULL,
-            msg('waitlist.notFull', { date: day(fact.session.date) }),
-            field,
-          ),
-          placesLeft: decision.placesLeft,
-        });
-      }
-      if (decision.status !== BookingStatus.FULL) {
-        return userErrors.push(bookingRefusal(decision, fact, field)!);
+      for (const childFacts of facts) {
+        const fact = childFacts.get(sessionId)!;
+        const decision = decideBooking(fact);
+        if (decision.status === BookingStatus.OPEN) {
+          return userErrors.push({
+            ...userError(
+              UserErrorCode.NOT_FULL,
+              msg('waitlist.notFull', { date: day(fact.session.date) }),
+              field,
+            ),
+            placesLeft: decision.placesLeft,
+          });
+        }
+        if (decision.status !== BookingStatus.FULL) {
+          return userErrors.push(bookingRefusal(decision, fact, field)!);
+        }
       }
       wanted.push({ sessionId, index });
     });
-    const joined = await enterWaitlists(ctx, child, wanted);
+    const joined = await enterWaitlists(ctx, children, wanted);
     userErrors.push(...joined.userErrors);
     await ctx.em.flush();
     userErrors.sort((a, b) => Number(a.field![1]) - Number(b.field![1]));
@@ -83,86 +126,111 @@ export const joinWaitlist = idempotentMutation(
   },
 );
 
-/** The waitlist entries a request made, in the order of its sessions. */
+/** The waitlist entries a request made, in the order of its sessions (then of its children). */
 export interface Joined {
   entryIds: string[];
 }
 
 /**
- * Inserts the child's entries on sessions already found full (by `joinWaitlist`, or by `reserve`
- * with `waitlistIfFull`), each with the tenant's priority criteria it meets; a child already on a
- * session's list is refused (ALREADY_WAITLISTED, the unique index decides). Then each session,
- * locked in id order, passes any place that freed meanwhile to its list — possibly this entry.
+ * Inserts the children's entries on sessions already found full (by `joinWaitlist`, or by
+ * `reserve` with `waitlistIfFull`), each with the tenant's priority criteria it meets. Several
+ * children join each session as one sibling group (one `group_id` per session). The sessions are
+ * locked first, in id order; a session on whose list one of the children already is refuses the
+ * whole group (ALREADY_WAITLISTED, the unique index backs it). Then each session passes any place
+ * that freed meanwhile to its list — possibly to these entries.
  */
 export async function enterWaitlists(
   ctx: TenantContext,
-  child: Child,
+  children: Child[],
   wanted: { sessionId: string; index: number }[],
 ): Promise<Joined & { userErrors: UserErrorData[] }> {
   if (wanted.length === 0) return { entryIds: [], userErrors: [] };
   const now = ctx.now();
   const channel = channelFor(ctx.viewer);
-  const family = await ctx.em.findOneOrFail(Family, { id: child.family.id });
-  const siblings = await siblingsBookedThatDay(
-    ctx,
-    child,
-    wanted.map((w) => w.sessionId),
-  );
-  const rows = wanted.map(({ sessionId }) => {
-    const met: CriterionMet[] = criteriaMet(ctx.tenant.config.waitlistCriteria ?? [], {
-      siblingBookedThatDay: siblings.has(sessionId),
-      socialPriority: family.socialPriority,
-      postalCode: family.postalCode ?? null,
-    });
-    return { id: randomUUID(), session_id: sessionId, points: priorityPoints(met, 0), criteria: met };
-  });
-  const inserted = await ctx.em.execute<{ id: string; session_id: string }[]>(
-    `insert into waitlist_entries (id, tenant_id, session_id, child_id, family_id, status, priority_points,
-       criteria, joined_at, channel, created_by, updated_at)
-     select v.id, ?, v.session_id, ?, ?, 'WAITING', v.points, v.criteria, ?, ?::reservation_channel, ?, ?
-     from json_to_recordset(?::json) as v(id uuid, session_id uuid, points int, criteria jsonb)
-     on conflict do nothing
-     returning id, session_id`,
-    [
-      ctx.tenant.id,
-      child.id,
-      family.id,
-      now,
-      channel,
-      ctx.viewer.subject ?? 'anonymous',
-      now,
-      JSON.stringify(rows),
-    ],
-    'all',
-    ctx.em.getLoggerContext(),
-  );
-  const bySession = new Map(inserted.map((r) => [r.session_id, r.id]));
+  const family = await ctx.em.findOneOrFail(Family, { id: children[0].family.id });
+  const sessions = [...new Set(wanted.map((w) => w.sessionId))].sort();
+  await lockSessions(ctx, sessions);
+  const already = await alreadyWaiting(ctx, children, sessions);
   const userErrors: UserErrorData[] = [];
-  const entryIds: string[] = [];
+  const rows: {
+    id: string;
+    session_id: string;
+    child_id: string;
+    group_id: string | null;
+    points: number;
+    criteria: CriterionMet[];
+  }[] = [];
   for (const { sessionId, index } of wanted) {
-    const entryId = bySession.get(sessionId);
-    if (!entryId) {
+    if (already.has(sessionId)) {
       userErrors.push(
         userError(UserErrorCode.ALREADY_WAITLISTED, msg('waitlist.already'), ['sessionIds', String(index)]),
       );
       continue;
     }
-    entryIds.push(entryId);
-    if (channel === ReservationChannel.COUNTER) {
+    const groupId = children.length > 1 ? randomUUID() : null;
+    for (const child of children)
+      rows.push({
+        id: randomUUID(),
+        session_id: sessionId,
+        child_id: child.id,
+        group_id: groupId,
+        points: 0,
+        criteria: [],
+      });
+  }
+  for (const child of children) {
+    const siblings = await siblingsBookedThatDay(ctx, child, sessions);
+    for (const row of rows.filter((r) => r.child_id === child.id)) {
+      row.criteria = criteriaMet(ctx.tenant.config.waitlistCriteria ?? [], {
+        siblingBookedThatDay: siblings.has(row.session_id),
+        socialPriority: family.socialPriority,
+        postalCode: family.postalCode ?? null,
+      });
+      row.points = priorityPoints(row.criteria, 0);
+    }
+  }
+  await ctx.em.execute(
+    `insert into waitlist_entries (id, tenant_id, session_id, child_id, family_id, group_id, status,
+       priority_points, criteria, joined_at, channel, created_by, updated_at)
+     select v.id, ?, v.session_id, v.child_id, ?, v.group_id, 'WAITING', v.points, v.criteria, ?,
+       ?::reservation_channel, ?, ?
+     from json_to_recordset(?::json) as v(id uuid, session_id uuid, child_id uuid, group_id uuid, points int, criteria jsonb)`,
+    [ctx.tenant.id, family.id, now, channel, ctx.viewer.subject ?? 'anonymous', now, JSON.stringify(rows)],
+    'run',
+    ctx.em.getLoggerContext(),
+  );
+  if (channel === ReservationChannel.COUNTER) {
+    for (const row of rows) {
       audit(ctx, {
         action: 'WAITLIST_JOINED',
         channel,
         familyId: family.id,
-        subjectId: entryId,
-        details: { sessionId, childId: child.id },
+        subjectId: row.id,
+        details: { sessionId: row.session_id, childId: row.child_id, groupId: row.group_id },
       });
     }
   }
   // A place may have freed between the decision and now: the list takes it, first entry first.
-  const sessions = [...bySession.keys()].sort();
-  await lockSessions(ctx, sessions);
   for (const sessionId of sessions) await fillFromWaitlist(ctx, sessionId);
-  return { entryIds, userErrors };
+  return { entryIds: rows.map((r) => r.id), userErrors };
+}
+
+/** Sessions on whose list one of the children already has a live entry (the sessions are locked). */
+async function alreadyWaiting(
+  ctx: TenantContext,
+  children: Child[],
+  sessionIds: string[],
+): Promise<Set<string>> {
+  const rows = await ctx.em.execute<{ session_id: string }[]>(
+    `select distinct session_id from waitlist_entries
+     where tenant_id = ? and status in ('WAITING', 'OFFERED')
+       and session_id in (select value::uuid from json_array_elements_text(?::json))
+       and child_id in (select value::uuid from json_array_elements_text(?::json))`,
+    [ctx.tenant.id, JSON.stringify(sessionIds), JSON.stringify(children.map((c) => c.id))],
+    'all',
+    ctx.em.getLoggerContext(),
+  );
+  return new Set(rows.map((r) => r.session_id));
 }
 
 /** Sessions on which a brother or sister holds a live reservation that day, at the same service. */

@@ -58,6 +58,8 @@ export interface Queued {
   id: string;
   priorityPoints: number;
   joinedAt: Date;
+  /** Siblings who joined together share it; they are ranked as one unit (see `inQueueOrder`). */
+  groupId?: string | null;
 }
 
 /**
@@ -76,9 +78,20 @@ export function compareEntries(ordering: WaitlistOrdering): (a: Queued, b: Queue
   };
 }
 
-/** Entries in waitlist order (a new array). */
+/**
+ * Entries in waitlist order (a new array). A sibling group is one unit placed where its
+ * best-placed member would be (the group keeps the rank of its earliest member), its members one
+ * after the other in their own order; an entry without a group is a unit of one.
+ */
 export function inQueueOrder<T extends Queued>(entries: T[], ordering: WaitlistOrdering): T[] {
-  return [...entries].sort(compareEntries(ordering));
+  const compare = compareEntries(ordering);
+  const unitOf = (e: Queued) => e.groupId ?? e.id;
+  const heads = new Map<string, T>();
+  for (const entry of entries) {
+    const head = heads.get(unitOf(entry));
+    if (!head || compare(entry, head) < 0) heads.set(unitOf(entry), entry);
+  }
+  return [...entries].sort((a, b) => compare(heads.get(unitOf(a))!, heads.get(unitOf(b))!) || compare(a, b));
 }
 
 /** The policy a service's waitlist follows: its own settings, else its tenant's. */

@@ -1,14 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { DateTime } from 'luxon';
 import type { TenantContext } from '../auth/context';
 import { Service } from '../facilities/service.entity';
-import { emitEvents, gid } from '../events/emit';
-import { notify, NotificationKind } from '../notifications/notifications.service';
-import { bookedFromWaitlist, waitlistEvent, type EntryFacts } from './events';
 import { bookingWindow } from '../sessions/booking-window';
-import type { Tenant } from '../tenants/tenant.entity';
 import { WaitlistPromotion } from '../tenants/waitlist-settings';
-import { offerDeadline, offerReminderAt, waitlistPolicy, type WaitlistPolicy } from './ordering';
+import { waitlistPolicy } from './ordering';
+import { autoBook, offer, type NextEntry, type Promotion } from './promote-entry';
 
 /**
  * A freed place finds the next child, in the transaction of the event that freed it.
@@ -19,9 +14,6 @@ import { offerDeadline, offerReminderAt, waitlistPolicy, type WaitlistPolicy } f
  * in rank order, and no two transactions can hand out the same place or promote the same entry;
  * sessions are always locked in id order, so two writers never deadlock.
  */
-
-/** `created_by` of the reservations the waitlist books by itself (AUTO_BOOK). */
-export const WAITLIST_BOOKER = 'system:waitlist';
 
 export interface LockedSession {
   id: string;
@@ -54,12 +46,15 @@ export async function lockSessions(
   );
 }
 
-/** Gives back one place of a (locked) session, then passes the free places to its waitlist. */
-export async function releasePlace(ctx: TenantContext, sessionId: string): Promise<Promotion[]> {
+/**
+ * Gives back `count` places of a session (locked first: a no-op if the caller did), then passes
+ * the free places to its waitlist.
+ */
+export async function releasePlace(ctx: TenantContext, sessionId: string, count = 1): Promise<Promotion[]> {
   await lockSessions(ctx, [sessionId]);
   await ctx.em.execute(
-    `update sessions set places_taken = places_taken - 1 where tenant_id = ? and id = ?`,
-    [ctx.tenant.id, sessionId],
+    `update sessions set places_taken = places_taken - ? where tenant_id = ? and id = ?`,
+    [count, ctx.tenant.id, sessionId],
     'run',
     ctx.em.getLoggerContext(),
   );
@@ -77,28 +72,52 @@ export async function someoneWaits(ctx: TenantContext, sessionId: string): Promi
   return row.waits;
 }
 
-/** What a free place became. */
-export interface Promotion {
-  entryId: string;
-  outcome: 'BOOKED' | 'OFFERED';
-  reservationId?: string;
-  offerExpiresAt?: Date;
+/** A waiting entry in rank order, with its sibling group's size (1 when it waits alone). */
+interface Waiting extends NextEntry {
+  group_id: string | null;
+  group_size: string;
 }
 
-interface NextEntry {
-  id: string;
-  child_id: string;
-  family_id: string;
-  first_name: string;
+/** The first `limit` WAITING entries of a session, in rank order (`waitlist_queue`). */
+function waitingInOrder(ctx: TenantContext, sessionId: string, limit: number): Promise<Waiting[]> {
+  return ctx.em.execute<Waiting[]>(
+    `select e.id, e.child_id, e.family_id, c.first_name, q.group_id, q.group_size
+     from waitlist_queue q
+     join waitlist_entries e on e.tenant_id = q.tenant_id and e.id = q.id
+     join children c on c.tenant_id = e.tenant_id and c.id = e.child_id
+     where q.tenant_id = ? and q.session_id = ? and q.rank <= ? order by q.rank`,
+    [ctx.tenant.id, sessionId, limit],
+    'all',
+    ctx.em.getLoggerContext(),
+  );
+}
+
+/** Consecutive entries of one sibling group (or one entry alone): placed all together or not at all. */
+interface Unit {
+  members: Waiting[];
+  size: number;
+}
+
+function unitsOf(rows: Waiting[]): Unit[] {
+  const units: Unit[] = [];
+  for (const row of rows) {
+    const last = units[units.length - 1];
+    if (row.group_id && last && last.members[0].group_id === row.group_id) last.members.push(row);
+    else units.push({ members: [row], size: Number(row.group_size) });
+  }
+  return units;
 }
 
 /**
- * Passes every free place of a session to its waitlist, first entry first (`waitlist_queue`):
+ * Passes every free place of a session to its waitlist, in rank order (`waitlist_queue`):
  * AUTO_BOOK books the entry (a reservation, channel WAITLIST); OFFER holds the place for it until
- * its deadline (counted in `places_taken`) and schedules the offer's expiry on the job queue. An
- * entry whose child can no longer be booked (booked since, or elsewhere at those hours) is closed
- * and the place goes to the next. Locks the session first (a no-op if the caller did). Once
- * booking has closed no offer is made: the places stay free for the counter.
+ * its deadline (counted in `places_taken`) and schedules the offer's expiry on the job queue. A
+ * sibling group takes places only when there are enough for all its members; otherwise the places
+ * go to the next entries and the group keeps its rank for the next freed place. An entry whose
+ * child can no longer be booked (booked since, or elsewhere at those hours) is closed and its
+ * place goes on. Locks the session first (a no-op if the caller did): the queue cannot change
+ * under this loop but by its own hand. Once booking has closed no offer is made: the places stay
+ * free for the counter.
  */
 export async function fillFromWaitlist(ctx: TenantContext, sessionId: string): Promise<Promotion[]> {
   const session = (await lockSessions(ctx, [sessionId])).get(sessionId);
@@ -107,176 +126,40 @@ export async function fillFromWaitlist(ctx: TenantContext, sessionId: string): P
   if (free <= 0) return [];
   const service = await ctx.em.findOneOrFail(Service, { id: session.serviceId });
   const policy = waitlistPolicy(service, ctx.tenant);
-  const window = bookingWindow(session.date, service, ctx.tenant);
+  const closesAt = bookingWindow(session.date, service, ctx.tenant).closesAt;
   const promotions: Promotion[] = [];
+  const passedOver = new Set<string>(); // groups too large for the places left: they keep their rank
+  let lookahead = free + 16;
   while (free > 0) {
-    const next = await ctx.em.execute<NextEntry[]>(
-      `select e.id, e.child_id, e.family_id, c.first_name
-       from waitlist_queue q
-       join waitlist_entries e on e.tenant_id = q.tenant_id and e.id = q.id
-       join children c on c.tenant_id = e.tenant_id and c.id = e.child_id
-       where q.tenant_id = ? and q.session_id = ? and q.rank <= ? order by q.rank`,
-      [ctx.tenant.id, sessionId, free],
-      'all',
-      ctx.em.getLoggerContext(),
-    );
-    if (next.length === 0) break;
-    for (const entry of next) {
-      const promotion =
-        policy.promotion === WaitlistPromotion.AUTO_BOOK
-          ? await autoBook(ctx, session, service, entry)
-          : await offer(ctx, session, service, policy, window.closesAt, entry);
-      if (promotion === 'STOP') return promotions;
-      if (promotion) {
-        promotions.push(promotion);
-        free--;
+    const limit = lookahead + passedOver.size;
+    const rows = await waitingInOrder(ctx, sessionId, limit);
+    const units = unitsOf(rows.filter((row) => !passedOver.has(row.id)));
+    if (units.length === 0) break;
+    let progressed = false;
+    for (const unit of units) {
+      if (unit.members.length < unit.size) break; // cut by the limit: read further
+      progressed = true;
+      if (unit.size > free) {
+        for (const member of unit.members) passedOver.add(member.id);
+        continue;
       }
+      for (const member of unit.members) {
+        const promotion =
+          policy.promotion === WaitlistPromotion.AUTO_BOOK
+            ? await autoBook(ctx, session, service, member)
+            : await offer(ctx, session, service, policy, closesAt, member);
+        if (promotion === 'STOP') return promotions;
+        if (promotion) {
+          promotions.push(promotion);
+          free--;
+        }
+      }
+      if (free <= 0) break;
+    }
+    if (!progressed) {
+      if (rows.length < limit) break; // the whole queue was read
+      lookahead *= 2;
     }
   }
   return promotions;
-}
-
-async function takeOnePlace(ctx: TenantContext, sessionId: string): Promise<boolean> {
-  const taken = await ctx.em.execute<{ id: string }[]>(
-    `update sessions set places_taken = places_taken + 1
-     where tenant_id = ? and id = ? and places_taken < capacity returning id`,
-    [ctx.tenant.id, sessionId],
-    'all',
-    ctx.em.getLoggerContext(),
-  );
-  return taken.length === 1;
-}
-
-/** Books the entry's child (null: it could not be booked and the entry is closed). */
-async function autoBook(
-  ctx: TenantContext,
-  session: LockedSession,
-  service: Service,
-  entry: NextEntry,
-): Promise<Promotion | null | 'STOP'> {
-  const now = ctx.now();
-  const reservationId = randomUUID();
-  const inserted = await ctx.em.execute<{ id: string }[]>(
-    `insert into reservations (id, tenant_id, session_id, child_id, family_id, status, channel, created_by, created_at, updated_at)
-     values (?, ?, ?, ?, ?, 'BOOKED', 'WAITLIST', ?, ?, ?)
-     on conflict do nothing returning id`,
-    [reservationId, ctx.tenant.id, session.id, entry.child_id, entry.family_id, WAITLIST_BOOKER, now, now],
-    'all',
-    ctx.em.getLoggerContext(),
-  );
-  if (inserted.length === 0) {
-    await closeEntry(ctx, entry.id, 'LEFT', 'BOOKED_ELSEWHERE');
-    return null;
-  }
-  if (!(await takeOnePlace(ctx, session.id))) {
-    await ctx.em.execute(`delete from reservations where tenant_id = ? and id = ?`, [
-      ctx.tenant.id,
-      reservationId,
-    ]);
-    return 'STOP';
-  }
-  await ctx.em.execute(
-    `update waitlist_entries set status = 'PROMOTED', reservation_id = ?, closed_at = ?, updated_at = ?
-     where tenant_id = ? and id = ?`,
-    [reservationId, now, now, ctx.tenant.id, entry.id],
-    'run',
-    ctx.em.getLoggerContext(),
-  );
-  notify(ctx, {
-    familyId: entry.family_id,
-    kind: NotificationKind.WAITLIST_AUTO_BOOKED,
-    message: `Une place s'est libérée : ${entry.first_name} est inscrit·e à « ${service.name} » le ${localDay(session.date, ctx.tenant)}.`,
-    childId: entry.child_id,
-    sessionId: session.id,
-    waitlistEntryId: entry.id,
-    data: { reservationId },
-  });
-  const facts = entryFacts(session, entry);
-  await emitEvents(ctx, [
-    waitlistEvent('waitlist.autoBooked', facts, { reservationId: gid('Reservation', reservationId) }),
-    bookedFromWaitlist(facts, reservationId),
-  ]);
-  return { entryId: entry.id, outcome: 'BOOKED', reservationId };
-}
-
-/** Holds the place for the entry until its deadline and schedules the offer's expiry. */
-async function offer(
-  ctx: TenantContext,
-  session: LockedSession,
-  service: Service,
-  policy: WaitlistPolicy,
-  bookingClosesAt: Date,
-  entry: NextEntry,
-): Promise<Promotion | 'STOP'> {
-  const now = ctx.now();
-  const deadline = offerDeadline(now, policy.offerHours, bookingClosesAt);
-  if (!deadline || !(await takeOnePlace(ctx, session.id))) return 'STOP';
-  await ctx.em.execute(
-    `update waitlist_entries set status = 'OFFERED', offered_at = ?, offer_expires_at = ?, updated_at = ?
-     where tenant_id = ? and id = ?`,
-    [now, deadline, now, ctx.tenant.id, entry.id],
-    'run',
-    ctx.em.getLoggerContext(),
-  );
-  await ctx.em.execute(
-    `select guichet_schedule_offer_expiry(?, ?)`,
-    [entry.id, offerReminderAt(now, deadline)],
-    'all',
-    ctx.em.getLoggerContext(),
-  );
-  notify(ctx, {
-    familyId: entry.family_id,
-    kind: NotificationKind.WAITLIST_OFFER_MADE,
-    message: `Une place vous est proposée pour ${entry.first_name} à « ${service.name} » le ${localDay(session.date, ctx.tenant)}. Répondez avant le ${localInstant(deadline, ctx.tenant)}, sans quoi elle sera proposée à la famille suivante.`,
-    childId: entry.child_id,
-    sessionId: session.id,
-    waitlistEntryId: entry.id,
-    data: { offerExpiresAt: deadline.toISOString() },
-  });
-  await emitEvents(ctx, [
-    waitlistEvent('waitlist.offerMade', entryFacts(session, entry), {
-      offerExpiresAt: deadline.toISOString(),
-    }),
-  ]);
-  return { entryId: entry.id, outcome: 'OFFERED', offerExpiresAt: deadline };
-}
-
-/** What the webhooks say of an entry the waitlist promotes. */
-const entryFacts = (session: LockedSession, entry: NextEntry): EntryFacts => ({
-  entryId: entry.id,
-  sessionId: session.id,
-  childId: entry.child_id,
-  familyId: entry.family_id,
-  date: session.date,
-});
-
-/** Closes a live entry (statuses of the migration), saying why when the status does not. */
-export async function closeEntry(
-  ctx: TenantContext,
-  entryId: string,
-  status: 'DECLINED' | 'EXPIRED' | 'LEFT',
-  reason: string | null,
-): Promise<void> {
-  const now = ctx.now();
-  await ctx.em.execute(
-    `update waitlist_entries set status = ?::waitlist_status, closed_at = ?, closed_reason = ?, updated_at = ?
-     where tenant_id = ? and id = ?`,
-    [status, now, reason, now, ctx.tenant.id, entryId],
-    'run',
-    ctx.em.getLoggerContext(),
-  );
-}
-
-/** "mercredi 9 décembre 2026", in the tenant's language. */
-export function localDay(date: string, tenant: Tenant): string {
-  return DateTime.fromISO(date, { zone: tenant.timeZone })
-    .setLocale(tenant.locale)
-    .toFormat('cccc d LLLL yyyy');
-}
-
-/** "9 décembre 2026 à 14:30", in the tenant's time zone and language. */
-export function localInstant(instant: Date, tenant: Tenant): string {
-  return DateTime.fromJSDate(instant, { zone: tenant.timeZone })
-    .setLocale(tenant.locale)
-    .toFormat("d LLLL yyyy 'à' HH:mm");
 }

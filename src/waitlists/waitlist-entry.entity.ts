@@ -58,6 +58,10 @@ export class WaitlistEntry extends TenantOwned {
   @Property({ type: 'timestamptz' })
   joinedAt!: Date;
 
+  /** Shared by the children of a family who joined the session together (offered all or none). */
+  @Property({ type: 'uuid', nullable: true })
+  groupId?: string | null;
+
   @Enum({ items: () => ReservationChannel, nativeEnumName: 'reservation_channel' })
   channel!: ReservationChannel;
 

@@ -45,6 +45,17 @@ export class WaitlistEntryFieldsResolver {
     return entry.manualReason != null;
   }
 
+  @ListLength(8)
+  @FieldResolver(() => [WaitlistEntryType], {
+    description:
+      'The other entries of its sibling group — children of the family who joined this session together and are offered places all together or not at all; empty when the child waits alone. The group is ranked where its best-placed member is, its members one after the other.',
+  })
+  async togetherWith(@Root() entry: WaitlistEntry, @Ctx() ctx: GraphQLContext): Promise<WaitlistEntry[]> {
+    if (!entry.groupId) return [];
+    const members = await ctx.loaders.waitlistEntriesByGroupId.load(entry.groupId);
+    return members.filter((m) => m.id !== entry.id);
+  }
+
   @FieldResolver(() => SessionType, { description: 'The full session waited for.' })
   async session(@Root() entry: WaitlistEntry, @Ctx() ctx: GraphQLContext): Promise<Session> {
     return (await ctx.loaders.sessionById.load(entry.session.id))!;

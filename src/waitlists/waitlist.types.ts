@@ -183,6 +183,15 @@ export class JoinWaitlistInput {
   @IdField('Child', { description: 'The child.' })
   childId!: string;
 
+  @IdField('Child', {
+    list: true,
+    nullable: true,
+    maxItems: 7,
+    description:
+      'Brothers and sisters (same family, up to 7) joining with `childId` as one sibling group: on each session the group is offered places all together or not at all, keeps the rank of its best-placed member, and lets a freed place too small for it go to the next entry without losing its rank. A session is taken only when it is full for every child. INVALID (field siblingIds) for a child named twice or of another family.',
+  })
+  siblingIds?: string[] | null;
+
   @IdField('Session', {
     list: true,
     maxItems: 100,
@@ -198,7 +207,8 @@ export class JoinWaitlistInput {
 export const WaitlistEntriesPayload = payloadType('JoinWaitlistPayload', 'Result of joinWaitlist.', {
   waitlistEntries: {
     type: () => [WaitlistEntryType],
-    description: 'The entries made (or replayed), in the order of the sessions asked.',
+    description:
+      'The entries made (or replayed), in the order of the sessions asked (a sibling group: its children in the order asked).',
     listLength: 100,
   },
 });

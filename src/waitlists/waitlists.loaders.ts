@@ -155,6 +155,19 @@ export function createWaitlistLoaders(ctx: TenantContext) {
       );
       return sessionIds.map((id) => counts.get(id) ?? NO_COUNTS);
     }),
+    /** Each sibling group's entries (children who joined one session together), by id. */
+    waitlistEntriesByGroupId: new DataLoader<string, WaitlistEntry[]>(async (groupIds) =>
+      groupBy(
+        groupIds,
+        await lightFind<WaitlistEntry>(em, WaitlistEntry, {
+          tenantId: ctx.tenant.id,
+          column: 'group_id',
+          values: groupIds,
+          orderBy: 't.id',
+        }),
+        (e) => e.groupId!,
+      ),
+    ),
     /** Each child's entries, newest first (the 50 latest). */
     waitlistEntriesByChildId: new DataLoader<string, WaitlistEntry[]>(async (childIds) =>
       groupBy(

@@ -39,8 +39,20 @@ export const waitlists = {
     fr: '{date} : il reste des places, réservez plutôt la séance.',
   }),
   'waitlist.already': m({
-    en: 'The child is already on this waitlist.',
-    fr: 'L’enfant est déjà sur cette liste d’attente.',
+    en: 'The child (or one of the children joining together) is already on this waitlist.',
+    fr: 'L’enfant (ou l’un des enfants inscrits ensemble) est déjà sur cette liste d’attente.',
+  }),
+  'waitlist.groupChildren': m<{ max: number }>({
+    en: 'Children joining together are 2 to {max} different children.',
+    fr: 'Les enfants inscrits ensemble sont 2 à {max} enfants différents.',
+  }),
+  'waitlist.notSiblings': m({
+    en: 'Children joining together belong to the same family.',
+    fr: 'Les enfants inscrits ensemble appartiennent à la même famille.',
+  }),
+  'waitlist.groupOverlap': m({
+    en: 'One of the children offered a place together is already booked elsewhere at those hours: the places are accepted all together or not at all. Cancel the other booking, or decline.',
+    fr: 'L’un des enfants à qui une place est proposée ensemble est déjà inscrit ailleurs aux mêmes heures : les places s’acceptent toutes ensemble ou pas du tout. Annulez l’autre réservation, ou refusez.',
   }),
   'waitlist.statisticsRange': m({
     en: '"from" to "to" spans 0 to 366 days.',
