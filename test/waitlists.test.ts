@@ -218,7 +218,19 @@ describe('waitlists', () => {
     expect(notes.data.viewer.family.notifications.nodes[0]).toMatchObject({
       kind: 'WAITLIST_AUTO_BOOKED',
       readAt: null,
+      message: expect.stringMatching(
+        /^Une place s’est libérée : .+ est inscrit·e à « .+ » le mercredi 16 décembre 2026\.$/,
+      ),
     });
+    // The same line in the reader's language when it asks for another.
+    const english = await app.gql(
+      `{ viewer { family { notifications(first: 1) { nodes { message } } } } }`,
+      {},
+      { token: await parentOf(kids[2]), headers: { 'accept-language': 'en' } },
+    );
+    expect(english.data.viewer.family.notifications.nodes[0].message).toMatch(
+      /^A place came free: .+ is booked at “.+” on Wednesday 16 December 2026\.$/,
+    );
     const read = await app.gql(
       `mutation($i: MarkNotificationsReadInput!) { markNotificationsRead(input: $i) { marked userErrors { code } } }`,
       { i: { notificationIds: [notes.data.viewer.family.notifications.nodes[0].id] } },

@@ -19,6 +19,7 @@ import { Migration20261202000000Webhooks } from './Migration20261202000000Webhoo
 import { Migration20261202100000ClosurePeriods } from './Migration20261202100000ClosurePeriods';
 import { Migration20261202110000FamilyQuotients } from './Migration20261202110000FamilyQuotients';
 import { Migration20261203000000WaitlistGroups } from './Migration20261203000000WaitlistGroups';
+import { Migration20261203010000NotificationMessages } from './Migration20261203010000NotificationMessages';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -42,4 +43,8 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202100000ClosurePeriods', class: Migration20261202100000ClosurePeriods },
   { name: 'Migration20261202110000FamilyQuotients', class: Migration20261202110000FamilyQuotients },
   { name: 'Migration20261203000000WaitlistGroups', class: Migration20261203000000WaitlistGroups },
+  {
+    name: 'Migration20261203010000NotificationMessages',
+    class: Migration20261203010000NotificationMessages,
+  },
 ];

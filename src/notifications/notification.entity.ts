@@ -1,3 +1,4 @@
+import type { Message } from '../shared/i18n';
 import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { TenantOwned } from '../shared/tenant-owned';
@@ -27,9 +28,13 @@ export class Notification extends TenantOwned {
   @Enum({ items: () => NotificationKind, type: 'string' })
   kind!: NotificationKind;
 
-  /** For people, in the tenant's language. */
+  /** For people, in the tenant's language when it was written. */
   @Property({ type: 'text' })
   message!: string;
+
+  /** The same as a catalogue message, rendered in each reader's language; null for older rows. */
+  @Property({ type: 'json', nullable: true })
+  content?: Message | null;
 
   @Property({ type: 'uuid', nullable: true })
   childId?: string | null;

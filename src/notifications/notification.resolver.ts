@@ -1,4 +1,4 @@
-import { msg } from '../shared/i18n';
+import { msg, render } from '../shared/i18n';
 import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { Family } from '../families/family.entity';
 import { canSeeFamily } from '../families/families.service';
@@ -29,6 +29,14 @@ registerNode({
 
 @Resolver(() => NotificationType)
 export class NotificationResolver {
+  @FieldResolver(() => String, {
+    description:
+      "The text for people, in the reader's language (the tenant's, or the one Accept-Language asks for), instants in the tenant's time zone.",
+  })
+  message(@Root() notification: Notification, @Ctx() ctx: GraphQLContext): string {
+    return notification.content ? render(notification.content, ctx.language) : notification.message;
+  }
+
   @Access({ parents: true })
   @Mutation(() => MarkNotificationsReadPayload, {
     description:

@@ -35,9 +35,6 @@ export class NotificationType extends Node {
   @Field(() => NotificationKind, { description: 'What it is about.' })
   kind!: NotificationKind;
 
-  @Field({ description: "The text for people, in the tenant's language." })
-  message!: string;
-
   @Field(() => DateTime, { description: 'When it was written (the instant of the event).' })
   createdAt!: Date;
 

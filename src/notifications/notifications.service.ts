@@ -1,4 +1,5 @@
 import type { TenantContext } from '../auth/context';
+import { render, tenantLanguage, type Message } from '../shared/i18n';
 import { Notification, NotificationKind } from './notification.entity';
 
 export { NotificationKind };
@@ -6,13 +7,15 @@ export { NotificationKind };
 /**
  * Writes one line of a family's notification log, in the transaction of the event it tells about
  * (flushed with the unit of work): the family hears of what happened, and of nothing that did not.
+ * The message is kept as a catalogue key (each reader gets it in their language) and as text in
+ * the tenant's language.
  */
 export function notify(
   ctx: TenantContext,
   event: {
     familyId: string;
     kind: NotificationKind;
-    message: string;
+    message: Message;
     childId?: string | null;
     sessionId?: string | null;
     waitlistEntryId?: string | null;
@@ -23,7 +26,8 @@ export function notify(
     tenantId: ctx.tenant.id,
     familyId: event.familyId,
     kind: event.kind,
-    message: event.message,
+    message: render(event.message, tenantLanguage(ctx.tenant)),
+    content: event.message,
     childId: event.childId ?? null,
     sessionId: event.sessionId ?? null,
     waitlistEntryId: event.waitlistEntryId ?? null,

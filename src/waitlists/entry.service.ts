@@ -1,4 +1,4 @@
-import { instant, msg } from '../shared/i18n';
+import { day, instant, msg } from '../shared/i18n';
 import { randomUUID } from 'node:crypto';
 import type { TenantContext } from '../auth/context';
 import { can, isStaff, Scope } from '../auth/viewer';
@@ -15,7 +15,7 @@ import { Session } from '../sessions/session.entity';
 import { ReservationChannel } from '../shared/channels';
 import { done, refuse, UserErrorCode, type Outcome } from '../shared/user-errors';
 import { priorityPoints } from './ordering';
-import { closeEntry, localDay } from './promote-entry';
+import { closeEntry } from './promote-entry';
 import { lockSessions, releasePlace } from './promotion';
 import { expire, factsOf, offeredTogether } from './offer-expiry';
 import { WaitlistEntry, WaitlistStatus } from './waitlist-entry.entity';
@@ -220,7 +220,11 @@ export const setWaitlistPriority = idempotentMutation(
     notify(ctx, {
       familyId: entry.family.id,
       kind: NotificationKind.WAITLIST_RANK_CHANGED,
-      message: `La priorité de ${child.firstName} sur la liste d'attente « ${service.name} » du ${localDay(session.date, ctx.tenant)} a été revue par le service ; son rang peut avoir changé.`,
+      message: msg('notification.rankChanged', {
+        child: child.firstName,
+        service: service.name,
+        date: day(session.date),
+      }),
       childId: child.id,
       sessionId: session.id,
       waitlistEntryId: entry.id,

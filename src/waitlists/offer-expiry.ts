@@ -1,10 +1,11 @@
 import type { TenantContext } from '../auth/context';
+import { day, instant, msg } from '../shared/i18n';
 import { Child } from '../families/child.entity';
 import { emitEvents } from '../events/emit';
 import { notify, NotificationKind } from '../notifications/notifications.service';
 import { Session } from '../sessions/session.entity';
 import { waitlistEvent, type EntryFacts } from './events';
-import { closeEntry, localDay, localInstant } from './promote-entry';
+import { closeEntry } from './promote-entry';
 import { lockSessions, releasePlace } from './promotion';
 import { WaitlistEntry, WaitlistStatus } from './waitlist-entry.entity';
 
@@ -41,7 +42,7 @@ export async function expire(ctx: TenantContext, entry: WaitlistEntry): Promise<
     notify(ctx, {
       familyId: member.family.id,
       kind: NotificationKind.WAITLIST_OFFER_EXPIRED,
-      message: `L'offre de place pour ${child.firstName} le ${localDay(session.date, ctx.tenant)} a expiré sans réponse : la place a été proposée à la famille suivante.`,
+      message: msg('notification.offerExpired', { child: child.firstName, date: day(session.date) }),
       childId: child.id,
       sessionId: session.id,
       waitlistEntryId: member.id,
@@ -96,7 +97,12 @@ export async function remindOffer(ctx: TenantContext, entryId: string): Promise<
   notify(ctx, {
     familyId: entry.family.id,
     kind: NotificationKind.WAITLIST_OFFER_EXPIRING,
-    message: `Rappel : la place proposée pour ${child.firstName} le ${localDay(session.date, ctx.tenant)} vous attend encore ${hours} h, jusqu'au ${localInstant(entry.offerExpiresAt!, ctx.tenant)}.`,
+    message: msg('notification.offerExpiring', {
+      child: child.firstName,
+      date: day(session.date),
+      hours,
+      deadline: instant(entry.offerExpiresAt!),
+    }),
     childId: child.id,
     sessionId: session.id,
     waitlistEntryId: entry.id,

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DateTime } from 'luxon';
 import type { TenantContext } from '../auth/context';
+import { day, instant, msg } from '../shared/i18n';
 import type { Service } from '../facilities/service.entity';
 import { emitEvents, gid } from '../events/emit';
 import { notify, NotificationKind } from '../notifications/notifications.service';
-import type { Tenant } from '../tenants/tenant.entity';
 import { bookedFromWaitlist, waitlistEvent, type EntryFacts } from './events';
 import { offerDeadline, offerReminderAt, type WaitlistPolicy } from './ordering';
 import type { LockedSession } from './promotion';
@@ -81,7 +80,11 @@ export async function autoBook(
   notify(ctx, {
     familyId: entry.family_id,
     kind: NotificationKind.WAITLIST_AUTO_BOOKED,
-    message: `Une place s'est libérée : ${entry.first_name} est inscrit·e à « ${service.name} » le ${localDay(session.date, ctx.tenant)}.`,
+    message: msg('notification.autoBooked', {
+      child: entry.first_name,
+      service: service.name,
+      date: day(session.date),
+    }),
     childId: entry.child_id,
     sessionId: session.id,
     waitlistEntryId: entry.id,
@@ -123,7 +126,12 @@ export async function offer(
   notify(ctx, {
     familyId: entry.family_id,
     kind: NotificationKind.WAITLIST_OFFER_MADE,
-    message: `Une place vous est proposée pour ${entry.first_name} à « ${service.name} » le ${localDay(session.date, ctx.tenant)}. Répondez avant le ${localInstant(deadline, ctx.tenant)}, sans quoi elle sera proposée à la famille suivante.`,
+    message: msg('notification.offerMade', {
+      child: entry.first_name,
+      service: service.name,
+      date: day(session.date),
+      deadline: instant(deadline),
+    }),
     childId: entry.child_id,
     sessionId: session.id,
     waitlistEntryId: entry.id,
@@ -161,18 +169,4 @@ export async function closeEntry(
     'run',
     ctx.em.getLoggerContext(),
   );
-}
-
-/** "mercredi 9 décembre 2026", in the tenant's language. */
-export function localDay(date: string, tenant: Tenant): string {
-  return DateTime.fromISO(date, { zone: tenant.timeZone })
-    .setLocale(tenant.locale)
-    .toFormat('cccc d LLLL yyyy');
-}
-
-/** "9 décembre 2026 à 14:30", in the tenant's time zone and language. */
-export function localInstant(instant: Date, tenant: Tenant): string {
-  return DateTime.fromJSDate(instant, { zone: tenant.timeZone })
-    .setLocale(tenant.locale)
-    .toFormat("d LLLL yyyy 'à' HH:mm");
 }

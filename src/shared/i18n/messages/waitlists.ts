@@ -2,6 +2,26 @@ import { m, type Day, type Instant } from '../message';
 
 /** Waitlists and the family's notifications. */
 export const waitlists = {
+  'notification.autoBooked': m<{ child: string; service: string; date: Day }>({
+    en: 'A place came free: {child} is booked at “{service}” on {date}.',
+    fr: 'Une place s’est libérée : {child} est inscrit·e à « {service} » le {date}.',
+  }),
+  'notification.offerMade': m<{ child: string; service: string; date: Day; deadline: Instant }>({
+    en: 'A place is offered to {child} at “{service}” on {date}. Answer before {deadline}, or it will be offered to the next family.',
+    fr: 'Une place vous est proposée pour {child} à « {service} » le {date}. Répondez avant le {deadline}, sans quoi elle sera proposée à la famille suivante.',
+  }),
+  'notification.offerExpiring': m<{ child: string; date: Day; hours: number; deadline: Instant }>({
+    en: 'Reminder: the place offered to {child} on {date} is yours for {hours, plural, one {# more hour} other {# more hours}}, until {deadline}.',
+    fr: 'Rappel : la place proposée pour {child} le {date} vous attend encore {hours} h, jusqu’au {deadline}.',
+  }),
+  'notification.offerExpired': m<{ child: string; date: Day }>({
+    en: 'The place offered to {child} on {date} expired without an answer: it was offered to the next family.',
+    fr: 'L’offre de place pour {child} le {date} a expiré sans réponse : la place a été proposée à la famille suivante.',
+  }),
+  'notification.rankChanged': m<{ child: string; service: string; date: Day }>({
+    en: 'The service reviewed the priority of {child} on the “{service}” waitlist of {date}; the rank may have changed.',
+    fr: 'La priorité de {child} sur la liste d’attente « {service} » du {date} a été revue par le service ; son rang peut avoir changé.',
+  }),
   'waitlist.entryNotFound': m({
     en: 'Waitlist entry not found.',
     fr: 'Inscription en liste d’attente introuvable.',
