@@ -157,4 +157,122 @@ describe('waitlist under concurrency', () => {
     );
     expect(ranks.map((r) => r.child_id)).toEqual(waiting.slice(200));
   }, 300_000);
+
+  it('sibling groups under concurrent cancellations: all together or not at all, exactly as the rule says', async () => {
+    // 20 places booked full on another Wednesday; 40 units waiting (first come, first served): 20
+    // children alone and 20 pairs of siblings, a second apart; then 30 cancellations at once.
+    const [{ id: other }] = await rows(
+      `select s.id from sessions s join services v on v.id = s.service_id
+       where s.tenant_id = $1 and v.kind = 'LEISURE_CENTRE' and s.date = '2026-12-09'`,
+      [tenantId],
+    );
+    await owner.query('update sessions set capacity = 20, places_taken = 0 where id = $1', [other]);
+    await owner.query(`delete from reservations where session_id = $1`, [other]);
+    const families = await rows(
+      `select family_id, array_agg(id order by id) as ids from children where tenant_id = $1
+       group by family_id order by family_id`,
+      [tenantId],
+    );
+    const pairs = families.filter((f) => f.ids.length >= 2).slice(0, 20);
+    const alone = families.filter((f) => f.ids.length === 1).slice(0, 40);
+    expect(pairs).toHaveLength(20);
+    const bookedKids: string[] = alone.slice(20, 40).map((f) => f.ids[0]);
+    await owner.query(
+      `insert into reservations (id, tenant_id, session_id, child_id, family_id, status, channel, created_by, created_at, updated_at)
+       select gen_random_uuid(), c.tenant_id, $2, c.id, c.family_id, 'BOOKED', 'ONLINE', 'test', now(), now()
+       from children c where c.id = any($1::uuid[])`,
+      [bookedKids, other],
+    );
+    await owner.query('update sessions set places_taken = 20 where id = $1', [other]);
+    // Units in arrival order: alone, pair, alone, pair… (the same instant for a pair's two children).
+    const units: { children: string[]; group: string | null }[] = [];
+    for (let i = 0; i < 20; i++) {
+      units.push({ children: [alone[i].ids[0]], group: null });
+      units.push({ children: pairs[i].ids.slice(0, 2), group: pairs[i].family_id });
+    }
+    for (const [i, unit] of units.entries()) {
+      await owner.query(
+        `insert into waitlist_entries (id, tenant_id, session_id, child_id, family_id, group_id, joined_at, channel, created_by, updated_at)
+         select gen_random_uuid(), c.tenant_id, $2, c.id, c.family_id, $3, $4, 'ONLINE', 'test', now()
+         from children c where c.id = any($1::uuid[])`,
+        [unit.children, other, unit.group, new Date(Date.parse(NOW) - (100 - i) * 1000)],
+      );
+    }
+    // The rule, played by hand: each cancellation frees one place, and the units in order take
+    // places while their whole group fits.
+    let free = 0;
+    const placed = new Set<number>();
+    for (let c = 0; c < 30; c++) {
+      free++;
+      for (const [i, unit] of units.entries()) {
+        if (placed.has(i) || unit.children.length > free) continue;
+        placed.add(i);
+        free -= unit.children.length;
+      }
+    }
+    const expected = [...placed].flatMap((i) => units[i].children).sort();
+
+    const reservations = (
+      await rows(`select id from reservations where session_id = $1 and status = 'BOOKED'`, [other])
+    ).map((r) => r.id);
+    // Each cancellation of a reservation that exists when it runs (the first 20, then promoted ones).
+    const cancelled = new Set<string>();
+    const cancelOne = async () => {
+      for (;;) {
+        const booked = (
+          await rows(`select id from reservations where session_id = $1 and status = 'BOOKED'`, [other])
+        ).filter((r) => !cancelled.has(r.id) && reservations.includes(r.id));
+        if (booked.length > 0) {
+          const pick = booked[Math.floor(Math.random() * booked.length)].id;
+          cancelled.add(pick);
+          const res = await app.gqlRetrying(
+            `mutation($i: CancelReservationInput!) { cancelReservation(input: $i) { userErrors { code } } }`,
+            { i: { reservationId: g('Reservation', pick), idempotencyKey: `gc-${pick}` } },
+            { token: agent, attempts: 20 },
+          );
+          expect(res.data.cancelReservation.userErrors).toEqual([]);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    // 20 of the original bookings, at once, 10 in flight; then 10 of the waitlist's, at once.
+    const run = async (n: number) => {
+      const tasks = Array.from({ length: n }, () => cancelOne);
+      await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          for (let task = tasks.pop(); task; task = tasks.pop()) await task();
+        }),
+      );
+    };
+    await run(20);
+    reservations.push(
+      ...(
+        await rows(
+          `select id from reservations where session_id = $1 and status = 'BOOKED' and channel = 'WAITLIST'`,
+          [other],
+        )
+      ).map((r) => r.id),
+    );
+    await run(10);
+
+    const entries = await rows(
+      `select child_id, group_id, status from waitlist_entries where session_id = $1`,
+      [other],
+    );
+    const promotedKids = entries.filter((e) => e.status === 'PROMOTED').map((e) => e.child_id);
+    // The 10 cancelled from the waitlist's own bookings were promoted before: they count as placed.
+    expect(promotedKids.sort()).toEqual(expected);
+    // No group split: a group's entries all share one status.
+    for (const unit of units.filter((u) => u.group)) {
+      expect(new Set(entries.filter((e) => e.group_id === unit.group).map((e) => e.status)).size).toBe(1);
+    }
+    const [session] = await rows('select capacity, places_taken from sessions where id = $1', [other]);
+    const [live] = await rows(
+      `select count(*)::int as n from reservations where session_id = $1 and status = 'BOOKED'`,
+      [other],
+    );
+    expect(session.places_taken).toBe(live.n);
+    expect(session.capacity - session.places_taken).toBe(free);
+  }, 300_000);
 });
