@@ -64,6 +64,7 @@ const SHOWS: Record<string, RegExp[]> = {
   'Booking #1': [/"status":"OPEN"/, /\["BOOKED","BOOKED"\]/],
   'Waitlists: the Béziers centre aéré #1': [
     /"status":"WAITING"/,
+    /"status":"WAITING","togetherWith":\[\{"id":"[^"]+"\}\]/,
     /"placesLeft":0,"waitlist":\{"count":\d+,"promoted":[1-9]/,
   ],
   'The roll call #1': [/"channel": "WALK_IN"/, /"reason": "WALK_IN"/, /"walkIns":\d+/],
