@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_RATE_LIMITS, parseBucketLimit, type RateLimits } from './http/rate-limit';
 
 /** Everything Guichet reads from the environment, read once. */
 export interface AppConfig {
@@ -49,6 +50,13 @@ export interface AppConfig {
   jwksCooldownMs: number;
   /** …and how long one fetch may take (ms). */
   jwksTimeoutMs: number;
+  /**
+   * Fastify's trustProxy (TRUST_PROXY): "true", or the proxies' addresses/CIDRs, comma-separated;
+   * unset: the connection's own address is the client's.
+   */
+  trustProxy: boolean | string[];
+  /** Buckets of query-cost points per kind of client (RATE_LIMIT_API_KEY, _ANONYMOUS, _PERSON). */
+  rateLimits: RateLimits;
 }
 
 export const DEV_JWT_SECRET = 'guichet-development-secret-do-not-use-in-production';
@@ -118,7 +126,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwksCacheMaxAgeMs: intFrom(env.JWKS_CACHE_MAX_AGE_MS, 600_000),
     jwksCooldownMs: intFrom(env.JWKS_COOLDOWN_MS, 30_000),
     jwksTimeoutMs: intFrom(env.JWKS_TIMEOUT_MS, 5000),
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
+    rateLimits: {
+      API_KEY: parseBucketLimit(env.RATE_LIMIT_API_KEY, DEFAULT_RATE_LIMITS.API_KEY),
+      ANONYMOUS: parseBucketLimit(env.RATE_LIMIT_ANONYMOUS, DEFAULT_RATE_LIMITS.ANONYMOUS),
+      PERSON: parseBucketLimit(env.RATE_LIMIT_PERSON, DEFAULT_RATE_LIMITS.PERSON),
+    },
   };
+}
+
+/** TRUST_PROXY as Fastify takes it: true, or a list of the proxies' addresses. */
+function trustProxyFrom(value: string | undefined): boolean | string[] {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  return value
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
 }
 
 /** Which of the secrets in the environment are values published in this repository. */

@@ -57,6 +57,8 @@ export async function createApp(options: {
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
+    // Behind a proxy (TRUST_PROXY): the client's address is X-Forwarded-For's, for rate limits.
+    trustProxy: config.trustProxy,
     // Honour a request id set by the load balancer, else make one; echoed in the response.
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -110,6 +112,7 @@ export async function createApp(options: {
         orm,
         createLoaders,
         maxCost: QUERY_LIMITS.maxCost,
+        rateLimits: config.rateLimits,
         admission,
         lockTimeoutMs: config.lockTimeoutMs,
         statementTimeoutMs: config.statementTimeoutMs,

@@ -21,6 +21,7 @@ import { classifyError, formatError } from '../graphql/errors';
 import { guardOperation, operationError } from '../graphql/guard';
 import { msg } from '../shared/i18n';
 import { RETRY_AFTER_SECONDS } from '../shared/errors';
+import { takePoints, type RateLimits, type ThrottleStatus } from './rate-limit';
 import { requestLanguage, runUnit, type RequestState, type UnitOptions } from './units';
 
 export type { RequestState } from './units';
@@ -28,6 +29,8 @@ export type { RequestState } from './units';
 export interface ExecutorOptions extends UnitOptions {
   schema: GraphQLSchema;
   maxCost: number;
+  /** Buckets of query-cost points per kind of client (src/http/rate-limit.ts); absent: none. */
+  rateLimits?: RateLimits;
 }
 
 /**
@@ -75,7 +78,8 @@ async function executeOperation(
     actsInTenant: state.tenantRow !== null,
   });
   // The cost, reported on every answer past parsing; unknown only when the input itself is unusable.
-  let cost: { requestedQueryCost: number; maximumAvailable: number } | undefined;
+  let cost:
+    { requestedQueryCost: number; maximumAvailable: number; throttleStatus?: ThrottleStatus } | undefined;
   try {
     cost = {
       requestedQueryCost: queryCost(options.schema, document, operation.name?.value, guard.variables),
@@ -100,6 +104,30 @@ async function executeOperation(
       'COST_LIMIT_EXCEEDED',
     );
     return respond(state, { errors: [tooCostly] }, 400, { cost });
+  }
+  // The client's bucket pays for the query before it runs (src/http/rate-limit.ts).
+  const throttle = options.rateLimits
+    ? await takePoints(
+        options.orm,
+        options.rateLimits,
+        state.viewer,
+        state.ip,
+        cost.requestedQueryCost,
+        state.log,
+      )
+    : null;
+  if (throttle) cost.throttleStatus = throttle.status;
+  if (throttle && !throttle.allowed) {
+    const throttled = operationError(
+      msg('operation.throttled', {
+        cost: cost.requestedQueryCost,
+        available: throttle.status.currentlyAvailable,
+        rate: throttle.status.restoreRate,
+        seconds: throttle.retryAfterSeconds!,
+      }),
+      'THROTTLED',
+    );
+    return respond(state, { errors: [throttled] }, 429, { cost }, throttle.retryAfterSeconds);
   }
 
   if (operation.operation === 'query') {
@@ -188,6 +216,7 @@ function respond(
   result: ExecutionResult,
   status: number,
   extensions?: Record<string, unknown>,
+  retryAfterSeconds?: number,
 ): GraphQLResponse {
   const errors = result.errors?.map((error) => {
     if (classifyError(error) === 'internal') {
@@ -204,6 +233,7 @@ function respond(
   });
   const headers = new HeaderMap();
   if (status === 503) headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+  if (retryAfterSeconds) headers.set('retry-after', String(retryAfterSeconds));
   return {
     http: { status, headers },
     body: {

@@ -37,6 +37,7 @@ export function registerGraphQLRoute(
       links,
       seen: { operationName: null },
       acceptedLocale: acceptedLocale(header(request, 'accept-language')),
+      ip: request.ip,
     };
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: request.method.toUpperCase(),
@@ -61,11 +62,13 @@ export function registerGraphQLRoute(
     const outcome =
       status === 503
         ? 'unavailable'
-        : status >= 400
-          ? 'refused'
-          : body.includes('"errors":')
-            ? 'error'
-            : 'ok';
+        : status === 429
+          ? 'throttled'
+          : status >= 400
+            ? 'refused'
+            : body.includes('"errors":')
+              ? 'error'
+              : 'ok';
     graphqlRequests.observe(
       { operation: operationLabel(state.seen!.operationName), outcome },
       reply.elapsedTime / 1000,

@@ -29,6 +29,8 @@ export interface RequestState {
   seen?: { operationName: string | null };
   /** The language Accept-Language asks for among those the catalogue speaks, or null. */
   acceptedLocale: string | null;
+  /** The client's address (Fastify's `request.ip`: trustProxy decides whether X-Forwarded-For counts). */
+  ip: string;
 }
 
 /** The language messages of this request are rendered in (src/shared/i18n `readerLanguage`). */

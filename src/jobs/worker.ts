@@ -23,6 +23,8 @@ export async function purgeExpiredIdempotencyKeys(orm: MikroORM, logger: pino.Lo
     );
   }
   if (deleted) logger.info({ deleted }, 'idempotency keys purged');
+  // Rate-limit buckets idle for an hour are full again: forgetting them changes nothing.
+  await orm.em.fork().execute('select guichet_forget_full_buckets(3600)');
   return deleted;
 }
 

@@ -15,7 +15,9 @@ export type ErrorCode =
   | 'SERVICE_UNAVAILABLE'
   /** The GraphQL layer's refusals of a whole operation (src/graphql/guard.ts, the executor). */
   | 'OPERATION_NOT_SUPPORTED'
-  | 'COST_LIMIT_EXCEEDED';
+  | 'COST_LIMIT_EXCEEDED'
+  /** The client's bucket of query-cost points is short (HTTP 429, Retry-After): src/http/rate-limit.ts. */
+  | 'THROTTLED';
 
 export class DomainError extends Error {
   /**

@@ -27,6 +27,10 @@ export const common = {
     en: 'This API has no {operation} operations.',
     fr: 'Cette API n’a pas d’opérations {operation}.',
   }),
+  'operation.throttled': m<{ cost: number; available: number; rate: number; seconds: number }>({
+    en: 'Too many requests: this query costs {cost} points and your bucket holds {available} (it refills at {rate} points a second). Retry in {seconds, plural, one {# second} other {# seconds}}.',
+    fr: 'Trop de requêtes : cette requête coûte {cost} points et votre réserve en contient {available} (elle se remplit de {rate} points par seconde). Réessayez dans {seconds, plural, one {# seconde} other {# secondes}}.',
+  }),
   'operation.tooCostly': m<{ cost: number; max: number }>({
     en: 'This query costs {cost}, above the maximum of {max}: ask for smaller pages (first) or fewer nested lists.',
     fr: 'Cette requête coûte {cost}, au-delà du maximum de {max} : demandez des pages plus petites (first) ou moins de listes imbriquées.',
