@@ -215,6 +215,7 @@ const SAMPLES: { [K in MessageKey]: ParamsOf<K> } = {
   'waitlist.sessionNamedTwice': {},
   'waitlist.notFull': { date: day('2027-07-07') },
   'waitlist.already': {},
+  'webhook.urlPrivate': {},
   'operation.throttled': { cost: 120, available: 40, rate: 50, seconds: 2 },
   'notification.autoBooked': { child: 'Léa', service: 'Centre aéré', date: day('2026-12-16') },
   'notification.offerMade': {

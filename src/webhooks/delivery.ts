@@ -1,3 +1,4 @@
+import { postTo } from './destination';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type pino from 'pino';
 import { inTenantTransaction } from '../db/tenant-scope';
@@ -125,16 +126,17 @@ interface PostResult {
   error: string | null;
 }
 
-/** One POST: a 2xx is a success; anything else, a timeout or no connection, a failure. */
+/**
+ * One POST: a 2xx is a success; anything else, a timeout, no connection or a non-public address
+ * (EADDRNOTPUBLIC: src/webhooks/destination.ts), a failure.
+ */
 async function post(delivery: Claimed, options: DeliveryOptions): Promise<PostResult> {
   const body = eventBody({ ...delivery, id: delivery.event_id });
   const timestamp = Math.floor(Date.now() / 1000);
   try {
-    const response = await fetch(delivery.url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs),
-      headers: {
+    const code = await postTo(
+      delivery.url,
+      {
         'content-type': 'application/json',
         'user-agent': 'Guichet-Webhooks/1',
         'guichet-event-id': toGlobalId('WebhookEvent', delivery.event_id),
@@ -143,15 +145,17 @@ async function post(delivery: Claimed, options: DeliveryOptions): Promise<PostRe
         [SIGNATURE_HEADER]: signatureHeader(delivery.secret, body, timestamp),
       },
       body,
-    });
-    // The receiver's answer is not read beyond its status (nor kept).
-    await response.body?.cancel().catch(() => undefined);
-    return { code: response.status, error: null };
+      options.timeoutMs,
+    );
+    return { code, error: null };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    const failure = error as Error & { code?: string };
     return {
       code: null,
-      error: (error as Error).name === 'TimeoutError' ? 'timeout' : (cause ?? 'network error'),
+      error:
+        failure.name === 'TimeoutError' || failure.name === 'AbortError'
+          ? 'timeout'
+          : (failure.code ?? 'network error'),
     };
   }
 }

@@ -1,3 +1,4 @@
+import { addressInUrl, deliverableAddress, isLoopback, loopbackAllowed } from './destination';
 import type { TenantContext } from '../auth/context';
 import { Role } from '../auth/viewer';
 import { audit } from '../audit/audit.service';
@@ -32,7 +33,8 @@ export function visibleWebhookEndpoint(ctx: TenantContext, id: string): Promise<
 
 /**
  * Whether a URL may receive events: https; plain http only to this machine outside production
- * (development and tests). No credentials in it, at most 2000 characters.
+ * (development and tests). No credentials in it, at most 2000 characters, and no address written
+ * in it that is not public (src/webhooks/destination.ts; names are checked at each delivery).
  */
 function urlRefusal(raw: string): Message | null {
   let url: URL;
@@ -42,9 +44,11 @@ function urlRefusal(raw: string): Message | null {
     return msg('webhook.urlInvalid');
   }
   if (url.username || url.password) return msg('webhook.urlCredentials');
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  const address = addressInUrl(url);
+  if (address && !deliverableAddress(address)) return msg('webhook.urlPrivate');
+  const loopback = url.hostname === 'localhost' || (address !== null && isLoopback(address));
   if (url.protocol === 'https:') return null;
-  if (url.protocol === 'http:' && loopback && process.env.NODE_ENV !== 'production') return null;
+  if (url.protocol === 'http:' && loopback && loopbackAllowed()) return null;
   return msg('webhook.urlHttps');
 }
 

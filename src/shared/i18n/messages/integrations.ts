@@ -10,6 +10,10 @@ export const integrations = {
     en: 'Put no credentials in the URL: verify the signature instead.',
     fr: 'Ne mettez pas d’identifiants dans l’URL : vérifiez plutôt la signature.',
   }),
+  'webhook.urlPrivate': m({
+    en: 'The URL points to a private, local or reserved address: webhooks go to public addresses only.',
+    fr: 'L’URL désigne une adresse privée, locale ou réservée : les webhooks ne partent que vers des adresses publiques.',
+  }),
   'webhook.urlHttps': m({
     en: 'The URL must use https.',
     fr: 'L’URL doit utiliser https.',
