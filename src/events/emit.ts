@@ -17,6 +17,7 @@ export const EVENT_TYPES = [
   'waitlist.offerMade',
   'waitlist.offerExpired',
   'waitlist.autoBooked',
+  'mealCounts.final',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -30,8 +31,8 @@ export interface DomainEvent {
    * receives one aggregate's events in the order they happened.
    */
   aggregateId: string;
-  /** Global IDs and plain facts (statuses, amounts): no names, no personal data. */
-  data: Record<string, string | number | boolean | null>;
+  /** Global IDs and plain facts (statuses, amounts, counts by kind): no names, no personal data. */
+  data: Record<string, string | number | boolean | null | Record<string, number>>;
 }
 
 /** A global ID of a row (the payloads' only kind of ID). */

@@ -7,6 +7,7 @@ import { inTenantTransaction } from '../db/tenant-scope';
 import { purgeIdempotencyKeys } from '../idempotency/idempotency.service';
 import { listTenants } from '../tenants/tenants.service';
 import { DEFAULT_DELIVERY_OPTIONS, type DeliveryOptions, type DeliveryResult } from '../webhooks/delivery';
+import { runMealCountsFinal } from './meal-counts-jobs';
 import { monthEndBilling } from './month-end-billing';
 import { listenForEvents, webhookTasks } from './webhooks';
 import { runOfferExpiry, runOfferReminder, runWaitlistClosing, type OfferJobPayload } from './waitlist-jobs';
@@ -51,7 +52,8 @@ function counted(tasks: TaskList): TaskList {
  * with the owner's connection). Jobs, not timers in the API: a job survives a restart, runs once
  * across replicas, and is retried on failure. Every hour: month-end billing (the task decides, per
  * tenant time zone, whether a month has just ended), the purge of expired idempotency keys and the
- * closing of past sessions' waitlist entries; and the waitlist offers' expiries and reminders, each
+ * closing of past sessions' waitlist entries; every ten minutes, the meal counts of the school days
+ * whose booking has closed (webhook mealCounts.final); and the waitlist offers' expiries and reminders, each
  * scheduled at its instant by the transaction that made the offer. Webhook deliveries run when a
  * change that emitted events commits (LISTEN, src/jobs/webhooks.ts), at their retry times, and in a
  * sweep every five minutes.
@@ -92,6 +94,7 @@ export async function startWorker(options: {
             '5 * * * * billing_month_end ?max=3',
             '35 * * * * idempotency_purge ?max=3',
             '15 * * * * waitlist_close_past ?max=3',
+            '*/10 * * * * meal_counts_final ?max=1',
             '*/5 * * * * webhooks_deliver ?max=1',
             '45 3 * * * webhooks_purge ?max=3',
           ].join('\n'),
@@ -112,6 +115,15 @@ export async function startWorker(options: {
       },
       waitlist_offer_reminder: async (payload) => {
         await runOfferReminder(orm.em.fork(), payload as OfferJobPayload, new Date());
+      },
+      meal_counts_final: async () => {
+        const tenants = await listTenants(orm.em.fork());
+        await runMealCountsFinal(
+          orm.em,
+          tenants.map((t) => t.id),
+          new Date(),
+          logger,
+        );
       },
       waitlist_close_past: async () => {
         const tenants = await listTenants(orm.em.fork());

@@ -21,6 +21,7 @@ import { Migration20261202110000FamilyQuotients } from './Migration2026120211000
 import { Migration20261203000000WaitlistGroups } from './Migration20261203000000WaitlistGroups';
 import { Migration20261203010000NotificationMessages } from './Migration20261203010000NotificationMessages';
 import { Migration20261203020000RateLimits } from './Migration20261203020000RateLimits';
+import { Migration20261203030000MealCountsFinal } from './Migration20261203030000MealCountsFinal';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -49,4 +50,5 @@ export const MIGRATIONS: MigrationObject[] = [
     class: Migration20261203010000NotificationMessages,
   },
   { name: 'Migration20261203020000RateLimits', class: Migration20261203020000RateLimits },
+  { name: 'Migration20261203030000MealCountsFinal', class: Migration20261203030000MealCountsFinal },
 ];

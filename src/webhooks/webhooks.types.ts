@@ -27,6 +27,7 @@ export enum WebhookEventType {
   WAITLIST_OFFER_MADE = 'WAITLIST_OFFER_MADE',
   WAITLIST_OFFER_EXPIRED = 'WAITLIST_OFFER_EXPIRED',
   WAITLIST_AUTO_BOOKED = 'WAITLIST_AUTO_BOOKED',
+  MEAL_COUNTS_FINAL = 'MEAL_COUNTS_FINAL',
 }
 
 const WIRE: Record<WebhookEventType, EventType> = {
@@ -40,6 +41,7 @@ const WIRE: Record<WebhookEventType, EventType> = {
   WAITLIST_OFFER_MADE: 'waitlist.offerMade',
   WAITLIST_OFFER_EXPIRED: 'waitlist.offerExpired',
   WAITLIST_AUTO_BOOKED: 'waitlist.autoBooked',
+  MEAL_COUNTS_FINAL: 'mealCounts.final',
 };
 
 /** `RESERVATION_BOOKED` → `reservation.booked`. */
@@ -52,7 +54,7 @@ export const graphqlType = (type: string): WebhookEventType =>
 registerEnumType(WebhookEventType, {
   name: 'WebhookEventType',
   description:
-    'What a webhook reports; the delivered JSON names it as `type`: reservation.booked, reservation.cancelled (CANCELLED or LATE_CANCELLED), reservation.attended (marked present by a roll call), walkIn.recorded (a child who came without booking), operatingMode.changed, invoice.issued, payment.recorded, waitlist.offerMade (a freed place held for the entry until offerExpiresAt), waitlist.offerExpired (unanswered: the place passed on), waitlist.autoBooked (the entry booked by itself; its reservation.booked follows, channel WAITLIST — as when an offer is accepted).',
+    'What a webhook reports; the delivered JSON names it as `type`: reservation.booked, reservation.cancelled (CANCELLED or LATE_CANCELLED), reservation.attended (marked present by a roll call), walkIn.recorded (a child who came without booking), operatingMode.changed, invoice.issued, payment.recorded, waitlist.offerMade (a freed place held for the entry until offerExpiresAt), waitlist.offerExpired (unanswered: the place passed on), waitlist.autoBooked (the entry booked by itself; its reservation.booked follows, channel WAITLIST — as when an offer is accepted), mealCounts.final (a school’s meals for a day once booking has closed for it: `facilityId`, `nationalCode`, `date`, `meals` per diet, `source` — what the kitchen cooks, sent once per school and day).',
 });
 registerEnumType(WebhookDeliveryStatus, {
   name: 'WebhookDeliveryStatus',
