@@ -1,7 +1,8 @@
 /**
  * The dashboard page (`/dashboard`): static HTML and one script, no framework, Chart.js served
  * from node_modules (`/dashboard/chart.umd.js`). The token is pasted in and kept in the tab's
- * sessionStorage; figures come from the GraphQL `occupancy` query and the tenant's banner.
+ * sessionStorage; figures come from the GraphQL `occupancy` and `billingTotals` queries (the month
+ * of the range's last day) and the tenant's banner.
  */
 export const DASHBOARD_HTML = `<!doctype html>
 <html lang="fr">
@@ -19,7 +20,11 @@ export const DASHBOARD_HTML = `<!doctype html>
   th, td { border-bottom: 1px solid #ccd; padding: .25rem .6rem; text-align: right; }
   th:first-child, td:first-child, td:nth-child(2) { text-align: left; }
   #error { color: #a00; }
-  #chart-box { max-width: 960px; }
+  #chart-box { max-width: 960px; position: relative; }
+  #billing-box { max-width: 420px; }
+  .cards { display: flex; gap: 1rem; flex-wrap: wrap; }
+  .card { border: 1px solid #ccd; border-radius: 6px; padding: .5rem 1rem; min-width: 9rem; }
+  .card b { display: block; font-size: 1.2rem; }
 </style>
 </head>
 <body>
@@ -37,6 +42,9 @@ export const DASHBOARD_HTML = `<!doctype html>
 <table id="table"><thead><tr><th>Lieu</th><th>Service</th><th>Séances</th><th>Capacité</th>
 <th>Réservées</th><th>Occupation</th><th>Présents</th><th>Sans réservation</th><th>Annulations tardives</th></tr></thead>
 <tbody></tbody></table>
+<h2>Facturation du mois <span id="period"></span></h2>
+<div class="cards" id="billing"></div>
+<div id="billing-box"><canvas id="billing-chart" aria-label="Facturé, payé, restant dû"></canvas></div>
 <script src="/dashboard/chart.umd.js"></script>
 <script src="/dashboard/app.js"></script>
 </body>
@@ -51,8 +59,11 @@ export const DASHBOARD_JS = `'use strict';
   $('to').value = today;
   $('token').value = sessionStorage.getItem('guichet-token') || '';
   let chart = null;
-  const QUERY = 'query Dashboard($from: LocalDate!, $to: LocalDate!) { tenant { name operatingMode publicNotice } ' +
-    'occupancy(from: $from, to: $to) { facilityName serviceName sessions capacity booked occupancyRate attended walkIns lateCancellations } }';
+  let billingChart = null;
+  const QUERY = 'query Dashboard($from: LocalDate!, $to: LocalDate!, $period: YearMonth!) { tenant { name operatingMode publicNotice } ' +
+    'occupancy(from: $from, to: $to) { facilityName serviceName sessions capacity booked occupancyRate attended walkIns lateCancellations } ' +
+    'billingTotals(period: $period) { invoices billed { minorUnits formatted } paid { minorUnits formatted } ' +
+    'outstanding { minorUnits formatted } onPaymentPlans { minorUnits formatted } credited { minorUnits formatted } } }';
   async function load() {
     $('error').textContent = '';
     const token = $('token').value.trim();
@@ -60,11 +71,11 @@ export const DASHBOARD_JS = `'use strict';
     const response = await fetch('/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token },
-      body: JSON.stringify({ query: QUERY, variables: { from: $('from').value, to: $('to').value } }),
+      body: JSON.stringify({ query: QUERY, variables: { from: $('from').value, to: $('to').value, period: $('to').value.slice(0, 7) } }),
     });
     const body = await response.json();
     if (body.errors) { $('error').textContent = body.errors.map((e) => e.message).join(' '); return; }
-    const { tenant, occupancy } = body.data;
+    const { tenant, occupancy, billingTotals: bills } = body.data;
     $('tenant').textContent = tenant.name;
     $('banner').textContent = tenant.operatingMode === 'NORMAL' ? (tenant.publicNotice || '') :
       'Mode ' + tenant.operatingMode + (tenant.publicNotice ? ' — ' + tenant.publicNotice : '');
@@ -79,6 +90,8 @@ export const DASHBOARD_JS = `'use strict';
     }));
     const labels = occupancy.map((o) => (o.facilityName ? o.facilityName + ' — ' : '') + o.serviceName);
     if (chart) chart.destroy();
+    // One bar group per line, legible whatever the number of schools (83 in Nîmes).
+    $('chart-box').style.height = Math.max(240, 60 + labels.length * 26) + 'px';
     chart = new Chart($('chart'), {
       type: 'bar',
       data: { labels, datasets: [
@@ -86,9 +99,27 @@ export const DASHBOARD_JS = `'use strict';
         { label: 'Réservées', data: occupancy.map((o) => o.booked), backgroundColor: '#2f6fb0' },
         { label: 'Présents', data: occupancy.map((o) => o.attended), backgroundColor: '#3c9a5f' },
       ] },
-      options: { animation: false, indexAxis: 'y' },
+      options: { animation: false, indexAxis: 'y', maintainAspectRatio: false },
+    });
+    $('period').textContent = $('to').value.slice(0, 7);
+    const cards = [['Factures', String(bills.invoices)], ['Facturé', bills.billed.formatted],
+      ['Payé', bills.paid.formatted], ['Restant dû', bills.outstanding.formatted],
+      ['En échéancier', bills.onPaymentPlans.formatted], ['Avoirs', bills.credited.formatted]];
+    $('billing').replaceChildren(...cards.map(([label, value]) => {
+      const card = document.createElement('div'); card.className = 'card';
+      const b = document.createElement('b'); b.textContent = value;
+      card.append(label, b); return card;
+    }));
+    if (billingChart) billingChart.destroy();
+    billingChart = new Chart($('billing-chart'), {
+      type: 'doughnut',
+      data: { labels: ['Payé', 'Restant dû'], datasets: [{
+        data: [bills.paid.minorUnits / 100, bills.outstanding.minorUnits / 100],
+        backgroundColor: ['#3c9a5f', '#d9822b'] }] },
+      options: { animation: false },
     });
     document.body.dataset.loaded = String(occupancy.length);
+    document.body.dataset.invoices = String(bills.invoices);
   }
   $('form').addEventListener('submit', (event) => { event.preventDefault(); load().catch((e) => { $('error').textContent = String(e); }); });
   if ($('token').value) load().catch(() => undefined);

@@ -67,9 +67,10 @@ export class InvoiceResolver {
     return visibleInvoice(ctx, id);
   }
 
-  @Access({ scopes: [Scope.BILLING_READ] })
+  @Access({ scopes: [Scope.BILLING_READ, Scope.DASHBOARD_READ] })
   @Query(() => BillingTotalsType, {
-    description: 'Dashboard figures for the documents issued in a month (staff, billing:read keys).',
+    description:
+      'Dashboard figures for the documents issued in a month (staff, billing:read and dashboard:read keys).',
   })
   async billingTotals(
     @Arg('period', () => YearMonth, { description: 'The month, YYYY-MM.' }) period: string,

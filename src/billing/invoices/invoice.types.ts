@@ -109,7 +109,7 @@ export class InvoiceType extends Node {
 
 export const InvoiceConnection = connectionOf(InvoiceType, 'Invoice');
 
-@Access({ scopes: [Scope.BILLING_READ] })
+@Access({ scopes: [Scope.BILLING_READ, Scope.DASHBOARD_READ] })
 @ObjectType('BillingTotals', { description: 'Dashboard figures for the documents issued in a period.' })
 export class BillingTotalsType {
   @Field(() => Int, { description: 'Invoices issued.' })
