@@ -14,6 +14,17 @@ export interface AppConfig {
   appDatabaseUrl?: string;
   appDbRole: string;
   appDbPassword: string;
+  /**
+   * MIGRATIONS=off: this process neither migrates nor seeds; it runs on APP_DATABASE_URL alone (and
+   * the job queue on WORKER_DATABASE_URL), holding no owner credentials — `npm run db:migrate`
+   * ran as a one-shot release step (docker-compose.yml).
+   */
+  migrations: boolean;
+  /** The job queue's connection when MIGRATIONS=off: a role with rights on its schema only. */
+  workerDatabaseUrl?: string;
+  /** The job queue's login role `db:migrate` creates when WORKER_DB_PASSWORD is set. */
+  workerDbRole: string;
+  workerDbPassword?: string;
   dataDir: string;
   embeddedPgPort: number;
   jwtSecret: string;
@@ -92,9 +103,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       );
     }
   }
-  if (mode === 'production' && !env.DATABASE_URL) {
+  const migrations = (env.MIGRATIONS ?? 'on') !== 'off';
+  if (!migrations && !env.APP_DATABASE_URL) {
+    throw new Error('MIGRATIONS=off needs APP_DATABASE_URL (the API role): nothing else is connected.');
+  }
+  if (!migrations && (env.JOBS ?? 'on') !== 'off' && !env.WORKER_DATABASE_URL) {
+    throw new Error('MIGRATIONS=off with the job queue (JOBS=on) needs WORKER_DATABASE_URL.');
+  }
+  if (mode === 'production' && migrations && !env.DATABASE_URL) {
     throw new Error(
-      'In production DATABASE_URL must be set (the embedded PostgreSQL is for development and tests).',
+      'In production DATABASE_URL must be set (the embedded PostgreSQL is for development and tests), or MIGRATIONS=off with APP_DATABASE_URL.',
     );
   }
   return {
@@ -107,6 +125,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     appDatabaseUrl: env.APP_DATABASE_URL || undefined,
     appDbRole: env.APP_DB_ROLE ?? 'guichet_app',
     appDbPassword: env.APP_DB_PASSWORD ?? DEV_APP_DB_PASSWORD,
+    migrations,
+    workerDatabaseUrl: env.WORKER_DATABASE_URL || undefined,
+    workerDbRole: env.WORKER_DB_ROLE ?? 'guichet_worker',
+    workerDbPassword: env.WORKER_DB_PASSWORD || undefined,
     dataDir: path.resolve(env.GUICHET_DATA_DIR ?? '.data'),
     embeddedPgPort: intFrom(env.EMBEDDED_PG_PORT, 54329),
     jwtSecret,
@@ -160,6 +182,7 @@ function publishedSecretsIn(env: NodeJS.ProcessEnv): string[] {
   if (PUBLISHED_SECRETS.includes(env.APP_DB_PASSWORD ?? '')) found.push('APP_DB_PASSWORD');
   if (PUBLISHED_SECRETS.includes(passwordOf(env.APP_DATABASE_URL))) found.push('APP_DATABASE_URL');
   if (PUBLISHED_SECRETS.includes(passwordOf(env.DATABASE_URL))) found.push('DATABASE_URL');
+  if (PUBLISHED_SECRETS.includes(env.WORKER_DB_PASSWORD ?? '')) found.push('WORKER_DB_PASSWORD');
   return found;
 }
 

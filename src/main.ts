@@ -16,7 +16,8 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
 /**
  * `npm start`: PostgreSQL (DATABASE_URL, or embedded), migrations, demo data on an empty
- * database, then the API.
+ * database, then the API. With MIGRATIONS=off: the API (and the job queue) alone, on
+ * APP_DATABASE_URL (and WORKER_DATABASE_URL), without the owner's credentials.
  *
  * SIGTERM/SIGINT/SIGHUP: stop accepting connections, let in-flight requests finish (503 for
  * requests arriving meanwhile; connections still busy after SHUTDOWN_TIMEOUT_MS are closed), stop
@@ -81,19 +82,29 @@ async function main(): Promise<void> {
     logger.warn('JWT_SECRET is not set: using the development secret. Never do this in production.');
   }
   try {
-    database = provideDatabase(config, logger, 'server');
-    const { ownerUrl, appUrl } = await database;
-    if (interrupted()) return;
-    await migrate(ownerUrl, config, logger);
-    if (interrupted()) return;
-    // DEMO_DATA=off: an empty database stays empty (e.g. to load your own data, or in tests).
-    if (config.env !== 'production' && process.env.DEMO_DATA !== 'off') {
-      const ownerOrm = await initOrm({ clientUrl: ownerUrl, logger, poolMax: 2 });
-      try {
-        await (seeding = seedDemoIfEmpty(ownerOrm, logger));
-      } finally {
-        await ownerOrm.close(true);
+    let appUrl: string;
+    let queueUrl: string | undefined;
+    if (config.migrations) {
+      database = provideDatabase(config, logger, 'server');
+      const urls = await database;
+      appUrl = urls.appUrl;
+      queueUrl = urls.ownerUrl;
+      if (interrupted()) return;
+      await migrate(urls.ownerUrl, config, logger);
+      if (interrupted()) return;
+      // DEMO_DATA=off: an empty database stays empty (e.g. to load your own data, or in tests).
+      if (config.env !== 'production' && process.env.DEMO_DATA !== 'off') {
+        const ownerOrm = await initOrm({ clientUrl: urls.ownerUrl, logger, poolMax: 2 });
+        try {
+          await (seeding = seedDemoIfEmpty(ownerOrm, logger));
+        } finally {
+          await ownerOrm.close(true);
+        }
       }
+    } else {
+      // MIGRATIONS=off: `npm run db:migrate` ran as a release step; no owner credentials here.
+      appUrl = config.appDatabaseUrl!;
+      queueUrl = config.workerDatabaseUrl;
     }
     if (interrupted()) return;
 
@@ -106,7 +117,7 @@ async function main(): Promise<void> {
     app = await createApp({ orm, config, logger });
     if (interrupted()) return;
     // The job queue (month-end billing) runs in this process unless JOBS=off (e.g. API-only replicas).
-    worker = config.jobs ? await startWorker({ ownerUrl, orm, logger }) : undefined;
+    worker = config.jobs && queueUrl ? await startWorker({ queueUrl, orm, logger }) : undefined;
     if (interrupted()) return;
     const address = await app.http.listen({ port: config.port, host: config.host });
     // Metrics are for operators: a port already taken costs a warning, never the API.

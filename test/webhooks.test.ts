@@ -103,7 +103,7 @@ describe('webhooks', () => {
     await setServiceMode('NORMAL');
     receiver = await startReceiver();
     worker = await startWorker({
-      ownerUrl: process.env.GUICHET_TEST_OWNER_URL!,
+      queueUrl: process.env.GUICHET_TEST_OWNER_URL!,
       orm: app.orm,
       logger: createLogger('silent'),
       crontab: false,

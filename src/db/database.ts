@@ -179,6 +179,7 @@ export async function migrate(ownerUrl: string, config: AppConfig, logger: pino.
       syncCalendarDays(client, new Date().toISOString().slice(0, 10), logger),
     );
     if (!config.appDatabaseUrl) await asOwner(ownerUrl, (client) => ensureAppLoginRole(client, config));
+    if (config.workerDbPassword) await asOwner(ownerUrl, (client) => ensureWorkerLoginRole(client, config));
     logger.info({ applied: applied.map((m) => m.name) }, 'database migrated');
     return applied.map((m) => m.name);
   } finally {
@@ -205,6 +206,42 @@ async function ensureAppLoginRole(client: Client, config: AppConfig): Promise<vo
     `${verb} role ${role} login password ${password} nosuperuser nobypassrls nocreatedb nocreaterole`,
   );
   await client.query(`grant guichet_api to ${role}`);
+}
+
+/**
+ * The job queue's login role (WORKER_DB_PASSWORD set): rights on graphile-worker's schema — its
+ * tables, sequences and functions — and nothing else, so a worker started with MIGRATIONS=off runs
+ * its queue without the owner's credentials (its tenant work goes through the API role). The
+ * queue's schema is migrated by the owner here first; a worker finding it up to date only reads it.
+ */
+export async function ensureWorkerLoginRole(client: Client, config: AppConfig): Promise<void> {
+  const role = client.escapeIdentifier(config.workerDbRole);
+  const password = client.escapeLiteral(config.workerDbPassword!);
+  const { rowCount } = await client.query('select 1 from pg_roles where rolname = $1', [config.workerDbRole]);
+  const verb = rowCount ? 'alter' : 'create';
+  await client.query(
+    `${verb} role ${role} login password ${password} nosuperuser nobypassrls nocreatedb nocreaterole`,
+  );
+  await client.query(`grant usage on schema graphile_worker to ${role}`);
+  await client.query(
+    `grant select, insert, update, delete on all tables in schema graphile_worker to ${role}`,
+  );
+  await client.query(`grant usage, select, update on all sequences in schema graphile_worker to ${role}`);
+  await client.query(`grant execute on all functions in schema graphile_worker to ${role}`);
+  // graphile-worker's private tables enable row-level security with no policy (only their owner
+  // reads them): the queue role gets a policy of its own on each.
+  const { rows } = await client.query<{ name: string }>(
+    `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = 'graphile_worker' and c.relkind = 'r' and c.relrowsecurity`,
+  );
+  for (const { name } of rows) {
+    const table = `graphile_worker.${client.escapeIdentifier(name)}`;
+    const policy = client.escapeIdentifier(`${config.workerDbRole}_queue`);
+    await client.query(`drop policy if exists ${policy} on ${table}`);
+    await client.query(
+      `create policy ${policy} on ${table} for all to ${role} using (true) with check (true)`,
+    );
+  }
 }
 
 /** Whether the database holds no tenant yet (a fresh database gets the demo data). */

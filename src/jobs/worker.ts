@@ -59,7 +59,8 @@ function counted(tasks: TaskList): TaskList {
  * sweep every five minutes.
  */
 export async function startWorker(options: {
-  ownerUrl: string;
+  /** The job queue's connection: the owner's, or a role with rights on its schema only (MIGRATIONS=off). */
+  queueUrl: string;
   orm: MikroORM;
   logger: pino.Logger;
   /** The scheduled jobs (billing, purges, the webhook sweep); off in tests that run the worker. */
@@ -73,7 +74,7 @@ export async function startWorker(options: {
   const deliveryOptions = { ...DEFAULT_DELIVERY_OPTIONS, ...options.webhooks };
   // Our pool, ended (and awaited) by `stop()`: graphile-worker's own pool is ended without waiting,
   // so PostgreSQL could be stopped under a connection still open (an unhandled pool error).
-  const pgPool = new Pool({ connectionString: options.ownerUrl, max: 10 });
+  const pgPool = new Pool({ connectionString: options.queueUrl, max: 10 });
   pgPool.on('error', (error) => logger.warn({ err: error }, 'job queue connection lost'));
   // The queue's own messages go to our log (debug for its chatter, warn and error as such).
   const queueLogger = new Logger(() => (level, message, meta) => {
@@ -136,7 +137,7 @@ export async function startWorker(options: {
       },
     }),
   });
-  const stopListening = await listenForEvents(options.ownerUrl, runner, logger);
+  const stopListening = await listenForEvents(options.queueUrl, runner, logger);
   return {
     ...runner,
     async stop() {
