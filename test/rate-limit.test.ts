@@ -16,6 +16,7 @@ describe('rate limits', () => {
   let two: TestApp;
   let owner: Client;
   let key: string;
+  let tenantId: string;
   const limits = {
     API_KEY: { maximumAvailable: 100, restoreRate: 20 },
     ANONYMOUS: { maximumAvailable: 60, restoreRate: 10 },
@@ -25,7 +26,7 @@ describe('rate limits', () => {
   const QUERY = '{ families(first: 30) { nodes { id } } }';
 
   beforeAll(async () => {
-    const tenantId = await seedTestTenant('nimes', { slug: SLUG, families: 40, seed: 31 }, new Date(), 1);
+    tenantId = await seedTestTenant('nimes', { slug: SLUG, families: 40, seed: 31 }, new Date(), 1);
     owner = await rawClient('owner');
     key = await apiKey([tenantId], [Scope.FAMILIES_READ], 'Vendor script');
     const config = { rateLimits: limits } as never;
@@ -68,7 +69,9 @@ describe('rate limits', () => {
     await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
     expect((await one.gql(QUERY, {}, { token: key })).status).toBe(200);
     // The bucket is one row, kept by a function the API role calls; it cannot read the table.
-    const { rows } = await owner.query(`select client from rate_limit_buckets where client like 'key:%'`);
+    const { rows } = await owner.query(`select client from rate_limit_buckets where client like $1`, [
+      `key:${tenantId}:%`,
+    ]);
     expect(rows).toHaveLength(1);
   }, 30_000);
 
