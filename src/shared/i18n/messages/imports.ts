@@ -1,0 +1,85 @@
+import { m, type OneOf } from '../message';
+
+/** Legacy imports: each line-level error, in words a town's agent acts on, and the route's refusals. */
+export const imports = {
+  'import.fieldCount': m<{ expected: number; found: number }>({
+    en: 'This line has {found} fields where the header has {expected}: a separator inside a value that is not between quotes (e.g. a ";" in an address)?',
+    fr: 'Cette ligne compte {found} champs alors que l’en-tête en a {expected} : un séparateur dans une valeur sans guillemets (par exemple un « ; » dans une adresse) ?',
+  }),
+  'import.badDate': m<{ value: string }>({
+    en: '"{value}" is not a date: expected DD/MM/YYYY (e.g. 04/09/2019).',
+    fr: '« {value} » n’est pas une date valide : attendu JJ/MM/AAAA (par exemple 04/09/2019).',
+  }),
+  'import.birthDateOutOfRange': m<{ value: string }>({
+    en: 'Birth date {value} is in the future or more than 25 years ago.',
+    fr: 'La date de naissance {value} est dans le futur ou date de plus de 25 ans.',
+  }),
+  'import.badNumber': m<{ value: string }>({
+    en: '"{value}" is not a number: digits only, with a decimal comma if any (e.g. 1200 or 845,50).',
+    fr: '« {value} » n’est pas un nombre : des chiffres seulement, avec une virgule décimale s’il y a lieu (par exemple 1200 ou 845,50).',
+  }),
+  'import.badEmail': m<{ value: string }>({
+    en: '"{value}" is not an email address.',
+    fr: '« {value} » n’est pas une adresse e-mail.',
+  }),
+  'import.badPhone': m<{ value: string }>({
+    en: '"{value}" is not a phone number (6 to 15 digits).',
+    fr: '« {value} » n’est pas un numéro de téléphone (6 à 15 chiffres).',
+  }),
+  'import.badValue': m<{ value: string; allowed: OneOf }>({
+    en: '"{value}" is not one of the values this column takes: {allowed}.',
+    fr: '« {value} » ne fait pas partie des valeurs admises dans cette colonne : {allowed}.',
+  }),
+  'import.tooLong': m<{ max: number }>({
+    en: 'This value is longer than {max} characters.',
+    fr: 'Cette valeur dépasse {max} caractères.',
+  }),
+  'import.missingField': m<{ column: string }>({
+    en: '"{column}" is required and empty on this line.',
+    fr: '« {column} » est obligatoire et vide sur cette ligne.',
+  }),
+  'import.missingColumn': m<{ column: string; accepted: OneOf }>({
+    en: 'The header has no column "{column}" (accepted names: {accepted}): nothing was read.',
+    fr: 'L’en-tête n’a pas de colonne « {column} » (noms acceptés : {accepted}) : rien n’a été lu.',
+  }),
+  'import.unknownSchool': m<{ value: string }>({
+    en: 'No school "{value}" in this town: give its name as Guichet knows it, or its UAI code.',
+    fr: 'Aucune école « {value} » dans cette commune : indiquez son nom tel que Guichet le connaît, ou son code UAI.',
+  }),
+  'import.duplicateInFile': m<{ firstLine: number }>({
+    en: 'The same child is already on line {firstLine} of this file.',
+    fr: 'Le même enfant figure déjà ligne {firstLine} de ce fichier.',
+  }),
+  'import.duplicateExternalRef': m<{ ref: string; firstLine: number }>({
+    en: 'Family reference {ref} is already used on line {firstLine} for a household with other details (guardians, address or quotient): one reference, one household.',
+    fr: 'La référence famille {ref} est déjà utilisée ligne {firstLine} pour un foyer aux coordonnées différentes (responsables, adresse ou quotient) : une référence, un seul foyer.',
+  }),
+  'import.encoding': m<{ encoding: string }>({
+    en: 'This value has characters that are not valid {encoding}: export the file again, or give its encoding (?encoding=windows-1252 or utf-8).',
+    fr: 'Cette valeur contient des caractères invalides en {encoding} : exportez à nouveau le fichier, ou indiquez son encodage (?encoding=windows-1252 ou utf-8).',
+  }),
+  'import.csvSyntax': m({
+    en: 'This line cannot be read as CSV (a quote opened and never closed?).',
+    fr: 'Cette ligne n’est pas lisible en CSV (un guillemet ouvert et jamais fermé ?).',
+  }),
+  'import.emptyFile': m({
+    en: 'The file is empty: expected a header line, then one line per record.',
+    fr: 'Le fichier est vide : attendu une ligne d’en-tête, puis une ligne par enregistrement.',
+  }),
+  'import.unknownKind': m<{ kind: string; kinds: OneOf }>({
+    en: 'No import of kind "{kind}": use {kinds}.',
+    fr: 'Aucun import de type « {kind} » : utilisez {kinds}.',
+  }),
+  'import.badOption': m<{ option: string; value: string; allowed: OneOf }>({
+    en: '"{option}" cannot be "{value}": use {allowed}.',
+    fr: '« {option} » ne peut pas valoir « {value} » : utilisez {allowed}.',
+  }),
+  'import.tooLarge': m<{ max: number }>({
+    en: 'The file is larger than {max} MiB: split it.',
+    fr: 'Le fichier dépasse {max} Mio : découpez-le.',
+  }),
+  'import.adminOnly': m({
+    en: 'Imports are for tenant admins.',
+    fr: 'Les imports sont réservés aux administrateurs de la commune.',
+  }),
+};
