@@ -16,6 +16,7 @@ import {
   ForbiddenError,
   RETRY_AFTER_SECONDS,
   ServiceUnavailableError,
+  UnauthenticatedError,
 } from '../shared/errors';
 import { msg, oneOf, render, type Language } from '../shared/i18n';
 import { toGlobalId } from '../shared/ids';
@@ -59,12 +60,14 @@ function option<T extends string>(
   if (value === undefined || value === '') return fallback;
   const text = String(value);
   const found = allowed.find((a) => a.toLowerCase() === text.toLowerCase());
-  if (!found) throw new BadInputError(msg('import.badOption', { option: name, value: text, allowed: oneOf(allowed) }), [name]);
+  if (!found)
+    throw new BadInputError(msg('import.badOption', { option: name, value: text, allowed: oneOf(allowed) }), [
+      name,
+    ]);
   return found;
 }
 
 /** An empty body. */
-// eslint-disable-next-line @typescript-eslint/no-empty-function
 async function* nothing(): AsyncGenerator<Buffer> {}
 
 /** Counts the body's bytes as it streams and stops it past `max`. */
@@ -85,67 +88,91 @@ async function* limited(body: Readable, max: number): AsyncGenerator<Buffer> {
  * language) — a REJECTED import is an answer too; 400 for an unknown kind or option, 401/403 for
  * credentials and roles, 503 when the database cannot serve (nothing written).
  */
-export function registerImportRoutes(app: FastifyInstance, orm: MikroORM, verification: TokenVerification, now: () => Date) {
+export function registerImportRoutes(
+  app: FastifyInstance,
+  orm: MikroORM,
+  verification: TokenVerification,
+  now: () => Date,
+) {
   app.register(async (scope) => {
     // The body is the file: handed over as a stream, whatever its content type.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-    scope.post('/imports/:kind', async (request: FastifyRequest<{ Params: { kind: string } }>, reply: FastifyReply) => {
-      const auth = await authenticateRequest(orm, request, verification, reply);
-      if (!auth) return reply;
-      const language = readerOf(request, auth.tenantRow);
-      const body = (request.body as Readable | undefined) ?? null;
-      try {
-        if (!auth.tenantRow || !auth.viewer.roles.includes(Role.TENANT_ADMIN)) {
-          throw new ForbiddenError(msg('import.adminOnly'));
-        }
-        const kind = KIND_OF_PATH[request.params.kind];
-        if (!kind || !(IMPORTABLE_KINDS as readonly ImportKind[]).includes(kind)) {
-          throw new BadInputError(
-            msg('import.unknownKind', { kind: request.params.kind, kinds: oneOf(Object.keys(KIND_OF_PATH)) }),
+    scope.post(
+      '/imports/:kind',
+      async (request: FastifyRequest<{ Params: { kind: string } }>, reply: FastifyReply) => {
+        const auth = await authenticateRequest(orm, request, verification, reply);
+        if (!auth) return reply;
+        const language = readerOf(request, auth.tenantRow);
+        const body = (request.body as Readable | undefined) ?? null;
+        try {
+          if (auth.viewer.kind === 'ANONYMOUS') throw new UnauthenticatedError();
+          if (!auth.tenantRow || !auth.viewer.roles.includes(Role.TENANT_ADMIN)) {
+            throw new ForbiddenError(msg('import.adminOnly'));
+          }
+          const kind = KIND_OF_PATH[request.params.kind];
+          if (!kind || !(IMPORTABLE_KINDS as readonly ImportKind[]).includes(kind)) {
+            throw new BadInputError(
+              msg('import.unknownKind', {
+                kind: request.params.kind,
+                kinds: oneOf(Object.keys(KIND_OF_PATH)),
+              }),
+            );
+          }
+          const query = request.query as Record<string, unknown>;
+          const dryRun = option(query, 'dryRun', ['true', 'false'], 'false') === 'true';
+          const mode = option(
+            query,
+            'mode',
+            [ImportMode.ALL_OR_NOTHING, ImportMode.VALID_ONLY],
+            ImportMode.ALL_OR_NOTHING,
           );
+          const encodingOption = option(
+            query,
+            'encoding',
+            [...ENCODINGS, 'iso-8859-1', 'latin1', 'auto'],
+            'auto',
+          );
+          const encoding: Encoding | null =
+            encodingOption === 'auto' ? null : encodingOption === 'utf-8' ? 'utf-8' : 'windows-1252';
+          const length = Number(request.headers['content-length']);
+          const tenant = rowLanguage(auth.tenantRow);
+          const row = await runImport(
+            orm,
+            {
+              tenantId: auth.tenantRow.id,
+              startedBy: auth.viewer.subject ?? 'unknown',
+              kind,
+              mode,
+              dryRun,
+              encoding,
+              fileName: typeof query.name === 'string' ? query.name.slice(0, 255) : null,
+              bytesTotal: Number.isFinite(length) && length > 0 ? length : null,
+              today: todayIn(tenant.timeZone, now()),
+              now,
+            },
+            body ? limited(body, MAX_IMPORT_MIB * 2 ** 20) : nothing(),
+          );
+          return reply.header('cache-control', 'no-store').send(importReport(row, language));
+        } catch (error) {
+          body?.resume();
+          if (error instanceof DomainError) {
+            const status = error.code === 'FORBIDDEN' ? 403 : error.code === 'UNAUTHENTICATED' ? 401 : 400;
+            return reply
+              .code(status)
+              .send({ errors: [formatError({ message: error.message }, error, language)] });
+          }
+          if (isUnavailableError(error)) {
+            const unavailable = new ServiceUnavailableError();
+            return reply
+              .code(503)
+              .header('retry-after', String(RETRY_AFTER_SECONDS))
+              .send({ errors: [formatError({ message: unavailable.message }, unavailable, language)] });
+          }
+          throw error;
         }
-        const query = request.query as Record<string, unknown>;
-        const dryRun = option(query, 'dryRun', ['true', 'false'], 'false') === 'true';
-        const mode = option(query, 'mode', [ImportMode.ALL_OR_NOTHING, ImportMode.VALID_ONLY], ImportMode.ALL_OR_NOTHING);
-        const encodingOption = option(query, 'encoding', [...ENCODINGS, 'iso-8859-1', 'latin1', 'auto'], 'auto');
-        const encoding: Encoding | null =
-          encodingOption === 'auto' ? null : encodingOption === 'utf-8' ? 'utf-8' : 'windows-1252';
-        const length = Number(request.headers['content-length']);
-        const tenant = rowLanguage(auth.tenantRow);
-        const row = await runImport(
-          orm,
-          {
-            tenantId: auth.tenantRow.id,
-            startedBy: auth.viewer.subject ?? 'unknown',
-            kind,
-            mode,
-            dryRun,
-            encoding,
-            fileName: typeof query.name === 'string' ? query.name.slice(0, 255) : null,
-            bytesTotal: Number.isFinite(length) && length > 0 ? length : null,
-            today: todayIn(tenant.timeZone, now()),
-            now,
-          },
-          body ? limited(body, MAX_IMPORT_MIB * 2 ** 20) : nothing(),
-        );
-        return reply.header('cache-control', 'no-store').send(importReport(row, language));
-      } catch (error) {
-        body?.resume();
-        if (error instanceof DomainError) {
-          const status = error.code === 'FORBIDDEN' ? 403 : 400;
-          return reply.code(status).send({ errors: [formatError({ message: error.message }, error, language)] });
-        }
-        if (isUnavailableError(error)) {
-          const unavailable = new ServiceUnavailableError();
-          return reply
-            .code(503)
-            .header('retry-after', String(RETRY_AFTER_SECONDS))
-            .send({ errors: [formatError({ message: unavailable.message }, unavailable, language)] });
-        }
-        throw error;
-      }
-    });
+      },
+    );
   });
 }

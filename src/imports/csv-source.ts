@@ -84,7 +84,10 @@ export function detectSeparator(firstLine: string): string {
  * unquoted value is kept as text. Bytes that are not valid in the encoding become U+FFFD, which
  * the validation reports as ENCODING on their line.
  */
-export async function openCsv(input: AsyncIterable<Buffer | string>, encoding?: Encoding): Promise<CsvSource> {
+export async function openCsv(
+  input: AsyncIterable<Buffer | string>,
+  encoding?: Encoding,
+): Promise<CsvSource> {
   const iterator = input[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let peeked = 0;

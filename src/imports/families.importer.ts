@@ -9,10 +9,18 @@ import type { Importer, LineOutcome } from './importer';
 
 /** The columns of a families file (one line per child, with the family's columns repeated). */
 export const FAMILY_COLUMNS = [
-  { name: 'family_ref', aliases: ['ref_famille', 'reference_famille', 'num_famille', 'code_famille', 'id_famille', 'dossier'], required: true },
+  {
+    name: 'family_ref',
+    aliases: ['ref_famille', 'reference_famille', 'num_famille', 'code_famille', 'id_famille', 'dossier'],
+    required: true,
+  },
   { name: 'family_name', aliases: ['nom_famille', 'famille', 'foyer'] },
   { name: 'guardian1_last_name', aliases: ['resp1_nom', 'nom_resp1', 'responsable1_nom'], required: true },
-  { name: 'guardian1_first_name', aliases: ['resp1_prenom', 'prenom_resp1', 'responsable1_prenom'], required: true },
+  {
+    name: 'guardian1_first_name',
+    aliases: ['resp1_prenom', 'prenom_resp1', 'responsable1_prenom'],
+    required: true,
+  },
   { name: 'guardian1_email', aliases: ['resp1_email', 'resp1_mail', 'resp1_courriel'] },
   { name: 'guardian1_phone', aliases: ['resp1_tel', 'resp1_telephone', 'resp1_portable'] },
   { name: 'guardian2_last_name', aliases: ['resp2_nom', 'nom_resp2', 'responsable2_nom'] },
@@ -23,10 +31,18 @@ export const FAMILY_COLUMNS = [
   { name: 'postal_code', aliases: ['code_postal', 'cp'] },
   { name: 'city', aliases: ['ville', 'commune'] },
   { name: 'quotient', aliases: ['qf', 'quotient_familial'] },
-  { name: 'child_ref', aliases: ['ref_enfant', 'reference_enfant', 'num_enfant', 'code_enfant', 'id_enfant'], required: true },
+  {
+    name: 'child_ref',
+    aliases: ['ref_enfant', 'reference_enfant', 'num_enfant', 'code_enfant', 'id_enfant'],
+    required: true,
+  },
   { name: 'child_last_name', aliases: ['enfant_nom', 'nom_enfant'], required: true },
   { name: 'child_first_name', aliases: ['enfant_prenom', 'prenom_enfant'], required: true },
-  { name: 'birth_date', aliases: ['date_naissance', 'date_de_naissance', 'ne_le', 'naissance'], required: true },
+  {
+    name: 'birth_date',
+    aliases: ['date_naissance', 'date_de_naissance', 'ne_le', 'naissance'],
+    required: true,
+  },
   { name: 'school', aliases: ['ecole', 'etablissement', 'uai'] },
   { name: 'school_class', aliases: ['classe', 'niveau'] },
   { name: 'diet', aliases: ['regime', 'regime_alimentaire'] },
@@ -132,7 +148,11 @@ export class FamiliesImporter implements Importer<FamilyColumn, FamilyLine> {
     const childRef = r.text('child_ref', { required: true });
     const birthDate = r.date('birth_date', { required: true });
     if (birthDate && (birthDate > this.today || birthDate < this.oldest())) {
-      r.fail('birth_date', ImportErrorCode.BAD_DATE, msg('import.birthDateOutOfRange', { value: r.raw('birth_date') }));
+      r.fail(
+        'birth_date',
+        ImportErrorCode.BAD_DATE,
+        msg('import.birthDateOutOfRange', { value: r.raw('birth_date') }),
+      );
     }
     const school = r.text('school');
     const schoolId = school ? (this.schools.get(normalizeName(school)) ?? null) : null;
@@ -152,7 +172,11 @@ export class FamiliesImporter implements Importer<FamilyColumn, FamilyLine> {
     if (childRef) {
       const first = this.children.get(childRef);
       if (first !== undefined) {
-        r.fail('child_ref', ImportErrorCode.DUPLICATE_IN_FILE, msg('import.duplicateInFile', { firstLine: first }));
+        r.fail(
+          'child_ref',
+          ImportErrorCode.DUPLICATE_IN_FILE,
+          msg('import.duplicateInFile', { firstLine: first }),
+        );
       } else {
         this.children.set(childRef, r.line);
       }
@@ -175,7 +199,11 @@ export class FamiliesImporter implements Importer<FamilyColumn, FamilyLine> {
 
   async write(tx: EntityManager, tenantId: string, lines: FamilyLine[]): Promise<LineOutcome[]> {
     const familyOutcome = new Map<string, LineOutcome>();
-    const pending = [...new Map(lines.filter((l) => !this.families.get(l.familyRef)!.id).map((l) => [l.familyRef, l])).values()];
+    const pending = [
+      ...new Map(
+        lines.filter((l) => !this.families.get(l.familyRef)!.id).map((l) => [l.familyRef, l]),
+      ).values(),
+    ];
     if (pending.length) {
       const existing = await tx.execute<({ id: string; external_ref: string } & FamilyData)[]>(
         `select id, external_ref, name, guardians, address, postal_code, city, family_quotient from families
@@ -215,7 +243,9 @@ export class FamiliesImporter implements Importer<FamilyColumn, FamilyLine> {
       await this.upsertFamilies(tx, tenantId, inserts, updates);
     }
 
-    const existingChildren = await tx.execute<({ id: string; external_ref: string; family_id: string } & ChildData)[]>(
+    const existingChildren = await tx.execute<
+      ({ id: string; external_ref: string; family_id: string } & ChildData)[]
+    >(
       `select id, external_ref, family_id, first_name, last_name, birth_date::text as birth_date, school_id,
               school_class, diet::text as diet
        from children where tenant_id = ? and external_ref in (select jsonb_array_elements_text(?::jsonb))`,

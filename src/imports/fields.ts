@@ -30,7 +30,9 @@ export function layoutOf<C extends string>(
   header: string[],
   columns: readonly ColumnSpec[],
 ): { layout: Layout<C> } | { missing: ColumnSpec } {
-  const positions = new Map(header.map((label, index) => [normalizeName(label), { index, label: label.trim() }]));
+  const positions = new Map(
+    header.map((label, index) => [normalizeName(label), { index, label: label.trim() }]),
+  );
   const layout = {} as Record<string, { index: number; label: string } | undefined>;
   for (const column of columns) {
     const found = [column.name, ...column.aliases].map((n) => positions.get(n)).find(Boolean);
@@ -73,7 +75,11 @@ export class LineReader<C extends string> {
     const value = this.raw(column).replace(/\s+/g, ' ');
     if (!value) {
       if (options.required) {
-        this.fail(column, ImportErrorCode.MISSING_FIELD, msg('import.missingField', { column: this.label(column) }));
+        this.fail(
+          column,
+          ImportErrorCode.MISSING_FIELD,
+          msg('import.missingField', { column: this.label(column) }),
+        );
       }
       return null;
     }

@@ -41,7 +41,8 @@ export class ImportResolver {
   @Access(TENANT_ADMIN)
   @Query(() => ImportType, {
     nullable: true,
-    description: 'One import by its ID (as POST /imports/<kind> answered it); null when not found. Tenant admins.',
+    description:
+      'One import by its ID (as POST /imports/<kind> answered it); null when not found. Tenant admins.',
   })
   import(
     @IdArg('id', 'Import', { description: 'The import.' }) id: string,
@@ -67,16 +68,22 @@ export class ImportResolver {
   })
   errors(
     @Root() row: Import,
-    @Arg('first', () => Int, { nullable: true, description: 'How many (1–1000, default 100).' }) first: number | null,
-    @Arg('offset', () => Int, { nullable: true, description: 'How many to skip (default 0).' }) offset: number | null,
+    @Arg('first', () => Int, { nullable: true, description: 'How many (1–1000, default 100).' })
+    first: number | null,
+    @Arg('offset', () => Int, { nullable: true, description: 'How many to skip (default 0).' })
+    offset: number | null,
   ): ImportLineError[] {
     const count = first ?? 100;
     const from = offset ?? 0;
     if (count < 1 || count > 1000) {
-      throw new BadInputError(msg('input.outOfRange', { field: 'first', min: 1, max: 1000, value: count }), ['first']);
+      throw new BadInputError(msg('input.outOfRange', { field: 'first', min: 1, max: 1000, value: count }), [
+        'first',
+      ]);
     }
     if (from < 0) {
-      throw new BadInputError(msg('input.outOfRange', { field: 'offset', min: 0, max: 1000, value: from }), ['offset']);
+      throw new BadInputError(msg('input.outOfRange', { field: 'offset', min: 0, max: 1000, value: from }), [
+        'offset',
+      ]);
     }
     return row.errors.slice(from, from + count);
   }

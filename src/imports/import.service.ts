@@ -145,7 +145,10 @@ export async function runImport(
   let status = ImportStatus.FAILED;
   try {
     await orm.em.fork().transactional(async (tx) => {
-      await scopeToTenant(tx, request.tenantId, { lockTimeoutMs: IMPORT_LOCK_TIMEOUT_MS, statementTimeoutMs: 0 });
+      await scopeToTenant(tx, request.tenantId, {
+        lockTimeoutMs: IMPORT_LOCK_TIMEOUT_MS,
+        statementTimeoutMs: 0,
+      });
       await tx.execute(`select pg_advisory_xact_lock(hashtext('guichet:import:' || ?))`, [request.tenantId]);
       source = await openCsv(input, request.encoding ?? undefined);
       status = await importLines(orm, tx, request, record.id, source, tally);
@@ -227,7 +230,10 @@ async function importLines(
           column: null,
           value: record.raw.slice(0, 200),
           code: ImportErrorCode.MISSING_COLUMN,
-          message: msg('import.missingColumn', { column: aliases[0] ?? name, accepted: oneOf([name, ...aliases]) }),
+          message: msg('import.missingColumn', {
+            column: aliases[0] ?? name,
+            accepted: oneOf([name, ...aliases]),
+          }),
         });
         return ImportStatus.REJECTED;
       }
@@ -260,9 +266,17 @@ async function importLines(
   skippedLines();
   await flush();
   if (!header) {
-    report({ line: 1, column: null, value: null, code: ImportErrorCode.MISSING_COLUMN, message: msg('import.emptyFile') });
+    report({
+      line: 1,
+      column: null,
+      value: null,
+      code: ImportErrorCode.MISSING_COLUMN,
+      message: msg('import.emptyFile'),
+    });
     return ImportStatus.REJECTED;
   }
   if (tally.rejected === 0) return ImportStatus.COMPLETED;
-  return request.mode === ImportMode.VALID_ONLY ? ImportStatus.COMPLETED_WITH_REJECTIONS : ImportStatus.REJECTED;
+  return request.mode === ImportMode.VALID_ONLY
+    ? ImportStatus.COMPLETED_WITH_REJECTIONS
+    : ImportStatus.REJECTED;
 }

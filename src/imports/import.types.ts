@@ -28,7 +28,9 @@ registerEnumType(ImportStatus, {
   valuesConfig: {
     RUNNING: { description: 'Reading the file; `read` and `progress` grow.' },
     COMPLETED: { description: 'Every line was valid and written (a dry run: would have been).' },
-    COMPLETED_WITH_REJECTIONS: { description: 'VALID_ONLY: the valid lines were written, the others are in `errors`.' },
+    COMPLETED_WITH_REJECTIONS: {
+      description: 'VALID_ONLY: the valid lines were written, the others are in `errors`.',
+    },
     REJECTED: {
       description: 'ALL_OR_NOTHING with a wrong line, or an unreadable header: nothing was written.',
     },
@@ -39,7 +41,9 @@ registerEnumType(ImportErrorCode, {
   name: 'ImportErrorCode',
   description: 'Why a line of a legacy file was rejected.',
   valuesConfig: {
-    FIELD_COUNT: { description: 'More or fewer fields than the header: usually a separator inside an unquoted value.' },
+    FIELD_COUNT: {
+      description: 'More or fewer fields than the header: usually a separator inside an unquoted value.',
+    },
     BAD_DATE: { description: 'Not a date as DD/MM/YYYY (31/02/2019), or a birth date out of range.' },
     BAD_NUMBER: { description: 'Not a number (digits, decimal comma, spaces between thousands).' },
     BAD_EMAIL: { description: 'Not an email address.' },
@@ -47,10 +51,14 @@ registerEnumType(ImportErrorCode, {
     BAD_VALUE: { description: 'Not one of the values the column takes (a diet…).' },
     TOO_LONG: { description: 'Longer than the column allows.' },
     MISSING_FIELD: { description: 'A required value is empty.' },
-    MISSING_COLUMN: { description: 'The header lacks a required column (or the file is empty): nothing was read.' },
+    MISSING_COLUMN: {
+      description: 'The header lacks a required column (or the file is empty): nothing was read.',
+    },
     UNKNOWN_SCHOOL: { description: 'No school of the tenant with that name or UAI code.' },
     DUPLICATE_IN_FILE: { description: 'The same child (by reference) is on an earlier line.' },
-    DUPLICATE_EXTERNAL_REF: { description: 'A family reference given to two households with different details.' },
+    DUPLICATE_EXTERNAL_REF: {
+      description: 'A family reference given to two households with different details.',
+    },
     ENCODING: { description: 'Bytes not valid in the file’s encoding.' },
     CSV_SYNTAX: { description: 'A line CSV cannot read (a quote never closed).' },
   },
@@ -62,7 +70,10 @@ export class ImportErrorType {
   @Field(() => Int, { description: 'The line of the file, from 1 (the header).' })
   line!: number;
 
-  @Field(() => String, { nullable: true, description: 'The column as the header names it; null for the whole line.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The column as the header names it; null for the whole line.',
+  })
   column!: string | null;
 
   @Field(() => String, {
@@ -97,7 +108,10 @@ export class ImportType extends Node {
   @Field(() => String, { nullable: true, description: 'The file name the caller gave, if any.' })
   fileName!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The encoding read: utf-8 or windows-1252 (detected or given).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The encoding read: utf-8 or windows-1252 (detected or given).',
+  })
   encoding!: string | null;
 
   @Field(() => String, { nullable: true, description: 'The separator read: ";" or ",".' })
@@ -109,10 +123,14 @@ export class ImportType extends Node {
   @Field(() => Int, { description: 'Valid lines.' })
   linesValid!: number;
 
-  @Field(() => Int, { description: 'Lines whose child (and family) was created; 0 when nothing was written.' })
+  @Field(() => Int, {
+    description: 'Lines whose child (and family) was created; 0 when nothing was written.',
+  })
   created!: number;
 
-  @Field(() => Int, { description: 'Lines that changed a stored child or family; 0 when nothing was written.' })
+  @Field(() => Int, {
+    description: 'Lines that changed a stored child or family; 0 when nothing was written.',
+  })
   updated!: number;
 
   @Field(() => Int, { description: 'Valid lines equal to what was stored; 0 when nothing was written.' })

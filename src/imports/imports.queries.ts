@@ -6,7 +6,14 @@ import { Import } from './import.entity';
 export function listImports(ctx: TenantContext, page: PageArgs): Promise<Page<Import>> {
   return paginate(
     ctx.em,
-    { entity: Import, table: 'imports', tenantId: ctx.tenant.id, orderBy: ['started_at', 'id'], direction: 'desc', where: [] },
+    {
+      entity: Import,
+      table: 'imports',
+      tenantId: ctx.tenant.id,
+      orderBy: ['started_at', 'id'],
+      direction: 'desc',
+      where: [],
+    },
     page,
   );
 }
