@@ -5,7 +5,7 @@ import type { TokenVerification } from '../auth/authenticate';
 import { rowLanguage } from '../auth/tenant-language';
 import { Role } from '../auth/viewer';
 import { formatError } from '../graphql/errors';
-import { ImportKind, ImportMode, type Import } from '../imports/import.entity';
+import { ImportKind, ImportMode } from '../imports/import.entity';
 import { IMPORTABLE_KINDS, runImport } from '../imports/import.service';
 import { ENCODINGS, type Encoding } from '../imports/csv-source';
 import { todayIn } from '../shared/dates';
@@ -18,35 +18,12 @@ import {
   ServiceUnavailableError,
   UnauthenticatedError,
 } from '../shared/errors';
-import { msg, oneOf, render, type Language } from '../shared/i18n';
-import { toGlobalId } from '../shared/ids';
+import { msg, oneOf } from '../shared/i18n';
+import { importReport } from '../imports/import-report';
 import { authenticateRequest, readerOf } from './graphql-route';
 
 /** Legacy files are larger than GraphQL requests: 100,000 families are about 25 MiB. */
 export const MAX_IMPORT_MIB = 200;
-
-/** The report as the route answers it, messages rendered in the reader's language. */
-export function importReport(row: Import, language: Language) {
-  return {
-    import: {
-      id: toGlobalId('Import', row.id),
-      kind: row.kind,
-      mode: row.mode,
-      dryRun: row.dryRun,
-      status: row.status,
-      encoding: row.encoding,
-      separator: row.separator,
-      linesRead: row.linesRead,
-      linesValid: row.linesValid,
-      created: row.created,
-      updated: row.updated,
-      unchanged: row.unchanged,
-      rejected: row.rejected,
-      errorCount: row.errorCount,
-      errors: row.errors.map((e) => ({ ...e, message: render(e.message, language) })),
-    },
-  };
-}
 
 const KIND_OF_PATH: Record<string, ImportKind> = { families: ImportKind.FAMILIES };
 

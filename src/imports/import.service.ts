@@ -184,24 +184,36 @@ async function importLines(
     tally.rejected++;
     errors.forEach(report);
   };
-  const writing = () => request.mode === ImportMode.VALID_ONLY || tally.errorCount === 0;
+  const mayWrite = () => request.mode === ImportMode.VALID_ONLY || tally.errorCount === 0;
 
   let header: string[] | null = null;
   let layout: Layout<string> | null = null;
   let batch: unknown[] = [];
-  const flush = async () => {
-    if (batch.length && writing()) {
-      for (const outcome of await importer.write(tx, request.tenantId, batch)) tally[outcome]++;
-    }
-    batch = [];
-    await inTenantTransaction(orm.em.fork(), request.tenantId, (progress) =>
-      progress.execute(`update imports set bytes_read = ?, lines_read = ? where tenant_id = ? and id = ?`, [
+  // A batch is written while the next one is read and checked (the two cores each do one).
+  let inFlight: Promise<void> = Promise.resolve();
+  const progress = () =>
+    inTenantTransaction(orm.em.fork(), request.tenantId, (other) =>
+      other.execute(`update imports set bytes_read = ?, lines_read = ? where tenant_id = ? and id = ?`, [
         source.bytesRead(),
         tally.read,
         request.tenantId,
         importId,
       ]),
     );
+  const flush = async () => {
+    await inFlight;
+    const lines = batch;
+    batch = [];
+    if (!lines.length || !mayWrite()) {
+      await progress();
+      return;
+    }
+    inFlight = importer.write(tx, request.tenantId, lines).then(async (outcomes) => {
+      for (const outcome of outcomes) tally[outcome]++;
+      await progress();
+    });
+    // Never left unhandled while the next batch is read; awaited (and thrown) at the next flush.
+    inFlight.catch(() => undefined);
   };
   const skippedLines = () => {
     for (const skipped of source.takeSkipped()) {
@@ -265,6 +277,7 @@ async function importLines(
   }
   skippedLines();
   await flush();
+  await inFlight;
   if (!header) {
     report({
       line: 1,

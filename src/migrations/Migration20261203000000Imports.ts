@@ -40,7 +40,7 @@ export class Migration20261203000000Imports extends Migration {
 
     this.addSql(`alter table children add column external_ref varchar(255) null;`);
     this.addSql(
-      `create unique index children_tenant_external_ref_idx on children (tenant_id, external_ref) where external_ref is not null;`,
+      `create unique index children_tenant_external_ref_idx on children (tenant_id, external_ref);`,
     );
   }
 
