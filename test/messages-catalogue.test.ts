@@ -245,6 +245,17 @@ const SAMPLES: { [K in MessageKey]: ParamsOf<K> } = {
   'import.badOption': { option: 'mode', value: 'SOME', allowed: oneOf(['ALL_OR_NOTHING', 'VALID_ONLY']) },
   'import.tooLarge': { max: 200 },
   'import.adminOnly': {},
+  'import.unknownChild': { value: 'Child_x' },
+  'import.unknownSession': { value: 'Session_x' },
+  'roll.forbidden': {},
+  'roll.title': { date: day('2027-06-04') },
+  'roll.session': { facility: 'École Jean Jaurès', service: 'Restauration scolaire', period: 'midi' },
+  'roll.columns': {},
+  'roll.walkIns': {},
+  'roll.meals': { standard: 40, noPork: 5, vegetarian: 3, allergyPlan: 2, total: 50 },
+  'roll.none': { date: day('2027-06-04') },
+  'roll.diet': { diet: 'ALLERGY_PLAN' },
+  'roll.period': { period: 'LUNCH' },
 };
 
 const LANGUAGES: Record<string, Language> = {

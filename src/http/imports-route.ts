@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { TokenVerification } from '../auth/authenticate';
 import { rowLanguage } from '../auth/tenant-language';
-import { Role } from '../auth/viewer';
+import { can, Role, Scope } from '../auth/viewer';
 import { formatError } from '../graphql/errors';
 import { ImportKind, ImportMode } from '../imports/import.entity';
 import { IMPORTABLE_KINDS, runImport } from '../imports/import.service';
@@ -25,7 +25,10 @@ import { authenticateRequest, readerOf } from './graphql-route';
 /** Legacy files are larger than GraphQL requests: 100,000 families are about 25 MiB. */
 export const MAX_IMPORT_MIB = 200;
 
-const KIND_OF_PATH: Record<string, ImportKind> = { families: ImportKind.FAMILIES };
+const KIND_OF_PATH: Record<string, ImportKind> = {
+  families: ImportKind.FAMILIES,
+  attendance: ImportKind.ATTENDANCE,
+};
 
 function option<T extends string>(
   query: Record<string, unknown>,
@@ -85,9 +88,6 @@ export function registerImportRoutes(
         const body = (request.body as Readable | undefined) ?? null;
         try {
           if (auth.viewer.kind === 'ANONYMOUS') throw new UnauthenticatedError();
-          if (!auth.tenantRow || !auth.viewer.roles.includes(Role.TENANT_ADMIN)) {
-            throw new ForbiddenError(msg('import.adminOnly'));
-          }
           const kind = KIND_OF_PATH[request.params.kind];
           if (!kind || !(IMPORTABLE_KINDS as readonly ImportKind[]).includes(kind)) {
             throw new BadInputError(
@@ -97,6 +97,17 @@ export function registerImportRoutes(
               }),
             );
           }
+          // A filled roll is the roll call's business (agents, tablets' keys); the rest is the admins'.
+          if (
+            kind === ImportKind.ATTENDANCE
+              ? !can(auth.viewer, Scope.ATTENDANCE_WRITE)
+              : !auth.viewer.roles.includes(Role.TENANT_ADMIN)
+          ) {
+            throw new ForbiddenError(
+              msg(kind === ImportKind.ATTENDANCE ? 'roll.forbidden' : 'import.adminOnly'),
+            );
+          }
+          if (!auth.tenantRow) throw new UnauthenticatedError();
           const query = request.query as Record<string, unknown>;
           const dryRun = option(query, 'dryRun', ['true', 'false'], 'false') === 'true';
           const mode = option(
@@ -120,6 +131,7 @@ export function registerImportRoutes(
             {
               tenantId: auth.tenantRow.id,
               startedBy: auth.viewer.subject ?? 'unknown',
+              viewer: auth.viewer,
               kind,
               mode,
               dryRun,

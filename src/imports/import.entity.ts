@@ -8,6 +8,8 @@ export enum ImportKind {
   FAMILIES = 'FAMILIES',
   RESERVATIONS = 'RESERVATIONS',
   BALANCES = 'BALANCES',
+  /** A filled roll sheet: the day's attendance recorded on paper or offline. */
+  ATTENDANCE = 'ATTENDANCE',
 }
 
 /** What to do with a file where some lines are wrong. */
@@ -46,6 +48,10 @@ export enum ImportErrorCode {
   DUPLICATE_EXTERNAL_REF = 'DUPLICATE_EXTERNAL_REF',
   ENCODING = 'ENCODING',
   CSV_SYNTAX = 'CSV_SYNTAX',
+  UNKNOWN_SESSION = 'UNKNOWN_SESSION',
+  UNKNOWN_CHILD = 'UNKNOWN_CHILD',
+  /** The roll call refused the line (capacity reached, no walk-ins in this mode…): its message says why. */
+  ROLL_CALL_REFUSED = 'ROLL_CALL_REFUSED',
 }
 
 /** One error as stored: where, what was there, and the message's key and parameters. */

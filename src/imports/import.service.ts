@@ -2,7 +2,9 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { inTenantTransaction, scopeToTenant } from '../db/tenant-scope';
 import { msg, oneOf } from '../shared/i18n';
 import { openCsv, type CsvSource, type Encoding } from './csv-source';
+import { AttendanceImporter } from './attendance.importer';
 import { FamiliesImporter } from './families.importer';
+import { Role, type Viewer } from '../auth/viewer';
 import { layoutOf, LineReader, type Layout } from './fields';
 import {
   Import,
@@ -25,6 +27,8 @@ export interface ImportRequest {
   tenantId: string;
   /** Who started it: the token's subject or `api-key:<prefix>`, `cli:<user>` for operators. */
   startedBy: string;
+  /** The caller, for imports that act as them (a roll call); a tenant admin when omitted (CLI). */
+  viewer?: Viewer;
   kind: ImportKind;
   mode: ImportMode;
   dryRun: boolean;
@@ -39,11 +43,30 @@ export interface ImportRequest {
 }
 
 /** The kinds this version imports; the others are refused before anything is read. */
-export const IMPORTABLE_KINDS = [ImportKind.FAMILIES] as const;
+export const IMPORTABLE_KINDS = [ImportKind.FAMILIES, ImportKind.ATTENDANCE] as const;
 
-function importerFor(kind: ImportKind): Importer<string, unknown> {
-  if (kind === ImportKind.FAMILIES) return new FamiliesImporter() as unknown as Importer<string, unknown>;
-  throw new Error(`no importer for ${kind}`);
+function importerFor(request: ImportRequest): Importer<string, unknown> {
+  const importer =
+    request.kind === ImportKind.FAMILIES
+      ? new FamiliesImporter()
+      : request.kind === ImportKind.ATTENDANCE
+        ? new AttendanceImporter(request.viewer ?? systemViewer(request), request.now)
+        : null;
+  if (!importer) throw new Error(`no importer for ${request.kind}`);
+  return importer as unknown as Importer<string, unknown>;
+}
+
+/** Who acts for an import started without a caller's credentials (the operators' command). */
+function systemViewer(request: ImportRequest): Viewer {
+  return {
+    kind: 'PERSON',
+    subject: request.startedBy,
+    displayName: null,
+    roles: [Role.TENANT_ADMIN],
+    scopes: [],
+    tenantId: request.tenantId,
+    familyId: null,
+  };
 }
 
 /** Rolls the import's transaction back (dry run, refused file) once its report is complete. */
@@ -115,7 +138,8 @@ export async function runImport(
       unchanged: written ? tally.unchanged : 0,
       rejected: tally.rejected,
       errorCount: tally.errorCount,
-      errors: tally.errors,
+      // Write-time refusals arrive after later lines' own errors: the report reads in file order.
+      errors: [...tally.errors].sort((a, b) => a.line - b.line),
       finishedAt: request.now(),
     });
     await tx.execute(
@@ -174,7 +198,7 @@ async function importLines(
   source: CsvSource,
   tally: Tally,
 ): Promise<ImportStatus> {
-  const importer = importerFor(request.kind);
+  const importer = importerFor(request);
   await importer.prepare(tx, request.tenantId, request.today);
   const report = (error: ImportLineError) => {
     tally.errorCount++;
@@ -184,7 +208,6 @@ async function importLines(
     tally.rejected++;
     errors.forEach(report);
   };
-  const mayWrite = () => request.mode === ImportMode.VALID_ONLY || tally.errorCount === 0;
 
   let header: string[] | null = null;
   let layout: Layout<string> | null = null;
@@ -204,12 +227,20 @@ async function importLines(
     await inFlight;
     const lines = batch;
     batch = [];
-    if (!lines.length || !mayWrite()) {
+    // ALL_OR_NOTHING keeps writing after a wrong line (rolled back at the end): the errors only
+    // the database can tell (a child not found) are reported for every line, not up to the first.
+    if (!lines.length) {
       await progress();
       return;
     }
     inFlight = importer.write(tx, request.tenantId, lines).then(async (outcomes) => {
-      for (const outcome of outcomes) tally[outcome]++;
+      for (const outcome of outcomes) {
+        if (typeof outcome === 'string') tally[outcome]++;
+        else {
+          tally.valid--;
+          rejectLine(outcome);
+        }
+      }
       await progress();
     });
     // Never left unhandled while the next batch is read; awaited (and thrown) at the next flush.

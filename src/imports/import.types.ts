@@ -12,6 +12,10 @@ registerEnumType(ImportKind, {
     FAMILIES: { description: "One line per child with its family's columns (POST /imports/families)." },
     RESERVATIONS: { description: 'Bookings by child reference, service and dates (not imported yet).' },
     BALANCES: { description: 'Opening unpaid amounts per family (not imported yet).' },
+    ATTENDANCE: {
+      description:
+        'A filled roll sheet (GET /documents/rolls/<date>.csv), recorded as the roll call records it.',
+    },
   },
 });
 registerEnumType(ImportMode, {
@@ -61,6 +65,14 @@ registerEnumType(ImportErrorCode, {
     },
     ENCODING: { description: 'Bytes not valid in the file’s encoding.' },
     CSV_SYNTAX: { description: 'A line CSV cannot read (a quote never closed).' },
+    UNKNOWN_SESSION: { description: 'Not a session ID as the roll sheet prints it.' },
+    UNKNOWN_CHILD: {
+      description: 'No such child (by ID or reference), or no single child of that name at the school.',
+    },
+    ROLL_CALL_REFUSED: {
+      description:
+        'The roll call refused the line (capacity reached, no walk-ins in this mode…); the message says why.',
+    },
   },
 });
 

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ColumnSpec, LineReader } from './fields';
+import type { ImportLineError } from './import.entity';
 
 /** What became of a valid line once written. */
 export type LineOutcome = 'created' | 'updated' | 'unchanged';
@@ -15,6 +16,9 @@ export interface Importer<C extends string, L> {
   prepare(tx: EntityManager, tenantId: string, today: string): Promise<void>;
   /** The line's values when it is valid; null when it is not (its errors are on the reader). */
   read(reader: LineReader<C>, encoding: string): L | null;
-  /** Writes valid lines; one outcome per line, in order. */
-  write(tx: EntityManager, tenantId: string, lines: L[]): Promise<LineOutcome[]>;
+  /**
+   * Writes valid lines; one outcome per line, in order — or the line's errors, when what the
+   * database holds refuses it (a child not found, the roll call's refusal).
+   */
+  write(tx: EntityManager, tenantId: string, lines: L[]): Promise<(LineOutcome | ImportLineError[])[]>;
 }

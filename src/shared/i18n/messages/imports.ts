@@ -1,6 +1,9 @@
-import { m, type OneOf } from '../message';
+import { m, type Day, type OneOf } from '../message';
 
-/** Legacy imports: each line-level error, in words a town's agent acts on, and the route's refusals. */
+/**
+ * Legacy imports (each line-level error, in words a town's agent acts on, and the route's
+ * refusals) and the paper continuity pack (roll sheets).
+ */
 export const imports = {
   'import.fieldCount': m<{ expected: number; found: number }>({
     en: 'This line has {found} fields where the header has {expected}: a separator inside a value that is not between quotes (e.g. a ";" in an address)?',
@@ -81,5 +84,52 @@ export const imports = {
   'import.adminOnly': m({
     en: 'Imports are for tenant admins.',
     fr: 'Les imports sont réservés aux administrateurs de la commune.',
+  }),
+  'import.unknownChild': m<{ value: string }>({
+    en: 'No child "{value}" in this town (the roll sheet’s ID, or a walk-in’s name at this school).',
+    fr: 'Aucun enfant « {value} » dans cette commune (identifiant de la feuille d’appel, ou nom d’un enfant non inscrit dans cette école).',
+  }),
+  'import.unknownSession': m<{ value: string }>({
+    en: 'No session "{value}": keep the roll sheet’s session ID as printed.',
+    fr: 'Aucune séance « {value} » : gardez l’identifiant de séance tel qu’imprimé sur la feuille d’appel.',
+  }),
+  'roll.forbidden': m({
+    en: 'Roll sheets are for agents, tenant admins and API keys with the scope attendance:write.',
+    fr: 'Les feuilles d’appel sont réservées aux agents, aux administrateurs et aux clés d’API avec la portée attendance:write.',
+  }),
+  'roll.title': m<{ date: Day }>({ en: 'Roll sheet — {date}', fr: 'Feuille d’appel — {date}' }),
+  'roll.session': m<{ facility: string; service: string; period: string }>({
+    en: '{facility} — {service} ({period})',
+    fr: '{facility} — {service} ({period})',
+  }),
+  'roll.columns': m({
+    en: 'Present | Absent | Child | Class | Diet',
+    fr: 'Présent | Absent | Enfant | Classe | Régime',
+  }),
+  'roll.walkIns': m({
+    en: 'Walk-ins (name, first name, class — tick present):',
+    fr: 'Enfants non inscrits (nom, prénom, classe — cocher présent) :',
+  }),
+  'roll.meals': m<{
+    standard: number;
+    noPork: number;
+    vegetarian: number;
+    allergyPlan: number;
+    total: number;
+  }>({
+    en: 'Meals expected: {total} — standard {standard}, no pork {noPork}, vegetarian {vegetarian}, allergy plan (PAI) {allergyPlan}',
+    fr: 'Repas attendus : {total} — standard {standard}, sans porc {noPork}, végétarien {vegetarian}, PAI {allergyPlan}',
+  }),
+  'roll.none': m<{ date: Day }>({
+    en: 'No session on {date} for this selection.',
+    fr: 'Aucune séance le {date} pour cette sélection.',
+  }),
+  'roll.diet': m<{ diet: string }>({
+    en: '{diet, select, NO_PORK {No pork} VEGETARIAN {Vegetarian} ALLERGY_PLAN {ALLERGY PLAN (PAI)} other {Standard}}',
+    fr: '{diet, select, NO_PORK {Sans porc} VEGETARIAN {Végétarien} ALLERGY_PLAN {PAI (allergie)} other {Standard}}',
+  }),
+  'roll.period': m<{ period: string }>({
+    en: '{period, select, MORNING {morning} LUNCH {lunch} AFTERNOON {afternoon} EVENING {evening} other {full day}}',
+    fr: '{period, select, MORNING {matin} LUNCH {midi} AFTERNOON {après-midi} EVENING {soir} other {journée}}',
   }),
 };
