@@ -46,6 +46,8 @@ const READERS: Record<string, Caller[]> = {
   BillingRun: [],
   ApiKey: [],
   AuditEvent: [],
+  Import: [],
+  ImportError: [],
   ClosurePeriod: [],
   FamilyQuotientEntry: [],
   MealCount: [Scope.MEALS_READ],
@@ -116,7 +118,15 @@ function selectionOf(type: GraphQLObjectType): string {
 }
 
 /** Types only tenant admins read (the STAFF caller is an agent). */
-const ADMIN_ONLY = new Set(['ApiKey', 'AuditEvent', 'WebhookEndpoint', 'WebhookDelivery', 'WebhookEvent']);
+const ADMIN_ONLY = new Set([
+  'ApiKey',
+  'AuditEvent',
+  'Import',
+  'ImportError',
+  'WebhookEndpoint',
+  'WebhookDelivery',
+  'WebhookEvent',
+]);
 /** Types only a mutation's payload returns (its access is the mutation's). */
 const PAYLOAD_ONLY = ['SkippedSessionDate'];
 

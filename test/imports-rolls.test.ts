@@ -240,4 +240,42 @@ describe('paper continuity: roll sheets and their re-import', () => {
     // All or nothing: the valid line (a child marked absent) was not recorded either.
     expect(await reservations()).toEqual(before);
   });
+
+  it('prints a family statement at the counter once the paper days are billed: due, open invoices, the family only', async () => {
+    app.setNow('2027-01-05T09:00:00.000Z');
+    const admin = await token(SLUG, Role.TENANT_ADMIN);
+    const run = await app.gql(
+      `mutation($i: RunBillingInput!) { runBilling(input: $i) { billingRun { invoicesCreated } userErrors { message } } }`,
+      { i: { period: '2026-12', idempotencyKey: 'rolls-december' } },
+      { token: admin },
+    );
+    expect(run.data.runBilling.billingRun.invoicesCreated).toBeGreaterThan(0);
+    const kid = school.kids[0];
+    const { family_id: familyId, number } = (
+      await owner.query(
+        `select c.family_id, i.number from children c join invoices i on i.tenant_id = c.tenant_id and i.family_id = c.family_id
+         where c.tenant_id = $1 and c.id = $2`,
+        [tenantId, kid.id],
+      )
+    ).rows[0];
+    const path = `/documents/families/${toGlobalId('Family', familyId)}/statement.pdf`;
+    const statement = await get(path);
+    expect(statement.status).toBe(200);
+    expect(statement.type).toBe('application/pdf');
+    const text = pdfText(statement.body);
+    expect(text).toContain('Relevé de compte');
+    expect(text).toContain('Reste à payer');
+    expect(text).toContain('Factures à régler');
+    expect(text).toContain(number);
+    const other = (
+      await owner.query(`select id from families where tenant_id = $1 and id <> $2 limit 1`, [
+        tenantId,
+        familyId,
+      ])
+    ).rows[0].id;
+    const stranger = await get(path, await token(SLUG, Role.PARENT, toGlobalId('Family', other)));
+    expect(stranger.status).toBe(404);
+    const own = await get(path, await token(SLUG, Role.PARENT, toGlobalId('Family', familyId)));
+    expect(own.status).toBe(200);
+  });
 });

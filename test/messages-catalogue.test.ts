@@ -256,6 +256,20 @@ const SAMPLES: { [K in MessageKey]: ParamsOf<K> } = {
   'roll.none': { date: day('2027-06-04') },
   'roll.diet': { diet: 'ALLERGY_PLAN' },
   'roll.period': { period: 'LUNCH' },
+  'statement.title': { family: 'Famille Martin', date: date('2027-06-04') },
+  'statement.invoiced': {},
+  'statement.credited': {},
+  'statement.paid': {},
+  'statement.due': {},
+  'statement.overdue': {},
+  'statement.credit': {},
+  'statement.unbilled': {},
+  'statement.openInvoices': {},
+  'statement.invoiceColumns': {},
+  'statement.instalmentColumns': {},
+  'statement.instalmentStatus': { status: 'OVERDUE' },
+  'statement.payments': {},
+  'statement.date': { date: date('2027-06-04') },
 };
 
 const LANGUAGES: Record<string, Language> = {

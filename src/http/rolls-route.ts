@@ -3,6 +3,7 @@ import { rollPdf } from '../attendance/roll-sheet-pdf';
 import { rollCsv, rollSessions } from '../attendance/roll-sheet.service';
 import type { TenantContext } from '../auth/context';
 import type { LinkedDocument } from '../billing/documents/document-paths';
+import { familyStatementPdf } from '../billing/documents/statement-pdf.service';
 import { isCalendarDate, MAX_YEAR, MIN_YEAR } from '../shared/dates';
 import { BadInputError } from '../shared/errors';
 import { msg, tenantLanguage } from '../shared/i18n';
@@ -31,7 +32,9 @@ function selection(date: string, query: Record<string, unknown>): string | null 
  * The paper continuity pack's roll sheets (docs/continuity.md), for agents, tenant admins and
  * `attendance:write` keys: GET /documents/rolls/<YYYY-MM-DD>.pdf[?facilityId=Facility_…] — one
  * printable A4 PDF for one school, or for every facility of the tenant that day — and the same as
- * a spreadsheet to fill in (.csv), which POST /imports/attendance takes back.
+ * a spreadsheet to fill in (.csv), which POST /imports/attendance takes back. And a family's
+ * statement for the counter: GET /documents/families/<Family_…>/statement.pdf (billing readers
+ * and the family's parents).
  */
 export function registerRollRoutes(app: FastifyInstance, serve: Serve): void {
   app.get(
@@ -58,6 +61,16 @@ export function registerRollRoutes(app: FastifyInstance, serve: Serve): void {
           filename: `appel-${date}.csv`,
           body: rollCsv(sessions, date, ctx.tenant.locale),
         };
+      },
+      () => null,
+    ),
+  );
+  app.get(
+    '/documents/families/:familyId/statement.pdf',
+    serve<{ familyId: string }>(
+      async (ctx, { familyId }) => {
+        const { filename, pdf } = await familyStatementPdf(ctx, decodeId(familyId, 'Family', ['familyId']));
+        return { type: 'application/pdf', filename, body: pdf };
       },
       () => null,
     ),

@@ -1,4 +1,4 @@
-import { m, type Day, type OneOf } from '../message';
+import { m, type CalendarDate, type Day, type OneOf } from '../message';
 
 /**
  * Legacy imports (each line-level error, in words a town's agent acts on, and the route's
@@ -132,4 +132,30 @@ export const imports = {
     en: '{period, select, MORNING {morning} LUNCH {lunch} AFTERNOON {afternoon} EVENING {evening} other {full day}}',
     fr: '{period, select, MORNING {matin} LUNCH {midi} AFTERNOON {après-midi} EVENING {soir} other {journée}}',
   }),
+  'statement.title': m<{ family: string; date: CalendarDate }>({
+    en: 'Statement — {family} — {date}',
+    fr: 'Relevé de compte — {family} — {date}',
+  }),
+  'statement.invoiced': m({ en: 'Invoiced', fr: 'Facturé' }),
+  'statement.credited': m({ en: 'Credit notes', fr: 'Avoirs' }),
+  'statement.paid': m({ en: 'Paid', fr: 'Réglé' }),
+  'statement.due': m({ en: 'Left to pay', fr: 'Reste à payer' }),
+  'statement.overdue': m({ en: 'Of which late', fr: 'Dont en retard' }),
+  'statement.credit': m({ en: 'Credit not yet used', fr: 'Crédit non encore imputé' }),
+  'statement.unbilled': m({ en: 'Not invoiced yet', fr: 'Pas encore facturé' }),
+  'statement.openInvoices': m({ en: 'Invoices to pay', fr: 'Factures à régler' }),
+  'statement.invoiceColumns': m({
+    en: 'Invoice|Due date|Total|Left to pay',
+    fr: 'Facture|Échéance|Montant|Reste à payer',
+  }),
+  'statement.instalmentColumns': m({
+    en: 'Instalment|Amount|Paid|Status',
+    fr: 'Échéance|Montant|Réglé|État',
+  }),
+  'statement.instalmentStatus': m<{ status: string }>({
+    en: '{status, select, PAID {paid} OVERDUE {late} other {to come}}',
+    fr: '{status, select, PAID {réglée} OVERDUE {en retard} other {à venir}}',
+  }),
+  'statement.payments': m({ en: 'Latest payments', fr: 'Derniers règlements' }),
+  'statement.date': m<{ date: CalendarDate }>({ en: '{date}', fr: '{date}' }),
 };
