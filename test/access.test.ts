@@ -102,6 +102,7 @@ const PATHS: Record<string, (selection: string) => string> = {
   MealCount: (s) => `mealCounts(date: "2026-01-05") { ${s} }`,
   BillingTotals: (s) => `billingTotals(period: "2026-01") { ${s} }`,
   TenantConfiguration: (s) => `tenant { configuration { ${s} } }`,
+  ImportError: (s) => `node(id: $id) { ... on Import { errors { ${s} } } }`,
   WebhookEvent: (s) => `node(id: $id) { ... on WebhookDelivery { event { ${s} } } }`,
   OccupancyFigures: (s) => `occupancy(from: "2026-01-05", to: "2026-01-05") { ${s} }`,
   WaitlistCriterion: (s) => `node(id: $id) { ... on WaitlistEntry { criteria { ${s} } } }`,
@@ -158,6 +159,7 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     WaitlistCounts: ['Query.waitlistStatistics'],
     MealCount: ['Query.mealCounts'],
     BillingTotals: ['Query.billingTotals'],
+    ImportError: ['Import.errors'],
     WebhookEvent: ['WebhookDelivery.event'],
     OccupancyFigures: ['Query.occupancy'],
   };

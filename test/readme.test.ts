@@ -177,6 +177,8 @@ if (missingTools.length) {
       'Booking',
       'Waitlists: the Béziers centre aéré',
       'The roll call',
+      'Migrating from the old software',
+      'A day without the network',
       'Billing: the Saint-Nazaire catch-up, end to end',
     ]);
     expect(blocks.filter((b) => b.skip).map((b) => [b.heading, b.skip])).toEqual([
