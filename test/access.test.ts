@@ -46,6 +46,8 @@ const READERS: Record<string, Caller[]> = {
   BillingRun: [],
   ApiKey: [],
   AuditEvent: [],
+  Import: [],
+  ImportError: [],
   ClosurePeriod: [],
   FamilyQuotientEntry: [],
   MealCount: [Scope.MEALS_READ],
@@ -100,6 +102,7 @@ const PATHS: Record<string, (selection: string) => string> = {
   MealCount: (s) => `mealCounts(date: "2026-01-05") { ${s} }`,
   BillingTotals: (s) => `billingTotals(period: "2026-01") { ${s} }`,
   TenantConfiguration: (s) => `tenant { configuration { ${s} } }`,
+  ImportError: (s) => `node(id: $id) { ... on Import { errors { ${s} } } }`,
   WebhookEvent: (s) => `node(id: $id) { ... on WebhookDelivery { event { ${s} } } }`,
   OccupancyFigures: (s) => `occupancy(from: "2026-01-05", to: "2026-01-05") { ${s} }`,
   WaitlistCriterion: (s) => `node(id: $id) { ... on WaitlistEntry { criteria { ${s} } } }`,
@@ -116,7 +119,15 @@ function selectionOf(type: GraphQLObjectType): string {
 }
 
 /** Types only tenant admins read (the STAFF caller is an agent). */
-const ADMIN_ONLY = new Set(['ApiKey', 'AuditEvent', 'WebhookEndpoint', 'WebhookDelivery', 'WebhookEvent']);
+const ADMIN_ONLY = new Set([
+  'ApiKey',
+  'AuditEvent',
+  'Import',
+  'ImportError',
+  'WebhookEndpoint',
+  'WebhookDelivery',
+  'WebhookEvent',
+]);
 /** Types only a mutation's payload returns (its access is the mutation's). */
 const PAYLOAD_ONLY = ['SkippedSessionDate'];
 
@@ -148,6 +159,7 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     WaitlistCounts: ['Query.waitlistStatistics'],
     MealCount: ['Query.mealCounts'],
     BillingTotals: ['Query.billingTotals'],
+    ImportError: ['Import.errors'],
     WebhookEvent: ['WebhookDelivery.event'],
     OccupancyFigures: ['Query.occupancy'],
   };

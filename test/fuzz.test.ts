@@ -450,6 +450,13 @@ describe('fuzzing the API from its schema: no 5xx, no INTERNAL_SERVER_ERROR', ()
       'webhookEndpoint { id }',
     );
     add(ids, hook?.webhookEndpoint?.id);
+    // A legacy import's dry run (POST /imports/families), for `Import` and its errors.
+    const dry = await fetch(`${app.url}/imports/families?dryRun=true`, {
+      method: 'POST',
+      headers: { ...auth('admin'), 'content-type': 'text/csv' },
+      body: 'ref_famille;resp1_nom\nF1;Martin\n',
+    });
+    add(ids, ((await dry.json()) as { import?: { id: string } }).import?.id);
     // Another tenant's references (read only: no principal of the fuzz writes there).
     const foreign = await gql(
       `{ families(first: 2) { nodes { id children { id } } pageInfo { endCursor } }

@@ -121,6 +121,12 @@ describe('pagination: every connection reaches every row once, whatever the page
        select gen_random_uuid(), $1, 'test:admin', '{TENANT_ADMIN}', 'PRICE_GRID_SET', '{}', $2 from generate_series(1, 60)`,
       [ISSUED],
     );
+    // 30 legacy imports started at one instant (dry runs of an operator's script).
+    await q(
+      `insert into imports (id, tenant_id, kind, mode, dry_run, status, started_by, started_at)
+       select gen_random_uuid(), $1, 'FAMILIES', 'ALL_OR_NOTHING', true, 'COMPLETED', 'cli:test', $2 from generate_series(1, 30)`,
+      [ISSUED],
+    );
     app = await startTestApp();
     agent = await token(SLUG, Role.AGENT);
     admin = await token(SLUG, Role.TENANT_ADMIN);
@@ -212,6 +218,12 @@ describe('pagination: every connection reaches every row once, whatever the page
       page: top('auditEvents', '', () => admin),
       truth: sql(
         `select id from audit_events where tenant_id = $1 and $2::uuid is not null order by created_at desc, id desc`,
+      ),
+    },
+    'Query.imports': {
+      page: top('imports', '', () => admin),
+      truth: sql(
+        `select id from imports where tenant_id = $1 and $2::uuid is not null order by started_at desc, id desc`,
       ),
     },
     'Family.invoices': {

@@ -20,6 +20,8 @@ export interface Command<T extends OptionSpecs> {
   /** What it does, and each option, for `--help`. */
   help: string;
   options: T;
+  /** Whether it takes arguments besides its options (e.g. a file); handed to `main` in order. */
+  positionals?: boolean;
 }
 
 /** Throws a {@link UsageError}: the command prints it as one line and exits 2. */
@@ -36,24 +38,30 @@ export function fail(message: string): never {
  */
 export function runCommand<T extends OptionSpecs>(
   command: Command<T>,
-  main: (options: OptionValues<T>) => Promise<void>,
+  main: (options: OptionValues<T>, positionals: string[]) => Promise<void>,
 ): void {
   const hint = `(npm run -s ${command.name} -- --help for usage)`;
   let values: OptionValues<T>;
+  let positionals: string[];
   try {
     const argv = process.argv.slice(2);
     if (argv.includes('--help') || argv.includes('-h')) {
       console.log(`Usage: ${command.usage}\n\n${command.help.trim()}`);
       return;
     }
-    values = parseArgs({ options: command.options, allowPositionals: false, args: argv })
-      .values as OptionValues<T>;
+    const parsed = parseArgs({
+      options: command.options,
+      allowPositionals: command.positionals ?? false,
+      args: argv,
+    });
+    values = parsed.values as OptionValues<T>;
+    positionals = parsed.positionals;
   } catch (error) {
     console.error(`${command.name}: ${oneLine((error as Error).message)} ${hint}`);
     process.exitCode = 2;
     return;
   }
-  main(values).catch((error: unknown) => {
+  main(values, positionals).catch((error: unknown) => {
     if (error instanceof UsageError) {
       console.error(`${command.name}: ${oneLine(error.message)} ${hint}`);
       process.exitCode = 2;

@@ -39,4 +39,8 @@ export class Child extends TenantOwned {
 
   @Enum({ items: () => Diet, nativeEnumName: 'diet' })
   diet: Diet = Diet.STANDARD;
+
+  /** Identifier in the tenant's previous software (legacy imports match children by it). */
+  @Property({ type: 'string', nullable: true })
+  externalRef?: string | null;
 }

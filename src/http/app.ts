@@ -18,6 +18,7 @@ import { registerDashboardRoutes } from './dashboard-route';
 import { registerDocumentRoutes } from './documents-route';
 import { executorPlugin, type RequestState } from './executor';
 import { registerGraphQLRoute } from './graphql-route';
+import { registerImportRoutes } from './imports-route';
 import { createSchema } from './schema';
 import { appMetrics } from './metrics';
 import type { Registry } from 'prom-client';
@@ -166,6 +167,7 @@ export async function createApp(options: {
   registerGraphQLRoute(http, apollo, orm, verification, now, links);
   registerDocumentRoutes(http, orm, config, verification, now, links);
   registerDashboardRoutes(http);
+  registerImportRoutes(http, orm, verification, now);
 
   return {
     http,

@@ -28,6 +28,7 @@ import { formatError } from '../graphql/errors';
 import { msg, type Language } from '../shared/i18n';
 import { Tenant } from '../tenants/tenant.entity';
 import { authenticateRequest, readerOf } from './graphql-route';
+import { registerRollRoutes } from './rolls-route';
 
 /** A refusal as the documents' routes answer it: GraphQL-shaped, in the reader's language. */
 const answer = (error: DomainError, language: Language) => ({
@@ -41,7 +42,7 @@ const STATUS: Record<string, number> = {
   BAD_USER_INPUT: 400,
 };
 
-interface Document {
+export interface Document {
   type: string;
   filename: string;
   body: Buffer | string;
@@ -153,6 +154,7 @@ export function registerDocumentRoutes(
       }
     };
 
+  registerRollRoutes(app, serve);
   app.get(
     '/documents/invoices/:number.pdf',
     serve<{ number: string }>(

@@ -11,6 +11,7 @@ import { dashboardDomain } from '../dashboard';
 import { directoryDomain } from '../directory';
 import { facilitiesDomain } from '../facilities';
 import { familiesDomain } from '../families';
+import { importsDomain } from '../imports';
 import { nodeDomain } from '../graphql/node.resolver';
 import type { Domain } from '../graphql/domain';
 import { operatingModesDomain } from '../operating-modes';
@@ -42,4 +43,5 @@ export const DOMAINS: Domain[] = [
   webhooksDomain,
   dashboardDomain,
   administrationDomain,
+  importsDomain,
 ];

@@ -8,6 +8,7 @@ import { common } from './messages/common';
 import { documents } from './messages/documents';
 import { identityProviders } from './messages/identity-providers';
 import { integrations } from './messages/integrations';
+import { imports } from './messages/imports';
 import { waitlists } from './messages/waitlists';
 
 /** Every module of the catalogue; a key belongs to exactly one (the catalogue's test checks it). */
@@ -22,6 +23,7 @@ export const CATALOGUE_MODULES = {
   administration,
   waitlists,
   integrations,
+  imports,
 };
 
 /**
@@ -39,6 +41,7 @@ export const CATALOGUE = {
   ...administration,
   ...waitlists,
   ...integrations,
+  ...imports,
 };
 
 export type MessageKey = keyof typeof CATALOGUE;
