@@ -39,4 +39,12 @@ export class Child extends TenantOwned {
 
   @Enum({ items: () => Diet, nativeEnumName: 'diet' })
   diet: Diet = Diet.STANDARD;
+
+  /** Archived: out of lists and bookings, still on invoices and in history. */
+  @Property({ type: 'timestamptz', nullable: true })
+  archivedAt?: Date | null;
+
+  /** Merged into this child (the record kept): its identifiers resolve there. */
+  @Property({ type: 'uuid', nullable: true })
+  mergedIntoId?: string | null;
 }

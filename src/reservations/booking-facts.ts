@@ -14,17 +14,28 @@ export interface BookingChild {
   attendee: ChildFacts;
 }
 
-/** The tenant's child `childId` with its school's kind, in one statement; null when there is none. */
+/**
+ * The tenant's child `childId` with its school's kind, in one statement; null when there is none,
+ * or when the child or its household is archived (archived records cannot book). In shared
+ * custody a parent books for their own household: the child's `family` is then the viewer's
+ * household (the light entity is never written), so the reservation and its charge carry it.
+ */
 export async function loadBookingChild(ctx: TenantContext, childId: string): Promise<BookingChild | null> {
   const [row] = await ctx.em.execute<Record<string, unknown>[]>(
-    `select c.*, f.kind as school_kind from children c
+    `select c.*, f.kind as school_kind,
+       exists (select 1 from child_households h where h.tenant_id = c.tenant_id and h.child_id = c.id
+               and h.family_id = ?::uuid) as _other_household
+     from children c
+     join families fa on fa.tenant_id = c.tenant_id and fa.id = c.family_id
      left join facilities f on f.tenant_id = c.tenant_id and f.id = c.school_id
-     where c.tenant_id = ? and c.id = ?`,
-    [ctx.tenant.id, childId],
+     where c.tenant_id = ? and c.id = ? and c.archived_at is null and c.merged_into_id is null
+       and fa.archived_at is null`,
+    [ctx.viewer.familyId ?? null, ctx.tenant.id, childId],
     'all',
     ctx.em.getLoggerContext(),
   );
   if (!row) return null;
+  if (row._other_household) row.family_id = ctx.viewer.familyId;
   const child = lightMap(ctx.em, Child, row);
   return {
     child,
