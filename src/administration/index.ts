@@ -1,6 +1,7 @@
 import type { Domain } from '../graphql/domain';
 import { AuditEventResolver } from './audit/audit-events.resolver';
 import { ClosurePeriodResolver } from './calendars/closures.resolver';
+import { CatalogueResolver } from './catalogue/catalogue.resolver';
 import { FamilyAdminResolver } from './families/family-admin.resolver';
 import { ChildHouseholdsResolver } from './families/households.resolver';
 import { createQuotientLoaders, FamilyQuotientResolver } from './families/quotient.resolver';
@@ -16,6 +17,7 @@ export const administrationDomain: Domain = {
     AuditEventResolver,
     FamilyAdminResolver,
     ChildHouseholdsResolver,
+    CatalogueResolver,
   ],
   loaders: createQuotientLoaders,
 };

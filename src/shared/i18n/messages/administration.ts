@@ -122,6 +122,30 @@ export const administration = {
     en: 'Both records are booked (or waitlisted) at the same time on {count} sessions ({dates}): cancel one of each pair first.',
     fr: 'Les deux dossiers sont réservés (ou en liste d’attente) au même moment sur {count} séances ({dates}) : annulez d’abord l’une de chaque paire.',
   }),
+  'admin.endsInPast': m<{ today: Day }>({
+    en: '"endsOn" is in the past (today is {today}).',
+    fr: '« endsOn » est dans le passé (nous sommes le {today}).',
+  }),
+  'admin.notNationalCode': m<{ code: string }>({
+    en: '{code} is not a school’s national code (UAI: seven digits and its check letter, e.g. 0301001A).',
+    fr: '{code} n’est pas un numéro UAI (sept chiffres et sa lettre clé, par exemple 0301001A).',
+  }),
+  'admin.notTime': m<{ field: string }>({
+    en: '"{field}" must be a time HH:MM (00:00 to 23:59).',
+    fr: '« {field} » doit être une heure HH:MM (00:00 à 23:59).',
+  }),
+  'admin.archiveBookedSessions': m<{ count: number }>({
+    en: '{count} sessions ahead still hold bookings: cancel them (cancelSession) first.',
+    fr: '{count} séances à venir ont encore des réservations : annulez-les d’abord (cancelSession).',
+  }),
+  'admin.sessionCancelled': m<{ date: Day }>({
+    en: 'The session of {date} was cancelled by the town.',
+    fr: 'La séance du {date} a été annulée par la ville.',
+  }),
+  'admin.sessionPast': m<{ date: Day }>({
+    en: 'The session of {date} has passed: correct its roll call or invoice instead.',
+    fr: 'La séance du {date} est passée : corrigez plutôt son appel ou sa facture.',
+  }),
   'grid.pricedUpTo': m<{ last: Day; today: Day }>({
     en: 'Charges of this service up to {last} were priced with the grid in force: a new grid starts after {last} (or from today, {today}).',
     fr: 'Les consommations de ce service jusqu’au {last} ont été tarifées avec la grille en vigueur : une nouvelle grille commence après le {last} (ou à partir d’aujourd’hui, le {today}).',
