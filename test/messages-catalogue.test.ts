@@ -215,6 +215,8 @@ const SAMPLES: { [K in MessageKey]: ParamsOf<K> } = {
   'admin.archiveBookedSessions': { count: 4 },
   'admin.sessionCancelled': { date: day('2026-12-16') },
   'admin.sessionPast': { date: day('2026-11-27') },
+  'admin.notTimeZone': { value: 'Europe/Nimes' },
+  'admin.notLocale': { value: 'de-DE' },
   'grid.pricedUpTo': { last: day('2026-11-27'), today: day('2026-11-30') },
   'grid.count': { max: 50 },
   'grid.lowerBound': { n: 1 },

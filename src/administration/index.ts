@@ -5,6 +5,7 @@ import { CatalogueResolver } from './catalogue/catalogue.resolver';
 import { FamilyAdminResolver } from './families/family-admin.resolver';
 import { ChildHouseholdsResolver } from './families/households.resolver';
 import { createQuotientLoaders, FamilyQuotientResolver } from './families/quotient.resolver';
+import { TenantConfigurationResolver } from './tenant/tenant-config.resolver';
 import { PriceGridResolver } from './pricing/price-grid.resolver';
 
 /** Administration of a tenant through the API: calendars, and (in their sub-folders) the rest. */
@@ -18,6 +19,7 @@ export const administrationDomain: Domain = {
     FamilyAdminResolver,
     ChildHouseholdsResolver,
     CatalogueResolver,
+    TenantConfigurationResolver,
   ],
   loaders: createQuotientLoaders,
 };

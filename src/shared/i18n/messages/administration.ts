@@ -146,6 +146,14 @@ export const administration = {
     en: 'The session of {date} has passed: correct its roll call or invoice instead.',
     fr: 'La séance du {date} est passée : corrigez plutôt son appel ou sa facture.',
   }),
+  'admin.notTimeZone': m<{ value: string }>({
+    en: '"{value}" is not an IANA time zone (e.g. Europe/Paris, America/Montreal).',
+    fr: '« {value} » n’est pas un fuseau horaire IANA (par exemple Europe/Paris, America/Montreal).',
+  }),
+  'admin.notLocale': m<{ value: string }>({
+    en: '"{value}" is not a French or English BCP 47 locale (e.g. fr-FR, fr-CA, en-CA).',
+    fr: '« {value} » n’est pas une langue BCP 47 française ou anglaise (par exemple fr-FR, fr-CA, en-CA).',
+  }),
   'grid.pricedUpTo': m<{ last: Day; today: Day }>({
     en: 'Charges of this service up to {last} were priced with the grid in force: a new grid starts after {last} (or from today, {today}).',
     fr: 'Les consommations de ce service jusqu’au {last} ont été tarifées avec la grille en vigueur : une nouvelle grille commence après le {last} (ou à partir d’aujourd’hui, le {today}).',
