@@ -74,6 +74,11 @@ const SHOWS: Record<string, RegExp[]> = {
     /^%PDF-$/m,
     /"billingSuspendedSince":"\d{4}-\d\d-\d\d"/,
   ],
+  'A new school year #1': [
+    /"created":\d+,"skipped":\d+/,
+    /"quotientHistory":\[\{"quotient":640/,
+    /"FAMILY_QUOTIENT_SET"/,
+  ],
 };
 
 /** The guides of docs/ with shell examples, and what each shows when it worked. */
@@ -84,7 +89,14 @@ const DOC_FILES = fs
   .map((f) => `docs/${f}`);
 const DOC_SHOWS: Record<string, RegExp[]> = {
   'docs/caterers.md': [/"nationalCode":"\d{7}[A-Z]"/, /"mealCounts":\[/],
-  'docs/administration.md': [/"created":/, /"auditEvents":/, /"quotientHistory":/],
+  'docs/administration.md': [
+    /"created":/,
+    /"auditEvents":/,
+    /"quotientHistory":/,
+    /"tenantCreated":/,
+    /\{"family":\{"id":"Family_[^"]+","name":"Famille Fabre"\}/,
+    /"diet":"ALLERGY_PLAN"/,
+  ],
 };
 const DOC_STORIES = DOC_FILES.map((file) => {
   const runnable = shellBlocks(fs.readFileSync(path.join(ROOT, file), 'utf8')).filter((b) => !b.skip);
@@ -172,6 +184,7 @@ if (missingTools.length) {
       'Waitlists: the Béziers centre aéré',
       'The roll call',
       'Billing: the Saint-Nazaire catch-up, end to end',
+      'A new school year',
     ]);
     expect(blocks.filter((b) => b.skip).map((b) => [b.heading, b.skip])).toEqual([
       ['Guichet', '(installs, starts the server, runs the tests)'],
