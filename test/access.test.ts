@@ -63,6 +63,9 @@ const READERS: Record<string, Caller[]> = {
   SessionWaitlist: [Scope.FAMILIES_READ],
   WaitlistCounts: [],
   Notification: [Scope.FAMILIES_READ, 'PARENT'],
+  OtherHouseholdBooking: [Scope.FAMILIES_READ, Scope.ATTENDANCE_WRITE, Scope.RESERVATIONS_WRITE, 'PARENT'],
+  FamilyDuplicates: [],
+  ChildDuplicates: [],
 };
 /** Fields whose rule differs from their type's. */
 const FIELD_READERS: Record<string, Caller[]> = {
@@ -84,6 +87,9 @@ const FIELD_READERS: Record<string, Caller[]> = {
   'WaitlistEntry.manualPoints': [],
   'WaitlistEntry.manualReason': [],
   'Query.waitlistStatistics': [],
+  'Child.households': [Scope.FAMILIES_READ],
+  'Query.familyDuplicates': [],
+  'Query.childDuplicates': [],
 };
 
 /** How each type is reached: Node types through `node(id:)`, the others through a parent field. */
@@ -104,6 +110,10 @@ const PATHS: Record<string, (selection: string) => string> = {
   OccupancyFigures: (s) => `occupancy(from: "2026-01-05", to: "2026-01-05") { ${s} }`,
   WaitlistCriterion: (s) => `node(id: $id) { ... on WaitlistEntry { criteria { ${s} } } }`,
   SessionWaitlist: (s) => `node(id: $id) { ... on Session { waitlist { ${s} } } }`,
+  OtherHouseholdBooking: (s) =>
+    `node(id: $id) { ... on Child { otherHouseholdBookings(from: "2026-01-05", to: "2026-01-05") { ${s} } } }`,
+  FamilyDuplicates: (s) => `familyDuplicates { ${s} }`,
+  ChildDuplicates: (s) => `childDuplicates { ${s} }`,
   WaitlistCounts: (s) =>
     `waitlistStatistics(serviceId: "Service_AAAAAAAAAAAAAAAAAAAAAA", from: "2026-01-01", to: "2026-01-31") { ${s} }`,
 };
@@ -118,7 +128,7 @@ function selectionOf(type: GraphQLObjectType): string {
 /** Types only tenant admins read (the STAFF caller is an agent). */
 const ADMIN_ONLY = new Set(['ApiKey', 'AuditEvent', 'WebhookEndpoint', 'WebhookDelivery', 'WebhookEvent']);
 /** Types only a mutation's payload returns (its access is the mutation's). */
-const PAYLOAD_ONLY = ['SkippedSessionDate'];
+const PAYLOAD_ONLY = ['SkippedSessionDate', 'MergedRows'];
 
 function allowed(caller: Caller, coordinate: string): boolean {
   if (caller === 'STAFF') return !ADMIN_ONLY.has(coordinate.split('.')[0]);
@@ -146,6 +156,9 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     WaitlistCriterion: ['WaitlistEntry.criteria'],
     SessionWaitlist: ['Session.waitlist'],
     WaitlistCounts: ['Query.waitlistStatistics'],
+    OtherHouseholdBooking: ['Child.otherHouseholdBookings'],
+    FamilyDuplicates: ['Query.familyDuplicates'],
+    ChildDuplicates: ['Query.childDuplicates'],
     MealCount: ['Query.mealCounts'],
     BillingTotals: ['Query.billingTotals'],
     WebhookEvent: ['WebhookDelivery.event'],

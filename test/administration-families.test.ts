@@ -405,11 +405,11 @@ describe('administration: families and children', () => {
     ]);
     // Still readable by ID for invoices and history.
     const node = await app.gql(
-      `query($id: ID!) { node(id: $id) { ... on Family { name } } }`,
+      `query($id: ID!) { node(id: $id) { ... on Family { name archivedAt } } }`,
       { id: martinId },
       { token: agent },
     );
-    expect(node.data.node.name).toBe('Famille Martin');
+    expect(node.data.node).toEqual({ name: 'Famille Martin', archivedAt: '2026-12-01T08:00:00.000Z' });
     expect(await audits('FAMILY_ARCHIVED')).toBe(1);
   });
 

@@ -142,6 +142,57 @@ describe('administration: shared custody, duplicates and merges', () => {
       { token: agent },
     );
     expect(staff.data.node.reservations.nodes).toHaveLength(2);
+    const dupless = (
+      await one(`select id from families where tenant_id = $1 and id <> $2 and id <> $3 limit 1`, [
+        tenantId,
+        kid.familyId,
+        otherFamilyId,
+      ])
+    ).id;
+    // At the counter, staff name the household booking (and paying); another family is NOT_FOUND.
+    const wed23 = (
+      await one(
+        `select s.id from sessions s join services v on v.id = s.service_id
+         where s.tenant_id = $1 and v.kind = 'LEISURE_CENTRE' and s.date = '2026-12-23'`,
+        [tenantId],
+      )
+    ).id;
+    const stranger = await app.gql(
+      RESERVE,
+      {
+        i: {
+          childId: g('Child', kid.id),
+          sessionIds: [g('Session', wed23)],
+          householdId: g('Family', dupless),
+          idempotencyKey: key(),
+        },
+      },
+      { token: agent },
+    );
+    expect(stranger.data.reserve.userErrors).toEqual([
+      expect.objectContaining({ code: 'NOT_FOUND', field: ['householdId'] }),
+    ]);
+    const counter = await app.gql(
+      RESERVE,
+      {
+        i: {
+          childId: g('Child', kid.id),
+          sessionIds: [g('Session', wed23)],
+          householdId: g('Family', otherFamilyId),
+          idempotencyKey: key(),
+        },
+      },
+      { token: agent },
+    );
+    expect(counter.data.reserve.userErrors).toEqual([]);
+    expect(
+      (
+        await one(`select family_id from reservations where child_id = $1 and session_id = $2`, [
+          kid.id,
+          wed23,
+        ])
+      ).family_id,
+    ).toBe(otherFamilyId);
   });
 
   let dupA: string;

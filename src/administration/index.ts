@@ -2,6 +2,7 @@ import type { Domain } from '../graphql/domain';
 import { AuditEventResolver } from './audit/audit-events.resolver';
 import { ClosurePeriodResolver } from './calendars/closures.resolver';
 import { CatalogueResolver } from './catalogue/catalogue.resolver';
+import { ChildArchivedResolver, FamilyArchivedResolver } from './families/archived.resolver';
 import { FamilyAdminResolver } from './families/family-admin.resolver';
 import { ChildHouseholdsResolver } from './families/households.resolver';
 import { createQuotientLoaders, FamilyQuotientResolver } from './families/quotient.resolver';
@@ -20,6 +21,8 @@ export const administrationDomain: Domain = {
     ChildHouseholdsResolver,
     CatalogueResolver,
     TenantConfigurationResolver,
+    FamilyArchivedResolver,
+    ChildArchivedResolver,
   ],
   loaders: createQuotientLoaders,
 };

@@ -123,7 +123,9 @@ function matching(words: string[]): Condition {
 
 /** A family by id, if the viewer may see it; otherwise NOT_FOUND (never revealing that it exists). */
 export async function getFamily(ctx: TenantContext, familyId: string): Promise<Family> {
-  const family = canSeeFamily(ctx, familyId) ? await ctx.em.findOne(Family, { id: familyId }) : null;
+  const found = canSeeFamily(ctx, familyId) ? await ctx.em.findOne(Family, { id: familyId }) : null;
+  // A merged family's ID resolves to the family it was merged into.
+  const family = found?.mergedIntoId ? await ctx.em.findOne(Family, { id: found.mergedIntoId }) : found;
   if (!family) throw new NotFoundError('Family');
   return family;
 }

@@ -231,6 +231,14 @@ function applyPolicy(
       field: at('closesAtTime'),
     });
   }
+  const year = given.opensAt ? given.opensAt.getUTCFullYear() : null;
+  if (year !== null && (Number.isNaN(year) || year < 2000 || year > 2199)) {
+    checks.add({
+      code: UserErrorCode.INVALID,
+      message: msg('admin.auditInstantYears', { field: 'bookingPolicy.opensAt', min: 2000, max: 2199 }),
+      field: at('opensAt'),
+    });
+  }
   if (given.opensAt && given.opensDaysBefore != null) {
     checks.add({
       code: UserErrorCode.INVALID,

@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Diet } from '../../families/child.entity';
-import { ChildType, FamilyType } from '../../families/family.types';
+import { CHILD_READERS, ChildType, FamilyType } from '../../families/family.types';
+import { Access } from '../../graphql/access';
 import { IdField, idempotencyKeyField, TextField } from '../../graphql/inputs';
 import { payloadType } from '../../graphql/payload';
 import { LocalDate } from '../../graphql/scalars';
@@ -227,6 +228,7 @@ export const RemoveChildHouseholdPayload = ChildPayload(
   'removeChildHousehold',
 );
 
+@Access(CHILD_READERS)
 @ObjectType('OtherHouseholdBooking', {
   description:
     "A day the child's other household booked (shared custody): only that it is taken, never that household's details.",
