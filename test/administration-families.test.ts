@@ -352,9 +352,11 @@ describe('administration: families and children', () => {
     ]);
     expect(
       (
-        await one(`select birth_date::text as d from children where tenant_id = $1 and first_name = 'Léa'`, [
-          tenantId,
-        ])
+        await one(
+          `select c.birth_date::text as d from children c join families f on f.id = c.family_id
+           where c.tenant_id = $1 and f.external_ref = 'OLD-0001' and c.first_name = 'Léa'`,
+          [tenantId],
+        )
       ).d,
     ).toBe('2019-03-04');
   });
