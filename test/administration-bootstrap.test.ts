@@ -106,6 +106,7 @@ describe('administration: tenant bootstrap from a file', () => {
       tenantCreated: false,
       facilities: { created: 0, existing: 3 },
       services: { created: 0, existing: 3 },
+      priceGrids: 0,
       closures: 0,
       sessions: { created: 0 },
       families: { created: 0, existing: 2 },

@@ -180,7 +180,13 @@ export async function bootstrapTenant(
       });
       serviceIds.set(serviceKey, serviceId);
       for (const grid of priceGrids ?? []) {
-        await step(async (ctx) =>
+        await step(async (ctx) => {
+          // A grid already starting that day is the file's (or a later decision): left as it is.
+          const exists = await ctx.em.execute<unknown[]>(
+            `select 1 from price_brackets where tenant_id = ? and service_id = ? and valid_from = ? limit 1`,
+            [tenantId, serviceId, grid.validFrom],
+          );
+          if (exists.length) return;
           expect(
             `price grid of ${serviceKey}`,
             await setPriceGrid(ctx, {
@@ -188,9 +194,9 @@ export async function bootstrapTenant(
               serviceId,
               idempotencyKey: keyOf(slug, `grid-${serviceKey}`, grid),
             }),
-          ),
-        );
-        report.priceGrids++;
+          );
+          report.priceGrids++;
+        });
       }
     }
   }
