@@ -30,8 +30,9 @@ export async function loadBookingChild(
   const household = ctx.viewer.familyId ?? householdId ?? null;
   const [row] = await ctx.em.execute<Record<string, unknown>[]>(
     `select c.*, f.kind as school_kind,
-       exists (select 1 from child_households h where h.tenant_id = c.tenant_id and h.child_id = c.id
-               and h.family_id = ?::uuid) as _other_household
+       exists (select 1 from child_households h
+               join families hf on hf.tenant_id = h.tenant_id and hf.id = h.family_id and hf.archived_at is null
+               where h.tenant_id = c.tenant_id and h.child_id = c.id and h.family_id = ?::uuid) as _other_household
      from children c
      join families fa on fa.tenant_id = c.tenant_id and fa.id = c.family_id
      left join facilities f on f.tenant_id = c.tenant_id and f.id = c.school_id

@@ -82,8 +82,18 @@ export const mergeFamilies = idempotentMutation(
       'all',
       ctx.em.getLoggerContext(),
     );
-    if (schedules[0].n)
+    // …and direct debits of one service and month (one payment per family, service and month).
+    const debits = await ctx.em.execute<{ n: number }[]>(
+      `select count(*)::int as n from payments k join payments m
+         on m.tenant_id = k.tenant_id and m.service_id = k.service_id and m.debit_period = k.debit_period
+       where k.tenant_id = ? and k.family_id = ? and m.family_id = ? and k.debit_period is not null`,
+      params,
+      'all',
+      ctx.em.getLoggerContext(),
+    );
+    if (schedules[0].n || debits[0].n) {
       return refuse(UserErrorCode.MERGE_CONFLICT, msg('admin.mergeDebits'), ['mergeFamilyId']);
+    }
     const moved: Moved = {};
     for (const table of FAMILY_TABLES) {
       moved[table] = await run(
