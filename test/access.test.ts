@@ -65,6 +65,9 @@ const READERS: Record<string, Caller[]> = {
   SessionWaitlist: [Scope.FAMILIES_READ],
   WaitlistCounts: [],
   Notification: [Scope.FAMILIES_READ, 'PARENT'],
+  OtherHouseholdBooking: [Scope.FAMILIES_READ, Scope.ATTENDANCE_WRITE, Scope.RESERVATIONS_WRITE, 'PARENT'],
+  FamilyDuplicates: [],
+  ChildDuplicates: [],
 };
 /** Fields whose rule differs from their type's. */
 const FIELD_READERS: Record<string, Caller[]> = {
@@ -86,6 +89,9 @@ const FIELD_READERS: Record<string, Caller[]> = {
   'WaitlistEntry.manualPoints': [],
   'WaitlistEntry.manualReason': [],
   'Query.waitlistStatistics': [],
+  'Child.households': [Scope.FAMILIES_READ],
+  'Query.familyDuplicates': [],
+  'Query.childDuplicates': [],
 };
 
 /** How each type is reached: Node types through `node(id:)`, the others through a parent field. */
@@ -107,6 +113,10 @@ const PATHS: Record<string, (selection: string) => string> = {
   OccupancyFigures: (s) => `occupancy(from: "2026-01-05", to: "2026-01-05") { ${s} }`,
   WaitlistCriterion: (s) => `node(id: $id) { ... on WaitlistEntry { criteria { ${s} } } }`,
   SessionWaitlist: (s) => `node(id: $id) { ... on Session { waitlist { ${s} } } }`,
+  OtherHouseholdBooking: (s) =>
+    `node(id: $id) { ... on Child { otherHouseholdBookings(from: "2026-01-05", to: "2026-01-05") { ${s} } } }`,
+  FamilyDuplicates: (s) => `familyDuplicates { ${s} }`,
+  ChildDuplicates: (s) => `childDuplicates { ${s} }`,
   WaitlistCounts: (s) =>
     `waitlistStatistics(serviceId: "Service_AAAAAAAAAAAAAAAAAAAAAA", from: "2026-01-01", to: "2026-01-31") { ${s} }`,
 };
@@ -129,7 +139,7 @@ const ADMIN_ONLY = new Set([
   'WebhookEvent',
 ]);
 /** Types only a mutation's payload returns (its access is the mutation's). */
-const PAYLOAD_ONLY = ['SkippedSessionDate'];
+const PAYLOAD_ONLY = ['SkippedSessionDate', 'MergedRows'];
 
 function allowed(caller: Caller, coordinate: string): boolean {
   if (caller === 'STAFF') return !ADMIN_ONLY.has(coordinate.split('.')[0]);
@@ -157,6 +167,9 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     WaitlistCriterion: ['WaitlistEntry.criteria'],
     SessionWaitlist: ['Session.waitlist'],
     WaitlistCounts: ['Query.waitlistStatistics'],
+    OtherHouseholdBooking: ['Child.otherHouseholdBookings'],
+    FamilyDuplicates: ['Query.familyDuplicates'],
+    ChildDuplicates: ['Query.childDuplicates'],
     MealCount: ['Query.mealCounts'],
     BillingTotals: ['Query.billingTotals'],
     ImportError: ['Import.errors'],

@@ -59,6 +59,9 @@ export class TenantConfigurationType {
   @Field(() => [PaymentMethod], { description: 'Payment methods accepted at the counter.' })
   counterPaymentMethods!: PaymentMethod[];
 
+  @Field(() => Int, { description: "Days between an invoice's issue and its due date." })
+  invoiceDueDays!: number;
+
   @Field(() => Int, { description: 'Hours a family has to answer a waitlist offer.' })
   waitlistOfferDelayHours!: number;
 

@@ -21,7 +21,8 @@ export function listFacilities(
       tenantId: ctx.tenant.id,
       orderBy: ['name', 'id'],
       direction: 'asc',
-      where: args.kind ? [sql('t.kind = ?', args.kind)] : [],
+      // Archived facilities leave the catalogue (they stay in history).
+      where: [sql('t.archived_at is null'), ...(args.kind ? [sql('t.kind = ?', args.kind)] : [])],
     },
     args,
   );
@@ -41,6 +42,7 @@ export function listServices(
       orderBy: ['name', 'id'],
       direction: 'asc',
       where: [
+        sql('t.archived_at is null'),
         ...(args.kind ? [sql('t.kind = ?', args.kind)] : []),
         ...(args.facilityId ? [sql('t.facility_id = ?', args.facilityId)] : []),
       ],

@@ -35,6 +35,14 @@ export class Facility extends TenantOwned {
   @Property({ type: 'string', length: 8, nullable: true })
   nationalCode?: string | null;
 
+  /** A temporary facility (a summer leisure centre) closes after this date. */
+  @Property({ type: 'string', columnType: 'date', nullable: true })
+  endsOn?: string | null;
+
+  /** Archived: out of the catalogue, still in history. */
+  @Property({ type: 'timestamptz', nullable: true })
+  archivedAt?: Date | null;
+
   @OneToMany(() => Service, (service) => service.facility)
   services = new Collection<Service>(this);
 }

@@ -81,6 +81,12 @@ export class FacilityType extends Node {
       "A school's national code (UAI, unité administrative immatriculée): seven digits, the first three the département (030 for the Gard), and a check letter, e.g. 0301001A. What caterers and the State's systems name a school by. Null for places without one (crèches, leisure centres).",
   })
   nationalCode?: string | null;
+
+  @Field(() => LocalDate, {
+    nullable: true,
+    description: 'A temporary facility (a summer leisure centre) closes after this date; null: permanent.',
+  })
+  endsOn?: string | null;
 }
 
 @Access(CATALOG_READERS)

@@ -136,6 +136,10 @@ export class Service extends TenantOwned {
   /** Overrides the tenant's offer delay (hours a family has to answer an offer). */
   @Property({ type: 'integer', nullable: true })
   waitlistOfferHours?: number | null;
+
+  /** Archived: no new sessions or bookings, still in history. */
+  @Property({ type: 'timestamptz', nullable: true })
+  archivedAt?: Date | null;
 }
 
 /** Whom a service takes. */

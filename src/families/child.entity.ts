@@ -43,4 +43,12 @@ export class Child extends TenantOwned {
   /** Identifier in the tenant's previous software (legacy imports match children by it). */
   @Property({ type: 'string', nullable: true })
   externalRef?: string | null;
+
+  /** Archived: out of lists and bookings, still on invoices and in history. */
+  @Property({ type: 'timestamptz', nullable: true })
+  archivedAt?: Date | null;
+
+  /** Merged into this child (the record kept): its identifiers resolve there. */
+  @Property({ type: 'uuid', nullable: true })
+  mergedIntoId?: string | null;
 }

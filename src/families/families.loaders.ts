@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import type { TenantContext } from '../auth/context';
 import { lightFind } from '../shared/light-entities';
 import { byId, groupBy, pagesLoader } from '../shared/loaders';
-import { paginateMany, type PageArgs } from '../shared/pagination';
+import { paginateMany, sql, type PageArgs } from '../shared/pagination';
+import { lightMap } from '../shared/light-entities';
 import { Child } from './child.entity';
 import { Family } from './family.entity';
 
@@ -20,7 +21,7 @@ export function createFamilyLoaders(ctx: TenantContext) {
           tenantId: ctx.tenant.id,
           orderBy: ['last_name', 'first_name', 'id'],
           direction: 'asc',
-          where: [],
+          where: [sql('t.archived_at is null and t.merged_into_id is null')],
         },
         'school_id',
         schoolIds,
@@ -30,18 +31,46 @@ export function createFamilyLoaders(ctx: TenantContext) {
     familyById: new DataLoader<string, Family | null>(async (ids) =>
       byId(ids, await lightFind<Family>(em, Family, { tenantId: ctx.tenant.id, column: 'id', values: ids })),
     ),
-    childrenByFamilyId: new DataLoader<string, Child[]>(async (familyIds) =>
-      groupBy(
-        familyIds,
-        await lightFind<Child>(em, Child, {
-          tenantId: ctx.tenant.id,
-          column: 'family_id',
-          values: familyIds,
-          orderBy: 't.birth_date, t.id',
-        }),
-        (child) => child.family.id,
-      ),
-    ),
+    /**
+     * Each household's live children (archived and merged records left out), eldest first: its own
+     * and, in shared custody, those it shares with another household.
+     */
+    childrenByFamilyId: new DataLoader<string, Child[]>(async (familyIds) => {
+      const rows = await em.execute<(Record<string, unknown> & { _household: string })[]>(
+        `select t.*, h.household as _household from children t join (
+           select id as child_id, family_id as household from children
+           where tenant_id = ? and family_id in (select value::uuid from json_array_elements_text(?::json))
+           union all
+           select child_id, family_id from child_households
+           where tenant_id = ? and family_id in (select value::uuid from json_array_elements_text(?::json))
+         ) h on h.child_id = t.id
+         where t.tenant_id = ? and t.archived_at is null and t.merged_into_id is null
+         order by t.birth_date, t.id`,
+        [ctx.tenant.id, JSON.stringify(familyIds), ctx.tenant.id, JSON.stringify(familyIds), ctx.tenant.id],
+        'all',
+        em.getLoggerContext(),
+      );
+      const children = rows.map((row) => ({
+        household: row._household,
+        child: lightMap<Child>(em, Child, row),
+      }));
+      return groupBy(familyIds, children, (c) => c.household).map((list) => list.map((c) => c.child));
+    }),
+    /** Every household of each child: its own first, then the others (shared custody). */
+    householdsByChildId: new DataLoader<string, string[]>(async (childIds) => {
+      const rows = await em.execute<{ child_id: string; family_id: string }[]>(
+        `select id as child_id, family_id, 0 as o, null::timestamptz as at from children
+         where tenant_id = ? and id in (select value::uuid from json_array_elements_text(?::json))
+         union all
+         select child_id, family_id, 1, created_at from child_households
+         where tenant_id = ? and child_id in (select value::uuid from json_array_elements_text(?::json))
+         order by o, at`,
+        [ctx.tenant.id, JSON.stringify(childIds), ctx.tenant.id, JSON.stringify(childIds)],
+        'all',
+        em.getLoggerContext(),
+      );
+      return groupBy(childIds, rows, (r) => r.child_id).map((list) => list.map((r) => r.family_id));
+    }),
     childById: new DataLoader<string, Child | null>(async (ids) =>
       byId(ids, await lightFind<Child>(em, Child, { tenantId: ctx.tenant.id, column: 'id', values: ids })),
     ),

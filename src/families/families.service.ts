@@ -27,12 +27,27 @@ export async function visibleChild(ctx: TenantContext, childId: string): Promise
   const visible =
     child &&
     (viewer.familyId
-      ? child.family.id === viewer.familyId
+      ? await isHouseholdOf(ctx, child, viewer.familyId)
       : can(viewer, Scope.FAMILIES_READ) ||
         can(viewer, Scope.RESERVATIONS_WRITE) ||
         can(viewer, Scope.ATTENDANCE_WRITE));
   if (!visible) throw new NotFoundError('Child');
   return child;
+}
+
+/**
+ * Whether a household is one of the child's: its own, or another in shared custody (a parent of
+ * either books and sees the child; each household its own bookings).
+ */
+export async function isHouseholdOf(ctx: TenantContext, child: Child, familyId: string): Promise<boolean> {
+  if (child.family.id === familyId) return true;
+  const rows = await ctx.em.execute<unknown[]>(
+    `select 1 from child_households where tenant_id = ? and child_id = ? and family_id = ?`,
+    [ctx.tenant.id, child.id, familyId],
+    'all',
+    ctx.em.getLoggerContext(),
+  );
+  return rows.length > 0;
 }
 
 /** What eligibility needs to know of a child (its birth date, its school and whether it is one). */
@@ -65,7 +80,11 @@ export function listFamilies(
       tenantId: ctx.tenant.id,
       orderBy: ['name', 'id'],
       direction: 'asc',
-      where: searchConditions(args.search ?? ''),
+      // Archived and merged households leave the list (they stay on invoices and in history).
+      where: [
+        sql('t.archived_at is null and t.merged_into_id is null'),
+        ...searchConditions(args.search ?? ''),
+      ],
     },
     args,
   );
@@ -104,7 +123,9 @@ function matching(words: string[]): Condition {
 
 /** A family by id, if the viewer may see it; otherwise NOT_FOUND (never revealing that it exists). */
 export async function getFamily(ctx: TenantContext, familyId: string): Promise<Family> {
-  const family = canSeeFamily(ctx, familyId) ? await ctx.em.findOne(Family, { id: familyId }) : null;
+  const found = canSeeFamily(ctx, familyId) ? await ctx.em.findOne(Family, { id: familyId }) : null;
+  // A merged family's ID resolves to the family it was merged into.
+  const family = found?.mergedIntoId ? await ctx.em.findOne(Family, { id: found.mergedIntoId }) : found;
   if (!family) throw new NotFoundError('Family');
   return family;
 }

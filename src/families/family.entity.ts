@@ -71,4 +71,12 @@ export class Family extends TenantOwned {
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
+
+  /** Archived: out of lists and bookings, still on invoices and in history. */
+  @Property({ type: 'timestamptz', nullable: true })
+  archivedAt?: Date | null;
+
+  /** Merged into this family (the one kept): its identifiers resolve there. */
+  @Property({ type: 'uuid', nullable: true })
+  mergedIntoId?: string | null;
 }

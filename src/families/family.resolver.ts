@@ -10,21 +10,32 @@ import { IdArg } from '../graphql/inputs';
 import { registerNode } from '../graphql/node';
 import { ViewerType } from '../viewer/viewer.types';
 import { Child } from './child.entity';
-import { canSeeFamily, getFamily, listFamilies } from './families.service';
+import { canSeeFamily, getFamily, isHouseholdOf, listFamilies } from './families.service';
 import { Family } from './family.entity';
 import { ChildType, FamiliesArgs, FAMILY_READERS, FamilyConnection, FamilyType } from './family.types';
 
 registerNode({
   typeName: 'Family',
   entity: Family,
-  load: async (ctx, id) => (canSeeFamily(ctx, id) ? ctx.loaders.familyById.load(id) : null),
+  load: async (ctx, id) => {
+    const family = await ctx.loaders.familyById.load(id);
+    // A merged family's ID resolves to the family it was merged into.
+    const kept = family?.mergedIntoId ? await ctx.loaders.familyById.load(family.mergedIntoId) : family;
+    return kept && canSeeFamily(ctx, kept.id) ? kept : null;
+  },
 });
 registerNode({
   typeName: 'Child',
   entity: Child,
   load: async (ctx, id) => {
-    const child = await ctx.loaders.childById.load(id);
-    return child && canSeeFamily(ctx, child.family.id) ? child : null;
+    const found = await ctx.loaders.childById.load(id);
+    // A merged record's ID resolves to the child it was merged into.
+    const child = found?.mergedIntoId ? await ctx.loaders.childById.load(found.mergedIntoId) : found;
+    if (!child) return null;
+    return canSeeFamily(ctx, child.family.id) ||
+      (ctx.viewer.familyId ? await isHouseholdOf(ctx, child, ctx.viewer.familyId) : false)
+      ? child
+      : null;
   },
 });
 

@@ -55,6 +55,14 @@ registerEnumType(UserErrorCode, {
     OFFER_EXPIRED: {
       description: "The offer's deadline has passed: the place went to the next entry on the list.",
     },
+    DUPLICATE: {
+      description:
+        'Another record of the tenant already has this identifier (an external reference, a guardian email); `relatedId` is that record.',
+    },
+    MERGE_CONFLICT: {
+      description:
+        'A merge would put the same child twice on one session (or at overlapping hours), or two invoices on one period: the message names the rows, `relatedId` the first.',
+    },
   },
 });
 

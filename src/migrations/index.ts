@@ -18,6 +18,7 @@ import { Migration20261202000000Waitlists } from './Migration20261202000000Waitl
 import { Migration20261202000000Webhooks } from './Migration20261202000000Webhooks';
 import { Migration20261202100000ClosurePeriods } from './Migration20261202100000ClosurePeriods';
 import { Migration20261202110000FamilyQuotients } from './Migration20261202110000FamilyQuotients';
+import { Migration20261202120000FamilyAdministration } from './Migration20261202120000FamilyAdministration';
 import { Migration20261203000000Imports } from './Migration20261203000000Imports';
 import { Migration20261203000000WaitlistGroups } from './Migration20261203000000WaitlistGroups';
 import { Migration20261203010000NotificationMessages } from './Migration20261203010000NotificationMessages';
@@ -45,6 +46,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202000000Webhooks', class: Migration20261202000000Webhooks },
   { name: 'Migration20261202100000ClosurePeriods', class: Migration20261202100000ClosurePeriods },
   { name: 'Migration20261202110000FamilyQuotients', class: Migration20261202110000FamilyQuotients },
+  { name: 'Migration20261202120000FamilyAdministration', class: Migration20261202120000FamilyAdministration },
   { name: 'Migration20261203000000Imports', class: Migration20261203000000Imports },
   { name: 'Migration20261203000000WaitlistGroups', class: Migration20261203000000WaitlistGroups },
   {

@@ -22,6 +22,10 @@ registerEnumType(NotificationKind, {
       description: "The service reviewed an entry's priority: its rank may have changed.",
     },
     WAITLIST_CLOSED: { description: 'A waitlist entry closed without a place.' },
+    SESSION_CANCELLED: {
+      description:
+        'The town cancelled a session the family had booked (or waited for): the booking was cancelled free of charge.',
+    },
   },
 });
 

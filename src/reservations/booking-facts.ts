@@ -14,17 +14,36 @@ export interface BookingChild {
   attendee: ChildFacts;
 }
 
-/** The tenant's child `childId` with its school's kind, in one statement; null when there is none. */
-export async function loadBookingChild(ctx: TenantContext, childId: string): Promise<BookingChild | null> {
+/**
+ * The tenant's child `childId` with its school's kind, in one statement; null when there is none,
+ * or when the child or its household is archived (archived records cannot book). In shared
+ * custody a parent books for their own household (staff for the one they name): the child's
+ * `family` is then that household (the light entity is never written), so the reservation and
+ * its charge carry it.
+ */
+export async function loadBookingChild(
+  ctx: TenantContext,
+  childId: string,
+  householdId?: string | null,
+): Promise<BookingChild | null> {
+  // The booking household: a parent's own; for staff, the one named (shared custody at the counter).
+  const household = ctx.viewer.familyId ?? householdId ?? null;
   const [row] = await ctx.em.execute<Record<string, unknown>[]>(
-    `select c.*, f.kind as school_kind from children c
+    `select c.*, f.kind as school_kind,
+       exists (select 1 from child_households h
+               join families hf on hf.tenant_id = h.tenant_id and hf.id = h.family_id and hf.archived_at is null
+               where h.tenant_id = c.tenant_id and h.child_id = c.id and h.family_id = ?::uuid) as _other_household
+     from children c
+     join families fa on fa.tenant_id = c.tenant_id and fa.id = c.family_id
      left join facilities f on f.tenant_id = c.tenant_id and f.id = c.school_id
-     where c.tenant_id = ? and c.id = ?`,
-    [ctx.tenant.id, childId],
+     where c.tenant_id = ? and c.id = ? and c.archived_at is null and c.merged_into_id is null
+       and fa.archived_at is null`,
+    [household, ctx.tenant.id, childId],
     'all',
     ctx.em.getLoggerContext(),
   );
   if (!row) return null;
+  if (row._other_household) row.family_id = household;
   const child = lightMap(ctx.em, Child, row);
   return {
     child,

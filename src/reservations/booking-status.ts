@@ -25,6 +25,7 @@ export enum BookingStatus {
 export type BookingReason =
   | 'OPERATING_MODE'
   | 'HOLIDAY'
+  | 'SESSION_CANCELLED'
   | 'BOOKING_WINDOW'
   | 'OVERLAP'
   | 'NO_PLACE_LEFT'
@@ -89,6 +90,8 @@ export function decideBooking(facts: BookingFacts): BookingDecision {
   if (modeRefusal(effectiveOperatingMode(service, tenant), facts.viewer)) {
     return no(BookingStatus.CLOSED, 'OPERATING_MODE');
   }
+  // Cancelled by the town (cancelSession): nobody books it again.
+  if (session.cancelledAt) return no(BookingStatus.CLOSED, 'SESSION_CANCELLED');
   const closure = closureOn(session.date, tenantCalendars(tenant), service);
   if (closure) return no(BookingStatus.CLOSED, 'HOLIDAY', { holiday: closure.name });
   const ineligible = ineligibility(facts.child, service, {
@@ -139,6 +142,8 @@ export function bookingRefusal(
       return error(UserErrorCode.CLOSED, msg('booking.holiday', { ...on, holiday: decision.holiday ?? '' }), {
         holiday: decision.holiday,
       });
+    case 'SESSION_CANCELLED':
+      return error(UserErrorCode.CLOSED, msg('admin.sessionCancelled', on));
     case 'TOO_YOUNG':
     case 'TOO_OLD':
       return error(

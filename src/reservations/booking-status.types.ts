@@ -48,7 +48,7 @@ export class SessionBookingType {
   @Field(() => String, {
     nullable: true,
     description:
-      'Why, when not OPEN: OPERATING_MODE, HOLIDAY, BOOKING_WINDOW, TOO_YOUNG, TOO_OLD, NOT_A_PUPIL, AT_SCHOOL, OVERLAP, NO_PLACE_LEFT, ALREADY_BOOKED.',
+      'Why, when not OPEN: OPERATING_MODE, HOLIDAY, SESSION_CANCELLED, BOOKING_WINDOW, TOO_YOUNG, TOO_OLD, NOT_A_PUPIL, AT_SCHOOL, OVERLAP, NO_PLACE_LEFT, ALREADY_BOOKED.',
   })
   reason!: string | null;
 

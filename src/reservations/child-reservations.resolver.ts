@@ -10,18 +10,21 @@ import { ReservationConnection, ReservationsArgs } from './reservation.types';
 export class ChildReservationsResolver {
   @FieldResolver(() => ReservationConnection, {
     description:
-      "The child's reservations, newest first (as its family's `reservations` with `childId`): seen by whoever sees the child.",
+      "The child's reservations, newest first: seen by whoever sees the child. A parent sees their own household's only (in shared custody, the other household's days are `otherHouseholdBookings`); staff see every household's.",
   })
   async reservations(
     @Root() child: Child,
     @Args() args: ReservationsArgs,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ConnectionShape<Reservation>> {
+    const familyId = ctx.viewer.familyId;
     return toConnection(
-      await ctx.loaders.reservationPagesByFamilyId.load({
-        parentId: child.family.id,
-        args: { ...args, childId: child.id },
-      }),
+      familyId
+        ? await ctx.loaders.reservationPagesByFamilyId.load({
+            parentId: familyId,
+            args: { ...args, childId: child.id },
+          })
+        : await ctx.loaders.reservationPagesByChildId.load({ parentId: child.id, args: { ...args } }),
     );
   }
 }

@@ -179,6 +179,13 @@ export class ReserveInput {
   })
   waitlistIfFull?: boolean | null;
 
+  @IdField('Family', {
+    nullable: true,
+    description:
+      "Shared custody, staff at the counter: the household booking (and paying), one of the child's households (NOT_FOUND otherwise); the child's own household when omitted. A parent always books for their own household.",
+  })
+  householdId?: string | null;
+
   @idempotencyKeyField()
   idempotencyKey!: string;
 }

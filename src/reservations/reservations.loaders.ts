@@ -26,6 +26,34 @@ export interface ReservationFilter {
  */
 export function createReservationLoaders(ctx: TenantContext) {
   const { em } = ctx;
+  /** Reservations by family or child, newest first (one page per parent, two statements per level). */
+  function reservationPages(column: 'family_id' | 'child_id') {
+    return pagesLoader<PageArgs & ReservationFilter, Reservation>((parentIds, args) => {
+      const where: Condition[] = [];
+      if (args.status) where.push(sql('t.status = ?', args.status));
+      if (args.childId) where.push(sql('t.child_id = ?', args.childId));
+      if (args.from) where.push(sql('s.date >= ?', args.from));
+      if (args.to) where.push(sql('s.date <= ?', args.to));
+      return paginateMany(
+        em,
+        {
+          entity: Reservation,
+          table: 'reservations',
+          tenantId: ctx.tenant.id,
+          orderBy: ['created_at', 'id'],
+          direction: 'desc',
+          where,
+          joins:
+            args.from || args.to
+              ? 'join sessions s on s.tenant_id = t.tenant_id and s.id = t.session_id'
+              : '',
+        },
+        column,
+        parentIds,
+        args,
+      );
+    });
+  }
   return {
     /** The roll of each session: every reservation that is not (freely) cancelled. */
     rollBySessionId: new DataLoader<string, Reservation[]>(async (sessionIds) =>
@@ -70,31 +98,9 @@ export function createReservationLoaders(ctx: TenantContext) {
       return reservationIds.map((id) => map.get(id) ?? null);
     }),
     /** Each family's reservations, newest first (one page per family, two statements per level). */
-    reservationPagesByFamilyId: pagesLoader<PageArgs & ReservationFilter, Reservation>((familyIds, args) => {
-      const where: Condition[] = [];
-      if (args.status) where.push(sql('t.status = ?', args.status));
-      if (args.childId) where.push(sql('t.child_id = ?', args.childId));
-      if (args.from) where.push(sql('s.date >= ?', args.from));
-      if (args.to) where.push(sql('s.date <= ?', args.to));
-      return paginateMany(
-        em,
-        {
-          entity: Reservation,
-          table: 'reservations',
-          tenantId: ctx.tenant.id,
-          orderBy: ['created_at', 'id'],
-          direction: 'desc',
-          where,
-          joins:
-            args.from || args.to
-              ? 'join sessions s on s.tenant_id = t.tenant_id and s.id = t.session_id'
-              : '',
-        },
-        'family_id',
-        familyIds,
-        args,
-      );
-    }),
+    reservationPagesByFamilyId: reservationPages('family_id'),
+    /** Each child's reservations whichever household booked them (staff; shared custody). */
+    reservationPagesByChildId: reservationPages('child_id'),
     /** Booking facts per `childId|sessionId`, one batch of queries per child (see loadBookingFacts). */
     bookingFacts: new DataLoader<string, BookingFacts>(async (keys) => {
       const byChild = new Map<string, string[]>();

@@ -36,17 +36,26 @@ export const reserve = idempotentMutation(
   'reserve',
   async (
     ctx: TenantContext,
-    input: { childId: string; sessionIds: string[]; waitlistIfFull?: boolean | null },
+    input: {
+      childId: string;
+      sessionIds: string[];
+      waitlistIfFull?: boolean | null;
+      householdId?: string | null;
+    },
   ): Promise<Outcome<Booked>> => {
     if (input.sessionIds.length === 0 || input.sessionIds.length > MAX_SESSIONS_PER_RESERVE) {
       return refuse(UserErrorCode.INVALID, msg('booking.sessionCount', { max: MAX_SESSIONS_PER_RESERVE }), [
         'sessionIds',
       ]);
     }
-    const found = await loadBookingChild(ctx, input.childId);
+    const found = await loadBookingChild(ctx, input.childId, input.householdId);
     // A parent books for their own children only; another family's child is "not found".
     if (!found || (ctx.viewer.familyId && found.child.family.id !== ctx.viewer.familyId)) {
       return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Child' }), ['childId']);
+    }
+    // Shared custody: the household named must be one of the child's (the parent's own for parents).
+    if (input.householdId && found.child.family.id !== input.householdId) {
+      return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Family' }), ['householdId']);
     }
     return bookSessions(ctx, found, input.sessionIds, input.waitlistIfFull ?? false);
   },

@@ -62,14 +62,15 @@ export interface GenerateSessionsResult {
  * A facility without exactly one service of that kind is refused, naming it.
  */
 async function targetServices(ctx: TenantContext, input: GenerateSessionsInput): Promise<Outcome<Service[]>> {
-  const service = await ctx.em.findOne(Service, { id: input.serviceId });
+  // Archived services and facilities get no new sessions.
+  const service = await ctx.em.findOne(Service, { id: input.serviceId, archivedAt: null });
   if (!service)
     return refuse(UserErrorCode.NOT_FOUND, msg('admin.notFound', { what: 'Service' }), ['serviceId']);
   const facilityIds = [...new Set(input.facilityIds ?? [])];
   if (!facilityIds.length) return done([service]);
   const [facilities, siblings] = await Promise.all([
-    ctx.em.find(Facility, { id: { $in: facilityIds } }),
-    ctx.em.find(Service, { kind: service.kind, facility: { $in: facilityIds } }),
+    ctx.em.find(Facility, { id: { $in: facilityIds }, archivedAt: null }),
+    ctx.em.find(Service, { kind: service.kind, facility: { $in: facilityIds }, archivedAt: null }),
   ]);
   const known = new Set(facilities.map((f) => f.id));
   const errors = [];

@@ -4,7 +4,7 @@ import { Access } from '../graphql/access';
 import { connectionOf, PageArgs } from '../graphql/connection';
 import { IdField } from '../graphql/inputs';
 import { Node } from '../graphql/node';
-import { LocalDate } from '../graphql/scalars';
+import { DateTime, LocalDate } from '../graphql/scalars';
 import { SessionPeriod } from './session.entity';
 
 registerEnumType(SessionPeriod, {
@@ -38,6 +38,12 @@ export class SessionType extends Node {
     description: "Children recorded present without a reservation (up to the facility's physical capacity).",
   })
   walkIns!: number;
+
+  @Field(() => DateTime, {
+    nullable: true,
+    description: 'When the town cancelled it (cancelSession): nobody can book it; null while it is held.',
+  })
+  cancelledAt?: Date | null;
 }
 
 export const SessionConnection = connectionOf(SessionType, 'Session');

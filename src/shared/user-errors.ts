@@ -30,6 +30,10 @@ export enum UserErrorCode {
   NOT_ON_WAITLIST = 'NOT_ON_WAITLIST',
   /** The offer's deadline has passed: the place went to the next entry. */
   OFFER_EXPIRED = 'OFFER_EXPIRED',
+  /** Another record of the tenant already has this identifier (external reference, email). */
+  DUPLICATE = 'DUPLICATE',
+  /** A merge would leave two rows where one is allowed (the same child twice on a session…). */
+  MERGE_CONFLICT = 'MERGE_CONFLICT',
 }
 
 /**

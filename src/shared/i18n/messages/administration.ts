@@ -1,4 +1,4 @@
-import { m, type Day } from '../message';
+import { m, type AllOf, type Day } from '../message';
 
 /** Administration: calendars, quotients, price grids, capacities, the audit trail, input checks. */
 export const administration = {
@@ -65,6 +65,94 @@ export const administration = {
   'admin.auditFromAfterTo': m({
     en: '"filter.from" is after "filter.to".',
     fr: '« filter.from » est postérieur à « filter.to ».',
+  }),
+  'admin.guardianCount': m<{ max: number }>({
+    en: 'Give 1 to {max} guardians.',
+    fr: 'Indiquez de 1 à {max} responsables.',
+  }),
+  'admin.guardianUnreachable': m<{ n: number }>({
+    en: 'Guardian {n} needs an email address or a phone number.',
+    fr: 'Le responsable {n} doit avoir une adresse électronique ou un numéro de téléphone.',
+  }),
+  'admin.duplicateExternalRef': m<{ ref: string; family: string }>({
+    en: 'The file number "{ref}" is already {family}’s.',
+    fr: 'Le numéro de dossier « {ref} » est déjà celui de {family}.',
+  }),
+  'admin.duplicateEmail': m<{ email: string; family: string }>({
+    en: '{email} is already a guardian’s email in {family}: update that family, or merge the two.',
+    fr: '{email} est déjà l’adresse d’un responsable de {family} : modifiez cette famille, ou fusionnez les deux.',
+  }),
+  'admin.duplicateChild': m<{ name: string }>({
+    en: 'The family already has a child {name} born that day.',
+    fr: 'La famille a déjà un enfant {name} né ce jour-là.',
+  }),
+  'admin.staffOnly': m<{ field: string }>({
+    en: '"{field}" is changed by the town’s agents only.',
+    fr: '« {field} » n’est modifié que par les agents de la ville.',
+  }),
+  'admin.archiveWithBookings': m<{ reservations: number; waitlisted: number }>({
+    en: 'There are still {reservations} bookings and {waitlisted} waitlist entries from today on: cancel them first.',
+    fr: 'Il reste {reservations} réservations et {waitlisted} inscriptions en liste d’attente à partir d’aujourd’hui : annulez-les d’abord.',
+  }),
+  'admin.notASchool': m<{ name: string }>({
+    en: '{name} is not a school or a crèche.',
+    fr: '{name} n’est ni une école ni une crèche.',
+  }),
+  'admin.alreadyHousehold': m({
+    en: 'This family is already one of the child’s households.',
+    fr: 'Cette famille est déjà l’un des foyers de l’enfant.',
+  }),
+  'admin.notAHousehold': m({
+    en: 'This family is not one of the child’s other households.',
+    fr: 'Cette famille n’est pas l’un des autres foyers de l’enfant.',
+  }),
+  'admin.mergeSame': m({
+    en: 'A record cannot be merged into itself.',
+    fr: 'Un dossier ne peut pas être fusionné avec lui-même.',
+  }),
+  'admin.mergeInvoices': m<{ rows: string }>({
+    en: 'Both families have an invoice for the same month: {rows}. Credit one of them first.',
+    fr: 'Les deux familles ont une facture pour le même mois : {rows}. Annulez d’abord l’une d’elles par un avoir.',
+  }),
+  'admin.mergeDebits': m({
+    en: 'Both families have a direct debit for the same service: stop one of them first.',
+    fr: 'Les deux familles ont un prélèvement pour le même service : arrêtez d’abord l’un d’eux.',
+  }),
+  'admin.mergeOverlap': m<{ count: number; dates: AllOf }>({
+    en: 'Both records are booked (or waitlisted) at the same time on {count} sessions ({dates}): cancel one of each pair first.',
+    fr: 'Les deux dossiers sont réservés (ou en liste d’attente) au même moment sur {count} séances ({dates}) : annulez d’abord l’une de chaque paire.',
+  }),
+  'admin.endsInPast': m<{ today: Day }>({
+    en: '"endsOn" is in the past (today is {today}).',
+    fr: '« endsOn » est dans le passé (nous sommes le {today}).',
+  }),
+  'admin.notNationalCode': m<{ code: string }>({
+    en: '{code} is not a school’s national code (UAI: seven digits and its check letter, e.g. 0301001A).',
+    fr: '{code} n’est pas un numéro UAI (sept chiffres et sa lettre clé, par exemple 0301001A).',
+  }),
+  'admin.notTime': m<{ field: string }>({
+    en: '"{field}" must be a time HH:MM (00:00 to 23:59).',
+    fr: '« {field} » doit être une heure HH:MM (00:00 à 23:59).',
+  }),
+  'admin.archiveBookedSessions': m<{ count: number }>({
+    en: '{count} sessions ahead still hold bookings: cancel them (cancelSession) first.',
+    fr: '{count} séances à venir ont encore des réservations : annulez-les d’abord (cancelSession).',
+  }),
+  'admin.sessionCancelled': m<{ date: Day }>({
+    en: 'The session of {date} was cancelled by the town.',
+    fr: 'La séance du {date} a été annulée par la ville.',
+  }),
+  'admin.sessionPast': m<{ date: Day }>({
+    en: 'The session of {date} has passed: correct its roll call or invoice instead.',
+    fr: 'La séance du {date} est passée : corrigez plutôt son appel ou sa facture.',
+  }),
+  'admin.notTimeZone': m<{ value: string }>({
+    en: '"{value}" is not an IANA time zone (e.g. Europe/Paris, America/Montreal).',
+    fr: '« {value} » n’est pas un fuseau horaire IANA (par exemple Europe/Paris, America/Montreal).',
+  }),
+  'admin.notLocale': m<{ value: string }>({
+    en: '"{value}" is not a French or English BCP 47 locale (e.g. fr-FR, fr-CA, en-CA).',
+    fr: '« {value} » n’est pas une langue BCP 47 française ou anglaise (par exemple fr-FR, fr-CA, en-CA).',
   }),
   'grid.pricedUpTo': m<{ last: Day; today: Day }>({
     en: 'Charges of this service up to {last} were priced with the grid in force: a new grid starts after {last} (or from today, {today}).',

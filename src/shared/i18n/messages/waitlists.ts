@@ -18,6 +18,14 @@ export const waitlists = {
     en: 'The place offered to {child} on {date} expired without an answer: it was offered to the next family.',
     fr: 'L’offre de place pour {child} le {date} a expiré sans réponse : la place a été proposée à la famille suivante.',
   }),
+  'notification.sessionCancelledBooking': m<{ service: string; date: Day; reason: string; child: string }>({
+    en: '“{service}” on {date} is cancelled ({reason}): the booking of {child} is cancelled free of charge.',
+    fr: '« {service} » du {date} est annulé ({reason}) : la réservation de {child} est annulée sans frais.',
+  }),
+  'notification.sessionCancelledWaitlist': m<{ service: string; date: Day; reason: string; child: string }>({
+    en: '“{service}” on {date} is cancelled ({reason}): {child} leaves the waitlist.',
+    fr: '« {service} » du {date} est annulé ({reason}) : {child} sort de la liste d’attente.',
+  }),
   'notification.rankChanged': m<{ child: string; service: string; date: Day }>({
     en: 'The service reviewed the priority of {child} on the “{service}” waitlist of {date}; the rank may have changed.',
     fr: 'La priorité de {child} sur la liste d’attente « {service} » du {date} a été revue par le service ; son rang peut avoir changé.',
