@@ -9,6 +9,7 @@ import { documents } from './messages/documents';
 import { identityProviders } from './messages/identity-providers';
 import { integrations } from './messages/integrations';
 import { waitlists } from './messages/waitlists';
+import { placements } from './messages/placements';
 
 /** Every module of the catalogue; a key belongs to exactly one (the catalogue's test checks it). */
 export const CATALOGUE_MODULES = {
@@ -22,6 +23,7 @@ export const CATALOGUE_MODULES = {
   administration,
   waitlists,
   integrations,
+  placements,
 };
 
 /**
@@ -39,6 +41,7 @@ export const CATALOGUE = {
   ...administration,
   ...waitlists,
   ...integrations,
+  ...placements,
 };
 
 export type MessageKey = keyof typeof CATALOGUE;
