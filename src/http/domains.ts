@@ -14,6 +14,7 @@ import { familiesDomain } from '../families';
 import { nodeDomain } from '../graphql/node.resolver';
 import type { Domain } from '../graphql/domain';
 import { operatingModesDomain } from '../operating-modes';
+import { placementsDomain } from '../placements';
 import { reservationsDomain } from '../reservations';
 import { sessionsDomain } from '../sessions';
 import { viewerDomain } from '../viewer';
@@ -31,6 +32,7 @@ export const DOMAINS: Domain[] = [
   sessionsDomain,
   reservationsDomain,
   waitlistsDomain,
+  placementsDomain,
   attendanceDomain,
   invoicesDomain,
   paymentPlansDomain,

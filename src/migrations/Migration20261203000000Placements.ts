@@ -287,9 +287,10 @@ export class Migration20261203000000Placements extends Migration {
       for (const sql of tenantIsolation(table)) this.addSql(sql);
     }
     this.addSql(`grant select, insert, update on placement_policies, admission_criteria, facility_age_groups,
-      placement_applications, application_criteria, allocation_rounds, placement_offers, placements to guichet_api;`);
+      placement_applications, allocation_rounds, placement_offers, placements to guichet_api;`);
     this.addSql(
-      `grant select, insert, update, delete on placement_preferences, allocation_proposals to guichet_api;`,
+      `grant select, insert, update, delete on placement_preferences, application_criteria, allocation_proposals
+      to guichet_api;`,
     );
     this.addSql(`grant select on placement_candidates to guichet_api;`);
 

@@ -63,12 +63,12 @@ export async function ageGroupsAt(
 ): Promise<Map<string, AgeGroup>> {
   const rows = await sql<{ facility_id: string; age_group: AgeGroup }>(
     ctx,
-    `select g.facility_id, g.age_group from facility_age_groups g
-     join children c on c.tenant_id = g.tenant_id and c.id = ?
+    `with child as (select ${AGE_MONTHS('d.on', 'c.birth_date')} as months
+                    from children c, (select ?::date as on) d where c.tenant_id = ? and c.id = ?)
+     select g.facility_id, g.age_group from facility_age_groups g, child
      where g.tenant_id = ? and g.facility_id = any(?::uuid[])
-       and ${AGE_MONTHS('?::date', 'c.birth_date')} >= g.min_months
-       and ${AGE_MONTHS('?::date', 'c.birth_date')} < g.max_months`,
-    [childId, ctx.tenant.id, uuids(facilityIds), date, date],
+       and child.months >= g.min_months and child.months < g.max_months`,
+    [date, ctx.tenant.id, childId, ctx.tenant.id, uuids(facilityIds)],
   );
   return new Map(rows.map((r) => [r.facility_id, r.age_group]));
 }
