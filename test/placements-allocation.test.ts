@@ -154,7 +154,7 @@ describe('placement allocation', () => {
     // The freed place at CPE 1 goes to the next in its queue: the refused one was refused in the
     // round only, so the second family, first-ranked, is offered it.
     const queue = await w.gql(
-      'query($f: ID!) { placementQueue(facilityId: $f, ageGroup: TODDLER) { freePlaces length entries { rank application { id } } } }',
+      'query($f: ID!) { placementQueue(facilityId: $f, ageGroup: TODDLER) { freePlaces length entries { rank registeredAt urgentDaysLeft criteria { code } application { id } } } }',
       { f: w.cpes[1].id },
       w.agent,
     );

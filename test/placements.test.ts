@@ -38,7 +38,7 @@ describe('placement applications', () => {
   const standingsOf = async (id: string, as: string) =>
     (
       await w.gql(
-        'query($id: ID!) { node(id: $id) { ... on PlacementApplication { registeredAt standings { rank ahead queueLength points facility { id } criteria { code points } } } } }',
+        'query($id: ID!) { node(id: $id) { ... on PlacementApplication { registeredAt standings { rank ahead queueLength points registeredAt facility { id } criteria { code points } } } } }',
         { id },
         as,
       )

@@ -66,6 +66,15 @@ const SHOWS: Record<string, RegExp[]> = {
     /"status":"WAITING"/,
     /"placesLeft":0,"waitlist":\{"count":\d+,"promoted":[1-9]/,
   ],
+  'Childcare places: the Québec story #1': [
+    /"placementApplicationsOpen":false/,
+    /\[\{"code":"CLOSED","reason":"WINDOW_CLOSED"\}\]/,
+    /"placement":\{"urgent":true/,
+    /"ranksIntact":true/,
+    /"status":"DRAFT","stable":true/,
+    /"status":"CONFIRMED","offers":\["OFFERED"\]/,
+    /^\{"placement":\{"startDate":"\d{4}-\d\d-\d\d","ageGroup":"[A-Z]+"/m,
+  ],
   'The roll call #1': [/"channel": "WALK_IN"/, /"reason": "WALK_IN"/, /"walkIns":\d+/],
   'Billing: the Saint-Nazaire catch-up, end to end #1': [
     /"kind": "CATCH_UP"/,
@@ -170,6 +179,7 @@ if (missingTools.length) {
       'Try it',
       'Booking',
       'Waitlists: the Béziers centre aéré',
+      'Childcare places: the Québec story',
       'The roll call',
       'Billing: the Saint-Nazaire catch-up, end to end',
     ]);

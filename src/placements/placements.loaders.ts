@@ -123,7 +123,7 @@ export function createPlacementLoaders(ctx: TenantContext) {
         applicationId: r.application_id,
         preference: r.preference,
         facilityId: r.facility_id,
-        declinedAt: r.declined_at,
+        declinedAt: r.declined_at ? new Date(r.declined_at) : null,
       }));
       return groupBy(keys, prefs, (p) => p.applicationId);
     }),
@@ -152,7 +152,7 @@ export function createPlacementLoaders(ctx: TenantContext) {
         label: r.label ?? r.code,
         documentRef: r.document_ref,
         status: r.status,
-        verifiedAt: r.verified_at,
+        verifiedAt: r.verified_at ? new Date(r.verified_at) : null,
       }));
       return groupBy(keys, list, (c) => c.applicationId);
     }),
@@ -196,7 +196,7 @@ export function createPlacementLoaders(ctx: TenantContext) {
         queueLength: r.queue_length,
         points: r.points,
         urgent: r.urgent,
-        registeredAt: r.registered_at,
+        registeredAt: new Date(r.registered_at),
         criteria: criteria.get(`${r.application_id}:${r.facility_id}`) ?? [],
       }));
       return groupBy(keys, standings, (s) => s.applicationId);

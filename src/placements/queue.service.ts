@@ -85,7 +85,7 @@ export async function placementQueue(
         urgent: r.urgent,
         urgentDeadline: deadline,
         urgentDaysLeft: deadline ? Math.floor((deadline.getTime() - now) / 86_400_000) : null,
-        registeredAt: r.registered_at,
+        registeredAt: new Date(r.registered_at),
         preference: r.preference,
         criteria: criteria.get(`${r.application_id}:${facilityId}`) ?? [],
       };

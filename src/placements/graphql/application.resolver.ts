@@ -1,7 +1,8 @@
 import { Arg, Args, ArgsType, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Scope } from '../../auth/viewer';
 import type { Child } from '../../families/child.entity';
-import { ChildType } from '../../families/family.types';
+import type { Family } from '../../families/family.entity';
+import { ChildType, FamilyType } from '../../families/family.types';
 import type { Facility } from '../../facilities/facility.entity';
 import { FacilityType } from '../../facilities/facility.types';
 import { Access, STAFF } from '../../graphql/access';
@@ -157,6 +158,11 @@ export class PlacementApplicationResolver {
   @FieldResolver(() => ChildType, { description: 'The child.' })
   async child(@Root() application: PlacementApplication, @Ctx() ctx: GraphQLContext): Promise<Child> {
     return (await ctx.loaders.childById.load(application.childId))!;
+  }
+
+  @FieldResolver(() => FamilyType, { description: 'The family (the household that applied).' })
+  async family(@Root() application: PlacementApplication, @Ctx() ctx: GraphQLContext): Promise<Family> {
+    return (await ctx.loaders.familyById.load(application.familyId))!;
   }
 
   @ListLength(5)
