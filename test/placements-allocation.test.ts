@@ -222,5 +222,29 @@ describe('placement allocation', () => {
     expect(rows[0]).toEqual({ places_taken: 1, capacity: 1 });
     // The refused family keeps its application, ACTIVE, for the next place.
     expect(await count(owner, 'placement_applications', tenantId, `status = 'ACTIVE'`)).toBe(1);
+    // The commission's dashboard says as much.
+    const stats = await w.gql(
+      `{ placementStatistics { offered accepted declined expired withdrawn medianDaysToPlacement urgentPastDeadline
+         groups { ageGroup capacity placesTaken waiting facility { id } } } }`,
+      {},
+      w.agent,
+    );
+    const { groups, ...figures } = stats.placementStatistics;
+    expect(figures).toEqual({
+      offered: 0,
+      accepted: 2,
+      declined: 0,
+      expired: 1,
+      withdrawn: 1,
+      medianDaysToPlacement: 0,
+      urgentPastDeadline: 0,
+    });
+    expect(groups.find((g: any) => g.facility.id === w.cpes[1].id && g.ageGroup === 'TODDLER')).toEqual({
+      ageGroup: 'TODDLER',
+      capacity: 1,
+      placesTaken: 1,
+      waiting: 1,
+      facility: { id: w.cpes[1].id },
+    });
   });
 });

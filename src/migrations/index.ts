@@ -19,6 +19,7 @@ import { Migration20261202000000Webhooks } from './Migration20261202000000Webhoo
 import { Migration20261202100000ClosurePeriods } from './Migration20261202100000ClosurePeriods';
 import { Migration20261202110000FamilyQuotients } from './Migration20261202110000FamilyQuotients';
 import { Migration20261203000000Placements } from './Migration20261203000000Placements';
+import { Migration20261203010000PlacementCharges } from './Migration20261203010000PlacementCharges';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -42,4 +43,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202100000ClosurePeriods', class: Migration20261202100000ClosurePeriods },
   { name: 'Migration20261202110000FamilyQuotients', class: Migration20261202110000FamilyQuotients },
   { name: 'Migration20261203000000Placements', class: Migration20261203000000Placements },
+  { name: 'Migration20261203010000PlacementCharges', class: Migration20261203010000PlacementCharges },
 ];

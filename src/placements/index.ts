@@ -17,6 +17,7 @@ import {
   QueueEntryFieldsResolver,
   QueueFieldsResolver,
 } from './graphql/round.resolver';
+import { GroupFiguresResolver, PlacementStatisticsResolver } from './graphql/statistics.resolver';
 import { createPlacementLoaders } from './placements.loaders';
 
 /**
@@ -38,6 +39,8 @@ export const placementsDomain: Domain = {
     PlacementAdminResolver,
     TenantPlacementFieldsResolver,
     FacilityPlacementFieldsResolver,
+    PlacementStatisticsResolver,
+    GroupFiguresResolver,
   ],
   loaders: createPlacementLoaders,
 };

@@ -91,6 +91,9 @@ export async function setAdmissionCriterion(
   if (!Number.isInteger(input.points) || Math.abs(input.points) > 1000) {
     return refuse(UserErrorCode.INVALID, msg('waitlist.adjustment'), ['points']);
   }
+  if (input.facilityId && !(await ctx.em.findOne(Facility, { id: input.facilityId }))) {
+    return refuse(UserErrorCode.NOT_FOUND, msg('placement.facilityNotFound'), ['facilityId']);
+  }
   await sql(
     ctx,
     `insert into admission_criteria (id, tenant_id, code, label, points, facility_id) values (?, ?, ?, ?, ?, ?)
