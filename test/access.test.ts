@@ -151,7 +151,7 @@ function selectionOf(type: GraphQLObjectType): string {
 /** Types only tenant admins read (the STAFF caller is an agent). */
 const ADMIN_ONLY = new Set(['ApiKey', 'AuditEvent', 'WebhookEndpoint', 'WebhookDelivery', 'WebhookEvent']);
 /** Types only a mutation's payload returns (its access is the mutation's). */
-const PAYLOAD_ONLY = ['SkippedSessionDate'];
+const PAYLOAD_ONLY = ['SkippedSessionDate', 'PlacementPolicy'];
 
 function allowed(caller: Caller, coordinate: string): boolean {
   if (caller === 'STAFF') return !ADMIN_ONLY.has(coordinate.split('.')[0]);

@@ -87,4 +87,60 @@ describe('placements in the monthly billing run', () => {
     expect(count.rows[0].n).toBe(1);
     app.setNow(null);
   });
+
+  it('declining withdraws the application where the tenant says so, and offers last its offer days', async () => {
+    const w = await placementWorld(app, SLUG, 1);
+    const POLICY = `mutation($i: SetPlacementPolicyInput!) { setPlacementPolicy(input: $i) {
+      placementPolicy { offerDays declineWithdraws maxPreferences } userErrors { code field } } }`;
+    const bad = await w.gql(POLICY, { i: { offerDays: 0 } });
+    expect(bad.setPlacementPolicy.userErrors).toEqual([{ code: 'INVALID', field: ['offerDays'] }]);
+    const set = await w.gql(POLICY, { i: { offerDays: 3, declineWithdraws: true } });
+    expect(set.setPlacementPolicy.placementPolicy).toEqual({
+      offerDays: 3,
+      declineWithdraws: true,
+      maxPreferences: 5,
+    });
+    const forbidden = await app.gql(POLICY, { i: { offerDays: 4 } }, { token: w.agent });
+    expect(forbidden.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+    const family = familiesIn(w, 'PRESCHOOL')[0];
+    const parent = await w.parent(family.id);
+    const applied = await w.gql(
+      APPLY,
+      application(family.children[0].id, [w.cpes[2].id, w.cpes[3].id], 'decline-apply'),
+      parent,
+    );
+    const applicationId = applied.applyForPlacement.placementApplication.id;
+    const before = Date.now();
+    const offered = await w.gql(
+      'mutation($i: OfferPlaceInput!) { offerPlace(input: $i) { placementOffer { id expiresAt } userErrors { code } } }',
+      {
+        i: {
+          facilityId: w.cpes[2].id,
+          ageGroup: 'PRESCHOOL',
+          startDate: START,
+          idempotencyKey: 'decline-offer',
+        },
+      },
+      w.agent,
+    );
+    const offer = offered.offerPlace.placementOffer;
+    expect(Date.parse(offer.expiresAt) - before).toBeGreaterThan(3 * 86_400_000 - 60_000);
+    expect(Date.parse(offer.expiresAt) - before).toBeLessThan(3 * 86_400_000 + 60_000);
+    const declined = await w.gql(
+      'mutation($i: PlacementOfferInput!) { declinePlacementOffer(input: $i) { placementOffer { status application { status } } userErrors { code } } }',
+      { i: { offerId: offer.id, idempotencyKey: 'decline-1' } },
+      parent,
+    );
+    expect(declined.declinePlacementOffer.placementOffer).toEqual({
+      status: 'DECLINED',
+      application: { status: 'WITHDRAWN' },
+    });
+    const { rows } = await owner.query(
+      `select count(*)::int as n from audit_events where tenant_id = $1 and action = 'PLACEMENT_POLICY_SET'`,
+      [tenantId],
+    );
+    expect(rows[0].n).toBe(1);
+    expect(applicationId).toBeTruthy();
+  });
 });

@@ -157,10 +157,23 @@ export async function setPlacementPolicy(
   const current = await placementPolicy(ctx);
   const next: PlacementPolicy = { ...DEFAULT_POLICY, ...current };
   for (const [key, value] of Object.entries(input)) {
-    if (value !== undefined) (next as unknown as Record<string, unknown>)[key] = value;
+    // null clears the monthly fee; elsewhere, like an omitted field, it keeps the value.
+    if (value !== undefined && (value !== null || key === 'monthlyFee')) {
+      (next as unknown as Record<string, unknown>)[key] = value;
+    }
   }
-  if (next.maxPreferences < 1 || next.maxPreferences > 20)
-    return refuse(UserErrorCode.INVALID, msg('placement.preferenceCount', { max: 20 }), ['maxPreferences']);
+  const ranges: [keyof PlacementPolicy, number, number][] = [
+    ['maxPreferences', 1, 20],
+    ['offerDays', 1, 60],
+    ['urgentDeadlineDays', 1, 365],
+    ['monthlyFee', 0, 10_000_000],
+  ];
+  for (const [field, min, max] of ranges) {
+    const value = field === 'monthlyFee' ? (next.monthlyFee ?? 0) : (next[field] as number);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      return refuse(UserErrorCode.INVALID, msg('input.outOfRange', { field, min, max, value }), [field]);
+    }
+  }
   await sql(
     ctx,
     `insert into placement_policies (tenant_id, max_preferences, offer_days, urgent_deadline_days, decline_withdraws, monthly_fee)

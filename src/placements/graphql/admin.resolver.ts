@@ -25,6 +25,7 @@ import {
   setAdmissionCriterion,
   setFacilityAgeGroup,
   setPlacementApplicationsOpen,
+  setPlacementPolicy,
 } from '../admission/admin.service';
 import { AgeGroup } from '../entities';
 
@@ -86,6 +87,50 @@ class CreateTemporaryFacilityInput {
   idempotencyKey!: string;
 }
 
+@InputType('SetPlacementPolicyInput', {
+  description: 'The tenant’s placement rules; omitted fields keep their value.',
+})
+class SetPlacementPolicyInput {
+  @Field(() => Int, { nullable: true, description: 'Most facilities an application may list (1 to 20).' })
+  maxPreferences?: number;
+  @Field(() => Int, { nullable: true, description: 'Days a family has to answer an offer (1 to 60).' })
+  offerDays?: number;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Days from an urgency’s proof by which a place must be offered (1 to 365).',
+  })
+  urgentDeadlineDays?: number;
+  @Field({
+    nullable: true,
+    description:
+      'Whether declining an offer withdraws the application (else it stays at the other facilities).',
+  })
+  declineWithdraws?: boolean;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'A flat monthly fee per placement in minor units (null: the facility’s price grid by quotient).',
+  })
+  monthlyFee?: number | null;
+}
+
+@Access(TENANT_ADMIN)
+@ObjectType('PlacementPolicy', {
+  description: 'The tenant’s placement rules, as setPlacementPolicy returns them.',
+})
+class PlacementPolicyType {
+  @Field(() => Int, { description: 'Most facilities an application may list.' })
+  maxPreferences!: number;
+  @Field(() => Int, { description: 'Days a family has to answer an offer.' })
+  offerDays!: number;
+  @Field(() => Int, { description: 'Days from an urgency’s proof by which a place must be offered.' })
+  urgentDeadlineDays!: number;
+  @Field({ description: 'Whether declining an offer withdraws the application.' })
+  declineWithdraws!: boolean;
+  @Field(() => Int, { nullable: true, description: 'Flat monthly fee per placement (minor units), or null.' })
+  monthlyFee!: number | null;
+}
+
 @Access(PUBLIC)
 @ObjectType('FacilityAgeGroup', { description: 'A childcare facility’s age group, its ages and places.' })
 class FacilityAgeGroupType {
@@ -112,6 +157,13 @@ const WindowPayload = payloadType(
     },
   },
 );
+const PolicyPayload = payloadType('SetPlacementPolicyPayload', 'Result of setPlacementPolicy.', {
+  placementPolicy: {
+    type: () => PlacementPolicyType,
+    nullable: true,
+    description: 'The rules, as they now are.',
+  },
+});
 const FacilityPayload = payloadType(
   'PlacementFacilityPayload',
   'Result of a change to a childcare facility.',
@@ -139,6 +191,19 @@ export class PlacementAdminResolver {
   ) {
     const { value, userErrors } = await setPlacementApplicationsOpen(ctx, input);
     return { placementApplicationsOpen: value?.open ?? null, userErrors };
+  }
+
+  @Access(TENANT_ADMIN)
+  @Mutation(() => PolicyPayload, {
+    description:
+      'Sets the tenant’s placement rules (tenant admins; audited): preferences limit, offer days, urgent deadline, what declining does, a flat monthly fee. INVALID out of range.',
+  })
+  async setPlacementPolicy(
+    @Arg('input', { description: 'The rules to change.' }) input: SetPlacementPolicyInput,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    const { value, userErrors } = await setPlacementPolicy(ctx, input);
+    return { placementPolicy: value, userErrors };
   }
 
   @Access(TENANT_ADMIN)
