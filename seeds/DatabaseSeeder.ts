@@ -29,6 +29,7 @@ import {
 } from './activity';
 import { demoTenants, type DemoTenant, type ServiceTemplate } from './demo-tenants';
 import { seedFullSessionsWithWaitlists } from './waitlists';
+import { seedPlacements } from './placements';
 import { ADULT_FIRST_NAMES, FIRST_NAMES, LAST_NAMES, NOTABLES, Random, STREETS } from './random';
 
 /** Weeks of sessions created from today for recurring services. */
@@ -284,6 +285,8 @@ export async function seedTenant(
         await seedFullSessionsWithWaitlists(tx, tenantId, todayDate, now, def.fullWithWaitlist);
       }
     }
+    // The demo's childcare applications and places (not in suites' own copies, which set up their own).
+    if (activity && def.placements) await seedPlacements(tx, tenantId, todayDate, now, def.placements);
   });
   return tenant;
 }

@@ -82,6 +82,8 @@ export interface DemoTenant {
   childAges: [number, number];
   /** The next bookable leisure-centre days booked full, each with this many children waiting. */
   fullWithWaitlist?: { sessions: number; waiting: number };
+  /** Childcare places (seeds/placements.ts): the commission's criteria [code, label, points], a temporary centre. */
+  placements?: { criteria: [string, string, number][]; temporaryCentre?: string };
 }
 
 const schoolNames = (count: number, notables: string[]): string[] => {
@@ -265,6 +267,14 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         },
       ],
       families: 240,
+      placements: {
+        criteria: [
+          ['DISABILITY', 'Enfant en situation de handicap', 50],
+          ['RESIDENT', 'Famille domiciliée à Béziers', 20],
+          ['SIBLING', 'Frère ou sœur accueilli dans la crèche', 30],
+          ['SOCIAL', 'Situation sociale signalée', 40],
+        ],
+      },
       // One Wednesday full: the weeks after it stay open to booking (bulk bookings, the stories).
       fullWithWaitlist: { sessions: 1, waiting: 24 },
       familyRefPrefix: 'BZ-',
@@ -401,6 +411,14 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         },
       ],
       families: 260,
+      placements: {
+        criteria: [
+          ['DISABILITY', 'Enfant en situation de handicap', 50],
+          ['RESIDENT', 'Famille domiciliée dans l’agglomération', 20],
+          ['SIBLING', 'Fratrie déjà accueillie', 30],
+          ['SENIORITY', 'Demande renouvelée depuis plus d’un an', 10],
+        ],
+      },
       canteenHistorySince: '2026-03-02',
       seed: 44600,
       childAges: [0, 12],
@@ -452,6 +470,15 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         },
       ],
       families: 180,
+      placements: {
+        criteria: [
+          ['SIBLING', 'Frère ou sœur fréquentant le CPE', 30],
+          ['DISABILITY', 'Enfant ayant des besoins particuliers', 50],
+          ['CLSC_REFERRAL', 'Référence du CLSC (services sociaux)', 60],
+          ['STUDENT_PARENT', 'Parent aux études', 15],
+        ],
+        temporaryCentre: 'Centre temporaire de Limoilou',
+      },
       seed: 41800,
       childAges: [0, 5],
     },

@@ -68,6 +68,21 @@ const READERS: Record<string, Caller[]> = {
   OtherHouseholdBooking: [Scope.FAMILIES_READ, Scope.ATTENDANCE_WRITE, Scope.RESERVATIONS_WRITE, 'PARENT'],
   FamilyDuplicates: [],
   ChildDuplicates: [],
+  PlacementApplication: [Scope.FAMILIES_READ, 'PARENT'],
+  PlacementPreference: [Scope.FAMILIES_READ, 'PARENT'],
+  DeclaredCriterion: [Scope.FAMILIES_READ, 'PARENT'],
+  PlacementStanding: [Scope.FAMILIES_READ, 'PARENT'],
+  PlacementCriterionPoints: [Scope.FAMILIES_READ, 'PARENT'],
+  PlacementOffer: [Scope.FAMILIES_READ, 'PARENT'],
+  Placement: [Scope.FAMILIES_READ, 'PARENT'],
+  FacilityAgeGroup: [...ALL_SCOPES, 'PARENT'],
+  AllocationRound: [],
+  AllocationProposal: [],
+  AllocationExclusion: [],
+  PlacementQueue: [],
+  PlacementQueueEntry: [],
+  PlacementStatistics: [],
+  PlacementGroupFigures: [],
 };
 /** Fields whose rule differs from their type's. */
 const FIELD_READERS: Record<string, Caller[]> = {
@@ -84,6 +99,8 @@ const FIELD_READERS: Record<string, Caller[]> = {
   'Query.mealCounts': [Scope.MEALS_READ],
   'Query.billingTotals': [Scope.BILLING_READ, Scope.DASHBOARD_READ],
   'Query.occupancy': [Scope.DASHBOARD_READ],
+  'Query.placementQueue': [],
+  'Query.placementStatistics': [],
   'Session.waitlist': [Scope.FAMILIES_READ],
   'Child.waitlistEntries': [Scope.FAMILIES_READ, Scope.RESERVATIONS_WRITE, 'PARENT'],
   'WaitlistEntry.manualPoints': [],
@@ -92,6 +109,9 @@ const FIELD_READERS: Record<string, Caller[]> = {
   'Child.households': [Scope.FAMILIES_READ],
   'Query.familyDuplicates': [],
   'Query.childDuplicates': [],
+  'PlacementOffer.outOfOrderReason': [],
+  'Placement.urgentReason': [],
+  'Placement.createdBy': [],
 };
 
 /** How each type is reached: Node types through `node(id:)`, the others through a parent field. */
@@ -117,6 +137,19 @@ const PATHS: Record<string, (selection: string) => string> = {
     `node(id: $id) { ... on Child { otherHouseholdBookings(from: "2026-01-05", to: "2026-01-05") { ${s} } } }`,
   FamilyDuplicates: (s) => `familyDuplicates { ${s} }`,
   ChildDuplicates: (s) => `childDuplicates { ${s} }`,
+  PlacementPreference: (s) => `node(id: $id) { ... on PlacementApplication { preferences { ${s} } } }`,
+  DeclaredCriterion: (s) => `node(id: $id) { ... on PlacementApplication { criteria { ${s} } } }`,
+  PlacementStanding: (s) => `node(id: $id) { ... on PlacementApplication { standings { ${s} } } }`,
+  PlacementCriterionPoints: (s) =>
+    `node(id: $id) { ... on PlacementApplication { standings { criteria { ${s} } } } }`,
+  FacilityAgeGroup: (s) => `node(id: $id) { ... on Facility { placementAgeGroups { ${s} } } }`,
+  AllocationExclusion: (s) => `node(id: $id) { ... on AllocationRound { exclusions { ${s} } } }`,
+  PlacementQueue: (s) =>
+    `placementQueue(facilityId: "Facility_AAAAAAAAAAAAAAAAAAAAAA", ageGroup: INFANT) { ${s} }`,
+  PlacementQueueEntry: (s) =>
+    `placementQueue(facilityId: "Facility_AAAAAAAAAAAAAAAAAAAAAA", ageGroup: INFANT) { entries { ${s} } }`,
+  PlacementStatistics: (s) => `placementStatistics { ${s} }`,
+  PlacementGroupFigures: (s) => `placementStatistics { groups { ${s} } }`,
   WaitlistCounts: (s) =>
     `waitlistStatistics(serviceId: "Service_AAAAAAAAAAAAAAAAAAAAAA", from: "2026-01-01", to: "2026-01-31") { ${s} }`,
 };
@@ -139,7 +172,7 @@ const ADMIN_ONLY = new Set([
   'WebhookEvent',
 ]);
 /** Types only a mutation's payload returns (its access is the mutation's). */
-const PAYLOAD_ONLY = ['SkippedSessionDate', 'MergedRows'];
+const PAYLOAD_ONLY = ['SkippedSessionDate', 'MergedRows', 'PlacementPolicy'];
 
 function allowed(caller: Caller, coordinate: string): boolean {
   if (caller === 'STAFF') return !ADMIN_ONLY.has(coordinate.split('.')[0]);
@@ -175,6 +208,16 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     ImportError: ['Import.errors'],
     WebhookEvent: ['WebhookDelivery.event'],
     OccupancyFigures: ['Query.occupancy'],
+    PlacementPreference: ['PlacementApplication.preferences'],
+    DeclaredCriterion: ['PlacementApplication.criteria'],
+    PlacementStanding: ['PlacementApplication.standings'],
+    PlacementCriterionPoints: ['PlacementApplication.standings', 'PlacementStanding.criteria'],
+    FacilityAgeGroup: ['Facility.placementAgeGroups'],
+    AllocationExclusion: ['AllocationRound.exclusions'],
+    PlacementQueue: ['Query.placementQueue'],
+    PlacementQueueEntry: ['Query.placementQueue', 'PlacementQueue.entries'],
+    PlacementStatistics: ['Query.placementStatistics'],
+    PlacementGroupFigures: ['Query.placementStatistics', 'PlacementStatistics.groups'],
   };
   return [...own, ...(via[typeName] ?? [])];
 }

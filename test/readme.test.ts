@@ -67,6 +67,15 @@ const SHOWS: Record<string, RegExp[]> = {
     /"status":"WAITING","togetherWith":\[\{"id":"[^"]+"\}\]/,
     /"placesLeft":0,"waitlist":\{"count":\d+,"promoted":[1-9]/,
   ],
+  'Childcare places: the Québec story #1': [
+    /"placementApplicationsOpen":false/,
+    /\[\{"code":"CLOSED","reason":"WINDOW_CLOSED"\}\]/,
+    /"placement":\{"urgent":true/,
+    /"ranksIntact":true/,
+    /"status":"DRAFT","stable":true/,
+    /"status":"CONFIRMED","offers":\["OFFERED"\]/,
+    /^\{"placement":\{"startDate":"\d{4}-\d\d-\d\d","ageGroup":"[A-Z]+"/m,
+  ],
   'The roll call #1': [/"channel": "WALK_IN"/, /"reason": "WALK_IN"/, /"walkIns":\d+/],
   'Migrating from the old software #1': [/FIELD_COUNT/, /BAD_DATE/, /"dryRun":true/, /"unchanged":546/],
   'A day without the network #1': [
@@ -189,6 +198,7 @@ if (missingTools.length) {
       'Try it',
       'Booking',
       'Waitlists: the Béziers centre aéré',
+      'Childcare places: the Québec story',
       'The roll call',
       'Migrating from the old software',
       'A day without the network',

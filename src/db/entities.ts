@@ -20,6 +20,7 @@ import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../webhooks/webh
 import { WaitlistEntry } from '../waitlists/waitlist-entry.entity';
 import { Notification } from '../notifications/notification.entity';
 import { Import } from '../imports/import.entity';
+import { PLACEMENT_ENTITIES } from '../placements/entities';
 
 /** Entities carrying `tenant_id`, filtered per request and guarded by row-level security. */
 export const TENANT_OWNED_ENTITIES = [
@@ -47,6 +48,7 @@ export const TENANT_OWNED_ENTITIES = [
   WaitlistEntry,
   Notification,
   Import,
+  ...PLACEMENT_ENTITIES,
 ];
 
 export const ENTITIES = [TenantOwned, Tenant, ApiKey, ...TENANT_OWNED_ENTITIES];

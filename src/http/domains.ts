@@ -15,6 +15,7 @@ import { importsDomain } from '../imports';
 import { nodeDomain } from '../graphql/node.resolver';
 import type { Domain } from '../graphql/domain';
 import { operatingModesDomain } from '../operating-modes';
+import { placementsDomain } from '../placements';
 import { reservationsDomain } from '../reservations';
 import { sessionsDomain } from '../sessions';
 import { viewerDomain } from '../viewer';
@@ -32,6 +33,7 @@ export const DOMAINS: Domain[] = [
   sessionsDomain,
   reservationsDomain,
   waitlistsDomain,
+  placementsDomain,
   attendanceDomain,
   invoicesDomain,
   paymentPlansDomain,

@@ -11,6 +11,7 @@ import { runMealCountsFinal } from './meal-counts-jobs';
 import { monthEndBilling } from './month-end-billing';
 import { listenForEvents, webhookTasks } from './webhooks';
 import { runOfferExpiry, runOfferReminder, runWaitlistClosing, type OfferJobPayload } from './waitlist-jobs';
+import { runPlacementOfferExpiry, type PlacementOfferJobPayload } from './placement-jobs';
 
 /**
  * Deletes idempotency keys past their retention (48 h), one tenant-scoped transaction per tenant
@@ -113,6 +114,10 @@ export async function startWorker(options: {
       // Scheduled at an offer's deadline (and before it) by the transaction that made the offer.
       waitlist_offer_expiry: async (payload) => {
         await runOfferExpiry(orm.em.fork(), payload as OfferJobPayload, new Date(), logger);
+      },
+      // Scheduled at a childcare offer's deadline by the transaction that made the offer.
+      placement_offer_expiry: async (payload) => {
+        await runPlacementOfferExpiry(orm.em.fork(), payload as PlacementOfferJobPayload, new Date(), logger);
       },
       waitlist_offer_reminder: async (payload) => {
         await runOfferReminder(orm.em.fork(), payload as OfferJobPayload, new Date());

@@ -20,8 +20,10 @@ import { Migration20261202100000ClosurePeriods } from './Migration20261202100000
 import { Migration20261202110000FamilyQuotients } from './Migration20261202110000FamilyQuotients';
 import { Migration20261202120000FamilyAdministration } from './Migration20261202120000FamilyAdministration';
 import { Migration20261203000000Imports } from './Migration20261203000000Imports';
+import { Migration20261203000000Placements } from './Migration20261203000000Placements';
 import { Migration20261203000000WaitlistGroups } from './Migration20261203000000WaitlistGroups';
 import { Migration20261203010000NotificationMessages } from './Migration20261203010000NotificationMessages';
+import { Migration20261203010000PlacementCharges } from './Migration20261203010000PlacementCharges';
 import { Migration20261203020000RateLimits } from './Migration20261203020000RateLimits';
 import { Migration20261203030000MealCountsFinal } from './Migration20261203030000MealCountsFinal';
 
@@ -48,11 +50,10 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202110000FamilyQuotients', class: Migration20261202110000FamilyQuotients },
   { name: 'Migration20261202120000FamilyAdministration', class: Migration20261202120000FamilyAdministration },
   { name: 'Migration20261203000000Imports', class: Migration20261203000000Imports },
+  { name: 'Migration20261203000000Placements', class: Migration20261203000000Placements },
   { name: 'Migration20261203000000WaitlistGroups', class: Migration20261203000000WaitlistGroups },
-  {
-    name: 'Migration20261203010000NotificationMessages',
-    class: Migration20261203010000NotificationMessages,
-  },
+  { name: 'Migration20261203010000NotificationMessages', class: Migration20261203010000NotificationMessages },
+  { name: 'Migration20261203010000PlacementCharges', class: Migration20261203010000PlacementCharges },
   { name: 'Migration20261203020000RateLimits', class: Migration20261203020000RateLimits },
   { name: 'Migration20261203030000MealCountsFinal', class: Migration20261203030000MealCountsFinal },
 ];

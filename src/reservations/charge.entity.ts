@@ -14,6 +14,8 @@ export enum ChargeReason {
   BILLABLE_ABSENCE = 'BILLABLE_ABSENCE',
   /** Water consumed, from a meter reading: no reservation, billed at the annual regularisation. */
   CONSUMPTION = 'CONSUMPTION',
+  /** A childcare placement's month (src/placements/billing): no reservation. */
+  PLACEMENT_MONTH = 'PLACEMENT_MONTH',
 }
 
 /**

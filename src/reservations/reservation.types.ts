@@ -104,6 +104,7 @@ registerEnumType(ChargeReason, {
     LATE_CANCELLATION: { description: 'Cancelled after the notice deadline.' },
     UNJUSTIFIED_ABSENCE: { description: 'Booked, absent, no justification; the service bills it.' },
     BILLABLE_ABSENCE: { description: 'Absent with a reason the tenant still bills.' },
+    PLACEMENT_MONTH: { description: 'A month of a childcare placement (no reservation).' },
   },
 });
 

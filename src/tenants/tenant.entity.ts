@@ -102,6 +102,10 @@ export class TenantConfig {
    */
   @Property({ type: 'json', nullable: true })
   identityProvider?: Record<string, unknown> | null;
+
+  /** Whether families may apply for childcare places and edit their applications (agents always may). */
+  @Property()
+  placementApplicationsOpen: boolean = true;
 }
 
 /** A municipality (or cooperative) using Guichet. Not tenant-owned itself: the public directory. */

@@ -7,6 +7,7 @@ import { InvoiceKind } from '../invoices/invoice.entity';
 import { BillingRunKind, BillingRunStatus } from './billing-run.entity';
 import { issueInvoices, newRun, type IssueOptions } from './issue-invoices';
 import { day, msg } from '../../shared/i18n';
+import { chargePlacementMonth } from '../../placements/billing/monthly-charges';
 
 /** What a run returns: the run's id (its record says what it did). */
 export interface RunDone {
@@ -45,6 +46,8 @@ const monthly = idempotentMutation(
     ctx: TenantContext,
     input: { period: string; to: string; hooks: Pick<IssueOptions, 'afterBatch' | 'batchSize'> },
   ): Promise<Outcome<RunDone>> => {
+    // Childcare placements accrue their month's charge first (suspended or not: charges accrue).
+    await chargePlacementMonth(ctx, input.period);
     if (ctx.tenant.config.billingSuspended) {
       const run = newRun(ctx, BillingRunKind.MONTHLY, input.period, input.to, BillingRunStatus.SUSPENDED);
       await ctx.em.flush();

@@ -20,6 +20,7 @@ const REASON_LABELS: Record<ChargeReason, string> = {
   [ChargeReason.UNJUSTIFIED_ABSENCE]: 'absence non justifiée',
   [ChargeReason.BILLABLE_ABSENCE]: 'absence facturée',
   [ChargeReason.CONSUMPTION]: 'consommation',
+  [ChargeReason.PLACEMENT_MONTH]: 'place en service de garde, mois',
 };
 
 interface ChargeRow {

@@ -10,6 +10,7 @@ import { identityProviders } from './messages/identity-providers';
 import { integrations } from './messages/integrations';
 import { imports } from './messages/imports';
 import { waitlists } from './messages/waitlists';
+import { placements } from './messages/placements';
 
 /** Every module of the catalogue; a key belongs to exactly one (the catalogue's test checks it). */
 export const CATALOGUE_MODULES = {
@@ -24,6 +25,7 @@ export const CATALOGUE_MODULES = {
   waitlists,
   integrations,
   imports,
+  placements,
 };
 
 /**
@@ -42,6 +44,7 @@ export const CATALOGUE = {
   ...waitlists,
   ...integrations,
   ...imports,
+  ...placements,
 };
 
 export type MessageKey = keyof typeof CATALOGUE;
