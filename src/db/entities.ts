@@ -19,6 +19,7 @@ import { Instalment, PaymentPlan } from '../billing/payment-plans/payment-plan.e
 import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../webhooks/webhook.entity';
 import { WaitlistEntry } from '../waitlists/waitlist-entry.entity';
 import { Notification } from '../notifications/notification.entity';
+import { DraftInvoice, DraftInvoiceLine } from '../billing/drafts/draft-invoice.entity';
 
 /** Entities carrying `tenant_id`, filtered per request and guarded by row-level security. */
 export const TENANT_OWNED_ENTITIES = [
@@ -45,6 +46,8 @@ export const TENANT_OWNED_ENTITIES = [
   ClosurePeriod,
   WaitlistEntry,
   Notification,
+  DraftInvoice,
+  DraftInvoiceLine,
 ];
 
 export const ENTITIES = [TenantOwned, Tenant, ApiKey, ...TENANT_OWNED_ENTITIES];

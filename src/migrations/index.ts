@@ -20,6 +20,7 @@ import { Migration20261202100000ClosurePeriods } from './Migration20261202100000
 import { Migration20261202110000FamilyQuotients } from './Migration20261202110000FamilyQuotients';
 import { Migration20261203000000WaitlistGroups } from './Migration20261203000000WaitlistGroups';
 import { Migration20261203010000NotificationMessages } from './Migration20261203010000NotificationMessages';
+import { Migration20261204000000DraftRuns } from './Migration20261204000000DraftRuns';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -47,4 +48,5 @@ export const MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261203010000NotificationMessages',
     class: Migration20261203010000NotificationMessages,
   },
+  { name: 'Migration20261204000000DraftRuns', class: Migration20261204000000DraftRuns },
 ];

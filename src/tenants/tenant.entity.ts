@@ -49,6 +49,14 @@ export class TenantConfig {
   @Property()
   invoiceDueDays: number = 30;
 
+  /** A draft run warns about a family whose oldest charge is older than this many days. */
+  @Property()
+  draftStaleChargeDays: number = 90;
+
+  /** A draft run warns about an invoice above this many minor units. */
+  @Property()
+  draftAmountThreshold: number = 50000;
+
   /** Payment plans (échelonnement): at most this many instalments… */
   @Property()
   instalmentMaxCount: number = 1;

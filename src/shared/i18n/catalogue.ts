@@ -8,6 +8,7 @@ import { common } from './messages/common';
 import { documents } from './messages/documents';
 import { identityProviders } from './messages/identity-providers';
 import { integrations } from './messages/integrations';
+import { treasury } from './messages/treasury';
 import { waitlists } from './messages/waitlists';
 
 /** Every module of the catalogue; a key belongs to exactly one (the catalogue's test checks it). */
@@ -22,6 +23,7 @@ export const CATALOGUE_MODULES = {
   administration,
   waitlists,
   integrations,
+  treasury,
 };
 
 /**
@@ -38,6 +40,7 @@ export const CATALOGUE = {
   ...documents,
   ...administration,
   ...waitlists,
+  ...treasury,
   ...integrations,
 };
 
