@@ -6,6 +6,7 @@ import { invoicesDomain } from '../billing/invoices';
 import { paymentPlansDomain } from '../billing/payment-plans';
 import { paymentsDomain } from '../billing/payments';
 import { billingRunsDomain } from '../billing/runs';
+import { billingDraftsDomain } from '../billing/drafts';
 import { waterDomain } from '../billing/water';
 import { dashboardDomain } from '../dashboard';
 import { directoryDomain } from '../directory';
@@ -37,6 +38,7 @@ export const DOMAINS: Domain[] = [
   paymentsDomain,
   accountsDomain,
   billingRunsDomain,
+  billingDraftsDomain,
   waterDomain,
   apiKeysDomain,
   webhooksDomain,
