@@ -20,6 +20,7 @@ import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../webhooks/webh
 import { WaitlistEntry } from '../waitlists/waitlist-entry.entity';
 import { Notification } from '../notifications/notification.entity';
 import { DraftInvoice, DraftInvoiceLine } from '../billing/drafts/draft-invoice.entity';
+import { Debit, DebitBatch, Mandate } from '../billing/sepa/sepa.entity';
 
 /** Entities carrying `tenant_id`, filtered per request and guarded by row-level security. */
 export const TENANT_OWNED_ENTITIES = [
@@ -48,6 +49,9 @@ export const TENANT_OWNED_ENTITIES = [
   Notification,
   DraftInvoice,
   DraftInvoiceLine,
+  Mandate,
+  DebitBatch,
+  Debit,
 ];
 
 export const ENTITIES = [TenantOwned, Tenant, ApiKey, ...TENANT_OWNED_ENTITIES];

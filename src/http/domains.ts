@@ -7,6 +7,7 @@ import { paymentPlansDomain } from '../billing/payment-plans';
 import { paymentsDomain } from '../billing/payments';
 import { billingRunsDomain } from '../billing/runs';
 import { billingDraftsDomain } from '../billing/drafts';
+import { sepaDomain } from '../billing/sepa';
 import { waterDomain } from '../billing/water';
 import { dashboardDomain } from '../dashboard';
 import { directoryDomain } from '../directory';
@@ -39,6 +40,7 @@ export const DOMAINS: Domain[] = [
   accountsDomain,
   billingRunsDomain,
   billingDraftsDomain,
+  sepaDomain,
   waterDomain,
   apiKeysDomain,
   webhooksDomain,

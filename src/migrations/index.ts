@@ -21,6 +21,7 @@ import { Migration20261202110000FamilyQuotients } from './Migration2026120211000
 import { Migration20261203000000WaitlistGroups } from './Migration20261203000000WaitlistGroups';
 import { Migration20261203010000NotificationMessages } from './Migration20261203010000NotificationMessages';
 import { Migration20261204000000DraftRuns } from './Migration20261204000000DraftRuns';
+import { Migration20261204010000Sepa } from './Migration20261204010000Sepa';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -49,4 +50,5 @@ export const MIGRATIONS: MigrationObject[] = [
     class: Migration20261203010000NotificationMessages,
   },
   { name: 'Migration20261204000000DraftRuns', class: Migration20261204000000DraftRuns },
+  { name: 'Migration20261204010000Sepa', class: Migration20261204010000Sepa },
 ];

@@ -22,6 +22,10 @@ registerEnumType(NotificationKind, {
       description: "The service reviewed an entry's priority: its rank may have changed.",
     },
     WAITLIST_CLOSED: { description: 'A waitlist entry closed without a place.' },
+    DIRECT_DEBIT_REJECTED: {
+      description:
+        'The bank rejected a direct debit: the invoices it paid are open again (reason and fee in the message).',
+    },
   },
 });
 

@@ -1,4 +1,4 @@
-import { m } from '../message';
+import { m, type Amount, type Day } from '../message';
 
 /** Draft billing runs, SEPA direct debits, the cash desk. */
 export const treasury = {
@@ -29,5 +29,80 @@ export const treasury = {
   'draft.stale': m<{ families: number }>({
     en: '{families, plural, one {One family’s charges have} other {# families’ charges have}} changed since the draft was built: rebuild it, review it, then promote it.',
     fr: '{families, plural, one {Les prestations d’une famille ont} other {Les prestations de # familles ont}} changé depuis la préparation du brouillon : reconstruisez-le, relisez-le, puis validez-le.',
+  }),
+  'sepa.creditorMissing': m({
+    en: 'Direct debits need the tenant’s SEPA creditor details first (setSepaCreditor).',
+    fr: 'Les prélèvements demandent d’abord les coordonnées de créancier SEPA de la collectivité (setSepaCreditor).',
+  }),
+  'sepa.creditorId': m({
+    en: 'Not a valid SEPA creditor identifier (ICS), e.g. FR12ZZZ123456.',
+    fr: 'Ce n’est pas un identifiant créancier SEPA (ICS) valide, par exemple FR12ZZZ123456.',
+  }),
+  'sepa.creditorName': m({
+    en: 'Give the creditor’s name (1 to 70 characters).',
+    fr: 'Indiquez le nom du créancier (1 à 70 caractères).',
+  }),
+  'sepa.iban': m({
+    en: 'Not a valid IBAN (its length or check digits are wrong).',
+    fr: 'Ce n’est pas un IBAN valide (longueur ou clé incorrecte).',
+  }),
+  'sepa.ibanNotSepa': m({
+    en: 'This IBAN’s country is outside the SEPA area.',
+    fr: 'Le pays de cet IBAN est hors de la zone SEPA.',
+  }),
+  'sepa.bic': m({
+    en: 'Not a valid BIC (8 or 11 characters).',
+    fr: 'Ce n’est pas un BIC valide (8 ou 11 caractères).',
+  }),
+  'sepa.debtorName': m({
+    en: 'Give the account holder’s name (1 to 70 characters).',
+    fr: 'Indiquez le nom du titulaire du compte (1 à 70 caractères).',
+  }),
+  'sepa.mandateReference': m({
+    en: "A mandate reference (RUM) is 1 to 35 letters, digits, spaces or + ? / - : ( ) . , '.",
+    fr: "Une référence unique de mandat (RUM) compte 1 à 35 lettres, chiffres, espaces ou + ? / - : ( ) . , '.",
+  }),
+  'sepa.mandateReferenceTaken': m({
+    en: 'This mandate reference is already used.',
+    fr: 'Cette référence de mandat est déjà utilisée.',
+  }),
+  'sepa.signedInFuture': m({
+    en: 'A mandate cannot be signed after today.',
+    fr: 'Un mandat ne peut pas être signé après aujourd’hui.',
+  }),
+  'sepa.activeMandateExists': m({
+    en: 'This family already has an active mandate: close it first.',
+    fr: 'Cette famille a déjà un mandat actif : clôturez-le d’abord.',
+  }),
+  'sepa.mandateNotFound': m({ en: 'Mandate not found.', fr: 'Mandat introuvable.' }),
+  'sepa.mandateClosed': m({ en: 'This mandate is closed.', fr: 'Ce mandat est clôturé.' }),
+  'sepa.collectionDatePast': m({
+    en: 'Collect on a day after today.',
+    fr: 'Prélevez à une date postérieure à aujourd’hui.',
+  }),
+  'sepa.nothingToDebit': m<{ date: Day }>({
+    en: 'No open invoice due by {date} to debit on an active mandate.',
+    fr: 'Aucune facture ouverte échue au {date} à prélever sur un mandat actif.',
+  }),
+  'sepa.batchNotFound': m({ en: 'Debit batch not found.', fr: 'Lot de prélèvements introuvable.' }),
+  'sepa.batchSettled': m({
+    en: 'The return file of this batch was already imported.',
+    fr: 'Le fichier de retour de ce lot a déjà été importé.',
+  }),
+  'sepa.badReturnFile': m({
+    en: 'Not a bank return file (an ISO 20022 pain.002 payment status report).',
+    fr: 'Ce n’est pas un fichier de retour bancaire (compte rendu ISO 20022 pain.002).',
+  }),
+  'sepa.unknownDebit': m<{ id: string }>({
+    en: 'The return file names a debit that is not in this batch ({id}): nothing was imported.',
+    fr: 'Le fichier de retour cite un prélèvement absent de ce lot ({id}) : rien n’a été importé.',
+  }),
+  'sepa.debitRejected': m<{ amount: Amount; date: Day; reason: string }>({
+    en: 'Your bank rejected the direct debit of {amount} of {date} ({reason, select, AM04 {insufficient funds} AC01 {incorrect account number} AC04 {account closed} AC06 {account blocked} AG01 {direct debits forbidden on this account} MD01 {no mandate} MS02 {refused by the account holder} other {reason {reason}}}): the invoices it was paying are open again.',
+    fr: 'Votre banque a rejeté le prélèvement de {amount} du {date} ({reason, select, AM04 {provision insuffisante} AC01 {numéro de compte incorrect} AC04 {compte clôturé} AC06 {compte bloqué} AG01 {prélèvements interdits sur ce compte} MD01 {absence de mandat} MS02 {refus du titulaire} other {motif {reason}}}) : les factures qu’il réglait sont de nouveau à payer.',
+  }),
+  'sepa.rejectionFee': m<{ fee: Amount }>({
+    en: 'Your bank rejected a direct debit: a rejection fee of {fee} was invoiced.',
+    fr: 'Votre banque a rejeté un prélèvement : des frais de rejet de {fee} ont été facturés.',
   }),
 };
