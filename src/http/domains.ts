@@ -8,6 +8,7 @@ import { paymentsDomain } from '../billing/payments';
 import { billingRunsDomain } from '../billing/runs';
 import { billingDraftsDomain } from '../billing/drafts';
 import { sepaDomain } from '../billing/sepa';
+import { cashDeskDomain } from '../billing/cash-desk';
 import { waterDomain } from '../billing/water';
 import { dashboardDomain } from '../dashboard';
 import { directoryDomain } from '../directory';
@@ -41,6 +42,7 @@ export const DOMAINS: Domain[] = [
   billingRunsDomain,
   billingDraftsDomain,
   sepaDomain,
+  cashDeskDomain,
   waterDomain,
   apiKeysDomain,
   webhooksDomain,

@@ -22,6 +22,7 @@ import { Migration20261203000000WaitlistGroups } from './Migration20261203000000
 import { Migration20261203010000NotificationMessages } from './Migration20261203010000NotificationMessages';
 import { Migration20261204000000DraftRuns } from './Migration20261204000000DraftRuns';
 import { Migration20261204010000Sepa } from './Migration20261204010000Sepa';
+import { Migration20261204020000CashDesk } from './Migration20261204020000CashDesk';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -51,4 +52,5 @@ export const MIGRATIONS: MigrationObject[] = [
   },
   { name: 'Migration20261204000000DraftRuns', class: Migration20261204000000DraftRuns },
   { name: 'Migration20261204010000Sepa', class: Migration20261204010000Sepa },
+  { name: 'Migration20261204020000CashDesk', class: Migration20261204020000CashDesk },
 ];

@@ -1,4 +1,4 @@
-import { m, type Amount, type Day } from '../message';
+import { m, type Amount, type CalendarDate, type Day } from '../message';
 
 /** Draft billing runs, SEPA direct debits, the cash desk. */
 export const treasury = {
@@ -104,5 +104,46 @@ export const treasury = {
   'sepa.rejectionFee': m<{ fee: Amount }>({
     en: 'Your bank rejected a direct debit: a rejection fee of {fee} was invoiced.',
     fr: 'Votre banque a rejeté un prélèvement : des frais de rejet de {fee} ont été facturés.',
+  }),
+  'cashDesk.code': m({
+    en: 'A cash office code is 1 to 8 capital letters or digits (printed in its receipt numbers).',
+    fr: 'Le code d’une régie compte 1 à 8 majuscules ou chiffres (il figure dans ses numéros de reçu).',
+  }),
+  'cashDesk.codeTaken': m<{ code: string }>({
+    en: 'Another cash office already has the code {code}.',
+    fr: 'Une autre régie a déjà le code {code}.',
+  }),
+  'cashDesk.name': m({ en: 'Give the cash office a name.', fr: 'Donnez un nom à la régie.' }),
+  'cashDesk.officeNotFound': m({ en: 'Cash office not found.', fr: 'Régie introuvable.' }),
+  'cashDesk.officeRequired': m({
+    en: 'Say which cash office takes this payment (cashOfficeId).',
+    fr: 'Indiquez la régie qui encaisse ce paiement (cashOfficeId).',
+  }),
+  'cashDesk.tillClosed': m<{ office: string; day: Day }>({
+    en: 'The till of {office} was closed for {day}: it takes no more payments today.',
+    fr: 'La caisse de {office} est clôturée pour le {day} : elle n’encaisse plus rien aujourd’hui.',
+  }),
+  'cashDesk.alreadyClosed': m<{ day: Day }>({
+    en: 'This till was already closed for {day}.',
+    fr: 'Cette caisse est déjà clôturée pour le {day}.',
+  }),
+  'cashDesk.futureDay': m({
+    en: 'Close a till for today or a past day.',
+    fr: 'Clôturez une caisse pour aujourd’hui ou un jour passé.',
+  }),
+  'receipt.title': m<{ number: string }>({ en: 'Receipt no. {number}', fr: 'Reçu n° {number}' }),
+  'receipt.received': m<{
+    amount: Amount;
+    method: string;
+    day: CalendarDate;
+    family: string;
+    deposit: string;
+  }>({
+    en: 'Received on {day} from {family}: {amount} {method, select, CASH {in cash} CHEQUE {by cheque} CARD {by card} other {by direct debit}}{deposit, select, yes {, as a deposit on future invoices} other {}}.',
+    fr: 'Reçu le {day} de {family} : {amount} {method, select, CASH {en espèces} CHEQUE {par chèque} CARD {par carte bancaire} other {par prélèvement}}{deposit, select, yes {, à titre d’acompte sur les prochaines factures} other {}}.',
+  }),
+  'receipt.reference': m<{ reference: string }>({
+    en: 'Reference: {reference}',
+    fr: 'Référence : {reference}',
   }),
 };
