@@ -8,6 +8,8 @@ import { moneyOf, MoneyType } from '../../graphql/money';
 import { registerNode } from '../../graphql/node';
 import { isStaff } from '../../auth/viewer';
 import { paginate, sql, type Condition } from '../../shared/pagination';
+import type { Invoice } from '../invoices/invoice.entity';
+import { InvoiceType } from '../invoices/invoice.types';
 import { BillingRun } from '../runs/billing-run.entity';
 import { runPayload } from '../runs/billing-run.resolver';
 import { BillingRunPayload, BillingRunType } from '../runs/billing-run.types';
@@ -155,6 +157,15 @@ export class DraftInvoiceResolver {
   @FieldResolver(() => MoneyType, { description: 'Its total, as it would be issued.' })
   total(@Root() draft: DraftInvoice, @Ctx() ctx: GraphQLContext): MoneyType {
     return moneyOf(draft.total, ctx.tenant);
+  }
+
+  @FieldResolver(() => InvoiceType, {
+    nullable: true,
+    description:
+      'Once the run is promoted: the invoice it became (same lines and total, numbered); null before, or when excluded.',
+  })
+  invoice(@Root() draft: DraftInvoice, @Ctx() ctx: GraphQLContext): Promise<Invoice | null> {
+    return ctx.loaders.invoiceById.load(draft.id);
   }
 
   @FieldResolver(() => [DraftInvoiceLineType], { description: 'Its lines, in print order.' })

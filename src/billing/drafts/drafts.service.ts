@@ -59,7 +59,9 @@ export function draftBillingRun(ctx: TenantContext, input: DraftRunInput): Promi
     case BillingRunKind.WATER_REGULARISATION:
       if (!input.year) return refused('draft.yearRequired', 'year');
       through = `${input.year}-12-31`;
-      if (input.year < 2000 || through >= today) return refused('water.yearNotOver', 'year');
+      if (!Number.isInteger(input.year) || input.year < 2000 || input.year >= Number(today.slice(0, 4))) {
+        return refused('water.yearNotOver', 'year');
+      }
       if (tenant.config.billingSuspended) return refused('billing.suspended', 'kind');
       break;
   }

@@ -206,9 +206,9 @@ export class ImportDebitReturnsInput {
   batchId!: string;
 
   @TextField({
-    maxLength: 500_000,
+    maxLength: 99_000,
     description:
-      'The ISO 20022 pain.002.001.03 payment status report, as XML text (at most 500,000 characters).',
+      'The ISO 20022 pain.002.001.03 payment status report, as XML text (at most 99,000 characters: split a larger report).',
   })
   file!: string;
 

@@ -59,8 +59,8 @@ export const treasury = {
     fr: 'Indiquez le nom du titulaire du compte (1 à 70 caractères).',
   }),
   'sepa.mandateReference': m({
-    en: "A mandate reference (RUM) is 1 to 35 letters, digits, spaces or + ? / - : ( ) . , '.",
-    fr: "Une référence unique de mandat (RUM) compte 1 à 35 lettres, chiffres, espaces ou + ? / - : ( ) . , '.",
+    en: 'A mandate reference (RUM) is 1 to 35 letters, digits, spaces, apostrophes or + ? / - : ( ) . ,',
+    fr: 'Une référence unique de mandat (RUM) compte 1 à 35 lettres, chiffres, espaces, apostrophes ou + ? / - : ( ) . ,',
   }),
   'sepa.mandateReferenceTaken': m({
     en: 'This mandate reference is already used.',
