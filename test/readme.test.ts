@@ -75,6 +75,13 @@ const SHOWS: Record<string, RegExp[]> = {
     /^%PDF-$/m,
     /"billingSuspendedSince":"\d{4}-\d\d-\d\d"/,
   ],
+  // Run again, the draft is empty (everything up to yesterday is billed): still a draft, still promoted once.
+  "Saint-Nazaire's catch-up, reviewed before it goes out #1": [
+    /"kind":"CATCH_UP","status":"DRAFT"/,
+    /^invoices before: (\d+), after the draft: \1$/m,
+    /"status":"COMPLETED"/,
+    /n’est plus un brouillon \(COMPLETED\)/,
+  ],
 };
 
 /** The guides of docs/ with shell examples, and what each shows when it worked. */
@@ -173,6 +180,7 @@ if (missingTools.length) {
       'Waitlists: the Béziers centre aéré',
       'The roll call',
       'Billing: the Saint-Nazaire catch-up, end to end',
+      "Saint-Nazaire's catch-up, reviewed before it goes out",
     ]);
     expect(blocks.filter((b) => b.skip).map((b) => [b.heading, b.skip])).toEqual([
       ['Guichet', '(installs, starts the server, runs the tests)'],
