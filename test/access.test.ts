@@ -63,6 +63,15 @@ const READERS: Record<string, Caller[]> = {
   SessionWaitlist: [Scope.FAMILIES_READ],
   WaitlistCounts: [],
   Notification: [Scope.FAMILIES_READ, 'PARENT'],
+  DraftInvoice: [],
+  DraftInvoiceLine: [],
+  DraftWarningCount: [],
+  Mandate: [],
+  DebitBatch: [],
+  Debit: [],
+  CashOffice: [],
+  TillClosing: [],
+  Receipt: [Scope.BILLING_READ, 'PARENT'],
 };
 /** Fields whose rule differs from their type's. */
 const FIELD_READERS: Record<string, Caller[]> = {
@@ -84,6 +93,8 @@ const FIELD_READERS: Record<string, Caller[]> = {
   'WaitlistEntry.manualPoints': [],
   'WaitlistEntry.manualReason': [],
   'Query.waitlistStatistics': [],
+  'Family.mandates': [],
+  'Payment.receipt': [Scope.BILLING_READ, 'PARENT'],
 };
 
 /** How each type is reached: Node types through `node(id:)`, the others through a parent field. */
@@ -104,6 +115,10 @@ const PATHS: Record<string, (selection: string) => string> = {
   OccupancyFigures: (s) => `occupancy(from: "2026-01-05", to: "2026-01-05") { ${s} }`,
   WaitlistCriterion: (s) => `node(id: $id) { ... on WaitlistEntry { criteria { ${s} } } }`,
   SessionWaitlist: (s) => `node(id: $id) { ... on Session { waitlist { ${s} } } }`,
+  DraftInvoiceLine: (s) => `node(id: $id) { ... on DraftInvoice { lines { ${s} } } }`,
+  DraftWarningCount: (s) => `node(id: $id) { ... on BillingRun { warningCounts { ${s} } } }`,
+  Debit: (s) => `node(id: $id) { ... on DebitBatch { debits { ${s} } } }`,
+  TillClosing: (s) => `node(id: $id) { ... on CashOffice { closings { ${s} } } }`,
   WaitlistCounts: (s) =>
     `waitlistStatistics(serviceId: "Service_AAAAAAAAAAAAAAAAAAAAAA", from: "2026-01-01", to: "2026-01-31") { ${s} }`,
 };
@@ -150,6 +165,10 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     BillingTotals: ['Query.billingTotals'],
     WebhookEvent: ['WebhookDelivery.event'],
     OccupancyFigures: ['Query.occupancy'],
+    DraftInvoiceLine: ['DraftInvoice.lines'],
+    DraftWarningCount: ['BillingRun.warningCounts'],
+    Debit: ['DebitBatch.debits'],
+    TillClosing: ['CashOffice.closings'],
   };
   return [...own, ...(via[typeName] ?? [])];
 }

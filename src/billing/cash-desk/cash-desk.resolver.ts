@@ -10,6 +10,7 @@ import { afterCommit } from '../../graphql/payload';
 import { receiptPdfDocument } from '../documents/document-paths';
 import type { Payment } from '../payments/payment.entity';
 import { PaymentType } from '../payments/payment.types';
+import { BILLING_READERS } from '../../reservations/reservation.types';
 import { CashOffice, Receipt, TillClosing } from './cash-desk.entity';
 import { closeTill, createCashOffice } from './cash-desk.service';
 import {
@@ -129,6 +130,7 @@ export class ReceiptResolver {
 
 @Resolver(() => PaymentType)
 export class PaymentReceiptResolver {
+  @Access(BILLING_READERS)
   @FieldResolver(() => ReceiptType, {
     nullable: true,
     description:
