@@ -129,7 +129,6 @@ async function receive(
     recordedAt: new Date(),
   });
   await ctx.em.flush();
-  const receipt = counter?.office ? await issueReceipt(ctx, counter.office, payment) : null;
   if (allocations.length) {
     await allocatePayment(ctx, family.id, payment.id, input.amount, allocations);
   } else {
@@ -144,6 +143,8 @@ async function receive(
     method: input.method,
     deposit,
   });
+  // The receipt's number last: its office's counter row stays locked only until the commit.
+  const receipt = counter?.office ? await issueReceipt(ctx, counter.office, payment) : null;
   if (channel === PaymentChannel.COUNTER) {
     audit(ctx, {
       action: deposit ? 'DEPOSIT_RECORDED' : 'PAYMENT_RECORDED',
