@@ -83,6 +83,15 @@ const READERS: Record<string, Caller[]> = {
   PlacementQueueEntry: [],
   PlacementStatistics: [],
   PlacementGroupFigures: [],
+  DraftInvoice: [],
+  DraftInvoiceLine: [],
+  DraftWarningCount: [],
+  Mandate: [],
+  DebitBatch: [],
+  Debit: [],
+  CashOffice: [],
+  TillClosing: [],
+  Receipt: [Scope.BILLING_READ, 'PARENT'],
 };
 /** Fields whose rule differs from their type's. */
 const FIELD_READERS: Record<string, Caller[]> = {
@@ -112,6 +121,8 @@ const FIELD_READERS: Record<string, Caller[]> = {
   'PlacementOffer.outOfOrderReason': [],
   'Placement.urgentReason': [],
   'Placement.createdBy': [],
+  'Family.mandates': [],
+  'Payment.receipt': [Scope.BILLING_READ, 'PARENT'],
 };
 
 /** How each type is reached: Node types through `node(id:)`, the others through a parent field. */
@@ -150,6 +161,10 @@ const PATHS: Record<string, (selection: string) => string> = {
     `placementQueue(facilityId: "Facility_AAAAAAAAAAAAAAAAAAAAAA", ageGroup: INFANT) { entries { ${s} } }`,
   PlacementStatistics: (s) => `placementStatistics { ${s} }`,
   PlacementGroupFigures: (s) => `placementStatistics { groups { ${s} } }`,
+  DraftInvoiceLine: (s) => `node(id: $id) { ... on DraftInvoice { lines { ${s} } } }`,
+  DraftWarningCount: (s) => `node(id: $id) { ... on BillingRun { warningCounts { ${s} } } }`,
+  Debit: (s) => `node(id: $id) { ... on DebitBatch { debits { ${s} } } }`,
+  TillClosing: (s) => `node(id: $id) { ... on CashOffice { closings { ${s} } } }`,
   WaitlistCounts: (s) =>
     `waitlistStatistics(serviceId: "Service_AAAAAAAAAAAAAAAAAAAAAA", from: "2026-01-01", to: "2026-01-31") { ${s} }`,
 };
@@ -218,6 +233,10 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     PlacementQueueEntry: ['Query.placementQueue', 'PlacementQueue.entries'],
     PlacementStatistics: ['Query.placementStatistics'],
     PlacementGroupFigures: ['Query.placementStatistics', 'PlacementStatistics.groups'],
+    DraftInvoiceLine: ['DraftInvoice.lines'],
+    DraftWarningCount: ['BillingRun.warningCounts'],
+    Debit: ['DebitBatch.debits'],
+    TillClosing: ['CashOffice.closings'],
   };
   return [...own, ...(via[typeName] ?? [])];
 }

@@ -23,6 +23,7 @@ describe('pagination: every connection reaches every row once, whatever the page
   let agent: string;
   let admin: string;
   const endpointId = randomUUID();
+  const draftRunId = randomUUID();
   let schema: GraphQLSchema;
   let familyId: string;
   let childId: string;
@@ -114,6 +115,19 @@ describe('pagination: every connection reaches every row once, whatever the page
        insert into webhook_deliveries (tenant_id, event_id, endpoint_id, seq, aggregate_id, status, created_at)
        select $1, ev.id, $2, ev.seq, ev.aggregate_id, 'DELIVERED', $3 from ev`,
       [endpointId, ISSUED],
+    );
+    // A draft run of 45 draft invoices (one per family), 40 of them with the same total.
+    await q(
+      `insert into billing_runs (id, tenant_id, kind, period, through_date, status, requested_by, started_at, finished_at)
+       values ($2, $1, 'CATCH_UP', null, '2026-05-31', 'DRAFT', 'test', $3, $3)`,
+      [draftRunId, ISSUED],
+    );
+    await q(
+      `insert into billing_draft_invoices (id, tenant_id, billing_run_id, family_id, period_from, period_to, oldest_charge, total, charge_ids)
+       select gen_random_uuid(), $1, $2, f.id, '2026-03-01', '2026-05-31', '2026-03-02',
+              case when row_number() over (order by f.id) <= 40 then 5000 else 7000 end, '{}'
+       from families f where f.tenant_id = $1`,
+      [draftRunId],
     );
     // 60 audit events at one instant (one admin's batch).
     await q(
@@ -277,6 +291,12 @@ describe('pagination: every connection reaches every row once, whatever the page
       page: nested('notifications'),
       truth: sql(
         `select id from notifications where tenant_id = $1 and family_id = $2 order by created_at desc, id desc`,
+      ),
+    },
+    'BillingRun.draftInvoices': {
+      page: nested('draftInvoices', 'BillingRun', () => toGlobalId('BillingRun', draftRunId)),
+      truth: sql(
+        `select id from billing_draft_invoices where tenant_id = $1 and $2::uuid is not null order by total desc, id desc`,
       ),
     },
     'Family.charges': {

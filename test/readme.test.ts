@@ -95,6 +95,13 @@ const SHOWS: Record<string, RegExp[]> = {
     /"quotientHistory":\[\{"quotient":640/,
     /"FAMILY_QUOTIENT_SET"/,
   ],
+  // Run again, the draft is empty (everything up to yesterday is billed): still a draft, still promoted once.
+  "Saint-Nazaire's catch-up, reviewed before it goes out #1": [
+    /"kind":"CATCH_UP","status":"DRAFT"/,
+    /^invoices before: (\d+), after the draft: \1$/m,
+    /"status":"COMPLETED"/,
+    /n’est plus un brouillon \(COMPLETED\)/,
+  ],
 };
 
 /** The guides of docs/ with shell examples, and what each shows when it worked. */
@@ -204,6 +211,7 @@ if (missingTools.length) {
       'A day without the network',
       'Billing: the Saint-Nazaire catch-up, end to end',
       'A new school year',
+      "Saint-Nazaire's catch-up, reviewed before it goes out",
     ]);
     expect(blocks.filter((b) => b.skip).map((b) => [b.heading, b.skip])).toEqual([
       ['Guichet', '(installs, starts the server, runs the tests)'],

@@ -7,7 +7,7 @@ export enum Series {
 }
 
 export interface NumberBlock {
-  series: Series;
+  series: Series | string;
   year: number;
   first: number;
 }
@@ -19,7 +19,7 @@ export interface NumberBlock {
  */
 export async function takeNumbers(
   ctx: TenantContext,
-  series: Series,
+  series: Series | string,
   issueDate: string,
   count: number,
 ): Promise<NumberBlock> {

@@ -21,6 +21,9 @@ import { WaitlistEntry } from '../waitlists/waitlist-entry.entity';
 import { Notification } from '../notifications/notification.entity';
 import { Import } from '../imports/import.entity';
 import { PLACEMENT_ENTITIES } from '../placements/entities';
+import { DraftInvoice, DraftInvoiceLine } from '../billing/drafts/draft-invoice.entity';
+import { Debit, DebitBatch, Mandate } from '../billing/sepa/sepa.entity';
+import { CashOffice, Receipt, TillClosing } from '../billing/cash-desk/cash-desk.entity';
 
 /** Entities carrying `tenant_id`, filtered per request and guarded by row-level security. */
 export const TENANT_OWNED_ENTITIES = [
@@ -49,6 +52,14 @@ export const TENANT_OWNED_ENTITIES = [
   Notification,
   Import,
   ...PLACEMENT_ENTITIES,
+  DraftInvoice,
+  DraftInvoiceLine,
+  Mandate,
+  DebitBatch,
+  Debit,
+  CashOffice,
+  Receipt,
+  TillClosing,
 ];
 
 export const ENTITIES = [TenantOwned, Tenant, ApiKey, ...TENANT_OWNED_ENTITIES];

@@ -7,10 +7,12 @@ import { invoicePdf } from '../billing/documents/invoice-pdf.service';
 import {
   INVOICE_NUMBER,
   invoicePdfDocument,
+  receiptPdfDocument,
   treasuryCsvDocument,
   type LinkedDocument,
 } from '../billing/documents/document-paths';
 import { treasuryCsv } from '../billing/documents/treasury.service';
+import { receiptPdf } from '../billing/cash-desk/receipt-pdf';
 import type { AppConfig } from '../config';
 import { scopeToTenantReading } from '../db/tenant-scope';
 import { csvFlavourOf } from '../shared/csv';
@@ -164,6 +166,17 @@ export function registerDocumentRoutes(
         return { type: 'application/pdf', filename, body: pdf };
       },
       ({ number }) => (INVOICE_NUMBER.test(number) ? invoicePdfDocument(number) : null),
+    ),
+  );
+  app.get(
+    '/documents/receipts/:number.pdf',
+    serve<{ number: string }>(
+      async (ctx, { number }) => {
+        if (!INVOICE_NUMBER.test(number)) throw new NotFoundError('Receipt');
+        const { filename, pdf } = await receiptPdf(ctx, number);
+        return { type: 'application/pdf', filename, body: pdf };
+      },
+      ({ number }) => (INVOICE_NUMBER.test(number) ? receiptPdfDocument(number) : null),
     ),
   );
   app.get(

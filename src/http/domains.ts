@@ -6,6 +6,9 @@ import { invoicesDomain } from '../billing/invoices';
 import { paymentPlansDomain } from '../billing/payment-plans';
 import { paymentsDomain } from '../billing/payments';
 import { billingRunsDomain } from '../billing/runs';
+import { billingDraftsDomain } from '../billing/drafts';
+import { sepaDomain } from '../billing/sepa';
+import { cashDeskDomain } from '../billing/cash-desk';
 import { waterDomain } from '../billing/water';
 import { dashboardDomain } from '../dashboard';
 import { directoryDomain } from '../directory';
@@ -40,6 +43,9 @@ export const DOMAINS: Domain[] = [
   paymentsDomain,
   accountsDomain,
   billingRunsDomain,
+  billingDraftsDomain,
+  sepaDomain,
+  cashDeskDomain,
   waterDomain,
   apiKeysDomain,
   webhooksDomain,

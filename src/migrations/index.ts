@@ -26,6 +26,9 @@ import { Migration20261203010000NotificationMessages } from './Migration20261203
 import { Migration20261203010000PlacementCharges } from './Migration20261203010000PlacementCharges';
 import { Migration20261203020000RateLimits } from './Migration20261203020000RateLimits';
 import { Migration20261203030000MealCountsFinal } from './Migration20261203030000MealCountsFinal';
+import { Migration20261204000000DraftRuns } from './Migration20261204000000DraftRuns';
+import { Migration20261204010000Sepa } from './Migration20261204010000Sepa';
+import { Migration20261204020000CashDesk } from './Migration20261204020000CashDesk';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -56,4 +59,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203010000PlacementCharges', class: Migration20261203010000PlacementCharges },
   { name: 'Migration20261203020000RateLimits', class: Migration20261203020000RateLimits },
   { name: 'Migration20261203030000MealCountsFinal', class: Migration20261203030000MealCountsFinal },
+  { name: 'Migration20261204000000DraftRuns', class: Migration20261204000000DraftRuns },
+  { name: 'Migration20261204010000Sepa', class: Migration20261204010000Sepa },
+  { name: 'Migration20261204020000CashDesk', class: Migration20261204020000CashDesk },
 ];

@@ -26,6 +26,10 @@ registerEnumType(NotificationKind, {
       description:
         'The town cancelled a session the family had booked (or waited for): the booking was cancelled free of charge.',
     },
+    DIRECT_DEBIT_REJECTED: {
+      description:
+        'The bank rejected a direct debit: the invoices it paid are open again (reason and fee in the message).',
+    },
   },
 });
 

@@ -49,6 +49,33 @@ export class TenantConfig {
   @Property()
   invoiceDueDays: number = 30;
 
+  /** A draft run warns about a family whose oldest charge is older than this many days. */
+  @Property()
+  draftStaleChargeDays: number = 90;
+
+  /** A draft run warns about an invoice above this many minor units. */
+  @Property()
+  draftAmountThreshold: number = 50000;
+
+  /** SEPA creditor identifier (ICS, e.g. FR12ZZZ123456); null: no direct debits. */
+  @Property({ type: 'string', nullable: true })
+  sepaCreditorId?: string | null;
+
+  /** The creditor's name on debits (at most 70 characters). */
+  @Property({ type: 'string', nullable: true })
+  sepaCreditorName?: string | null;
+
+  /** The account the debits are paid into. */
+  @Property({ type: 'string', nullable: true })
+  sepaCreditorIban?: string | null;
+
+  @Property({ type: 'string', nullable: true })
+  sepaCreditorBic?: string | null;
+
+  /** Fee invoiced for each rejected debit, in minor units (0: none). */
+  @Property()
+  sepaRejectionFee: number = 0;
+
   /** Payment plans (échelonnement): at most this many instalments… */
   @Property()
   instalmentMaxCount: number = 1;

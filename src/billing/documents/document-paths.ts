@@ -20,3 +20,9 @@ export const treasuryCsvDocument = (period: string, flavour: CsvFlavour): Linked
   path: `/documents/treasury/${period}.csv`,
   params: { format: flavour },
 });
+
+/** A receipt's PDF: `Receipt.pdfUrl` (receipt numbers look like CANT-2026-000042). */
+export const receiptPdfDocument = (number: string): LinkedDocument => ({
+  path: `/documents/receipts/${encodeURIComponent(number)}.pdf`,
+  params: {},
+});

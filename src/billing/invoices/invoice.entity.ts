@@ -12,6 +12,8 @@ export enum InvoiceKind {
   CREDIT_NOTE = 'CREDIT_NOTE',
   /** The balance of a year of water consumption against what was debited (régularisation). */
   REGULARISATION = 'REGULARISATION',
+  /** A fee, e.g. for a rejected direct debit (frais de rejet). */
+  FEE = 'FEE',
 }
 
 /**

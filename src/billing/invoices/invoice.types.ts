@@ -20,6 +20,7 @@ registerEnumType(InvoiceKind, {
     CATCH_UP: { description: 'Every charge of a suspended billing period, issued on resumption.' },
     CREDIT_NOTE: { description: 'A correction of an issued invoice (avoir).' },
     REGULARISATION: { description: "A year's water consumption against what was debited." },
+    FEE: { description: 'A fee, e.g. for a rejected direct debit.' },
   },
 });
 /** The two flavours of the treasury CSV (src/shared/csv.ts). */

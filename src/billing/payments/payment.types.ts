@@ -83,6 +83,13 @@ export class RecordPaymentInput {
   })
   allocations?: AllocationInput[] | null;
 
+  @IdField('CashOffice', {
+    nullable: true,
+    description:
+      'At the counter: the cash office (régie) taking it, which numbers its receipt. Required when the tenant has several active offices; defaults to its only one.',
+  })
+  cashOfficeId?: string | null;
+
   @idempotencyKeyField()
   idempotencyKey!: string;
 }
@@ -104,6 +111,13 @@ export class RecordDepositInput {
     description: 'Receipt or cheque number (at most 255 characters).',
   })
   reference?: string | null;
+
+  @IdField('CashOffice', {
+    nullable: true,
+    description:
+      'At the counter: the cash office (régie) taking it, which numbers its receipt. Required when the tenant has several active offices; defaults to its only one.',
+  })
+  cashOfficeId?: string | null;
 
   @idempotencyKeyField()
   idempotencyKey!: string;

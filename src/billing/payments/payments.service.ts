@@ -18,6 +18,7 @@ import { allocatePayment, lockAccount, openInvoices, settleAccount } from '../le
 import { Payment, PaymentChannel } from './payment.entity';
 import { amount, msg, oneOf } from '../../shared/i18n';
 import { forbidden } from '../../auth/requirement';
+import { counterOffice, issueReceipt } from '../cash-desk/cash-desk.service';
 
 /** A payment above this is surely a typo (minor units: 100 000,00). */
 const MAX_PAYMENT = 10_000_000;
@@ -28,6 +29,8 @@ export interface PaymentInput {
   method: PaymentMethod;
   reference?: string | null;
   allocations?: { invoiceId: string; amount: number }[] | null;
+  /** At the counter: the cash office (régie) taking it, which issues its receipt. */
+  cashOfficeId?: string | null;
 }
 
 /**
@@ -86,6 +89,9 @@ async function receive(
     throw forbidden('access.deposit', { roles: [Role.AGENT, Role.TENANT_ADMIN] });
   const family = await ctx.em.findOne(Family, { id: input.familyId });
   if (!family) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Family' }), ['familyId']);
+  // Every counter payment goes through a cash office, when the tenant has any, and gets its receipt.
+  const counter = channel === PaymentChannel.COUNTER ? await counterOffice(ctx, input.cashOfficeId) : null;
+  if (counter && !('office' in counter)) return { value: null, userErrors: [counter] };
   await lockAccount(ctx, family.id);
 
   const allocations = input.allocations ?? [];
@@ -137,12 +143,19 @@ async function receive(
     method: input.method,
     deposit,
   });
+  // The receipt's number last: its office's counter row stays locked only until the commit.
+  const receipt = counter?.office ? await issueReceipt(ctx, counter.office, payment) : null;
   if (channel === PaymentChannel.COUNTER) {
     audit(ctx, {
       action: deposit ? 'DEPOSIT_RECORDED' : 'PAYMENT_RECORDED',
       familyId: family.id,
       subjectId: payment.id,
-      details: { amount: input.amount, method: input.method, reference: payment.reference },
+      details: {
+        amount: input.amount,
+        method: input.method,
+        reference: payment.reference,
+        receipt: receipt?.number ?? null,
+      },
     });
     await ctx.em.flush();
   }

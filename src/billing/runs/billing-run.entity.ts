@@ -6,6 +6,10 @@ export enum BillingRunStatus {
   COMPLETED = 'COMPLETED',
   /** Billing is suspended: nothing was issued, charges keep accruing. */
   SUSPENDED = 'SUSPENDED',
+  /** Built for review: draft invoices, no number taken, no charge touched; promoteBillingRun issues it. */
+  DRAFT = 'DRAFT',
+  /** A draft given up: nothing was issued. */
+  DISCARDED = 'DISCARDED',
 }
 
 export enum BillingRunKind {
@@ -50,4 +54,15 @@ export class BillingRun extends TenantOwned {
 
   @Property({ type: 'timestamptz' })
   finishedAt!: Date;
+
+  /** A draft: when it was last built (or rebuilt). */
+  @Property({ type: 'timestamptz', nullable: true })
+  builtAt?: Date | null;
+
+  /** A promoted draft: when and by whom it was issued. */
+  @Property({ type: 'timestamptz', nullable: true })
+  promotedAt?: Date | null;
+
+  @Property({ type: 'string', nullable: true })
+  promotedBy?: string | null;
 }

@@ -13,6 +13,11 @@ registerEnumType(BillingRunStatus, {
   valuesConfig: {
     COMPLETED: { description: 'Invoices issued (possibly none, when nothing was billable).' },
     SUSPENDED: { description: 'Billing is suspended: nothing was issued, charges keep accruing.' },
+    DRAFT: {
+      description:
+        'Built for review (draftBillingRun): invoicesCreated, chargesInvoiced and amountInvoiced say what promoteBillingRun would issue; no number taken, no charge changed.',
+    },
+    DISCARDED: { description: 'A draft given up (discardBillingRun): nothing was issued.' },
   },
 });
 registerEnumType(BillingRunKind, {
@@ -40,7 +45,9 @@ export class BillingRunType extends Node {
   @Field(() => BillingRunStatus, { description: 'Completed, or suspended (nothing issued).' })
   status!: BillingRunStatus;
 
-  @Field(() => Int, { description: 'Invoices issued.' })
+  @Field(() => Int, {
+    description: 'Invoices issued (a draft: invoices in the draft, excluded ones included).',
+  })
   invoicesCreated!: number;
 
   @Field(() => Int, { description: 'Charges put on them.' })
@@ -49,8 +56,14 @@ export class BillingRunType extends Node {
   @Field(() => DateTime, { description: 'Start.' })
   startedAt!: Date;
 
-  @Field(() => DateTime, { description: 'End.' })
+  @Field(() => DateTime, { description: 'End (of the last build, for a draft).' })
   finishedAt!: Date;
+
+  @Field(() => DateTime, { nullable: true, description: 'A draft: when it was last built or rebuilt.' })
+  builtAt?: Date | null;
+
+  @Field(() => DateTime, { nullable: true, description: 'A promoted draft: when it was issued.' })
+  promotedAt?: Date | null;
 }
 
 @InputType('RunBillingInput', { description: 'Bill a period.' })

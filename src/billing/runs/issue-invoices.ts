@@ -1,51 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import type { TenantContext } from '../../auth/context';
 import { emitEvents, gid } from '../../events/emit';
-import { Service } from '../../facilities/service.entity';
-import { ChargeReason } from '../../reservations/charge.entity';
 import { addDays, monthBounds, todayIn } from '../../shared/dates';
 import { InvoiceKind } from '../invoices/invoice.entity';
 import { lockAccount, settleAccount } from '../ledger';
 import { formatNumber, Series, takeNumbers } from '../numbering';
 import { BillingRun, type BillingRunKind, type BillingRunStatus } from './billing-run.entity';
+import { chargesOf, composeInvoice, nextFamilies, serviceNamesOf, type GatherScope } from './compose';
 
 /** Families invoiced per batch: bounded memory whatever the tenant's size. */
 export const BILLING_BATCH_SIZE = 500;
 
-/** How charges read on an invoice line (the documents are in the tenants' language). */
-const REASON_LABELS: Record<ChargeReason, string> = {
-  [ChargeReason.ATTENDED]: '',
-  [ChargeReason.WALK_IN]: 'sans réservation',
-  [ChargeReason.LATE_CANCELLATION]: 'annulation tardive',
-  [ChargeReason.UNJUSTIFIED_ABSENCE]: 'absence non justifiée',
-  [ChargeReason.BILLABLE_ABSENCE]: 'absence facturée',
-  [ChargeReason.CONSUMPTION]: 'consommation',
-  [ChargeReason.PLACEMENT_MONTH]: 'place en service de garde, mois',
-};
-
-interface ChargeRow {
-  id: string;
-  family_id: string;
-  service_id: string;
-  date: string;
-  reason: ChargeReason;
-  unit_price: number;
-  quantity: number;
-  amount: number;
-}
-
-export interface IssueOptions {
-  kind: InvoiceKind.INVOICE | InvoiceKind.CATCH_UP | InvoiceKind.REGULARISATION;
-  /** Charges dated from this day only (the regularisation's year). */
-  from?: string;
-  /** For monthly invoices: the period (one invoice per family and period). */
-  period: string | null;
-  /** Charges dated up to this day are gathered. */
-  through: string;
+export interface IssueOptions extends GatherScope {
   run: BillingRun;
   batchSize?: number;
   /** Called after each batch (the benchmark's progress; tests simulate a crash with it). */
   afterBatch?: (invoicesSoFar: number) => Promise<void> | void;
+}
+
+/**
+ * What every billing run does first: it may wait for another run of the tenant and takes a while
+ * (not the request path's limits), and holds the tenant's billing lock until it commits.
+ */
+export async function takeBillingLock(ctx: TenantContext): Promise<void> {
+  await ctx.em.execute(
+    `select set_config('lock_timeout', '120s', true), set_config('statement_timeout', '0', true)`,
+    [],
+    'all',
+    ctx.em.getLoggerContext(),
+  );
+  await ctx.em.execute(
+    `select pg_advisory_xact_lock(hashtextextended('guichet:billing:' || ?, 0))`,
+    [ctx.tenant.id],
+    'all',
+    ctx.em.getLoggerContext(),
+  );
 }
 
 /**
@@ -61,115 +50,32 @@ export async function issueInvoices(ctx: TenantContext, options: IssueOptions): 
   const { tenant } = ctx;
   const { run } = options;
   const batchSize = options.batchSize ?? BILLING_BATCH_SIZE;
-  // A run may wait for another run of the tenant and takes a while: not the request path's limits.
-  await ctx.em.execute(
-    `select set_config('lock_timeout', '120s', true), set_config('statement_timeout', '0', true)`,
-    [],
-    'all',
-    ctx.em.getLoggerContext(),
-  );
-  await ctx.em.execute(
-    `select pg_advisory_xact_lock(hashtextextended('guichet:billing:' || ?, 0))`,
-    [tenant.id],
-    'all',
-    ctx.em.getLoggerContext(),
-  );
+  await takeBillingLock(ctx);
   const issueDate = todayIn(tenant.timeZone, ctx.now());
   const dueDate = addDays(issueDate, tenant.config.invoiceDueDays);
-  // A line names its service and where it was rendered: two schools' canteens are two lines.
-  const serviceNames = new Map(
-    (await ctx.em.find(Service, {}, { populate: ['facility'] })).map((s) => [
-      s.id,
-      s.facility ? `${s.name} (${s.facility.getEntity().name})` : s.name,
-    ]),
-  );
+  const serviceNames = await serviceNamesOf(ctx);
   let afterFamily = '00000000-0000-0000-0000-000000000000';
-  // Water consumption is billed at the annual regularisation only; everything else by the other runs.
-  const consumption = options.kind === InvoiceKind.REGULARISATION;
-  const scope = `and c.reason ${consumption ? '=' : '<>'} 'CONSUMPTION' and c.date >= ?::date`;
-  const from = options.from ?? '0001-01-01';
 
   for (;;) {
-    // The batch's families: those with uninvoiced charges (and, monthly, no invoice for the period yet:
-    // a charge that arose after its month's run waits for the next month's).
-    const families = await ctx.em.execute<{ family_id: string }[]>(
-      `select distinct c.family_id from charges c
-       where c.tenant_id = ? and c.invoice_id is null and c.date <= ? and c.family_id > ? ${scope}
-         ${
-           options.period
-             ? `and not exists (select 1 from invoices i where i.tenant_id = c.tenant_id
-              and i.family_id = c.family_id and i.kind = 'INVOICE' and i.period = ?)`
-             : ''
-         }
-       order by c.family_id limit ?`,
-      options.period
-        ? [tenant.id, options.through, afterFamily, from, options.period, batchSize]
-        : [tenant.id, options.through, afterFamily, from, batchSize],
-      'all',
-      ctx.em.getLoggerContext(),
-    );
-    if (families.length === 0) break;
-    const familyIds = families.map((f) => f.family_id);
+    const familyIds = await nextFamilies(ctx, options, afterFamily, batchSize);
+    if (familyIds.length === 0) break;
     afterFamily = familyIds[familyIds.length - 1];
 
     // Lock exactly the charges billed: a roll call correcting one of them waits, a new one waits for next time.
-    const charges = await ctx.em.execute<ChargeRow[]>(
-      `select id, family_id, service_id, to_char(date, 'YYYY-MM-DD') as date, reason, unit_price, quantity, amount
-       from charges c
-       where tenant_id = ? and invoice_id is null and date <= ? and family_id in (select value::uuid from json_array_elements_text(?::json)) ${scope}
-       order by family_id, date, id
-       for update`,
-      [tenant.id, options.through, JSON.stringify(familyIds), from],
-      'all',
-      ctx.em.getLoggerContext(),
-    );
-    const byFamily = new Map<string, ChargeRow[]>();
-    for (const charge of charges) {
-      const list = byFamily.get(charge.family_id) ?? [];
-      list.push(charge);
-      byFamily.set(charge.family_id, list);
-    }
+    const { charges, byFamily } = await chargesOf(ctx, options, familyIds, true);
     const billed = [...byFamily.keys()];
     if (billed.length === 0) continue;
     const block = await takeNumbers(ctx, Series.INVOICE, issueDate, billed.length);
 
-    const invoices: Record<string, unknown>[] = [];
+    const invoices: IssuedRow[] = [];
     const lines: Record<string, unknown>[] = [];
     const chargeInvoice: { id: string; invoice_id: string }[] = [];
     billed.forEach((familyId, index) => {
       const rows = byFamily.get(familyId)!;
       const invoiceId = randomUUID();
       const sequence = block.first + index;
-      // Lines by month, service, reason and price: the catch-up shows each month apart.
-      const grouped = new Map<
-        string,
-        {
-          month: string;
-          serviceId: string;
-          reason: ChargeReason;
-          unitPrice: number;
-          quantity: number;
-          amount: number;
-        }
-      >();
-      for (const row of rows) {
-        const month = row.date.slice(0, 7);
-        const key = `${month}|${row.service_id}|${row.reason}|${row.unit_price}`;
-        const line = grouped.get(key) ?? {
-          month,
-          serviceId: row.service_id,
-          reason: row.reason,
-          unitPrice: row.unit_price,
-          quantity: 0,
-          amount: 0,
-        };
-        line.quantity += row.quantity;
-        line.amount += row.amount;
-        grouped.set(key, line);
-        chargeInvoice.push({ id: row.id, invoice_id: invoiceId });
-      }
-      const total = rows.reduce((sum, r) => sum + r.amount, 0);
-      const dates = rows.map((r) => r.date).sort();
+      const composed = composeInvoice(rows, serviceNames);
+      for (const row of rows) chargeInvoice.push({ id: row.id, invoice_id: invoiceId });
       invoices.push({
         id: invoiceId,
         family_id: familyId,
@@ -177,30 +83,23 @@ export async function issueInvoices(ctx: TenantContext, options: IssueOptions): 
         sequence,
         number: formatNumber(block.series, block.year, sequence),
         period: options.kind === InvoiceKind.INVOICE ? options.period : null,
-        period_from: options.from ?? (options.period ? monthBounds(options.period).from : dates[0]),
+        period_from: options.from ?? (options.period ? monthBounds(options.period).from : composed.firstDate),
         period_to: options.through,
-        total,
+        total: composed.total,
       });
-      [...grouped.values()]
-        .sort(
-          (a, b) =>
-            a.month.localeCompare(b.month) ||
-            (serviceNames.get(a.serviceId) ?? '').localeCompare(serviceNames.get(b.serviceId) ?? ''),
-        )
-        .forEach((line, position) => {
-          const reason = REASON_LABELS[line.reason];
-          lines.push({
-            id: randomUUID(),
-            invoice_id: invoiceId,
-            position: position + 1,
-            month: line.month,
-            service_id: line.serviceId,
-            label: `${serviceNames.get(line.serviceId) ?? 'Service'} — ${line.month}${reason ? ` — ${reason}` : ''}`,
-            quantity: line.quantity,
-            unit_price: line.unitPrice,
-            amount: line.amount,
-          });
+      for (const line of composed.lines) {
+        lines.push({
+          id: randomUUID(),
+          invoice_id: invoiceId,
+          position: line.position,
+          month: line.month,
+          service_id: line.serviceId,
+          label: line.label,
+          quantity: line.quantity,
+          unit_price: line.unitPrice,
+          amount: line.amount,
         });
+      }
     });
 
     await ctx.em.execute(
@@ -240,40 +139,7 @@ export async function issueInvoices(ctx: TenantContext, options: IssueOptions): 
       'run',
       ctx.em.getLoggerContext(),
     );
-
-    await emitEvents(
-      ctx,
-      invoices.map((invoice) => {
-        const invoiceId = gid('Invoice', invoice.id as string);
-        return {
-          type: 'invoice.issued' as const,
-          aggregateId: invoiceId,
-          data: {
-            invoiceId,
-            familyId: gid('Family', invoice.family_id as string),
-            kind: options.kind,
-            number: invoice.number as string,
-            total: invoice.total as number,
-            currency: tenant.currency,
-          },
-        };
-      }),
-    );
-
-    // Deposits and other credit go onto the new invoices at once.
-    // A regularisation takes the year's water debits first (they are earmarked for it).
-    const withCredit = await familiesWithCredit(ctx, billed);
-    for (const familyId of withCredit) {
-      await lockAccount(ctx, familyId);
-      const invoice = invoices.find((i) => i.family_id === familyId);
-      await settleAccount(ctx, familyId, consumption && invoice ? { first: [invoice.id as string] } : {});
-    }
-
-    // After the first batch, the tables the run fills get statistics (see the migration
-    // BillingStatistics): the next batches are planned for what they really hold.
-    if (run.invoicesCreated === 0) {
-      await ctx.em.execute('select guichet_analyze_billing()', [], 'all', ctx.em.getLoggerContext());
-    }
+    await afterIssue(ctx, options.kind, invoices, run.invoicesCreated === 0);
     run.invoicesCreated += billed.length;
     run.chargesInvoiced += charges.length;
     run.amountInvoiced += charges.reduce((sum, c) => sum + c.amount, 0);
@@ -281,6 +147,60 @@ export async function issueInvoices(ctx: TenantContext, options: IssueOptions): 
   }
   run.finishedAt = new Date();
   return run;
+}
+
+/** An invoice just inserted, as the events and the credit need it. */
+export interface IssuedRow {
+  id: string;
+  family_id: string;
+  number: string;
+  total: number;
+  [column: string]: unknown;
+}
+
+/**
+ * What follows the insertion of invoices (a direct run's batch, or a promoted draft): the
+ * `invoice.issued` events, the families' credit applied to them (a regularisation takes the
+ * year's water debits first: they are earmarked for it), and, after the first batch, statistics
+ * for the tables the run fills (see the migration BillingStatistics) so the next batches are
+ * planned for what they really hold.
+ */
+export async function afterIssue(
+  ctx: TenantContext,
+  kind: InvoiceKind,
+  invoices: IssuedRow[],
+  firstBatch: boolean,
+): Promise<void> {
+  const { tenant } = ctx;
+  await emitEvents(
+    ctx,
+    invoices.map((invoice) => {
+      const invoiceId = gid('Invoice', invoice.id);
+      return {
+        type: 'invoice.issued' as const,
+        aggregateId: invoiceId,
+        data: {
+          invoiceId,
+          familyId: gid('Family', invoice.family_id),
+          kind,
+          number: invoice.number,
+          total: invoice.total,
+          currency: tenant.currency,
+        },
+      };
+    }),
+  );
+  const consumption = kind === InvoiceKind.REGULARISATION;
+  const byFamily = new Map(invoices.map((i) => [i.family_id, i.id]));
+  const withCredit = await familiesWithCredit(ctx, [...byFamily.keys()]);
+  for (const familyId of withCredit) {
+    await lockAccount(ctx, familyId);
+    const invoiceId = byFamily.get(familyId);
+    await settleAccount(ctx, familyId, consumption && invoiceId ? { first: [invoiceId] } : {});
+  }
+  if (firstBatch) {
+    await ctx.em.execute('select guichet_analyze_billing()', [], 'all', ctx.em.getLoggerContext());
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ import { documents } from './messages/documents';
 import { identityProviders } from './messages/identity-providers';
 import { integrations } from './messages/integrations';
 import { imports } from './messages/imports';
+import { treasury } from './messages/treasury';
 import { waitlists } from './messages/waitlists';
 import { placements } from './messages/placements';
 
@@ -26,6 +27,7 @@ export const CATALOGUE_MODULES = {
   integrations,
   imports,
   placements,
+  treasury,
 };
 
 /**
@@ -42,6 +44,7 @@ export const CATALOGUE = {
   ...documents,
   ...administration,
   ...waitlists,
+  ...treasury,
   ...integrations,
   ...imports,
   ...placements,

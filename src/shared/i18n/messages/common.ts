@@ -2,13 +2,13 @@ import { m, type Day } from '../message';
 
 /** The objects a NOT_FOUND names. */
 export type Thing =
-  'Family' | 'Child' | 'Session' | 'Reservation' | 'Invoice' | 'Service' | 'ApiKey' | 'Node';
+  'Family' | 'Child' | 'Session' | 'Reservation' | 'Invoice' | 'Receipt' | 'Service' | 'ApiKey' | 'Node';
 
 /** Not found, idempotency, availability, and the input limits every field shares. */
 export const common = {
   notFound: m<{ what: Thing }>({
-    en: '{what, select, Family {Family} Child {Child} Session {Session} Reservation {Reservation} Invoice {Invoice} Service {Service} ApiKey {API key} other {Object}} not found.',
-    fr: '{what, select, Family {Famille} Child {Enfant} Session {Séance} Reservation {Réservation} Invoice {Facture} Service {Service} ApiKey {Clé d’API} other {Objet}} introuvable.',
+    en: '{what, select, Family {Family} Child {Child} Session {Session} Reservation {Reservation} Invoice {Invoice} Receipt {Receipt} Service {Service} ApiKey {API key} other {Object}} not found.',
+    fr: '{what, select, Family {Famille} Child {Enfant} Session {Séance} Reservation {Réservation} Invoice {Facture} Receipt {Reçu} Service {Service} ApiKey {Clé d’API} other {Objet}} introuvable.',
   }),
   'idempotency.conflict': m({
     en: 'This idempotency key was already used with a different request.',

@@ -1,0 +1,170 @@
+import type { TenantContext } from '../../auth/context';
+import { audit } from '../../audit/audit.service';
+import { idempotentMutation } from '../../idempotency/idempotency.service';
+import { todayIn } from '../../shared/dates';
+import { day, msg } from '../../shared/i18n';
+import { done, refuse, UserErrorCode, type Outcome } from '../../shared/user-errors';
+import { formatNumber, takeNumbers } from '../numbering';
+import {
+  Debit,
+  DebitBatch,
+  DebitBatchStatus,
+  DebitStatus,
+  Mandate,
+  MandateStatus,
+  SequenceType,
+} from './sepa.entity';
+import { pain008 } from './pain008';
+
+/** The numbering series of debit batches (their pain.008 message ids: PRLV2026-000001). */
+export const DEBIT_BATCH_SERIES = 'PRLV';
+
+interface DueRow {
+  family_id: string;
+  mandate_id: string;
+  sequence: SequenceType;
+  invoice_ids: string[];
+  amount: number;
+}
+
+/**
+ * One debit batch for a collection date (tenant admins, or the bank's run; audited): for each
+ * family with an active mandate, one debit of everything its open invoices still owe that is due
+ * by that date and not already in a debit awaiting the bank's answer. The batch is numbered
+ * without gaps; its pain.008 file is `DebitBatch.pain008`. Nothing is paid yet: the invoices stay
+ * due until the return file says each debit was collected (importDebitReturns). The mandates move
+ * on: FRST → RCUR; a FNAL or OOFF mandate is closed.
+ */
+export const createDebitBatch = idempotentMutation(
+  'createDebitBatch',
+  async (ctx: TenantContext, input: { collectionDate: string }): Promise<Outcome<{ batchId: string }>> => {
+    const { tenant } = ctx;
+    const config = tenant.config;
+    if (!config.sepaCreditorId || !config.sepaCreditorIban) {
+      return refuse(UserErrorCode.INVALID, msg('sepa.creditorMissing'), []);
+    }
+    const today = todayIn(tenant.timeZone, ctx.now());
+    if (input.collectionDate <= today) {
+      return refuse(UserErrorCode.INVALID, msg('sepa.collectionDatePast'), ['collectionDate']);
+    }
+    await ctx.em.execute(`select pg_advisory_xact_lock(hashtextextended('guichet:sepa:' || ?, 0))`, [
+      tenant.id,
+    ]);
+    const due = await ctx.em.execute<DueRow[]>(
+      `with open as (
+         select i.id, i.family_id, i.due_date, i.number,
+                i.total - coalesce((select sum(a.amount) from allocations a
+                                    where a.tenant_id = i.tenant_id and a.invoice_id = i.id), 0) as due
+         from invoices i
+         where i.tenant_id = ? and i.kind <> 'CREDIT_NOTE' and i.due_date <= ?::date
+           and not exists (select 1 from sepa_debits d where d.tenant_id = i.tenant_id
+                           and d.status = 'PENDING' and i.id = any (d.invoice_ids)))
+       select m.family_id, m.id as mandate_id, m.sequence,
+              array_agg(o.id order by o.due_date, o.number) as invoice_ids, sum(o.due)::int as amount
+       from sepa_mandates m join open o on o.family_id = m.family_id
+       where m.tenant_id = ? and m.status = 'ACTIVE' and o.due > 0
+       group by m.family_id, m.id, m.sequence
+       order by m.family_id`,
+      [tenant.id, input.collectionDate, tenant.id],
+    );
+    if (due.length === 0) {
+      return refuse(UserErrorCode.INVALID, msg('sepa.nothingToDebit', { date: day(input.collectionDate) }), [
+        'collectionDate',
+      ]);
+    }
+    const block = await takeNumbers(ctx, DEBIT_BATCH_SERIES, today, 1);
+    const reference = formatNumber(block.series, block.year, block.first);
+    const batch = ctx.em.create(DebitBatch, {
+      tenantId: tenant.id,
+      number: block.first,
+      reference,
+      collectionDate: input.collectionDate,
+      debits: due.length,
+      total: due.reduce((s, d) => s + d.amount, 0),
+      status: DebitBatchStatus.EXPORTED,
+      createdBy: ctx.viewer.subject ?? 'system',
+      createdAt: ctx.now(),
+      settledAt: null,
+    });
+    // Its debits name it by id only: the batch goes in first.
+    await ctx.em.flush();
+    const mandates = new Map(
+      (await ctx.em.find(Mandate, { id: { $in: due.map((d) => d.mandate_id) } })).map((m) => [m.id, m]),
+    );
+    due.forEach((row, index) => {
+      ctx.em.create(Debit, {
+        tenantId: tenant.id,
+        batchId: batch.id,
+        mandateId: row.mandate_id,
+        familyId: row.family_id,
+        invoiceIds: row.invoice_ids,
+        sequence: row.sequence,
+        amount: row.amount,
+        endToEndId: `${reference}-${String(index + 1).padStart(5, '0')}`,
+        status: DebitStatus.PENDING,
+      });
+      const mandate = mandates.get(row.mandate_id)!;
+      if (mandate.sequence === SequenceType.FRST) mandate.sequence = SequenceType.RCUR;
+      else if (mandate.sequence === SequenceType.FNAL || mandate.sequence === SequenceType.OOFF) {
+        mandate.status = MandateStatus.CLOSED;
+        mandate.closedAt = ctx.now();
+      }
+    });
+    audit(ctx, {
+      action: 'DEBIT_BATCH_CREATED',
+      subjectId: batch.id,
+      details: { reference, collectionDate: input.collectionDate, debits: batch.debits, total: batch.total },
+    });
+    await ctx.em.flush();
+    return done({ batchId: batch.id });
+  },
+);
+
+/** A batch's ISO 20022 pain.008.001.02 message, built from what PostgreSQL holds. */
+export async function batchPain008(ctx: TenantContext, batch: DebitBatch): Promise<string> {
+  const { tenant } = ctx;
+  const rows = await ctx.em.execute<
+    {
+      end_to_end_id: string;
+      amount: number;
+      sequence: SequenceType;
+      reference: string;
+      signed_on: string;
+      debtor_name: string;
+      iban: string;
+      bic: string | null;
+      numbers: string;
+    }[]
+  >(
+    `select d.end_to_end_id, d.amount, d.sequence, m.reference, to_char(m.signed_on, 'YYYY-MM-DD') as signed_on,
+            m.debtor_name, m.iban, m.bic,
+            (select string_agg(i.number, ' ' order by i.number) from invoices i
+             where i.tenant_id = d.tenant_id and i.id = any (d.invoice_ids)) as numbers
+     from sepa_debits d join sepa_mandates m on m.tenant_id = d.tenant_id and m.id = d.mandate_id
+     where d.tenant_id = ? and d.batch_id = ? order by d.end_to_end_id`,
+    [tenant.id, batch.id],
+  );
+  return pain008({
+    messageId: batch.reference,
+    createdAt: batch.createdAt,
+    collectionDate: batch.collectionDate,
+    currency: tenant.currency,
+    creditor: {
+      id: tenant.config.sepaCreditorId ?? '',
+      name: tenant.config.sepaCreditorName ?? tenant.name,
+      iban: tenant.config.sepaCreditorIban ?? '',
+      bic: tenant.config.sepaCreditorBic ?? null,
+    },
+    debits: rows.map((r) => ({
+      endToEndId: r.end_to_end_id,
+      amount: r.amount,
+      sequence: r.sequence,
+      mandateReference: r.reference,
+      mandateSignedOn: r.signed_on,
+      debtorName: r.debtor_name,
+      debtorIban: r.iban,
+      debtorBic: r.bic,
+      remittance: `${tenant.name} ${r.numbers ?? ''}`,
+    })),
+  });
+}
