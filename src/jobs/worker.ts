@@ -68,8 +68,11 @@ export async function startWorker(options: {
   pollIntervalMs?: number;
   webhooks?: Partial<DeliveryOptions>;
   onWebhookResult?: (result: DeliveryResult) => void;
+  /** The clock the tasks read (a drill's, outside production: src/shared/clock.ts). */
+  now?: () => Date;
 }): Promise<Runner> {
   const { orm, logger } = options;
+  const now = options.now ?? (() => new Date());
   const deliveryOptions = { ...DEFAULT_DELIVERY_OPTIONS, ...options.webhooks };
   // Our pool, ended (and awaited) by `stop()`: graphile-worker's own pool is ended without waiting,
   // so PostgreSQL could be stopped under a connection still open (an unhandled pool error).
@@ -104,24 +107,24 @@ export async function startWorker(options: {
         options.onWebhookResult?.(result);
       }),
       billing_month_end: async () => {
-        await monthEndBilling(orm.em.fork(), new Date(), logger);
+        await monthEndBilling(orm.em.fork(), now(), logger);
       },
       idempotency_purge: async () => {
         await purgeExpiredIdempotencyKeys(orm, logger);
       },
       // Scheduled at an offer's deadline (and before it) by the transaction that made the offer.
       waitlist_offer_expiry: async (payload) => {
-        await runOfferExpiry(orm.em.fork(), payload as OfferJobPayload, new Date(), logger);
+        await runOfferExpiry(orm.em.fork(), payload as OfferJobPayload, now(), logger);
       },
       waitlist_offer_reminder: async (payload) => {
-        await runOfferReminder(orm.em.fork(), payload as OfferJobPayload, new Date());
+        await runOfferReminder(orm.em.fork(), payload as OfferJobPayload, now());
       },
       meal_counts_final: async () => {
         const tenants = await listTenants(orm.em.fork());
         await runMealCountsFinal(
           orm.em,
           tenants.map((t) => t.id),
-          new Date(),
+          now(),
           logger,
         );
       },
@@ -130,7 +133,7 @@ export async function startWorker(options: {
         const closed = await runWaitlistClosing(
           orm.em,
           tenants.map((t) => t.id),
-          new Date(),
+          now(),
         );
         if (closed) logger.info({ closed }, 'waitlist entries of past sessions closed');
       },
