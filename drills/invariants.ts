@@ -50,7 +50,9 @@ export async function billedExactlyOnce(db: Queryable, tenant: string): Promise<
        and (i.total <> coalesce(c.sum, 0) or i.total <> coalesce(l.sum, 0))`,
     [tenant],
   )) {
-    found.push(`invoice ${r.number} totals ${r.total} but its charges sum to ${r.charged}, its lines to ${r.lines}`);
+    found.push(
+      `invoice ${r.number} totals ${r.total} but its charges sum to ${r.charged}, its lines to ${r.lines}`,
+    );
   }
   return found;
 }
@@ -127,7 +129,11 @@ export async function invoiceNumbersGapless(db: Queryable, tenant: string): Prom
  * No session holds more places than its capacity, and its count of places taken is the truth
  * (reservations holding a place: not cancelled, no place released).
  */
-export async function capacityNeverExceeded(db: Queryable, tenant: string, kind = 'LEISURE_CENTRE'): Promise<string[]> {
+export async function capacityNeverExceeded(
+  db: Queryable,
+  tenant: string,
+  kind = 'LEISURE_CENTRE',
+): Promise<string[]> {
   return (
     await rows(
       db,
@@ -141,7 +147,8 @@ export async function capacityNeverExceeded(db: Queryable, tenant: string, kind 
       [tenant, kind],
     )
   ).map(
-    (s) => `session ${s.id} (${s.date}): ${s.held} places held for a capacity of ${s.capacity} (counted ${s.places_taken})`,
+    (s) =>
+      `session ${s.id} (${s.date}): ${s.held} places held for a capacity of ${s.capacity} (counted ${s.places_taken})`,
   );
 }
 
@@ -251,13 +258,13 @@ export async function waterSettled(db: Queryable, tenant: string, year: number):
     db,
     `with consumption as (
        select family_id, sum(amount)::int as amount from charges
-       where tenant_id = $1 and reason = 'CONSUMPTION' and extract(year from date) = $2 group by 1),
+       where tenant_id = $1 and reason = 'CONSUMPTION' and extract(year from date) = $2::int group by 1),
      debits as (
        select family_id, sum(amount)::int as amount, array_agg(id) as ids from payments
-       where tenant_id = $1 and debit_period like $2 || '-%' group by 1),
+       where tenant_id = $1 and debit_period like $2::int || '-%' group by 1),
      regularisation as (
        select i.family_id, i.id, i.total from invoices i
-       where i.tenant_id = $1 and i.kind = 'REGULARISATION' and i.period_to = make_date($2, 12, 31))
+       where i.tenant_id = $1 and i.kind = 'REGULARISATION' and i.period_to = make_date($2::int, 12, 31))
      select g.family_id, g.total, coalesce(c.amount, 0) as consumed, coalesce(d.amount, 0) as debited,
             (select coalesce(sum(a.amount), 0) from allocations a
              where a.payment_id = any(d.ids) and a.invoice_id = g.id)::int as from_debits,
@@ -269,7 +276,8 @@ export async function waterSettled(db: Queryable, tenant: string, year: number):
     // What the regularisation asks beyond the debits, and the debits' surplus left as credit.
     const due = r.total - r.from_debits;
     const surplus = r.debited - r.debits_used;
-    if (r.total !== r.consumed) found.push(`household ${r.family_id}: regularised ${r.total}, consumed ${r.consumed}`);
+    if (r.total !== r.consumed)
+      found.push(`household ${r.family_id}: regularised ${r.total}, consumed ${r.consumed}`);
     else if (r.debited + due - surplus !== r.consumed) {
       found.push(
         `household ${r.family_id}: debits ${r.debited} + due ${due} − surplus ${surplus} ≠ consumption ${r.consumed}`,

@@ -65,6 +65,7 @@ async function main(): Promise<void> {
   for (const name of names) {
     retries.unavailable = 0;
     retries.refused = 0;
+    retries.internal = 0;
     let world: World | undefined;
     let result: DrillResult;
     try {

@@ -44,13 +44,17 @@ export async function mealCountsAnnouncedOnce(
   );
   // The receiver knows events by their global IDs, as delivered.
   const events = new Map(
-    rows.map((r: any) => [`${r.facility}|${r.date}`, (r.ids as string[]).map((id) => toGlobalId('WebhookEvent', id))]),
+    rows.map((r: any) => [
+      `${r.facility}|${r.date}`,
+      (r.ids as string[]).map((id) => toGlobalId('WebhookEvent', id)),
+    ]),
   );
   for (const [day, ids] of events) if (ids.length > 1) found.push(`${day} announced ${ids.length} times`);
   for (const day of days) {
     const ids = events.get(`${day.facilityId}|${day.date}`);
     if (!ids) found.push(`${day.facilityId} on ${day.date} was never announced`);
-    else if (!ids.some((id) => received.has(id))) found.push(`${day.facilityId} on ${day.date}: the caterer never got it`);
+    else if (!ids.some((id) => received.has(id)))
+      found.push(`${day.facilityId} on ${day.date}: the caterer never got it`);
   }
   return found;
 }
@@ -107,7 +111,8 @@ export async function nimes(world: World, options: DrillOptions) {
           (f) => f.children,
         );
         const bySchool = new Map<string, string[]>();
-        for (const c of children) if (c.school) bySchool.set(c.school.id, [...(bySchool.get(c.school.id) ?? []), c.id]);
+        for (const c of children)
+          if (c.school) bySchool.set(c.school.id, [...(bySchool.get(c.school.id) ?? []), c.id]);
         const schools = [...bySchool].sort((a, b) => b[1].length - a[1].length).slice(0, 2 * options.scale);
         const lastDay = addDays(firstDay, 30);
         const lunches: { school: string; pupils: string[]; date: string; session: string }[] = [];
@@ -165,7 +170,14 @@ export async function nimes(world: World, options: DrillOptions) {
                     'recordAttendance',
                     `mutation($i: RecordAttendanceInput!) { recordAttendance(input: $i) {
                        reservations { status } userErrors { code } } }`,
-                    { i: { sessionId: l.session, present, absent: [], idempotencyKey: `nimes-roll-${l.session}` } },
+                    {
+                      i: {
+                        sessionId: l.session,
+                        present,
+                        absent: [],
+                        idempotencyKey: `nimes-roll-${l.session}`,
+                      },
+                    },
                   );
                 }),
             );
@@ -239,7 +251,13 @@ export async function nimes(world: World, options: DrillOptions) {
             'createPaymentPlan',
             `mutation($i: CreatePaymentPlanInput!) { createPaymentPlan(input: $i) {
                paymentPlan { total { minorUnits } instalments { position amount { minorUnits } } } userErrors { code message } } }`,
-            { i: { invoiceId: invoice.id, instalments: Math.min(3, invoice.maxInstalments), idempotencyKey: key() } },
+            {
+              i: {
+                invoiceId: invoice.id,
+                instalments: Math.min(3, invoice.maxInstalments),
+                idempotencyKey: key(),
+              },
+            },
           );
           if (made.userErrors.length) throw new Error(JSON.stringify(made.userErrors));
           const first = made.paymentPlan.instalments[0].amount.minorUnits;
@@ -248,7 +266,15 @@ export async function nimes(world: World, options: DrillOptions) {
             agent,
             'recordPayment',
             `mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { userErrors { code message } } }`,
-            { i: { familyId: invoice.family.id, amount: first, method: 'CHEQUE', reference: `chèque ${invoice.id.slice(-6)}`, idempotencyKey: key() } },
+            {
+              i: {
+                familyId: invoice.family.id,
+                amount: first,
+                method: 'CHEQUE',
+                reference: `chèque ${invoice.id.slice(-6)}`,
+                idempotencyKey: key(),
+              },
+            },
           );
           if (paid.userErrors.length) throw new Error(JSON.stringify(paid.userErrors));
         }
@@ -274,14 +300,17 @@ export async function nimes(world: World, options: DrillOptions) {
       (n) => `${n} events received, ${receiver.failed} answered 500 first`,
     );
 
-    t.invariant('every lunch eaten billed exactly once', await billedExactlyOnce(world.owner, tenant));
-    t.invariant('nothing left unbilled after the catch-up', run ? await invoicedThrough(world.owner, tenant, through) : ['no run']);
-    t.invariant('no lunch on a closed day', await noneOnClosedDay(world.owner, tenant));
-    t.invariant('every instalment plan adds up', await instalmentsAddUp(world.owner, tenant));
-    t.invariant('invoice numbers gapless', await invoiceNumbersGapless(world.owner, tenant));
-    t.invariant(
+    await t.invariant('every lunch eaten billed exactly once', billedExactlyOnce(world.owner, tenant));
+    await t.invariant(
+      'nothing left unbilled after the catch-up',
+      run ? await invoicedThrough(world.owner, tenant, through) : ['no run'],
+    );
+    await t.invariant('no lunch on a closed day', noneOnClosedDay(world.owner, tenant));
+    await t.invariant('every instalment plan adds up', instalmentsAddUp(world.owner, tenant));
+    await t.invariant('invoice numbers gapless', invoiceNumbersGapless(world.owner, tenant));
+    await t.invariant(
       'meal counts announced once per school and day',
-      await mealCountsAnnouncedOnce(
+      mealCountsAnnouncedOnce(
         world.owner,
         tenant,
         new Set(receiver.delivered.keys()),

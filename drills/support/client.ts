@@ -12,7 +12,7 @@ export interface Answer {
 }
 
 /** How the API behaved towards the drill's clients: what they had to retry. */
-export const retries = { unavailable: 0, refused: 0 };
+export const retries = { unavailable: 0, refused: 0, internal: 0 };
 
 /**
  * One GraphQL request as a well-behaved client sends it: a 503 (PostgreSQL restarting, the API
@@ -31,6 +31,7 @@ export async function gql(
   if (token) headers.authorization = `Bearer ${token}`;
   const body = JSON.stringify({ query, variables });
   const deadline = Date.now() + patienceMs;
+  let internal = 0;
   for (;;) {
     let res: Response;
     try {
@@ -45,6 +46,17 @@ export async function gql(
     if (res.status === 503 && Date.now() < deadline) {
       retries.unavailable++;
       await sleep(Math.min(Number(res.headers.get('retry-after') ?? 1), 2) * 1000);
+      continue;
+    }
+    // An unexpected error is a defect, not a "not now": said on stderr and counted in the JSON
+    // line (retries.internal); retried like a real client would, with the same idempotency key.
+    if (answer.errors?.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR') && internal < 3) {
+      internal++;
+      retries.internal++;
+      process.stderr.write(
+        `  INTERNAL_SERVER_ERROR (x-request-id ${res.headers.get('x-request-id')}, HTTP ${res.status}): retried\n`,
+      );
+      await sleep(500);
       continue;
     }
     return { status: res.status, ...answer };

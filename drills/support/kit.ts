@@ -29,7 +29,11 @@ export async function runJob(world: World, task: string): Promise<void> {
 }
 
 /** Polls `check` (a database read, or the API) until it is true, up to `timeoutMs`. */
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60000): Promise<void> {
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 60000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check().catch(() => false))) {
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
@@ -113,7 +117,11 @@ export async function startReceiver(): Promise<Receiver> {
  * `--chaos`: PostgreSQL stopped under the API while `work` runs (the rush, a day's roll calls) and
  * started again `downMs` later; `work`'s clients meet 503s and retry with the same keys.
  */
-export async function withPostgresRestart<T>(world: World, downMs: number, work: () => Promise<T>): Promise<T> {
+export async function withPostgresRestart<T>(
+  world: World,
+  downMs: number,
+  work: () => Promise<T>,
+): Promise<T> {
   const restart = (async () => {
     await sleep(100);
     await world.restartPostgres(downMs);

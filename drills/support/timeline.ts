@@ -13,7 +13,7 @@ export interface DrillResult {
   /** Steps the story will have once other work lands, not counted as passed (e.g. { issue: '#13', steps }). */
   waiting?: { issue: string; steps: string[] }[];
   faults?: string[];
-  retries?: { unavailable: number; refused: number };
+  retries?: { unavailable: number; refused: number; internal: number };
   seconds: number;
 }
 
@@ -37,7 +37,11 @@ export class Timeline {
   }
 
   /** Runs one step; its line says how long it took and what it returned (a short summary). */
-  async step<T>(name: string, work: () => Promise<T>, summary?: (value: T) => string): Promise<T | undefined> {
+  async step<T>(
+    name: string,
+    work: () => Promise<T>,
+    summary?: (value: T) => string,
+  ): Promise<T | undefined> {
     const begin = Date.now();
     this.steps++;
     try {
@@ -63,8 +67,14 @@ export class Timeline {
   }
 
   /** Records the invariant checked and the violations it found (each a failure, named). */
-  invariant(name: string, violations: string[]): void {
+  async invariant(name: string, check: string[] | Promise<string[]>): Promise<void> {
     this.invariants.push(name);
+    let violations: string[];
+    try {
+      violations = await check;
+    } catch (error) {
+      violations = [`could not be checked: ${error instanceof Error ? error.message : String(error)}`];
+    }
     for (const violation of violations.slice(0, 10)) this.failures.push(`${name}: ${violation}`);
     if (violations.length > 10) this.failures.push(`${name}: … and ${violations.length - 10} more`);
     this.line(`invariant ${name}: ${violations.length ? `BROKEN (${violations.length})` : 'holds'}`);
