@@ -241,8 +241,9 @@ export async function depositsCreditedOnce(db: Queryable, tenant: string): Promi
 
 /**
  * Water: for each household regularised for `year`, its regularisation invoice equals the year's
- * consumption charges, and the debits taken plus what is left due minus the surplus returned as
- * credit equal that consumption; at most one debit per household and month.
+ * consumption charges and is settled first by the year's debits, so that the debits plus what is
+ * left due minus the surplus returned as credit equal the consumption; at most one debit per
+ * household and month.
  */
 export async function waterSettled(db: Queryable, tenant: string, year: number): Promise<string[]> {
   const found: string[] = [];
@@ -267,20 +268,20 @@ export async function waterSettled(db: Queryable, tenant: string, year: number):
        where i.tenant_id = $1 and i.kind = 'REGULARISATION' and i.period_to = make_date($2::int, 12, 31))
      select g.family_id, g.total, coalesce(c.amount, 0) as consumed, coalesce(d.amount, 0) as debited,
             (select coalesce(sum(a.amount), 0) from allocations a
-             where a.payment_id = any(d.ids) and a.invoice_id = g.id)::int as from_debits,
-            (select coalesce(sum(a.amount), 0) from allocations a where a.payment_id = any(d.ids))::int as debits_used
+             where a.payment_id = any(d.ids) and a.invoice_id = g.id)::int as from_debits
      from regularisation g left join consumption c on c.family_id = g.family_id
      left join debits d on d.family_id = g.family_id`,
     [tenant, year],
   )) {
-    // What the regularisation asks beyond the debits, and the debits' surplus left as credit.
+    // The year's debits settle its regularisation first (earmarked), up to the smaller of the two;
+    // what the regularisation still asks is due, what the debits leave over is the family's credit.
     const due = r.total - r.from_debits;
-    const surplus = r.debited - r.debits_used;
+    const surplus = r.debited - r.from_debits;
     if (r.total !== r.consumed)
       found.push(`household ${r.family_id}: regularised ${r.total}, consumed ${r.consumed}`);
-    else if (r.debited + due - surplus !== r.consumed) {
+    else if (r.from_debits !== Math.min(r.total, r.debited) || r.debited + due - surplus !== r.consumed) {
       found.push(
-        `household ${r.family_id}: debits ${r.debited} + due ${due} − surplus ${surplus} ≠ consumption ${r.consumed}`,
+        `household ${r.family_id}: debits ${r.debited} settled ${r.from_debits} of a regularisation of ${r.total} (consumption ${r.consumed})`,
       );
     }
   }

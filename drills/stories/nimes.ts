@@ -148,7 +148,13 @@ export async function nimes(world: World, options: DrillOptions) {
           world.setClock(localInstant(date, '07:00', ZONE));
           await runJob(world, 'meal_counts_final');
           const schools = plan.schools.map(([id]) => id);
+          let asked = Date.now();
           await waitUntil(`${date} announced`, async () => {
+            // As the crontab would, every few seconds: a queue reconnecting after a restart may be slow to poll.
+            if (Date.now() - asked > 5000) {
+              asked = Date.now();
+              await runJob(world, 'meal_counts_final');
+            }
             const { rows } = await world.owner.query(
               `select count(*)::int as n from meal_count_announcements a join facilities f on f.id = a.facility_id
                where a.tenant_id = $1 and a.date = $2`,

@@ -25,7 +25,11 @@ export function today(world: World, zone: string): string {
  * drill plays the scheduler (graphile-worker's add_job, as the owner) rather than wait ten minutes.
  */
 export async function runJob(world: World, task: string): Promise<void> {
-  await world.owner.query(`select graphile_worker.add_job($1, '{}'::json)`, [task]);
+  // A job key: asking again while one is pending replaces it rather than queue a second.
+  await world.owner.query(`select graphile_worker.add_job($1, '{}'::json, job_key := $2)`, [
+    task,
+    `drill:${task}`,
+  ]);
 }
 
 /** Polls `check` (a database read, or the API) until it is true, up to `timeoutMs`. */
