@@ -22,7 +22,8 @@ export async function tenantId(db: Queryable, slug: string): Promise<string> {
 /**
  * Every lunch eaten (or other billable outcome) is charged exactly once, and every charge is on
  * at most one invoice whose total includes it: no reservation with two charges, no attended
- * reservation without one, no invoice whose lines differ from its charges.
+ * reservation without one, no charge for a lunch not eaten (booked, or cancelled in time), no
+ * invoice whose lines differ from its charges.
  */
 export async function billedExactlyOnce(db: Queryable, tenant: string): Promise<string[]> {
   const found: string[] = [];
@@ -35,7 +36,8 @@ export async function billedExactlyOnce(db: Queryable, tenant: string): Promise<
      left join charges c on c.reservation_id = r.id
      where r.tenant_id = $1
      group by r.id, r.status
-     having count(c.id) > 1 or (r.status = 'ATTENDED' and count(c.id) = 0)`,
+     having count(c.id) > 1 or (r.status = 'ATTENDED' and count(c.id) = 0)
+         or (r.status in ('BOOKED', 'CANCELLED') and count(c.id) > 0)`,
     [tenant],
   )) {
     found.push(`reservation ${r.id} (${r.status}) has ${r.charges} charges`);

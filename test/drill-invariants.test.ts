@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
 import { DEMO_ACTIVITY } from '../seeds/DatabaseSeeder';
 import {
@@ -7,7 +8,7 @@ import {
   invoiceNumbersGapless,
   placesGivenInRankOrder,
 } from '../drills/invariants';
-import { rawClient } from './support/app';
+import { rawClient, Role, startTestApp, token } from './support/app';
 import { seedTestTenant } from './support/tenants';
 
 /**
@@ -29,6 +30,19 @@ describe('drill invariants catch what the API would never do', () => {
       DEMO_ACTIVITY,
     );
     owner = await rawClient('owner');
+    // November's invoices, issued as the month-end run would (through the API), for the numbering case.
+    const app = await startTestApp();
+    try {
+      app.setNow('2026-12-02T08:00:00Z');
+      const run = await app.gql(
+        `mutation($i: RunBillingInput!) { runBilling(input: $i) { billingRun { invoicesCreated } userErrors { code } } }`,
+        { i: { period: '2026-11', idempotencyKey: randomUUID() } },
+        { token: await token('test-drill-invariants', Role.TENANT_ADMIN) },
+      );
+      expect(run.data.runBilling.billingRun.invoicesCreated).toBeGreaterThan(1);
+    } finally {
+      await app.close();
+    }
   });
   afterAll(async () => {
     await owner?.end();
@@ -57,23 +71,25 @@ describe('drill invariants catch what the API would never do', () => {
     expect(await invoiceNumbersGapless(owner, tenantId)).toEqual([]);
   });
 
-  it('an extra charge for a lunch already charged is named with its reservation', async () => {
+  it('an extra charge (for a lunch booked but not eaten yet) is named with its reservation', async () => {
     const {
       rows: [charge],
     } = await owner.query(
-      `select id, reservation_id from charges where tenant_id = $1 and reservation_id is not null limit 1`,
+      `select c.id, r.id as reservation from charges c, reservations r
+       where c.tenant_id = $1 and c.reservation_id is not null and r.tenant_id = $1 and r.status = 'BOOKED'
+       limit 1`,
       [tenantId],
     );
     const found = await tampered(
       `insert into charges (id, tenant_id, family_id, child_id, reservation_id, service_id, date, reason, quantity,
          unit_price, amount, currency, created_at)
-       select gen_random_uuid(), tenant_id, family_id, child_id, reservation_id, service_id, date, reason, quantity,
-         unit_price, amount, currency, now() from charges where id = $1`,
-      [charge.id],
+       select gen_random_uuid(), c.tenant_id, r.family_id, r.child_id, r.id, s.service_id, s.date, 'ATTENDED', 1,
+         c.unit_price, c.unit_price, c.currency, now()
+       from charges c, reservations r join sessions s on s.id = r.session_id where c.id = $1 and r.id = $2`,
+      [charge.id, charge.reservation],
       () => billedExactlyOnce(owner, tenantId),
     );
-    expect(found).toEqual([expect.stringContaining(`reservation ${charge.reservation_id}`)]);
-    expect(found[0]).toContain('has 2 charges');
+    expect(found).toEqual([`reservation ${charge.reservation} (BOOKED) has 1 charges`]);
   });
 
   it('a place taken twice (a child booked on a full session behind the API) is named with its session', async () => {
@@ -105,42 +121,56 @@ describe('drill invariants catch what the API would never do', () => {
   });
 
   it('a rank changed behind the API’s back (an entry now ahead of one already given a place) is named', async () => {
-    // A promoted entry and a waiting one on the same session, in rank order: the check holds…
+    // A booked child and another who is not: the first given its place by the waitlist, the second
+    // waiting behind it — in rank order, the check holds…
     const {
       rows: [pair],
     } = await owner.query(
-      `select w.id as waiting, w.session_id, r.id as reservation, r.child_id, r.family_id, w.joined_at, w.priority_points
-       from waitlist_entries w
-       join reservations r on r.session_id = w.session_id and r.status = 'BOOKED'
-       where w.tenant_id = $1 and w.status = 'WAITING' and w.group_id is null limit 1`,
+      `select r.id as reservation, r.session_id, r.child_id, r.family_id, c.id as other, c.family_id as other_family
+       from reservations r join sessions s on s.id = r.session_id
+       join children c on c.tenant_id = r.tenant_id and c.id <> r.child_id
+         and not exists (select 1 from reservations x where x.session_id = r.session_id and x.child_id = c.id)
+       where r.tenant_id = $1 and r.status = 'BOOKED' limit 1`,
       [tenantId],
     );
     expect(pair).toBeDefined();
+    const entry = `insert into waitlist_entries (id, tenant_id, session_id, child_id, family_id, status, priority_points,
+         criteria, manual_points, joined_at, channel, created_by, reservation_id, updated_at)
+       values ($1, $2, $3, $4, $5, $6, 0, '[]', 0, $7, 'ONLINE', 'test', $8, now())`;
+    const promoted = randomUUID();
+    const waiting = randomUUID();
     await owner.query('begin');
     try {
-      await owner.query(
-        `insert into waitlist_entries (id, tenant_id, session_id, child_id, family_id, status, priority_points, criteria,
-           manual_points, joined_at, channel, created_by, reservation_id, updated_at)
-         values (gen_random_uuid(), $1, $2, $3, $4, 'PROMOTED', $5, '[]', 0, $6::timestamptz - interval '1 minute',
-           'ONLINE', 'test', $7, now())`,
-        [
-          tenantId,
-          pair.session_id,
-          pair.child_id,
-          pair.family_id,
-          pair.priority_points,
-          pair.joined_at,
-          pair.reservation,
-        ],
-      );
+      await owner.query(entry, [
+        promoted,
+        tenantId,
+        pair.session_id,
+        pair.child_id,
+        pair.family_id,
+        'PROMOTED',
+        '2026-11-20T10:00:00Z',
+        pair.reservation,
+      ]);
+      await owner.query(entry, [
+        waiting,
+        tenantId,
+        pair.session_id,
+        pair.other,
+        pair.other_family,
+        'WAITING',
+        '2026-11-20T10:05:00Z',
+        null,
+      ]);
       expect(await placesGivenInRankOrder(owner, tenantId)).toEqual([]);
       // …then the waiting entry is moved ahead of it: a place went out of order.
       await owner.query(
         `update waitlist_entries set joined_at = joined_at - interval '1 hour' where id = $1`,
-        [pair.waiting],
+        [waiting],
       );
       const found = await placesGivenInRankOrder(owner, tenantId);
-      expect(found).toEqual([expect.stringContaining(`while ${pair.waiting}, ahead of it, still waits`)]);
+      expect(found).toEqual([
+        expect.stringContaining(`entry ${promoted} got a place while ${waiting}, ahead of it`),
+      ]);
     } finally {
       await owner.query('rollback');
     }
