@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Client } from 'pg';
 import { DEMO_ACTIVITY } from '../seeds/DatabaseSeeder';
 import {
@@ -8,6 +11,7 @@ import {
   invoiceNumbersGapless,
   placesGivenInRankOrder,
 } from '../drills/invariants';
+import { clockFromEnv, writeClockFile } from '../src/shared/clock';
 import { rawClient, Role, startTestApp, token } from './support/app';
 import { seedTestTenant } from './support/tenants';
 
@@ -190,5 +194,28 @@ describe('drill invariants catch what the API would never do', () => {
       () => invoiceNumbersGapless(owner, tenantId),
     );
     expect(found).toEqual([expect.stringContaining(`series ${invoice.series}${invoice.year ?? ''}`)]);
+  });
+});
+
+describe('the drill clock (GUICHET_CLOCK_FILE)', () => {
+  it('follows the file outside production, running on in real time', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-clock-')), 'clock.json');
+    const now = clockFromEnv({ GUICHET_CLOCK_FILE: file, NODE_ENV: 'test' });
+    const before = Date.now();
+    expect(Math.abs(now().getTime() - before)).toBeLessThan(1000); // no file yet: the real clock
+    writeClockFile(file, new Date('2027-06-04T10:30:00Z'));
+    const read = now().getTime() - Date.parse('2027-06-04T10:30:00Z');
+    expect(read).toBeGreaterThanOrEqual(0);
+    expect(read).toBeLessThan(1000);
+    writeClockFile(file, new Date('2028-01-04T08:00:00Z'));
+    expect(now().toISOString().slice(0, 13)).toBe('2028-01-04T08');
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+
+  it('is refused in production', () => {
+    expect(() => clockFromEnv({ GUICHET_CLOCK_FILE: '/tmp/clock.json', NODE_ENV: 'production' })).toThrow(
+      /must not be set in production/,
+    );
+    expect(clockFromEnv({ NODE_ENV: 'production' })().getTime()).toBeGreaterThan(0);
   });
 });

@@ -68,6 +68,13 @@ export async function mealCountsAnnouncedOnce(
  */
 export async function nimes(world: World, options: DrillOptions) {
   const t = new Timeline(SLUG, options.chaos, options.scale);
+  t.waiting.push({
+    issue: '#15',
+    steps: [
+      "one school's paper roll re-imported (POST /imports/roll), twice: the second changes nothing",
+      "another school's offline tablet journal merged",
+    ],
+  });
   const tenant = await tenantId(world.owner, SLUG);
   const agent = await tokenFor(SLUG, [Role.AGENT], undefined, 'agent-cantine');
   const admin = await tokenFor(SLUG, [Role.TENANT_ADMIN], undefined, 'admin');
