@@ -83,7 +83,7 @@ export async function startWorker(options: {
     const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
     logger[method]({ queue: meta }, message);
   });
-  const runner = await run({
+  const runOptions: Parameters<typeof run>[0] = {
     pgPool,
     logger: queueLogger,
     // Two: a slow vendor's deliveries never hold up month-end billing, nor the other way round.
@@ -138,11 +138,40 @@ export async function startWorker(options: {
         if (closed) logger.info({ closed }, 'waitlist entries of past sessions closed');
       },
     }),
-  });
-  const stopListening = await listenForEvents(options.ownerUrl, runner, logger);
+  };
+  // graphile-worker does not replace a worker that died (its connection was cut: PostgreSQL
+  // restarted), so the queue would stop for good with the API still serving. When one dies, the
+  // runner is stopped and started again (found by `npm run drill -- nimes --chaos`).
+  let stopping = false;
+  let runner = await run(runOptions);
+  const supervise = (current: Runner) =>
+    current.events.on('worker:fatalError', () => {
+      if (stopping || current !== runner) return;
+      logger.error('a job worker died (database connection lost): restarting the job queue');
+      void restart(current);
+    });
+  const restart = async (dead: Runner) => {
+    await Promise.race([dead.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
+    while (!stopping) {
+      try {
+        runner = await run(runOptions);
+        supervise(runner);
+        return;
+      } catch (error) {
+        logger.warn({ err: error }, 'job queue not restarted yet: trying again');
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+  };
+  supervise(runner);
+  // Notifications queue deliveries on whichever runner is current.
+  const current = { addJob: (...args: Parameters<Runner['addJob']>) => runner.addJob(...args) } as Runner;
+  const stopListening = await listenForEvents(options.ownerUrl, current, logger);
   return {
     ...runner,
+    addJob: current.addJob,
     async stop() {
+      stopping = true;
       await stopListening();
       await runner.stop();
       await pgPool.end();
