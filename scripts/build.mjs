@@ -10,7 +10,15 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // GUICHET_BUILD_STAMP: another stamp file (tests check staleness without touching dist).
 const STAMP = process.env.GUICHET_BUILD_STAMP ?? path.join(ROOT, 'dist', '.build-stamp');
-const INPUTS = ['src', 'seeds', 'bench', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+const INPUTS = [
+  'src',
+  'seeds',
+  'bench',
+  'drills',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package-lock.json',
+];
 
 /** The newest modification time among the inputs (folders too: a deleted file changes its folder). */
 function newestInput() {

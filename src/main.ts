@@ -7,6 +7,7 @@ import { initOrm } from './db/orm';
 import { seedDemoIfEmpty } from '../seeds/seed-demo';
 import { createApp, type App } from './http/app';
 import { createLogger } from './shared/logger';
+import { clockFromEnv } from './shared/clock';
 import { startWorker } from './jobs/worker';
 import { startMetricsServer } from './http/metrics';
 import type { FastifyInstance } from 'fastify';
@@ -28,6 +29,8 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // The real clock; a drill's (GUICHET_CLOCK_FILE) outside production only (src/shared/clock.ts).
+  const now = clockFromEnv();
 
   let database: Promise<DatabaseUrls> | undefined;
   let orm: MikroORM | undefined;
@@ -114,10 +117,10 @@ async function main(): Promise<void> {
       poolMax: config.dbPoolMax,
       acquireTimeoutMs: config.dbAcquireTimeoutMs,
     });
-    app = await createApp({ orm, config, logger });
+    app = await createApp({ orm, config, logger, now });
     if (interrupted()) return;
     // The job queue (month-end billing) runs in this process unless JOBS=off (e.g. API-only replicas).
-    worker = config.jobs && queueUrl ? await startWorker({ queueUrl, orm, logger }) : undefined;
+    worker = config.jobs && queueUrl ? await startWorker({ queueUrl, orm, logger, now }) : undefined;
     if (interrupted()) return;
     const address = await app.http.listen({ port: config.port, host: config.host });
     // Metrics are for operators: a port already taken costs a warning, never the API.

@@ -280,6 +280,7 @@ if (missingTools.length) {
       ['docs/auth.md', '(signs tokens for placeholders: a family ID of your own)'],
       ['docs/benchmarks.md', '(needs PostgreSQL 15 from Debian)'],
       ['docs/benchmarks.md', '(needs the 20,000-family seed)'],
+      ['docs/drills.md', '(each drill starts its own PostgreSQL and Guichet for a minute or more)'],
       ['docs/performance.md', '(a benchmark of several minutes)'],
     ]);
   });

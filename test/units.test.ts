@@ -220,6 +220,13 @@ describe('database errors', () => {
     expect(
       isUnavailableError({ name: 'KnexTimeoutError', message: 'Knex: Timeout acquiring a connection.' }),
     ).toBe(true);
+    // The transaction knex closed when PostgreSQL terminated its connection mid-request.
+    expect(
+      isUnavailableError({
+        name: 'DriverException',
+        message: 'Transaction query already complete, run with DEBUG=knex:tx for more info',
+      }),
+    ).toBe(true);
     expect(isUnavailableError(wrapped('P0001'))).toBe(false);
     expect(isUnavailableError(new Error('boom'))).toBe(false);
   });

@@ -70,8 +70,11 @@ export async function startWorker(options: {
   pollIntervalMs?: number;
   webhooks?: Partial<DeliveryOptions>;
   onWebhookResult?: (result: DeliveryResult) => void;
+  /** The clock the tasks read (a drill's, outside production: src/shared/clock.ts). */
+  now?: () => Date;
 }): Promise<Runner> {
   const { orm, logger } = options;
+  const now = options.now ?? (() => new Date());
   const deliveryOptions = { ...DEFAULT_DELIVERY_OPTIONS, ...options.webhooks };
   // Our pool, ended (and awaited) by `stop()`: graphile-worker's own pool is ended without waiting,
   // so PostgreSQL could be stopped under a connection still open (an unhandled pool error).
@@ -82,7 +85,7 @@ export async function startWorker(options: {
     const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
     logger[method]({ queue: meta }, message);
   });
-  const runner = await run({
+  const runOptions: Parameters<typeof run>[0] = {
     pgPool,
     logger: queueLogger,
     // Two: a slow vendor's deliveries never hold up month-end billing, nor the other way round.
@@ -106,28 +109,28 @@ export async function startWorker(options: {
         options.onWebhookResult?.(result);
       }),
       billing_month_end: async () => {
-        await monthEndBilling(orm.em.fork(), new Date(), logger);
+        await monthEndBilling(orm.em.fork(), now(), logger);
       },
       idempotency_purge: async () => {
         await purgeExpiredIdempotencyKeys(orm, logger);
       },
       // Scheduled at an offer's deadline (and before it) by the transaction that made the offer.
       waitlist_offer_expiry: async (payload) => {
-        await runOfferExpiry(orm.em.fork(), payload as OfferJobPayload, new Date(), logger);
+        await runOfferExpiry(orm.em.fork(), payload as OfferJobPayload, now(), logger);
       },
       // Scheduled at a childcare offer's deadline by the transaction that made the offer.
       placement_offer_expiry: async (payload) => {
         await runPlacementOfferExpiry(orm.em.fork(), payload as PlacementOfferJobPayload, new Date(), logger);
       },
       waitlist_offer_reminder: async (payload) => {
-        await runOfferReminder(orm.em.fork(), payload as OfferJobPayload, new Date());
+        await runOfferReminder(orm.em.fork(), payload as OfferJobPayload, now());
       },
       meal_counts_final: async () => {
         const tenants = await listTenants(orm.em.fork());
         await runMealCountsFinal(
           orm.em,
           tenants.map((t) => t.id),
-          new Date(),
+          now(),
           logger,
         );
       },
@@ -136,16 +139,45 @@ export async function startWorker(options: {
         const closed = await runWaitlistClosing(
           orm.em,
           tenants.map((t) => t.id),
-          new Date(),
+          now(),
         );
         if (closed) logger.info({ closed }, 'waitlist entries of past sessions closed');
       },
     }),
-  });
-  const stopListening = await listenForEvents(options.queueUrl, runner, logger);
+  };
+  // graphile-worker does not replace a worker that died (its connection was cut: PostgreSQL
+  // restarted), so the queue would stop for good with the API still serving. When one dies, the
+  // runner is stopped and started again (found by `npm run drill -- nimes --chaos`).
+  let stopping = false;
+  let runner = await run(runOptions);
+  const supervise = (current: Runner) =>
+    current.events.on('worker:fatalError', () => {
+      if (stopping || current !== runner) return;
+      logger.error('a job worker died (database connection lost): restarting the job queue');
+      void restart(current);
+    });
+  const restart = async (dead: Runner) => {
+    await Promise.race([dead.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
+    while (!stopping) {
+      try {
+        runner = await run(runOptions);
+        supervise(runner);
+        return;
+      } catch (error) {
+        logger.warn({ err: error }, 'job queue not restarted yet: trying again');
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+  };
+  supervise(runner);
+  // Notifications queue deliveries on whichever runner is current.
+  const current = { addJob: (...args: Parameters<Runner['addJob']>) => runner.addJob(...args) } as Runner;
+  const stopListening = await listenForEvents(options.queueUrl, current, logger);
   return {
     ...runner,
+    addJob: current.addJob,
     async stop() {
+      stopping = true;
       await stopListening();
       await runner.stop();
       await pgPool.end();
