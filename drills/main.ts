@@ -24,7 +24,7 @@ const STORIES: Record<string, Story> = {
   quebec,
 };
 
-const USAGE = `Usage: npm run drill -- <${Object.keys(STORIES).join('|')}|all> [--chaos] [--scale N] [--keep]
+const USAGE = `Usage: npm run drill -- <${Object.keys(STORIES).join('|')}|all> [--chaos | --both] [--scale N] [--keep]
 
 Each story starts its own Guichet (dist/src/main.js) on a fresh copy of the seeded demo database,
 acts through the API only, prints a timeline on stderr and one JSON line on stdout:
@@ -32,6 +32,7 @@ acts through the API only, prints a timeline on stderr and one JSON line on stdo
 
   --chaos     PostgreSQL restarted during the rush, the API killed (SIGKILL) during billing,
               the webhook receiver answering 500 for a while
+  --both      each story twice, without then with --chaos (what npm test runs)
   --scale N   the story's size (families, parents in the rush); default 1 (CI size)
   --keep      keep the run's folder (databases, API logs) to look into afterwards
   --url U     act on a Guichet already running at U instead (one story, no --chaos), started
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       chaos: { type: 'boolean', default: false },
+      both: { type: 'boolean', default: false },
       scale: { type: 'string', default: '1' },
       keep: { type: 'boolean', default: false },
       url: { type: 'string' },
@@ -58,7 +60,10 @@ async function main(): Promise<void> {
     console.error(USAGE);
     process.exit(values.help ? 0 : 2);
   }
-  if (values.url && (values.chaos || which === 'all' || !values['clock-file'] || !values['database-url'])) {
+  if (
+    values.url &&
+    (values.chaos || values.both || which === 'all' || !values['clock-file'] || !values['database-url'])
+  ) {
     // Against a server it did not start there is no process to kill, and the stories share its clock.
     console.error('--url: one story, without --chaos, with --clock-file and --database-url (see --help).');
     process.exit(2);
@@ -66,8 +71,16 @@ async function main(): Promise<void> {
   const workDir = runDirectory();
   if (!values.keep) onInterrupt(async () => fs.rmSync(workDir, { recursive: true, force: true }));
   const names = which === 'all' ? Object.keys(STORIES) : [which];
+  const runs = names.flatMap((name) =>
+    values.both
+      ? [
+          { name, chaos: false },
+          { name, chaos: true },
+        ]
+      : [{ name, chaos: values.chaos! }],
+  );
   let failed = false;
-  for (const name of names) {
+  for (const { name, chaos } of runs) {
     retries.unavailable = 0;
     retries.refused = 0;
     retries.internal = 0;
@@ -76,12 +89,12 @@ async function main(): Promise<void> {
     try {
       world = values.url
         ? await attachWorld(values.url, values['database-url']!, values['clock-file']!)
-        : await startWorld(workDir, name);
-      result = await STORIES[name](world, { chaos: values.chaos!, scale });
+        : await startWorld(workDir, chaos ? `${name}-chaos` : name);
+      result = await STORIES[name](world, { chaos, scale });
     } catch (error) {
       result = {
         story: name,
-        chaos: values.chaos!,
+        chaos,
         scale,
         steps: 0,
         invariants: [],
