@@ -18,6 +18,7 @@ export const EVENT_TYPES = [
   'waitlist.offerExpired',
   'waitlist.autoBooked',
   'mealCounts.final',
+  'import.finished',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

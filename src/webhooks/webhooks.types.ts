@@ -28,6 +28,7 @@ export enum WebhookEventType {
   WAITLIST_OFFER_EXPIRED = 'WAITLIST_OFFER_EXPIRED',
   WAITLIST_AUTO_BOOKED = 'WAITLIST_AUTO_BOOKED',
   MEAL_COUNTS_FINAL = 'MEAL_COUNTS_FINAL',
+  IMPORT_FINISHED = 'IMPORT_FINISHED',
 }
 
 const WIRE: Record<WebhookEventType, EventType> = {
@@ -42,6 +43,7 @@ const WIRE: Record<WebhookEventType, EventType> = {
   WAITLIST_OFFER_EXPIRED: 'waitlist.offerExpired',
   WAITLIST_AUTO_BOOKED: 'waitlist.autoBooked',
   MEAL_COUNTS_FINAL: 'mealCounts.final',
+  IMPORT_FINISHED: 'import.finished',
 };
 
 /** `RESERVATION_BOOKED` → `reservation.booked`. */
