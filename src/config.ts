@@ -55,6 +55,8 @@ export interface AppConfig {
   corsOriginsCacheMs: number;
   /** How long authentication keeps a tenant it found by slug or id (ms; 0: read each time). */
   tenantCacheMs: number;
+  /** How long the public directory stays in memory at most (ms; 0: read each time). Changes drop it at once. */
+  directoryCacheMs: number;
   /** Towns' identity providers: how long their JWKS is kept, at most (ms)… */
   jwksCacheMaxAgeMs: number;
   /** …how long after a fetch an unknown `kid` may fetch it again (ms)… */
@@ -145,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl: publicUrlFrom(env.PUBLIC_URL),
     corsOriginsCacheMs: intFrom(env.CORS_ORIGINS_CACHE_MS, 30_000),
     tenantCacheMs: intFrom(env.TENANT_CACHE_MS, 60_000),
+    directoryCacheMs: intFrom(env.DIRECTORY_CACHE_MS, 60_000),
     jwksCacheMaxAgeMs: intFrom(env.JWKS_CACHE_MAX_AGE_MS, 600_000),
     jwksCooldownMs: intFrom(env.JWKS_COOLDOWN_MS, 30_000),
     jwksTimeoutMs: intFrom(env.JWKS_TIMEOUT_MS, 5000),

@@ -22,7 +22,7 @@ export class TenantResolver {
     description: 'Public directory of tenants with their operating mode and notice. Needs no token.',
   })
   tenants(@Ctx() ctx: GraphQLContext): Promise<Tenant[]> {
-    return listTenants(ctx.em);
+    return ctx.directory ? ctx.directory.list(ctx.em) : listTenants(ctx.em);
   }
 
   @Access(SIGNED_IN)

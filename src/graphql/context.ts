@@ -1,3 +1,4 @@
+import type { DirectoryCache } from '../directory/directory-cache';
 import type { FastifyBaseLogger } from 'fastify';
 import type { TenantContext } from '../auth/context';
 import type { DocumentLinks } from '../auth/document-links';
@@ -27,6 +28,8 @@ export interface GraphQLContext extends TenantContext {
   log: FastifyBaseLogger;
   /** Signs the short-lived document links fields hand out (`Invoice.pdfUrl`). */
   links: DocumentLinks;
+  /** The public directory's cache (absent outside the HTTP server: read each time). */
+  directory?: DirectoryCache;
   /**
    * The two phases of a mutation field (src/http/executor.ts): the write records the root
    * resolver's payload here; the payload phase, after the commit, reads it instead of writing again.

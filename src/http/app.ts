@@ -1,3 +1,4 @@
+import { DirectoryCache } from '../directory/directory-cache';
 import { ApolloServer } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -164,7 +165,9 @@ export async function createApp(options: {
     tenants: new TenantLookup(config.tenantCacheMs),
   };
   const links = new DocumentLinks(config.jwtSecret, config.publicUrl);
-  registerGraphQLRoute(http, apollo, orm, verification, now, links);
+  const directory = new DirectoryCache(String(orm.config.get('clientUrl')), config.directoryCacheMs, logger);
+  await directory.start();
+  registerGraphQLRoute(http, apollo, orm, verification, now, links, directory);
   registerDocumentRoutes(http, orm, config, verification, now, links);
   registerDashboardRoutes(http);
   registerImportRoutes(http, orm, verification, now);
@@ -183,6 +186,7 @@ export async function createApp(options: {
       }
       await apollo.stop();
       await probe.end();
+      await directory.close();
     },
   };
 }

@@ -179,6 +179,9 @@ async function executeOperation(
     const write = await runPhase(true);
     if (write.result.errors?.length) return stop(write.result, write.unavailable);
     committed.push(responseKey);
+    // A write of this process is seen by its next directory read without waiting for PostgreSQL's
+    // notification (which other processes act on): the cache is dropped after every commit.
+    state.directory?.invalidate();
     phase.replay = true;
     const read = await runPhase(false);
     // The write is committed whatever happens now: `extensions.committed` says so.

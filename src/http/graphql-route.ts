@@ -1,3 +1,4 @@
+import type { DirectoryCache } from '../directory/directory-cache';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -24,6 +25,7 @@ export function registerGraphQLRoute(
   verification: TokenVerification,
   now: () => Date,
   links: DocumentLinks,
+  directory?: DirectoryCache,
 ): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const auth = await authenticateRequest(orm, request, verification, reply);
@@ -35,6 +37,7 @@ export function registerGraphQLRoute(
       log: request.log,
       now,
       links,
+      directory,
       seen: { operationName: null },
       acceptedLocale: acceptedLocale(header(request, 'accept-language')),
       ip: request.ip,

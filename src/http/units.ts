@@ -1,3 +1,4 @@
+import type { DirectoryCache } from '../directory/directory-cache';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyBaseLogger } from 'fastify';
 import { GraphQLError, type ExecutionResult } from 'graphql';
@@ -22,6 +23,8 @@ export interface RequestState {
   log: FastifyBaseLogger;
   now(): Date;
   links: DocumentLinks;
+  /** The public directory, kept in memory (src/directory/directory-cache.ts). */
+  directory?: DirectoryCache;
   /**
    * The operation's name once Apollo parsed it, for the metrics (an object: Apollo copies the
    * context it is given, so a field set on the copy would not reach the route).
@@ -141,6 +144,7 @@ function unitContext(
     log: state.log,
     now: state.now,
     links: state.links,
+    directory: state.directory,
     tenantOrNull: tenant,
     language: readerLanguage(tenant ? tenantLanguage(tenant) : null, state.acceptedLocale),
     get tenant(): Tenant {
