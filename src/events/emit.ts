@@ -18,6 +18,10 @@ export const EVENT_TYPES = [
   'waitlist.offerExpired',
   'waitlist.autoBooked',
   'mealCounts.final',
+  'placement.offered',
+  'placement.accepted',
+  'placement.declined',
+  'placement.expired',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

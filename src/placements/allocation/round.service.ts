@@ -7,6 +7,7 @@ import { done, refuse, UserErrorCode, type Outcome } from '../../shared/user-err
 import { placementPolicy, sql, uuids } from '../admission/policy';
 import { AllocationRound, type Exclusion } from '../entities';
 import { scheduleOfferExpiry } from '../offers/offer-expiry';
+import { tellOfferNews } from '../offers/offer-news';
 import { propose, type Candidate, type GroupFree, type Proposal } from './proposal';
 
 type RoundOutcome = Outcome<{ roundId: string }>;
@@ -250,7 +251,11 @@ export const confirmAllocation = idempotentMutation(
     round.confirmedBy = ctx.viewer.subject ?? 'anonymous';
     round.confirmedAt = now;
     audit(ctx, { action: 'ALLOCATION_CONFIRMED', subjectId: round.id, details: { offers: offers.length } });
-    await ctx.em.flush();
+    await tellOfferNews(
+      ctx,
+      'offered',
+      offers.map((o) => o.id),
+    );
     return done({ roundId: round.id });
   },
 );

@@ -16,6 +16,7 @@ import {
   type AgeGroup,
 } from '../entities';
 import { expireOpenOffer, lockOffer, scheduleOfferExpiry } from './offer-expiry';
+import { tellOfferNews } from './offer-news';
 
 type OfferOutcome = Outcome<{ offerId: string; placementId?: string }>;
 
@@ -91,7 +92,7 @@ export const offerPlace = idempotentMutation(
         outOfOrderReason: chosen !== first ? reason : undefined,
       },
     });
-    await ctx.em.flush();
+    await tellOfferNews(ctx, 'offered', [offer.id]);
     return done({ offerId: offer.id });
   },
 );
@@ -207,7 +208,7 @@ export const acceptPlacementOffer = idempotentMutation(
     application.closedAt = now;
     application.updatedAt = now;
     auditCounter(ctx, 'PLACEMENT_OFFER_ACCEPTED', offer, application, { placementId: placement.id });
-    await ctx.em.flush();
+    await tellOfferNews(ctx, 'accepted', [offer.id]);
     return done({ offerId: offer.id, placementId: placement.id });
   },
 );
@@ -236,7 +237,7 @@ export const declinePlacementOffer = idempotentMutation(
     if (policy.declineWithdraws) application.closedAt = now;
     application.updatedAt = now;
     auditCounter(ctx, 'PLACEMENT_OFFER_DECLINED', offer, application);
-    await ctx.em.flush();
+    await tellOfferNews(ctx, policy.declineWithdraws ? 'declinedWithdrawn' : 'declined', [offer.id]);
     return done({ offerId: offer.id });
   },
 );

@@ -109,4 +109,24 @@ export const placements = {
     en: 'Capacity cannot go below the {taken} places already taken.',
     fr: 'La capacité ne peut pas descendre sous les {taken} places déjà occupées.',
   }),
+  'notification.placementOffered': m<{ child: string; facility: string; date: Day; deadline: Instant }>({
+    en: 'A childcare place is offered to {child} at “{facility}” from {date}. Accept or decline it before {deadline}; without an answer it goes back to the list.',
+    fr: 'Une place d’accueil est proposée pour {child} à « {facility} » à partir du {date}. Acceptez-la ou refusez-la avant le {deadline} ; sans réponse, elle revient à la liste.',
+  }),
+  'notification.placementAccepted': m<{ child: string; facility: string; date: Day }>({
+    en: '{child} has a place at “{facility}” from {date}.',
+    fr: '{child} a une place à « {facility} » à partir du {date}.',
+  }),
+  'notification.placementDeclined': m<{ child: string; facility: string }>({
+    en: 'The place offered to {child} at “{facility}” was declined. The application keeps its rank at the other facilities it chose.',
+    fr: 'La place proposée pour {child} à « {facility} » a été refusée. La demande garde son rang dans les autres établissements choisis.',
+  }),
+  'notification.placementDeclinedWithdrawn': m<{ child: string; facility: string }>({
+    en: 'The place offered to {child} at “{facility}” was declined; by the authority’s rule, the application is withdrawn.',
+    fr: 'La place proposée pour {child} à « {facility} » a été refusée ; selon la règle de la collectivité, la demande est retirée.',
+  }),
+  'notification.placementExpired': m<{ child: string; facility: string }>({
+    en: 'The place offered to {child} at “{facility}” expired without an answer: it went back to the list and the application is closed.',
+    fr: 'La place proposée pour {child} à « {facility} » a expiré sans réponse : elle revient à la liste et la demande est close.',
+  }),
 };
