@@ -18,6 +18,7 @@ import {
   QueueFieldsResolver,
 } from './graphql/round.resolver';
 import { GroupFiguresResolver, PlacementStatisticsResolver } from './graphql/statistics.resolver';
+import { GroupMonthsResolver } from './graphql/places.resolver';
 import { createPlacementLoaders } from './placements.loaders';
 
 /**
@@ -41,6 +42,7 @@ export const placementsDomain: Domain = {
     FacilityPlacementFieldsResolver,
     PlacementStatisticsResolver,
     GroupFiguresResolver,
+    GroupMonthsResolver,
   ],
   loaders: createPlacementLoaders,
 };

@@ -129,4 +129,17 @@ export const placements = {
     en: 'The place offered to {child} at “{facility}” expired without an answer: it went back to the list and the application is closed.',
     fr: 'La place proposée pour {child} à « {facility} » a expiré sans réponse : elle revient à la liste et la demande est close.',
   }),
+  'placement.notFound': m({ en: 'Placement not found.', fr: 'Place (accueil) introuvable.' }),
+  'placement.alreadyEnded': m<{ endDate: Day }>({
+    en: 'This placement has already ended, on {endDate}.',
+    fr: 'Cet accueil est déjà terminé, le {endDate}.',
+  }),
+  'placement.endsEarlier': m<{ endDate: Day }>({
+    en: 'This placement already ends on {endDate} (the child leaves the age group, or the facility closes): choose an earlier day.',
+    fr: 'Cet accueil se termine déjà le {endDate} (l’enfant quitte le groupe d’âge, ou l’établissement ferme) : choisissez un jour antérieur.',
+  }),
+  'placement.monthRange': m<{ max: number }>({
+    en: 'From "from" to "to": 1 to {max} months, "to" not before "from".',
+    fr: 'De « from » à « to » : de 1 à {max} mois, « to » pas avant « from ».',
+  }),
 };
