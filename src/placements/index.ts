@@ -19,6 +19,11 @@ import {
 } from './graphql/round.resolver';
 import { GroupFiguresResolver, PlacementStatisticsResolver } from './graphql/statistics.resolver';
 import { GroupMonthsResolver } from './graphql/places.resolver';
+import {
+  AdmissionPolicyResolver,
+  CriterionAtFacilityResolver,
+  FacilityAdmissionResolver,
+} from './graphql/published.resolver';
 import { createPlacementLoaders } from './placements.loaders';
 
 /**
@@ -43,6 +48,9 @@ export const placementsDomain: Domain = {
     PlacementStatisticsResolver,
     GroupFiguresResolver,
     GroupMonthsResolver,
+    AdmissionPolicyResolver,
+    CriterionAtFacilityResolver,
+    FacilityAdmissionResolver,
   ],
   loaders: createPlacementLoaders,
 };

@@ -90,7 +90,7 @@ class CreateTemporaryFacilityInput {
 
 @Access(PUBLIC)
 @ObjectType('FacilityAgeGroup', { description: 'A childcare facility’s age group, its ages and places.' })
-class FacilityAgeGroupType {
+export class FacilityAgeGroupType {
   @Field(() => AgeGroup, { description: 'The group.' })
   ageGroup!: AgeGroup;
   @Field(() => Int, { description: 'Youngest age in months (inclusive).' })
