@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { onInterrupt, failAndExit } from '../bench/support/processes';
 import { retries } from './support/client';
 import type { DrillResult } from './support/timeline';
-import { runDirectory, startWorld, type World } from './support/world';
+import { attachWorld, runDirectory, startWorld, type World } from './support/world';
 import { beziers } from './stories/beziers';
 import { nimes } from './stories/nimes';
 import { quebec } from './stories/quebec';
@@ -24,7 +24,7 @@ const STORIES: Record<string, Story> = {
   quebec,
 };
 
-const USAGE = `Usage: npm run drill -- <${Object.keys(STORIES).join('|')}|all> [--chaos] [--scale N] [--keep]
+const USAGE = `Usage: npm run drill -- <${Object.keys(STORIES).join('|')}|all> [--chaos | --both] [--scale N] [--keep]
 
 Each story starts its own Guichet (dist/src/main.js) on a fresh copy of the seeded demo database,
 acts through the API only, prints a timeline on stderr and one JSON line on stdout:
@@ -32,18 +32,25 @@ acts through the API only, prints a timeline on stderr and one JSON line on stdo
 
   --chaos     PostgreSQL restarted during the rush, the API killed (SIGKILL) during billing,
               the webhook receiver answering 500 for a while
+  --both      each story twice, without then with --chaos (what npm test runs)
   --scale N   the story's size (families, parents in the rush); default 1 (CI size)
   --keep      keep the run's folder (databases, API logs) to look into afterwards
-  --url U     not supported yet: a drill needs its own server (clock file, faults)`;
+  --url U     act on a Guichet already running at U instead (one story, no --chaos), started
+              with GUICHET_CLOCK_FILE=F on a freshly seeded demo database; also needs
+              --clock-file F, --database-url D (to read the invariants) and the server's
+              JWT_SECRET in the environment (tokens are signed as npm run token signs them)`;
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
       chaos: { type: 'boolean', default: false },
+      both: { type: 'boolean', default: false },
       scale: { type: 'string', default: '1' },
       keep: { type: 'boolean', default: false },
       url: { type: 'string' },
+      'clock-file': { type: 'string' },
+      'database-url': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -53,28 +60,41 @@ async function main(): Promise<void> {
     console.error(USAGE);
     process.exit(values.help ? 0 : 2);
   }
-  if (values.url) {
-    // Honest refusal: against a town's own server there is no clock to move nor process to kill.
-    console.error('--url: a drill starts its own Guichet (it moves its clock and injects faults).');
+  if (
+    values.url &&
+    (values.chaos || values.both || which === 'all' || !values['clock-file'] || !values['database-url'])
+  ) {
+    // Against a server it did not start there is no process to kill, and the stories share its clock.
+    console.error('--url: one story, without --chaos, with --clock-file and --database-url (see --help).');
     process.exit(2);
   }
   const workDir = runDirectory();
   if (!values.keep) onInterrupt(async () => fs.rmSync(workDir, { recursive: true, force: true }));
   const names = which === 'all' ? Object.keys(STORIES) : [which];
+  const runs = names.flatMap((name) =>
+    values.both
+      ? [
+          { name, chaos: false },
+          { name, chaos: true },
+        ]
+      : [{ name, chaos: values.chaos! }],
+  );
   let failed = false;
-  for (const name of names) {
+  for (const { name, chaos } of runs) {
     retries.unavailable = 0;
     retries.refused = 0;
     retries.internal = 0;
     let world: World | undefined;
     let result: DrillResult;
     try {
-      world = await startWorld(workDir, name);
-      result = await STORIES[name](world, { chaos: values.chaos!, scale });
+      world = values.url
+        ? await attachWorld(values.url, values['database-url']!, values['clock-file']!)
+        : await startWorld(workDir, chaos ? `${name}-chaos` : name);
+      result = await STORIES[name](world, { chaos, scale });
     } catch (error) {
       result = {
         story: name,
-        chaos: values.chaos!,
+        chaos,
         scale,
         steps: 0,
         invariants: [],

@@ -111,10 +111,17 @@ export async function seedPlacements(
          (array['Retour au travail imprévu, parent seul', 'Signalement des services sociaux',
                 'Entrée en formation qualifiante', 'Hospitalisation d''un parent'])[1 + n % 4],
          'seed:coordination-urgence', ?
-       from urgent returning id
+       from urgent returning id, child_id, family_id, facility_id, age_group, start_date, end_date, urgent_reason
+     ), audited as (
+       -- Given by hand during the outage, recorded as the API records one: who, for whom, why.
+       insert into audit_events (id, tenant_id, actor, actor_roles, action, family_id, subject_id, details, created_at)
+       select gen_random_uuid(), ?, 'seed:coordination-urgence', '{TENANT_ADMIN}', 'URGENT_PLACE_ALLOCATED', family_id, id,
+         jsonb_build_object('childId', child_id, 'facilityId', facility_id, 'ageGroup', age_group,
+           'startDate', start_date, 'endDate', end_date, 'reason', urgent_reason, 'temporaryFacility', true), ?
+       from given
      )
      update facility_age_groups set places_taken = (select count(*) from given)
      where tenant_id = ? and facility_id = ?`,
-    [tenantId, tenantId, centre.id, today, addDays(today, 90), now, tenantId, centre.id],
+    [tenantId, tenantId, centre.id, today, addDays(today, 90), now, tenantId, now, tenantId, centre.id],
   );
 }

@@ -52,7 +52,7 @@ describe('dashboard page in Chromium', () => {
     await page.fill('#from', from);
     await page.fill('#to', to);
     await page.click('button[type=submit]');
-    await page.waitForSelector('body[data-loaded]', { timeout: 20_000 });
+    await page.waitForSelector('body[data-placement-groups]', { timeout: 20_000 });
     expect(failures).toEqual([]);
     expect(await page.textContent('#error')).toBe('');
     expect(await page.locator('#table tbody tr').count()).toBe(api.data.occupancy.length);
@@ -74,6 +74,7 @@ describe('dashboard page in Chromium', () => {
     expect(api.data.tenant.operatingMode).toBe('WALK_IN');
     expect(await page.textContent('#banner')).toContain('WALK_IN');
     // The canvas was drawn on: some pixels are not blank.
+    expect(await page.textContent('#billing')).toContain('En retard');
     const drawn = await page.evaluate(`(() => {
       const canvas = document.getElementById('chart');
       const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
@@ -87,6 +88,44 @@ describe('dashboard page in Chromium', () => {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     await page.screenshot({ path: target });
     expect(fs.statSync(target).size).toBeGreaterThan(10_000);
+    await page.close();
+  }, 60_000);
+
+  it('shows Québec’s childcare places and the waitlists the API gives', async () => {
+    const quebec = await token('quebec', Role.AGENT);
+    const to = new Date().toISOString().slice(0, 10);
+    const from = new Date(Date.now() - 28 * 86400_000).toISOString().slice(0, 10);
+    const api = await app.gql(
+      `{ placementStatistics { offered groups { ageGroup capacity placesTaken waiting facility { name } } } }`,
+      {},
+      { token: quebec },
+    );
+    expect(api.errors).toBeUndefined();
+    const groups = api.data.placementStatistics.groups;
+    expect(groups.length).toBeGreaterThan(0);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
+    await page.goto(`${app.url}/dashboard`);
+    await page.fill('#token', quebec);
+    await page.fill('#from', from);
+    await page.fill('#to', to);
+    await page.click('button[type=submit]');
+    // The figures, or an error said on the page (then named by the assertion below).
+    await page.waitForSelector('body[data-placement-groups], #error:not(:empty)', { timeout: 30_000 });
+    expect(await page.textContent('#error')).toBe('');
+    const rows = (await page.evaluate(
+      `[...document.querySelectorAll('#placement-groups tbody tr')].map((tr) => [...tr.children].map((td) => td.textContent))`,
+    )) as string[][];
+    expect(rows).toEqual(
+      groups.map((g: any) => [
+        g.facility.name,
+        g.ageGroup,
+        String(g.capacity),
+        String(g.placesTaken),
+        expect.any(String),
+        String(g.waiting),
+      ]),
+    );
+    expect(await page.textContent('#placements')).toContain(String(api.data.placementStatistics.offered));
     await page.close();
   }, 60_000);
 });

@@ -1,4 +1,5 @@
 import type { Client } from 'pg';
+import { DEMO_ACTIVITY } from '../seeds/DatabaseSeeder';
 import { Scope } from '../src/auth/viewer';
 import { toGlobalId } from '../src/shared/ids';
 import { rawClient, Role, startTestApp, token, type TestApp } from './support/app';
@@ -139,5 +140,65 @@ describe('dashboard', () => {
     expect(await chart.text()).toContain('Chart.js v4.');
     const script = await (await fetch(`${app.url}/dashboard/app.js`)).text();
     expect(script).toContain('occupancy(from: $from, to: $to)');
+  });
+});
+
+/** billingTotals' overdue figures on a Béziers copy billed for November (its billing runs). */
+describe('dashboard billing figures', () => {
+  const SLUG = 'test-dashboard-billing';
+  let app: TestApp;
+  let owner: Client;
+  let tenantId: string;
+  let admin: string;
+
+  beforeAll(async () => {
+    tenantId = await seedTestTenant(
+      'beziers',
+      { slug: SLUG, families: 20, seed: 9 },
+      new Date('2026-12-01T10:00:00Z'),
+      3,
+      DEMO_ACTIVITY,
+    );
+    owner = await rawClient('owner');
+    app = await startTestApp();
+    admin = await token(SLUG, Role.TENANT_ADMIN);
+  });
+  afterAll(async () => {
+    await owner.end();
+    await app.close();
+  });
+
+  it('says what is overdue: nothing before the due date, everything left to pay after it', async () => {
+    const TOTALS = `query($p: YearMonth!) { billingTotals(period: $p) {
+      invoices outstanding { minorUnits } overdue { minorUnits } overdueInvoices } }`;
+    app.setNow('2026-12-02T09:00:00.000Z');
+    const run = await app.gql(
+      `mutation($i: RunBillingInput!) { runBilling(input: $i) { billingRun { invoicesCreated } userErrors { code } } }`,
+      { i: { period: '2026-11', idempotencyKey: 'dashboard-november' } },
+      { token: admin },
+    );
+    expect(run.data.runBilling.userErrors).toEqual([]);
+    expect(run.data.runBilling.billingRun.invoicesCreated).toBeGreaterThan(0);
+    const { rows } = await owner.query(
+      `select min(due_date)::text as first, max(due_date)::text as last,
+              count(*) filter (where total > 0)::int as unpaid
+       from invoices where tenant_id = $1 and kind <> 'CREDIT_NOTE' and to_char(issue_date, 'YYYY-MM') = '2026-12'`,
+      [tenantId],
+    );
+    const { first, last, unpaid } = rows[0];
+    expect(unpaid).toBeGreaterThan(0);
+    app.setNow(`${first}T10:00:00.000Z`);
+    const before = (await app.gql(TOTALS, { p: '2026-12' }, { token: admin })).data.billingTotals;
+    expect(before.outstanding.minorUnits).toBeGreaterThan(0);
+    expect([before.overdue.minorUnits, before.overdueInvoices]).toEqual([0, 0]);
+    // 00:30 in Paris the day after the last due date (23:30 UTC): everything left to pay is late.
+    app.setNow(`${last}T23:30:00.000Z`);
+    const late = (await app.gql(TOTALS, { p: '2026-12' }, { token: admin })).data.billingTotals;
+    expect(late.overdue.minorUnits).toBe(late.outstanding.minorUnits);
+    expect(late.overdueInvoices).toBe(unpaid);
+    // 22:30 UTC is still the due date in Paris: nothing late yet.
+    app.setNow(`${last}T21:30:00.000Z`);
+    const sameDay = (await app.gql(TOTALS, { p: '2026-12' }, { token: admin })).data.billingTotals;
+    expect(sameDay.overdueInvoices).toBeLessThan(unpaid);
   });
 });

@@ -5,6 +5,7 @@ import type { DrillOptions } from '../main';
 import { key, mutate, read, tokenFor } from '../support/client';
 import { allNodes, today, withPostgresRestart } from '../support/kit';
 import { Timeline } from '../support/timeline';
+import { beziersImport } from './beziers-import';
 import type { World } from '../support/world';
 
 const SLUG = 'beziers';
@@ -19,23 +20,20 @@ const ageInMonths = (birth: string, on: string) =>
   Math.floor(DateTime.fromISO(on).diff(DateTime.fromISO(birth), 'months').months);
 
 /**
- * Béziers: more demand than places. The Wednesday centre aéré opens booking; N parents race for M
+ * Béziers: a broken migration, then more demand than places. The old software's export goes in
+ * (beziers-import.ts: a dry run naming every bad line, the corrections, the import, the same file
+ * again changing nothing). The Wednesday centre aéré opens booking; N parents race for M
  * places at the opening instant (those who miss it join the waitlist, brothers and sisters
  * together); cancellations pass places on in rank order; then the portal goes counter-only for a
  * day and agents book for families.
  */
 export async function beziers(world: World, options: DrillOptions) {
   const t = new Timeline(SLUG, options.chaos, options.scale);
-  t.waiting.push({
-    issue: '#15',
-    steps: [
-      'the legacy export imported with bad lines, corrected and re-imported (no family imported twice)',
-    ],
-  });
   const tenant = await tenantId(world.owner, SLUG);
   const admin = await tokenFor(SLUG, [Role.TENANT_ADMIN], undefined, 'admin');
   const agent = await tokenFor(SLUG, [Role.AGENT], undefined, 'agent-accueil');
   const places = 15 * options.scale;
+  await beziersImport(world, t, tenant, admin);
 
   const setup = await t.step(
     'a Wednesday not open yet, its capacity set, the children old enough for it',

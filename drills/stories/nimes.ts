@@ -23,6 +23,7 @@ import {
   withPostgresRestart,
 } from '../support/kit';
 import { Timeline } from '../support/timeline';
+import { paperRoll } from './nimes-paper';
 import type { World } from '../support/world';
 
 const SLUG = 'nimes';
@@ -70,10 +71,7 @@ export async function nimes(world: World, options: DrillOptions) {
   const t = new Timeline(SLUG, options.chaos, options.scale);
   t.waiting.push({
     issue: '#15',
-    steps: [
-      "one school's paper roll re-imported (POST /imports/roll), twice: the second changes nothing",
-      "another school's offline tablet journal merged",
-    ],
+    steps: ["another school's offline tablet journal merged"],
   });
   const tenant = await tenantId(world.owner, SLUG);
   const agent = await tokenFor(SLUG, [Role.AGENT], undefined, 'agent-cantine');
@@ -150,7 +148,7 @@ export async function nimes(world: World, options: DrillOptions) {
     const chaosDay = plan.days[Math.floor(plan.days.length / 2)];
     for (const [n, date] of plan.days.entries()) {
       await t.step(
-        `${date}: counts to the caterer at 07:00, the roll at the counter at 12:15`,
+        `${date}: counts to the caterer at 07:00, the roll at 12:15 (at the counter; one school on paper, typed back twice)`,
         async () => {
           world.setClock(localInstant(date, '07:00', ZONE));
           await runJob(world, 'meal_counts_final');
@@ -177,6 +175,12 @@ export async function nimes(world: World, options: DrillOptions) {
                 .map((l) => {
                   // A few children are off each day (a different few every day).
                   const present = l.pupils.filter((_, i) => (i + n) % 9 !== 0);
+                  // The first school works on paper: its sheet is typed back in the evening, twice.
+                  if (l.school === plan.schools[0][0])
+                    return paperRoll(world, agent, l, present).then((k) => ({
+                      reservations: Array.from({ length: k }, () => ({ status: 'ATTENDED' })),
+                      userErrors: [],
+                    }));
                   return mutate(
                     world.url,
                     agent,

@@ -4,6 +4,7 @@ import type { DrillOptions } from '../main';
 import { gql, key, mutate, read, tokenFor } from '../support/client';
 import { addDays, allNodes, today, withApiKilled, withPostgresRestart } from '../support/kit';
 import { Timeline } from '../support/timeline';
+import { quebecPlaces } from './quebec-places';
 import type { World } from '../support/world';
 
 const SLUG = 'quebec';
@@ -15,22 +16,14 @@ const QUEUE = `query($id: ID!) { node(id: $id) { ... on Session { placesLeft
 const MODE = `mutation($i: SetOperatingModeInput!) { setOperatingMode(input: $i) { tenant { operatingMode } userErrors { code message } } }`;
 
 /**
- * Québec: the single window closed for weeks. What main has today: the directory in fr-CA, a
- * childcare service whose requests queue (a full day's places, a waitlist in arrival order), the
- * window closed (families refused in Québec French, agents keep registering at the counter), then
- * reopened with every rank and registration instant intact. Placement applications, urgent places
- * and allocation rounds are issue #13's: listed in `waiting`, not counted as passed.
+ * Québec: the single window closed for weeks. First the directory in fr-CA and a childcare
+ * service whose requests queue (a full day's places, a waitlist in arrival order), the portal
+ * closed (families refused in Québec French, agents keep registering at the counter), then
+ * reopened with every rank and registration instant intact. Then the childcare places themselves
+ * (quebec-places.ts): applications, the window closed, urgent places, reopening, a round.
  */
 export async function quebec(world: World, options: DrillOptions) {
   const t = new Timeline(SLUG, options.chaos, options.scale);
-  t.waiting.push({
-    issue: '#13',
-    steps: [
-      'placement applications arrive (applyForPlacement) and the window closes (placementApplicationsOpen)',
-      'urgent places allocated in a temporary centre (allocateUrgentPlace), every one audited',
-      'an allocation round proposes (proposeAllocation), offers go out, some expire and pass on (confirmAllocation); the round stable',
-    ],
-  });
   const tenant = await tenantId(world.owner, SLUG);
   const admin = await tokenFor(SLUG, [Role.TENANT_ADMIN], undefined, 'admin');
   const agent = await tokenFor(SLUG, [Role.AGENT], undefined, 'agent-guichet');
@@ -193,6 +186,8 @@ export async function quebec(world: World, options: DrillOptions) {
     },
     (n) => `${n} in line, the counter registration last`,
   );
+
+  await quebecPlaces(world, options, t, { tenant, admin, agent });
 
   await t.invariant('capacity never exceeded', capacityNeverExceeded(world.owner, tenant, 'CHILDCARE_PLACE'));
   await t.invariant(

@@ -12,8 +12,9 @@ import {
 } from '../invariants';
 import type { DrillOptions } from '../main';
 import { key, mutate, read, tokenFor } from '../support/client';
-import { addDays, allNodes, localInstant, today, withApiKilled, withPostgresRestart } from '../support/kit';
+import { addDays, allNodes, localInstant, today, withPostgresRestart } from '../support/kit';
 import { Timeline } from '../support/timeline';
+import { reviewedCatchUp } from './saint-nazaire-catch-up';
 import type { World } from '../support/world';
 
 const SLUG = 'saint-nazaire';
@@ -30,16 +31,12 @@ const ok = (payload: any, what: string) => {
 /**
  * Saint-Nazaire: billing stopped in March. Families pay deposits at the counter; lunches are
  * cancelled before and after the 15-day notice, some late ones justified by a certificate; billing
- * resumes with one catch-up invoice per family (the deposits applied); the water debits skipped
+ * resumes with one catch-up invoice per family (drafted, reviewed, then promoted; the deposits applied); the water debits skipped
  * while billing was suspended are settled by the annual regularisation; and on 4 June at 12:30 the
  * summer centre opens to a rush.
  */
 export async function saintNazaire(world: World, options: DrillOptions) {
   const t = new Timeline(SLUG, options.chaos, options.scale);
-  t.waiting.push({
-    issue: '#17',
-    steps: ['catch-up invoices reviewed as a draft run, then issued (promoteBillingRun)'],
-  });
   const tenant = await tenantId(world.owner, SLUG);
   const admin = await tokenFor(SLUG, [Role.TENANT_ADMIN], undefined, 'admin');
   const agent = await tokenFor(SLUG, [Role.AGENT], undefined, 'agent-regie');
@@ -173,22 +170,11 @@ export async function saintNazaire(world: World, options: DrillOptions) {
   // January: billing resumes for everything up to the end of December.
   const through = `${year}-12-31`;
   world.setClock(localInstant(`${year + 1}-01-04`, '09:00', ZONE));
-  const resume = () =>
-    mutate(
-      world.url,
-      admin,
-      'resumeBilling',
-      `mutation($i: ResumeBillingInput!) { resumeBilling(input: $i) { billingRun { invoicesCreated chargesInvoiced } userErrors { code message } } }`,
-      { i: { idempotencyKey: 'saint-nazaire-catch-up' } },
-    );
+  const run = await reviewedCatchUp(world, options, t, { tenant, admin, agent, through });
   await t.step(
-    `billing resumes: one catch-up invoice per family through ${through}, deposits applied`,
+    'every depositor’s catch-up invoice has the deposit applied',
     async () => {
-      let run;
-      if (options.chaos) {
-        t.fault('the API killed with SIGKILL during the catch-up run, then started again');
-        run = ok(await withApiKilled(world, 150, resume), 'resume');
-      } else run = ok(await resume(), 'resume');
+      if (!run) throw new Error('no catch-up was issued');
       for (const f of depositors) {
         const data = await read(
           world.url,
@@ -200,9 +186,9 @@ export async function saintNazaire(world: World, options: DrillOptions) {
         if (catchUp && catchUp.amountPaid.minorUnits === 0)
           throw new Error(`${f.name}: the deposit was not applied`);
       }
-      return run.billingRun;
+      return depositors.length;
     },
-    (r) => `${r.invoicesCreated} invoices, ${r.chargesInvoiced} charges`,
+    (n) => `${n} depositors`,
   );
 
   await t.step(

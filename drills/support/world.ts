@@ -172,3 +172,45 @@ export async function reconnectOwner(world: World): Promise<void> {
   await owner.connect();
   world.owner = owner;
 }
+
+/**
+ * `--url`: a Guichet someone else started (a town's staging server), on a freshly seeded demo
+ * database. The drill signs its tokens with the JWT_SECRET it is given (the server's), moves the
+ * clock through the file the server was started with (GUICHET_CLOCK_FILE, refused in production)
+ * and reads the invariants through `databaseUrl` (the owner's or any role that can read every
+ * tenant's rows; nothing is written there but graphile-worker's `add_job`, as a scheduler would).
+ * It cannot restart what it did not start: `--chaos` is refused with `--url`.
+ */
+export async function attachWorld(url: string, databaseUrl: string, clockFile: string): Promise<World> {
+  const base = url.replace(/\/graphql\/?$/, '').replace(/\/$/, '');
+  const ready = await fetch(`${base}/readyz`).catch((error: Error) => error);
+  if (ready instanceof Error || !ready.ok)
+    throw new Error(`${base}/readyz: ${ready instanceof Error ? ready.message : `HTTP ${ready.status}`}`);
+  writeClockFile(clockFile, new Date());
+  const owner = new Client({ connectionString: databaseUrl });
+  owner.on('error', () => undefined);
+  await owner.connect();
+  const cannot = (what: string) => async () => {
+    throw new Error(`${what}: not with --url (the drill did not start this server)`);
+  };
+  return {
+    url: `${base}/graphql`,
+    base,
+    ownerUrl: databaseUrl,
+    owner,
+    logFile: '(the server’s own log)',
+    setClock: (at) => writeClockFile(clockFile, at),
+    clock: () => {
+      const { at, setAt } = JSON.parse(fs.readFileSync(clockFile, 'utf8')) as { at: string; setAt: number };
+      return new Date(Date.parse(at) + Date.now() - setAt);
+    },
+    killApi: cannot('killing the API'),
+    startApi: cannot('starting the API'),
+    stopPostgres: cannot('stopping PostgreSQL'),
+    startPostgres: cannot('starting PostgreSQL'),
+    restartPostgres: cannot('restarting PostgreSQL'),
+    async close() {
+      await owner.end().catch(() => undefined);
+    },
+  };
+}

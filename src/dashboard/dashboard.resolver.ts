@@ -1,13 +1,10 @@
 import { Arg, Ctx, Field, Float, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
-import { Scope } from '../auth/viewer';
-import { Access } from '../graphql/access';
+import { Access, DASHBOARD_READERS } from '../graphql/access';
 import type { GraphQLContext } from '../graphql/context';
 import { ListLength } from '../graphql/cost';
 import { LocalDate } from '../graphql/scalars';
 import { toGlobalId } from '../shared/ids';
 import { occupancy } from './dashboard.service';
-
-const DASHBOARD_READERS = { scopes: [Scope.DASHBOARD_READ] };
 
 @Access(DASHBOARD_READERS)
 @ObjectType('OccupancyFigures', { description: "One facility's service over a date range." })

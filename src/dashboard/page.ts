@@ -2,7 +2,8 @@
  * The dashboard page (`/dashboard`): static HTML and one script, no framework, Chart.js served
  * from node_modules (`/dashboard/chart.umd.js`). The token is pasted in and kept in the tab's
  * sessionStorage; figures come from the GraphQL `occupancy` and `billingTotals` queries (the month
- * of the range's last day) and the tenant's banner.
+ * of the range's last day), the tenant's banner, then `waitlistStatistics` for each service shown
+ * (one aliased field each) and `placementStatistics` (childcare places, where the tenant has any).
  */
 export const DASHBOARD_HTML = `<!doctype html>
 <html lang="fr">
@@ -45,6 +46,13 @@ export const DASHBOARD_HTML = `<!doctype html>
 <h2>Facturation du mois <span id="period"></span></h2>
 <div class="cards" id="billing"></div>
 <div id="billing-box"><canvas id="billing-chart" aria-label="Facturé, payé, restant dû"></canvas></div>
+<h2>Listes d'attente</h2>
+<table id="waitlists"><thead><tr><th>Service</th><th>Inscriptions</th><th>Places proposées</th><th>Promues</th>
+<th>Expirées</th><th>Délai médian (min)</th></tr></thead><tbody></tbody></table>
+<h2>Places en crèche</h2>
+<div class="cards" id="placements"></div>
+<table id="placement-groups"><thead><tr><th>Établissement</th><th>Groupe d'âge</th><th>Places</th><th>Occupées</th>
+<th>Offres en cours</th><th>En attente</th></tr></thead><tbody></tbody></table>
 <script src="/dashboard/chart.umd.js"></script>
 <script src="/dashboard/app.js"></script>
 </body>
@@ -61,9 +69,52 @@ export const DASHBOARD_JS = `'use strict';
   let chart = null;
   let billingChart = null;
   const QUERY = 'query Dashboard($from: LocalDate!, $to: LocalDate!, $period: YearMonth!) { tenant { name operatingMode publicNotice } ' +
-    'occupancy(from: $from, to: $to) { facilityName serviceName sessions capacity booked occupancyRate attended walkIns lateCancellations } ' +
+    'occupancy(from: $from, to: $to) { facilityName serviceId serviceName sessions capacity booked occupancyRate attended walkIns lateCancellations } ' +
     'billingTotals(period: $period) { invoices billed { minorUnits formatted } paid { minorUnits formatted } ' +
-    'outstanding { minorUnits formatted } onPaymentPlans { minorUnits formatted } credited { minorUnits formatted } } }';
+    'outstanding { minorUnits formatted } onPaymentPlans { minorUnits formatted } credited { minorUnits formatted } ' +
+    'overdue { minorUnits formatted } overdueInvoices } }';
+  function fill(table, rows) {
+    table.querySelector('tbody').replaceChildren(...rows.map((values) => {
+      const tr = document.createElement('tr');
+      for (const v of values) { const td = document.createElement('td'); td.textContent = String(v); tr.appendChild(td); }
+      return tr;
+    }));
+  }
+  async function gql(token, query, variables) {
+    const response = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = await response.json();
+    if (body.errors) throw new Error(body.errors.map((e) => e.message).join(' '));
+    return body.data;
+  }
+  // Waitlists of the services shown (one aliased field each, at most 20) and childcare places.
+  async function queues(token, occupancy) {
+    const services = [...new Map(occupancy.map((o) => [o.serviceId, o.serviceName])).entries()].slice(0, 20);
+    const fields = services.map(([id], i) => 'w' + i + ': waitlistStatistics(serviceId: ' + JSON.stringify(id) +
+      ', from: $from, to: $to) { count offered promoted expired medianMinutesToPlace }');
+    const data = await gql(token, 'query Queues' + (fields.length ? '($from: LocalDate!, $to: LocalDate!)' : '') + ' { ' + fields.join(' ') +
+      ' placementStatistics { offered accepted declined expired medianDaysToPlacement urgentPastDeadline ' +
+      'groups { ageGroup capacity placesTaken openOffers waiting facility { name } } } }',
+      fields.length ? { from: $('from').value, to: $('to').value } : {});
+    const lists = services.map(([, name], i) => [name, data['w' + i]]).filter(([, w]) => w.count > 0);
+    fill($('waitlists'), lists.map(([name, w]) => [name, w.count, w.offered, w.promoted, w.expired,
+      w.medianMinutesToPlace === null ? '—' : w.medianMinutesToPlace]));
+    const p = data.placementStatistics;
+    const cards = [['Offres faites', p.offered], ['Acceptées', p.accepted], ['Refusées', p.declined],
+      ['Expirées', p.expired], ['Délai médian (jours)', p.medianDaysToPlacement === null ? '—' : p.medianDaysToPlacement],
+      ['Urgences hors délai', p.urgentPastDeadline]];
+    $('placements').replaceChildren(...(p.groups.length ? cards : []).map(([label, value]) => {
+      const card = document.createElement('div'); card.className = 'card';
+      const b = document.createElement('b'); b.textContent = String(value);
+      card.append(label, b); return card;
+    }));
+    fill($('placement-groups'), p.groups.map((g) => [g.facility.name, g.ageGroup, g.capacity, g.placesTaken, g.openOffers, g.waiting]));
+    document.body.dataset.waitlists = String(lists.length);
+    document.body.dataset.placementGroups = String(p.groups.length);
+  }
   async function load() {
     $('error').textContent = '';
     const token = $('token').value.trim();
@@ -104,7 +155,8 @@ export const DASHBOARD_JS = `'use strict';
     $('period').textContent = $('to').value.slice(0, 7);
     const cards = [['Factures', String(bills.invoices)], ['Facturé', bills.billed.formatted],
       ['Payé', bills.paid.formatted], ['Restant dû', bills.outstanding.formatted],
-      ['En échéancier', bills.onPaymentPlans.formatted], ['Avoirs', bills.credited.formatted]];
+      ['En échéancier', bills.onPaymentPlans.formatted], ['En retard', bills.overdue.formatted + ' (' + bills.overdueInvoices + ')'],
+      ['Avoirs', bills.credited.formatted]];
     $('billing').replaceChildren(...cards.map(([label, value]) => {
       const card = document.createElement('div'); card.className = 'card';
       const b = document.createElement('b'); b.textContent = value;
@@ -120,8 +172,9 @@ export const DASHBOARD_JS = `'use strict';
     });
     document.body.dataset.loaded = String(occupancy.length);
     document.body.dataset.invoices = String(bills.invoices);
+    await queues(token, occupancy);
   }
-  $('form').addEventListener('submit', (event) => { event.preventDefault(); load().catch((e) => { $('error').textContent = String(e); }); });
+  $('form').addEventListener('submit', (event) => { event.preventDefault(); load().catch((e) => { $('error').textContent = String(e.message || e); }); });
   if ($('token').value) load().catch(() => undefined);
 })();
 `;

@@ -18,6 +18,7 @@ export const EVENT_TYPES = [
   'waitlist.offerExpired',
   'waitlist.autoBooked',
   'mealCounts.final',
+  'import.finished',
   'placement.offered',
   'placement.accepted',
   'placement.declined',

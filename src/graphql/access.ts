@@ -1,6 +1,6 @@
 import { Extensions } from 'type-graphql';
 import { meets, type Requirement } from '../auth/requirement';
-import { Role, type Viewer } from '../auth/viewer';
+import { Role, Scope, type Viewer } from '../auth/viewer';
 
 /**
  * Who may select a field: declared once, on the type or the field, and checked for the whole
@@ -24,6 +24,8 @@ export const PUBLIC: AccessRule = { public: true };
 export const SIGNED_IN: AccessRule = {};
 export const STAFF: AccessRule = { roles: [Role.AGENT, Role.TENANT_ADMIN] };
 export const TENANT_ADMIN: AccessRule = { roles: [Role.TENANT_ADMIN] };
+/** The dashboard's figures: staff, and API keys with dashboard:read (a town's own dashboards). */
+export const DASHBOARD_READERS: AccessRule = { scopes: [Scope.DASHBOARD_READ] };
 
 /**
  * Whether the viewer may select a field under this rule: null, or why not — UNAUTHENTICATED

@@ -5,6 +5,8 @@ import { openCsv, type CsvSource, type Encoding } from './csv-source';
 import { AttendanceImporter } from './attendance.importer';
 import { FamiliesImporter } from './families.importer';
 import { Role, type Viewer } from '../auth/viewer';
+import { emitEvent, gid } from '../events/emit';
+import { Tenant } from '../tenants/tenant.entity';
 import { layoutOf, LineReader, type Layout } from './fields';
 import {
   Import,
@@ -163,6 +165,24 @@ export async function runImport(
         request.tenantId,
         record.id,
       ],
+    );
+    // In the transaction that records the outcome: the event exists if and only if it is recorded.
+    const tenant = await tx.findOneOrFail(Tenant, { id: request.tenantId });
+    await emitEvent(
+      { em: tx, viewer: request.viewer ?? systemViewer(request), tenant, now: request.now },
+      'import.finished',
+      gid('Import', record.id),
+      {
+        kind: record.kind,
+        mode: record.mode,
+        dryRun: record.dryRun,
+        status: record.status,
+        linesRead: record.linesRead,
+        created: record.created,
+        updated: record.updated,
+        unchanged: record.unchanged,
+        rejected: record.rejected,
+      },
     );
   };
 

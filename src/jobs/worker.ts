@@ -120,7 +120,7 @@ export async function startWorker(options: {
       },
       // Scheduled at a childcare offer's deadline by the transaction that made the offer.
       placement_offer_expiry: async (payload) => {
-        await runPlacementOfferExpiry(orm.em.fork(), payload as PlacementOfferJobPayload, new Date(), logger);
+        await runPlacementOfferExpiry(orm.em.fork(), payload as PlacementOfferJobPayload, now(), logger);
       },
       waitlist_offer_reminder: async (payload) => {
         await runOfferReminder(orm.em.fork(), payload as OfferJobPayload, now());

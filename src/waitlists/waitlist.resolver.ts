@@ -2,7 +2,7 @@ import { msg } from '../shared/i18n';
 import { Arg, Args, ArgsType, Ctx, Field, Mutation, Query, Resolver } from 'type-graphql';
 import { Scope } from '../auth/viewer';
 import { BadInputError } from '../shared/errors';
-import { Access, STAFF } from '../graphql/access';
+import { Access, DASHBOARD_READERS, STAFF } from '../graphql/access';
 import type { GraphQLContext } from '../graphql/context';
 import { IdField } from '../graphql/inputs';
 import { registerNode } from '../graphql/node';
@@ -119,10 +119,10 @@ export class WaitlistResolver {
     return { waitlistEntry: entryPayload(value), userErrors };
   }
 
-  @Access(STAFF)
+  @Access(DASHBOARD_READERS)
   @Query(() => WaitlistCountsType, {
     description:
-      "A service's waitlists over a date range (at most 366 days; staff): entries waiting, offered, promoted, declined, expired, left, and the median minutes from joining to a place.",
+      "A service's waitlists over a date range (at most 366 days; staff, dashboard:read keys): entries waiting, offered, promoted, declined, expired, left, and the median minutes from joining to a place.",
   })
   async waitlistStatistics(
     @Args() args: WaitlistStatisticsArgs,

@@ -1,6 +1,6 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Scope } from '../auth/viewer';
-import { Access, STAFF, type AccessRule } from '../graphql/access';
+import { Access, DASHBOARD_READERS, STAFF, type AccessRule } from '../graphql/access';
 import { IdField, idempotencyKeyField, TextField } from '../graphql/inputs';
 import { Node } from '../graphql/node';
 import { payloadType } from '../graphql/payload';
@@ -173,7 +173,7 @@ export class WaitlistCountsType {
   medianMinutesToPlace!: number | null;
 }
 withCountFields(WaitlistCountsType);
-Access(STAFF)(WaitlistCountsType);
+Access(DASHBOARD_READERS)(WaitlistCountsType);
 ObjectType('WaitlistCounts', { description: "A service's waitlists over a date range, in figures." })(
   WaitlistCountsType,
 );

@@ -84,6 +84,8 @@ export class InvoiceResolver {
       paid: money(ctx, totals.paid),
       outstanding: money(ctx, totals.outstanding),
       onPaymentPlans: money(ctx, totals.onPaymentPlans),
+      overdue: money(ctx, totals.overdue),
+      overdueInvoices: totals.overdueInvoices,
     };
   }
 

@@ -130,6 +130,14 @@ export class BillingTotalsType {
 
   @Field(() => MoneyType, { description: 'Of what is left, what payment plans spread.' })
   onPaymentPlans!: MoneyType;
+
+  @Field(() => MoneyType, {
+    description: "Of what is left, what is past its due date (the tenant's today, in its time zone).",
+  })
+  overdue!: MoneyType;
+
+  @Field(() => Int, { description: 'Invoices with something left to pay past their due date.' })
+  overdueInvoices!: number;
 }
 
 @InputType('InvoiceFilter', { description: 'Which documents to list.' })

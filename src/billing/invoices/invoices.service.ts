@@ -129,14 +129,22 @@ export interface BillingTotals {
   paid: number;
   outstanding: number;
   onPaymentPlans: number;
+  /** Left to pay on invoices past their due date (the tenant's today), and how many. */
+  overdue: number;
+  overdueInvoices: number;
 }
 
-/** The dashboard's figures for the documents issued in a month (staff, billing:read keys). */
+/**
+ * The dashboard's figures for the documents issued in a month (staff, billing:read and
+ * dashboard:read keys), in minor units. Overdue: what is left to pay on those invoices whose due
+ * date is before the tenant's today.
+ */
 export async function billingTotals(ctx: TenantContext, period: string): Promise<BillingTotals> {
   const { from, to } = monthBounds(period);
+  const today = todayIn(ctx.tenant.timeZone, ctx.now());
   const [row] = await ctx.em.execute<Record<keyof BillingTotals, string>[]>(
     `with docs as (
-       select i.kind, i.total,
+       select i.kind, i.total, i.due_date,
               coalesce((select sum(a.amount) from allocations a where a.tenant_id = i.tenant_id and a.invoice_id = i.id), 0) as allocated,
               exists (select 1 from payment_plan_invoices pi where pi.tenant_id = i.tenant_id and pi.invoice_id = i.id) as on_plan
        from invoices i where i.tenant_id = ? and i.issue_date between ?::date and ?::date
@@ -146,9 +154,11 @@ export async function billingTotals(ctx: TenantContext, period: string): Promise
             coalesce(sum(total) filter (where kind = 'CREDIT_NOTE'), 0) as credited,
             coalesce(sum(allocated) filter (where kind <> 'CREDIT_NOTE'), 0) as paid,
             coalesce(sum(total - allocated) filter (where kind <> 'CREDIT_NOTE'), 0) as outstanding,
-            coalesce(sum(total - allocated) filter (where kind <> 'CREDIT_NOTE' and on_plan), 0) as "onPaymentPlans"
+            coalesce(sum(total - allocated) filter (where kind <> 'CREDIT_NOTE' and on_plan), 0) as "onPaymentPlans",
+            coalesce(sum(total - allocated) filter (where kind <> 'CREDIT_NOTE' and due_date < ?::date), 0) as overdue,
+            count(*) filter (where kind <> 'CREDIT_NOTE' and due_date < ?::date and total > allocated) as "overdueInvoices"
      from docs`,
-    [ctx.tenant.id, from, to],
+    [ctx.tenant.id, from, to, today, today],
     'all',
     ctx.em.getLoggerContext(),
   );

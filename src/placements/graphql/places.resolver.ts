@@ -15,7 +15,7 @@ import {
 } from 'type-graphql';
 import type { Facility } from '../../facilities/facility.entity';
 import { FacilityType } from '../../facilities/facility.types';
-import { Access, STAFF } from '../../graphql/access';
+import { Access, DASHBOARD_READERS, STAFF } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { ListLength } from '../../graphql/cost';
 import { IdField, idempotencyKeyField, TextField } from '../../graphql/inputs';
@@ -27,7 +27,8 @@ import { addMonths } from '../../shared/dates';
 import { freePlacesByMonth, MAX_MONTHS, nextSixMonths, type GroupMonths } from '../free-places.service';
 import { PlacementType } from './objects';
 
-@Access(STAFF)
+// Also on the dashboard (placementStatistics), which dashboard:read keys read.
+@Access(DASHBOARD_READERS)
 @ObjectType('PlacementMonthPlaces', { description: 'A facility age group’s places in one month.' })
 export class MonthPlacesType {
   @Field(() => YearMonth, { description: 'The month, YYYY-MM.' })

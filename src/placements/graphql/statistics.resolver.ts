@@ -1,14 +1,14 @@
 import { Args, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Facility } from '../../facilities/facility.entity';
 import { FacilityType } from '../../facilities/facility.types';
-import { Access, STAFF } from '../../graphql/access';
+import { Access, DASHBOARD_READERS } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { ListLength } from '../../graphql/cost';
 import { AgeGroup } from '../entities';
 import { MonthPlacesType, MonthRangeArgs, monthRangeOf } from './places.resolver';
 import { placementStatistics, type GroupFigures, type PlacementStatistics } from '../statistics.service';
 
-@Access(STAFF)
+@Access(DASHBOARD_READERS)
 @ObjectType('PlacementGroupFigures', { description: 'One facility age group on the dashboard.' })
 class GroupFiguresType {
   @Field(() => AgeGroup, { description: 'The age group.' })
@@ -29,8 +29,10 @@ class GroupFiguresType {
   facilityId!: string;
 }
 
-@Access(STAFF)
-@ObjectType('PlacementStatistics', { description: 'The commission’s dashboard (staff).' })
+@Access(DASHBOARD_READERS)
+@ObjectType('PlacementStatistics', {
+  description: 'The commission’s dashboard (staff, dashboard:read keys).',
+})
 class PlacementStatisticsType {
   @Field(() => [GroupFiguresType], { description: 'Each facility age group, by facility name then age.' })
   groups!: GroupFigures[];
@@ -60,10 +62,10 @@ class PlacementStatisticsType {
 
 @Resolver(() => PlacementStatisticsType)
 export class PlacementStatisticsResolver {
-  @Access(STAFF)
+  @Access(DASHBOARD_READERS)
   @Query(() => PlacementStatisticsType, {
     description:
-      'The commission’s dashboard (staff): places, free places by month and queues per facility age group, the median wait from registration to placement, offers by outcome, urgent applications past their deadline.',
+      'The commission’s dashboard (staff, dashboard:read keys): places, free places by month and queues per facility age group, the median wait from registration to placement, offers by outcome, urgent applications past their deadline.',
   })
   placementStatistics(
     @Args() args: MonthRangeArgs,
