@@ -37,7 +37,9 @@ export async function seedPlacements(
   await run(
     `with placed as (
        select c.id as child_id, c.family_id, c.school_id as facility_id, g.age_group,
-              (?::date - (abs(hashtext(c.id::text || 'since')) % 500))::date as start_date
+              (?::date - (abs(hashtext(c.id::text || 'since')) % 500))::date as start_date,
+              -- Until the child leaves the age group (the placements' default end).
+              (c.birth_date + make_interval(months => g.max_months))::date - 1 as end_date
        from children c
        join facilities f on f.tenant_id = c.tenant_id and f.id = c.school_id and f.kind in ('CHILDCARE_CENTRE', 'NURSERY')
        join facility_age_groups g on g.tenant_id = c.tenant_id and g.facility_id = f.id
@@ -49,9 +51,10 @@ export async function seedPlacements(
        from (select facility_id, age_group, count(*)::int as n from placed group by 1, 2) n
        where g.tenant_id = ? and g.facility_id = n.facility_id and g.age_group = n.age_group
      )
-     insert into placements (id, tenant_id, child_id, family_id, facility_id, age_group, start_date, days_per_week,
-       full_time, created_by, created_at)
-     select gen_random_uuid(), ?, child_id, family_id, facility_id, age_group, start_date, 5, true, 'seed', ?
+     insert into placements (id, tenant_id, child_id, family_id, facility_id, age_group, start_date, end_date,
+       days_per_week, full_time, created_by, created_at)
+     select gen_random_uuid(), ?, child_id, family_id, facility_id, age_group, start_date, greatest(start_date, end_date),
+       5, true, 'seed', ?
      from placed`,
     [today, today, today, tenantId, tenantId, tenantId, now],
   );
@@ -71,7 +74,7 @@ export async function seedPlacements(
     `insert into placement_preferences (tenant_id, application_id, preference, facility_id)
      select a.tenant_id, a.id, row_number() over (partition by a.id order by hashtext(a.id::text || f.id::text)),  f.id
      from placement_applications a
-     join facilities f on f.tenant_id = a.tenant_id and f.kind in ('CHILDCARE_CENTRE', 'NURSERY') and not f.temporary
+     join facilities f on f.tenant_id = a.tenant_id and f.kind in ('CHILDCARE_CENTRE', 'NURSERY') and f.ends_on is null
      where a.tenant_id = ? and abs(hashtext(a.id::text || f.id::text)) % 8 < 3`,
     [tenantId],
   );
@@ -87,8 +90,8 @@ export async function seedPlacements(
   );
   if (!options.temporaryCentre) return;
   const [centre] = await tx.execute<{ id: string }[]>(
-    `insert into facilities (id, tenant_id, name, kind, capacity, temporary, temporary_until)
-     values (gen_random_uuid(), ?, ?, 'CHILDCARE_CENTRE', 24, true, ?) returning id`,
+    `insert into facilities (id, tenant_id, name, kind, capacity, ends_on)
+     values (gen_random_uuid(), ?, ?, 'CHILDCARE_CENTRE', 24, ?) returning id`,
     [tenantId, options.temporaryCentre, addDays(today, 90)],
   );
   await run(

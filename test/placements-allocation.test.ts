@@ -102,6 +102,9 @@ describe('placement allocation', () => {
     expect(rows).toHaveLength(2);
     expect(rows.every((r) => r.on_time)).toBe(true);
     expect(await count(owner, 'placement_applications', tenantId, `status = 'OFFERED'`)).toBe(2);
+    // Each family offered a place hears of it, and so do the webhooks, in the confirmation's transaction.
+    expect(await count(owner, 'notifications', tenantId, `kind = 'PLACEMENT_OFFER_MADE'`)).toBe(2);
+    expect(await count(owner, 'webhook_events', tenantId, `type = 'placement.offered'`)).toBe(2);
     // Confirming twice is refused (the round is no longer a draft).
     const again = await w.gql(
       `mutation($i: AllocationRoundInput!) { confirmAllocation(input: $i) { ${ROUND} } }`,

@@ -204,7 +204,7 @@ describe('placement applications', () => {
 
   it('an urgent place in a temporary centre: audited, reported, never past the capacity', async () => {
     const created = await w.gql(
-      'mutation($i: CreateTemporaryFacilityInput!) { createTemporaryFacility(input: $i) { facility { id temporaryUntil } userErrors { code } } }',
+      'mutation($i: CreateTemporaryFacilityInput!) { createTemporaryFacility(input: $i) { facility { id temporaryUntil endsOn } userErrors { code } } }',
       {
         i: {
           name: 'Centre temporaire Limoilou',
@@ -215,7 +215,13 @@ describe('placement applications', () => {
       },
     );
     const temp = created.createTemporaryFacility.facility;
-    expect(temp.temporaryUntil).toBe('2027-06-30');
+    // One end date: the catalogue's endsOn (temporaryUntil is its deprecated name).
+    expect(temp).toMatchObject({ temporaryUntil: '2027-06-30', endsOn: '2027-06-30' });
+    const columns = await owner.query(
+      `select column_name from information_schema.columns where table_name = 'facilities'
+         and column_name in ('ends_on', 'temporary', 'temporary_until')`,
+    );
+    expect(columns.rows.map((r) => r.column_name)).toEqual(['ends_on']);
     await w.gql(
       'mutation($i: SetFacilityAgeGroupInput!) { setFacilityAgeGroup(input: $i) { userErrors { code } } }',
       {

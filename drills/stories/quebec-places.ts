@@ -62,11 +62,11 @@ export async function quebecPlaces(
         await read(
           world.url,
           agent,
-          '{ facilities(first: 50, kind: CHILDCARE_CENTRE) { nodes { id temporaryUntil } } }',
+          '{ facilities(first: 50, kind: CHILDCARE_CENTRE) { nodes { id endsOn } } }',
         )
-      ).facilities.nodes as { id: string; temporaryUntil: string | null }[];
-      const cpes = facilities.filter((f) => !f.temporaryUntil).map((f) => f.id);
-      const centre = facilities.find((f) => f.temporaryUntil)?.id;
+      ).facilities.nodes as { id: string; endsOn: string | null }[];
+      const cpes = facilities.filter((f) => !f.endsOn).map((f) => f.id);
+      const centre = facilities.find((f) => f.endsOn)?.id;
       if (cpes.length < 3 || !centre) throw new Error(`facilities: ${JSON.stringify(facilities)}`);
       const families = (await read(world.url, agent, '{ families(first: 50) { nodes { id } } }')).families
         .nodes;

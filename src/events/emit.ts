@@ -19,6 +19,10 @@ export const EVENT_TYPES = [
   'waitlist.autoBooked',
   'mealCounts.final',
   'import.finished',
+  'placement.offered',
+  'placement.accepted',
+  'placement.declined',
+  'placement.expired',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

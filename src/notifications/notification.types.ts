@@ -30,6 +30,18 @@ registerEnumType(NotificationKind, {
       description:
         'The bank rejected a direct debit: the invoices it paid are open again (reason and fee in the message).',
     },
+    PLACEMENT_OFFER_MADE: {
+      description:
+        'A childcare place is offered to an application: accept or decline it before its deadline.',
+    },
+    PLACEMENT_OFFER_ACCEPTED: { description: 'A childcare place was accepted: the child has a placement.' },
+    PLACEMENT_OFFER_DECLINED: {
+      description:
+        'A childcare place offer was declined (what happens to the application is in the message).',
+    },
+    PLACEMENT_OFFER_EXPIRED: {
+      description: 'A childcare place offer expired unanswered: the place went back to the list.',
+    },
   },
 });
 

@@ -186,6 +186,14 @@ export class Placement extends TenantOwned {
 
   @Property({ type: 'timestamptz', nullable: true })
   endedAt?: Date | null;
+
+  /** Who ended it early (endPlacement); null while running or when it ended as planned. */
+  @Property({ type: 'string', nullable: true })
+  endedBy?: string | null;
+
+  /** Why it was ended early, for the audit trail and agents. */
+  @Property({ type: 'text', nullable: true })
+  endReason?: string | null;
 }
 
 /** One exclusion of a round: the facility refused the child before the offer went out. */

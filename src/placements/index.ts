@@ -18,6 +18,12 @@ import {
   QueueFieldsResolver,
 } from './graphql/round.resolver';
 import { GroupFiguresResolver, PlacementStatisticsResolver } from './graphql/statistics.resolver';
+import { GroupMonthsResolver } from './graphql/places.resolver';
+import {
+  AdmissionPolicyResolver,
+  CriterionAtFacilityResolver,
+  FacilityAdmissionResolver,
+} from './graphql/published.resolver';
 import { createPlacementLoaders } from './placements.loaders';
 
 /**
@@ -41,6 +47,10 @@ export const placementsDomain: Domain = {
     FacilityPlacementFieldsResolver,
     PlacementStatisticsResolver,
     GroupFiguresResolver,
+    GroupMonthsResolver,
+    AdmissionPolicyResolver,
+    CriterionAtFacilityResolver,
+    FacilityAdmissionResolver,
   ],
   loaders: createPlacementLoaders,
 };

@@ -1,6 +1,7 @@
 import type { TenantContext } from '../auth/context';
 import { placementPolicy, sql } from './admission/policy';
 import type { AgeGroup } from './entities';
+import { freePlacesByMonth, type MonthPlaces } from './free-places.service';
 
 /** One facility age group's figures (the dashboard's rows). */
 export interface GroupFigures {
@@ -10,6 +11,8 @@ export interface GroupFigures {
   placesTaken: number;
   openOffers: number;
   waiting: number;
+  /** Free places by month over the dashboard's range. */
+  months: MonthPlaces[];
 }
 
 export interface PlacementStatistics {
@@ -26,7 +29,13 @@ export interface PlacementStatistics {
 }
 
 /** The commission's dashboard: places and queues per facility age group, waits, offers by outcome. */
-export async function placementStatistics(ctx: TenantContext): Promise<PlacementStatistics> {
+export async function placementStatistics(
+  ctx: TenantContext,
+  range: { from: string; to: string },
+): Promise<PlacementStatistics> {
+  const byMonth = new Map(
+    (await freePlacesByMonth(ctx, range)).map((g) => [`${g.facilityId}:${g.ageGroup}`, g.months]),
+  );
   const tenant = ctx.tenant.id;
   const groups = await sql<{
     facility_id: string;
@@ -80,6 +89,7 @@ export async function placementStatistics(ctx: TenantContext): Promise<Placement
       placesTaken: g.places_taken,
       openOffers: g.open_offers,
       waiting: g.waiting,
+      months: byMonth.get(`${g.facility_id}:${g.age_group}`) ?? [],
     })),
     medianDaysToPlacement: wait?.median ?? null,
     offered: offers.offered,

@@ -29,6 +29,10 @@ export enum WebhookEventType {
   WAITLIST_AUTO_BOOKED = 'WAITLIST_AUTO_BOOKED',
   MEAL_COUNTS_FINAL = 'MEAL_COUNTS_FINAL',
   IMPORT_FINISHED = 'IMPORT_FINISHED',
+  PLACEMENT_OFFERED = 'PLACEMENT_OFFERED',
+  PLACEMENT_ACCEPTED = 'PLACEMENT_ACCEPTED',
+  PLACEMENT_DECLINED = 'PLACEMENT_DECLINED',
+  PLACEMENT_EXPIRED = 'PLACEMENT_EXPIRED',
 }
 
 const WIRE: Record<WebhookEventType, EventType> = {
@@ -44,6 +48,10 @@ const WIRE: Record<WebhookEventType, EventType> = {
   WAITLIST_AUTO_BOOKED: 'waitlist.autoBooked',
   MEAL_COUNTS_FINAL: 'mealCounts.final',
   IMPORT_FINISHED: 'import.finished',
+  PLACEMENT_OFFERED: 'placement.offered',
+  PLACEMENT_ACCEPTED: 'placement.accepted',
+  PLACEMENT_DECLINED: 'placement.declined',
+  PLACEMENT_EXPIRED: 'placement.expired',
 };
 
 /** `RESERVATION_BOOKED` → `reservation.booked`. */
@@ -56,7 +64,7 @@ export const graphqlType = (type: string): WebhookEventType =>
 registerEnumType(WebhookEventType, {
   name: 'WebhookEventType',
   description:
-    'What a webhook reports; the delivered JSON names it as `type`: reservation.booked, reservation.cancelled (CANCELLED or LATE_CANCELLED), reservation.attended (marked present by a roll call), walkIn.recorded (a child who came without booking), operatingMode.changed, invoice.issued, payment.recorded, waitlist.offerMade (a freed place held for the entry until offerExpiresAt), waitlist.offerExpired (unanswered: the place passed on), waitlist.autoBooked (the entry booked by itself; its reservation.booked follows, channel WAITLIST — as when an offer is accepted), mealCounts.final (a school’s meals for a day once booking has closed for it: `facilityId`, `nationalCode`, `date`, `meals` per diet, `source` — what the kitchen cooks, sent once per school and day).',
+    'What a webhook reports; the delivered JSON names it as `type`: reservation.booked, reservation.cancelled (CANCELLED or LATE_CANCELLED), reservation.attended (marked present by a roll call), walkIn.recorded (a child who came without booking), operatingMode.changed, invoice.issued, payment.recorded, waitlist.offerMade (a freed place held for the entry until offerExpiresAt), waitlist.offerExpired (unanswered: the place passed on), waitlist.autoBooked (the entry booked by itself; its reservation.booked follows, channel WAITLIST — as when an offer is accepted), mealCounts.final (a school’s meals for a day once booking has closed for it: `facilityId`, `nationalCode`, `date`, `meals` per diet, `source` — what the kitchen cooks, sent once per school and day), placement.offered / placement.accepted / placement.declined / placement.expired (a childcare place offered to an application, and the family’s answer or its expiry: `placementOfferId`, `placementApplicationId`, `facilityId`, `ageGroup`, `startDate`, `expiresAt`, and `placementId` once accepted — aggregate: the offer).',
 });
 registerEnumType(WebhookDeliveryStatus, {
   name: 'WebhookDeliveryStatus',

@@ -132,13 +132,9 @@ export const createTemporaryFacility = idempotentMutation(
       kind: FacilityKind.CHILDCARE_CENTRE,
       capacity: Math.max(0, input.capacity),
       address: input.address?.trim() || null,
+      // Temporary: it closes after this day (the administration catalogue's end date).
+      endsOn: input.endDate,
     });
-    await ctx.em.flush();
-    await sql(
-      ctx,
-      `update facilities set temporary = true, temporary_until = ? where tenant_id = ? and id = ? returning id`,
-      [input.endDate, ctx.tenant.id, facility.id],
-    );
     audit(ctx, {
       action: 'TEMPORARY_FACILITY_CREATED',
       subjectId: facility.id,

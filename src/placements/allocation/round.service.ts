@@ -7,6 +7,8 @@ import { done, refuse, UserErrorCode, type Outcome } from '../../shared/user-err
 import { placementPolicy, sql, uuids } from '../admission/policy';
 import { AllocationRound, type Exclusion } from '../entities';
 import { scheduleOfferExpiry } from '../offers/offer-expiry';
+import { tellOfferNews } from '../offers/offer-news';
+import { endDuePlacements } from '../ending/end.service';
 import { propose, type Candidate, type GroupFree, type Proposal } from './proposal';
 
 type RoundOutcome = Outcome<{ roundId: string }>;
@@ -55,6 +57,7 @@ export async function roundInputs(
 
 /** Computes the round's proposal and stores it as its draft (replacing any earlier one). */
 export async function computeRound(ctx: TenantContext, round: AllocationRound): Promise<Proposal> {
+  await endDuePlacements(ctx, round.facilityIds);
   const { candidates, groups } = await roundInputs(ctx, round.facilityIds, round.startDate);
   const excluded = new Set(round.exclusions.map((e) => `${e.applicationId}:${e.facilityId}`));
   const proposal = propose(candidates, groups, excluded);
@@ -197,6 +200,7 @@ export const confirmAllocation = idempotentMutation(
       `select id from facility_age_groups where tenant_id = ? and facility_id = any(?::uuid[]) order by id for no key update`,
       [ctx.tenant.id, uuids(round.facilityIds)],
     );
+    await endDuePlacements(ctx, round.facilityIds);
     const { groups } = await roundInputs(ctx, round.facilityIds, round.startDate);
     const [stale] = await sql(
       ctx,
@@ -250,7 +254,11 @@ export const confirmAllocation = idempotentMutation(
     round.confirmedBy = ctx.viewer.subject ?? 'anonymous';
     round.confirmedAt = now;
     audit(ctx, { action: 'ALLOCATION_CONFIRMED', subjectId: round.id, details: { offers: offers.length } });
-    await ctx.em.flush();
+    await tellOfferNews(
+      ctx,
+      'offered',
+      offers.map((o) => o.id),
+    );
     return done({ roundId: round.id });
   },
 );

@@ -90,7 +90,7 @@ class CreateTemporaryFacilityInput {
 
 @Access(PUBLIC)
 @ObjectType('FacilityAgeGroup', { description: 'A childcare facility’s age group, its ages and places.' })
-class FacilityAgeGroupType {
+export class FacilityAgeGroupType {
   @Field(() => AgeGroup, { description: 'The group.' })
   ageGroup!: AgeGroup;
   @Field(() => Int, { description: 'Youngest age in months (inclusive).' })
@@ -218,14 +218,11 @@ export class TenantPlacementFieldsResolver {
 export class FacilityPlacementFieldsResolver {
   @FieldResolver(() => LocalDate, {
     nullable: true,
-    description: 'For a temporary centre, its last open day; null for a permanent facility.',
+    deprecationReason: 'Use endsOn: the same date (a temporary facility’s last open day).',
+    description: 'For a temporary centre, its last open day (its endsOn); null for a permanent facility.',
   })
-  async temporaryUntil(@Root() facility: Facility, @Ctx() ctx: GraphQLContext): Promise<string | null> {
-    const [row] = await ctx.em.execute<{ until: string | null }[]>(
-      `select to_char(temporary_until, 'YYYY-MM-DD') as until from facilities where tenant_id = ? and id = ?`,
-      [ctx.tenant.id, facility.id],
-    );
-    return row?.until ?? null;
+  temporaryUntil(@Root() facility: Facility): string | null {
+    return facility.endsOn ?? null;
   }
 
   @ListLength(3)

@@ -157,15 +157,25 @@ export class PlacementType extends Node {
   startDate!: string;
   @Field(() => LocalDate, {
     nullable: true,
-    description: 'Last day (null: until the child leaves or ages out).',
+    description:
+      'Last day: by default the day before the child leaves its age group (ages out), earlier when ended (endPlacement, a transfer, a temporary centre closing); null if unknown.',
   })
   endDate?: string | null;
   @Field(() => Int, { description: 'Days per week.' })
   daysPerWeek!: number;
   @Field({ description: 'Full time or part time.' })
   fullTime!: boolean;
-  @Field({ description: 'ACTIVE, or ENDED (a transfer ended it, or it was ended).' })
+  @Field({
+    description:
+      'ACTIVE, or ENDED: its end is settled and its place went back to the age group (ended by an agent or a transfer, or its last day has passed).',
+  })
   status!: string;
+  @Access(STAFF)
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why an agent ended it early (staff only); null otherwise.',
+  })
+  endReason?: string | null;
   @Field({ description: 'An urgent place, given outside the queue by a tenant admin.' })
   urgent!: boolean;
   @Access(STAFF)

@@ -23,6 +23,8 @@ import { adjustAllocationProposal, confirmAllocation, proposeAllocation } from '
 import { AllocationRound, AgeGroup, type PlacementApplication } from '../entities';
 import { ProposalRow } from '../placements.loaders';
 import { placementQueue } from '../queue.service';
+import { freePlacesByMonth, type MonthPlaces } from '../free-places.service';
+import { MonthPlacesType, MonthRangeArgs, monthRangeOf } from './places.resolver';
 import { AdjustAllocationProposalInput, AllocationRoundInput, ProposeAllocationInput } from './inputs';
 import { PlacementApplicationType } from './objects';
 import { AllocationRoundType, ExclusionType, ProposalType, QueueEntryType, QueueType } from './round.types';
@@ -173,5 +175,23 @@ export class QueueFieldsResolver {
   @FieldResolver(() => FacilityType, { description: 'The facility.' })
   async facility(@Root() q: { facilityId: string }, @Ctx() ctx: GraphQLContext): Promise<Facility> {
     return (await ctx.loaders.facilityById.load(q.facilityId))!;
+  }
+
+  @ListLength(6)
+  @FieldResolver(() => [MonthPlacesType], {
+    description:
+      'The group’s free places month by month (as placementFreePlaces counts them), from `from` to `to`; default: this month and the five after.',
+  })
+  async freeByMonth(
+    @Root() q: { facilityId: string; ageGroup: AgeGroup },
+    @Args() args: MonthRangeArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<MonthPlaces[]> {
+    const [group] = await freePlacesByMonth(ctx, {
+      ...monthRangeOf(ctx, args),
+      facilityId: q.facilityId,
+      ageGroup: q.ageGroup,
+    });
+    return group?.months ?? [];
   }
 }

@@ -1,10 +1,11 @@
-import { Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Facility } from '../../facilities/facility.entity';
 import { FacilityType } from '../../facilities/facility.types';
 import { Access, DASHBOARD_READERS } from '../../graphql/access';
 import type { GraphQLContext } from '../../graphql/context';
 import { ListLength } from '../../graphql/cost';
 import { AgeGroup } from '../entities';
+import { MonthPlacesType, MonthRangeArgs, monthRangeOf } from './places.resolver';
 import { placementStatistics, type GroupFigures, type PlacementStatistics } from '../statistics.service';
 
 @Access(DASHBOARD_READERS)
@@ -20,6 +21,11 @@ class GroupFiguresType {
   openOffers!: number;
   @Field(() => Int, { description: 'Applications waiting there.' })
   waiting!: number;
+  @Field(() => [MonthPlacesType], {
+    description:
+      'Free places month by month over the dashboard’s range (as placementFreePlaces counts them).',
+  })
+  months!: MonthPlacesType[];
   facilityId!: string;
 }
 
@@ -59,10 +65,13 @@ export class PlacementStatisticsResolver {
   @Access(DASHBOARD_READERS)
   @Query(() => PlacementStatisticsType, {
     description:
-      'The commission’s dashboard (staff, dashboard:read keys): places and queues per facility age group, the median wait from registration to placement, offers by outcome, urgent applications past their deadline.',
+      'The commission’s dashboard (staff, dashboard:read keys): places, free places by month and queues per facility age group, the median wait from registration to placement, offers by outcome, urgent applications past their deadline.',
   })
-  placementStatistics(@Ctx() ctx: GraphQLContext): Promise<PlacementStatistics> {
-    return placementStatistics(ctx);
+  placementStatistics(
+    @Args() args: MonthRangeArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<PlacementStatistics> {
+    return placementStatistics(ctx, monthRangeOf(ctx, args));
   }
 }
 

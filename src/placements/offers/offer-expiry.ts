@@ -1,6 +1,7 @@
 import type { TenantContext } from '../../auth/context';
 import { audit } from '../../audit/audit.service';
 import { sql, uuids } from '../admission/policy';
+import { tellOfferNews } from './offer-news';
 import { ApplicationStatus, OfferStatus, PlacementApplication, PlacementOffer } from '../entities';
 
 /**
@@ -35,7 +36,7 @@ export async function expireOpenOffer(ctx: TenantContext, offer: PlacementOffer)
     subjectId: offer.id,
     details: { applicationId: application.id, facilityId: offer.facilityId, ageGroup: offer.ageGroup },
   });
-  await ctx.em.flush();
+  await tellOfferNews(ctx, 'expired', [offer.id]);
 }
 
 /** Locks an offer's row and loads it (null: not in this tenant). */

@@ -16,6 +16,8 @@ import {
   type AgeGroup,
 } from '../entities';
 import { expireOpenOffer, lockOffer, scheduleOfferExpiry } from './offer-expiry';
+import { tellOfferNews } from './offer-news';
+import { ageOutDate, earliestEnd, endDuePlacements } from '../ending/end.service';
 
 type OfferOutcome = Outcome<{ offerId: string; placementId?: string }>;
 
@@ -35,6 +37,7 @@ export const offerPlace = idempotentMutation(
       reason?: string | null;
     },
   ): Promise<OfferOutcome> => {
+    await endDuePlacements(ctx, [input.facilityId]);
     const group = await lockGroup(ctx, input.facilityId, input.ageGroup);
     if (!group) return refuse(UserErrorCode.NOT_FOUND, msg('placement.ageGroupMissing'), ['ageGroup']);
     if (group.free <= 0) return refuse(UserErrorCode.FULL, msg('placement.noFreePlace'), ['facilityId']);
@@ -91,7 +94,7 @@ export const offerPlace = idempotentMutation(
         outOfOrderReason: chosen !== first ? reason : undefined,
       },
     });
-    await ctx.em.flush();
+    await tellOfferNews(ctx, 'offered', [offer.id]);
     return done({ offerId: offer.id });
   },
 );
@@ -158,6 +161,7 @@ export const acceptPlacementOffer = idempotentMutation(
     if ('refusal' in found) return found.refusal;
     const { offer, application } = found;
     const now = ctx.now();
+    await endDuePlacements(ctx, [offer.facilityId]);
     if (!(await takePlace(ctx, offer.facilityId, offer.ageGroup))) {
       offer.status = OfferStatus.WITHDRAWN;
       offer.answeredAt = now;
@@ -190,7 +194,11 @@ export const acceptPlacementOffer = idempotentMutation(
       facilityId: offer.facilityId,
       ageGroup: offer.ageGroup,
       startDate: offer.startDate,
-      endDate: null,
+      // Until the child leaves the age group, unless it is ended earlier (endPlacement).
+      endDate: earliestEnd(
+        offer.startDate,
+        await ageOutDate(ctx, application.childId, offer.facilityId, offer.ageGroup),
+      ),
       daysPerWeek: application.daysPerWeek,
       fullTime: application.fullTime,
       status: 'ACTIVE',
@@ -207,7 +215,7 @@ export const acceptPlacementOffer = idempotentMutation(
     application.closedAt = now;
     application.updatedAt = now;
     auditCounter(ctx, 'PLACEMENT_OFFER_ACCEPTED', offer, application, { placementId: placement.id });
-    await ctx.em.flush();
+    await tellOfferNews(ctx, 'accepted', [offer.id]);
     return done({ offerId: offer.id, placementId: placement.id });
   },
 );
@@ -236,7 +244,7 @@ export const declinePlacementOffer = idempotentMutation(
     if (policy.declineWithdraws) application.closedAt = now;
     application.updatedAt = now;
     auditCounter(ctx, 'PLACEMENT_OFFER_DECLINED', offer, application);
-    await ctx.em.flush();
+    await tellOfferNews(ctx, policy.declineWithdraws ? 'declinedWithdrawn' : 'declined', [offer.id]);
     return done({ offerId: offer.id });
   },
 );

@@ -1,3 +1,4 @@
+import { ageOutDate, earliestEnd, endDuePlacements } from '../ending/end.service';
 import { randomUUID } from 'node:crypto';
 import type { TenantContext } from '../../auth/context';
 import { audit } from '../../audit/audit.service';
@@ -31,27 +32,34 @@ export const allocateUrgentPlace = idempotentMutation(
     if (!reason) return refuse(UserErrorCode.INVALID, msg('placement.reasonRequired'), ['reason']);
     const child = await ctx.em.findOne(Child, { id: input.childId });
     if (!child) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Child' }), ['childId']);
-    const [facility] = await sql<{ temporary: boolean; temporary_until: string | null }>(
+    const [facility] = await sql<{ ends_on: string | null }>(
       ctx,
-      `select temporary, to_char(temporary_until, 'YYYY-MM-DD') as temporary_until from facilities
-       where tenant_id = ? and id = ?`,
+      `select to_char(ends_on, 'YYYY-MM-DD') as ends_on from facilities where tenant_id = ? and id = ?`,
       [ctx.tenant.id, input.facilityId],
     );
     if (!facility) return refuse(UserErrorCode.NOT_FOUND, msg('placement.facilityNotFound'), ['facilityId']);
     let endDate = input.endDate ?? null;
-    if (facility.temporary && facility.temporary_until) {
-      if (input.startDate > facility.temporary_until) {
+    if (facility.ends_on) {
+      // A temporary facility: its places end with it.
+      if (input.startDate > facility.ends_on) {
         return refuse(
           UserErrorCode.INVALID,
-          msg('placement.temporaryEnded', { endDate: day(facility.temporary_until) }),
+          msg('placement.temporaryEnded', { endDate: day(facility.ends_on) }),
           ['startDate'],
         );
       }
-      if (!endDate || endDate > facility.temporary_until) endDate = facility.temporary_until;
+      if (!endDate || endDate > facility.ends_on) endDate = facility.ends_on;
     }
     if (endDate && endDate < input.startDate) {
       return refuse(UserErrorCode.INVALID, msg('placement.endBeforeStart'), ['endDate']);
     }
+    // Until the child leaves the age group at the latest.
+    endDate = earliestEnd(
+      input.startDate,
+      endDate,
+      await ageOutDate(ctx, child.id, input.facilityId, input.ageGroup),
+    );
+    await endDuePlacements(ctx, [input.facilityId]);
     const group = await lockGroup(ctx, input.facilityId, input.ageGroup);
     if (!group) return refuse(UserErrorCode.NOT_FOUND, msg('placement.ageGroupMissing'), ['ageGroup']);
     if (group.free <= 0 || !(await takePlace(ctx, input.facilityId, input.ageGroup))) {
@@ -88,7 +96,7 @@ export const allocateUrgentPlace = idempotentMutation(
         startDate: input.startDate,
         endDate,
         reason,
-        temporaryFacility: facility.temporary,
+        temporaryFacility: facility.ends_on !== null,
       },
     });
     await ctx.em.flush();

@@ -109,4 +109,37 @@ export const placements = {
     en: 'Capacity cannot go below the {taken} places already taken.',
     fr: 'La capacité ne peut pas descendre sous les {taken} places déjà occupées.',
   }),
+  'notification.placementOffered': m<{ child: string; facility: string; date: Day; deadline: Instant }>({
+    en: 'A childcare place is offered to {child} at “{facility}” from {date}. Accept or decline it before {deadline}; without an answer it goes back to the list.',
+    fr: 'Une place d’accueil est proposée pour {child} à « {facility} » à partir du {date}. Acceptez-la ou refusez-la avant le {deadline} ; sans réponse, elle revient à la liste.',
+  }),
+  'notification.placementAccepted': m<{ child: string; facility: string; date: Day }>({
+    en: '{child} has a place at “{facility}” from {date}.',
+    fr: '{child} a une place à « {facility} » à partir du {date}.',
+  }),
+  'notification.placementDeclined': m<{ child: string; facility: string }>({
+    en: 'The place offered to {child} at “{facility}” was declined. The application keeps its rank at the other facilities it chose.',
+    fr: 'La place proposée pour {child} à « {facility} » a été refusée. La demande garde son rang dans les autres établissements choisis.',
+  }),
+  'notification.placementDeclinedWithdrawn': m<{ child: string; facility: string }>({
+    en: 'The place offered to {child} at “{facility}” was declined; by the authority’s rule, the application is withdrawn.',
+    fr: 'La place proposée pour {child} à « {facility} » a été refusée ; selon la règle de la collectivité, la demande est retirée.',
+  }),
+  'notification.placementExpired': m<{ child: string; facility: string }>({
+    en: 'The place offered to {child} at “{facility}” expired without an answer: it went back to the list and the application is closed.',
+    fr: 'La place proposée pour {child} à « {facility} » a expiré sans réponse : elle revient à la liste et la demande est close.',
+  }),
+  'placement.notFound': m({ en: 'Placement not found.', fr: 'Place (accueil) introuvable.' }),
+  'placement.alreadyEnded': m<{ endDate: Day }>({
+    en: 'This placement has already ended, on {endDate}.',
+    fr: 'Cet accueil est déjà terminé, le {endDate}.',
+  }),
+  'placement.endsEarlier': m<{ endDate: Day }>({
+    en: 'This placement already ends on {endDate} (the child leaves the age group, or the facility closes): choose an earlier day.',
+    fr: 'Cet accueil se termine déjà le {endDate} (l’enfant quitte le groupe d’âge, ou l’établissement ferme) : choisissez un jour antérieur.',
+  }),
+  'placement.monthRange': m<{ max: number }>({
+    en: 'From "from" to "to": 1 to {max} months, "to" not before "from".',
+    fr: 'De « from » à « to » : de 1 à {max} mois, « to » pas avant « from ».',
+  }),
 };
