@@ -8,6 +8,7 @@ import { paymentsDomain } from '../billing/payments';
 import { billingRunsDomain } from '../billing/runs';
 import { billingDraftsDomain } from '../billing/drafts';
 import { billingCorrectionsDomain } from '../billing/corrections';
+import { billingCertificatesDomain } from '../billing/certificates';
 import { sepaDomain } from '../billing/sepa';
 import { cashDeskDomain } from '../billing/cash-desk';
 import { waterDomain } from '../billing/water';
@@ -46,6 +47,7 @@ export const DOMAINS: Domain[] = [
   billingRunsDomain,
   billingDraftsDomain,
   billingCorrectionsDomain,
+  billingCertificatesDomain,
   sepaDomain,
   cashDeskDomain,
   waterDomain,
