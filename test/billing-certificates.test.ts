@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Client } from 'pg';
 import zlib from 'node:zlib';
-import { certify, shareOf, type AllocatedPayment } from '../src/billing/certificates/split';
+import { certify, splitInvoice, type PaidInvoice } from '../src/billing/certificates/split';
 import { toGlobalId } from '../src/shared/ids';
 import { rawClient, Role, startTestApp, token, type TestApp } from './support/app';
 import { seedTestTenant } from './support/tenants';
@@ -30,45 +30,69 @@ function pdfText(pdf: Buffer): string {
   return text.join('\n');
 }
 
-describe('the pro rata split of a payment over an invoice', () => {
+describe('the pro rata split of payments over an invoice', () => {
+  // An invoice net of its credit notes: each child's childcare, and the rest (meals…).
   const invoice = fc
     .record({
       care: fc.array(fc.integer({ min: 0, max: 50_000 }), { minLength: 1, maxLength: 3 }),
       other: fc.integer({ min: 0, max: 50_000 }),
     })
     .filter(({ care, other }) => care.reduce((s, c) => s + c, 0) + other > 0);
+  const paidOf = (
+    care: number[],
+    other: number,
+    payments: { amount: number; year: number }[],
+  ): PaidInvoice => ({
+    netTotal: care.reduce((s, c) => s + c, 0) + other,
+    netContents: new Map(care.map((c, i) => [`child-${i}`, c])),
+    payments: payments.map((p, i) => ({ ...p, key: `p${i}` })),
+  });
+  const payment = fc.record({
+    amount: fc.integer({ min: 1, max: 60_000 }),
+    year: fc.constantFrom(2025, 2026),
+  });
 
-  it('never certifies more than was paid nor more than was billed, and exactly the childcare of an invoice paid in full', () => {
+  it('never certifies more than a payment paid, nor more than the invoice bills net, over all years', () => {
+    fc.assert(
+      fc.property(invoice, fc.array(payment, { minLength: 1, maxLength: 6 }), ({ care, other }, payments) => {
+        const paid = paidOf(care, other, payments);
+        const shares = splitInvoice(paid);
+        for (const p of paid.payments) {
+          expect([...shares.get(p.key)!.values()].reduce((s, v) => s + v, 0)).toBeLessThanOrEqual(p.amount);
+        }
+        const years = [certify([paid], 2025), certify([paid], 2026)];
+        for (const [child, content] of paid.netContents) {
+          const all = years.reduce((s, y) => s + (y.get(child) ?? 0), 0);
+          expect(all).toBeLessThanOrEqual(content);
+          // What a year certifies is exactly its payments' shares.
+          const of2026 = paid.payments
+            .filter((p) => p.year === 2026)
+            .reduce((s, p) => s + (shares.get(p.key)!.get(child) ?? 0), 0);
+          expect(years[1].get(child) ?? 0).toBe(of2026);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('certifies the childcare of an invoice paid in full, less than a cent lost per payment', () => {
     fc.assert(
       fc.property(
         invoice,
         fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 1, maxLength: 5 }),
         ({ care, other }, weights) => {
           const total = care.reduce((s, c) => s + c, 0) + other;
-          const contents = new Map(care.map((c, i) => [`child-${i}`, c]));
-          // The invoice paid in full by several payments, split by the weights.
           const sum = weights.reduce((s, w) => s + w, 0);
           const amounts = weights.map((w) => Math.floor((total * w) / sum));
           amounts[0] += total - amounts.reduce((s, a) => s + a, 0);
-          const payments: AllocatedPayment[] = amounts
-            .filter((a) => a > 0)
-            .map((amount) => ({ amount, invoiceTotal: total, contents }));
-          const certified = certify(payments);
-          let all = 0;
-          for (const [child, content] of contents) {
-            const value = certified.get(child)!;
-            all += value;
-            expect(value).toBeLessThanOrEqual(content);
-            // Rounding down loses less than a cent per payment.
-            expect(content - value).toBeLessThan(Math.max(payments.length, 1));
+          const payments = amounts.filter((a) => a > 0).map((amount) => ({ amount, year: 2026 }));
+          const certified = certify([paidOf(care, other, payments)], 2026);
+          care.forEach((content, i) => {
+            const value = certified.get(`child-${i}`) ?? 0;
+            expect(content - value).toBeGreaterThanOrEqual(0);
+            expect(content - value).toBeLessThan(payments.length);
             if (payments.length === 1) expect(value).toBe(content);
-          }
-          expect(all).toBeLessThanOrEqual(total);
-          for (const payment of payments) {
-            expect([...contents.keys()].reduce((s, c) => s + shareOf(payment, c), 0)).toBeLessThanOrEqual(
-              payment.amount,
-            );
-          }
+          });
         },
       ),
       { numRuns: 300 },
@@ -96,6 +120,7 @@ describe('certificates', () => {
     childcareCertificates(year: $year) { year ageLimit eligible amountPaid { minorUnits formatted } pdfUrl
       child { id firstName birthDate } family { id }
       payments { paidOn method reference documentNumber amount { minorUnits } } } } } }`;
+  const one = async (query: string, params: unknown[]) => (await owner.query(query, params)).rows[0];
   const certificates = async (year: number, as = agent) =>
     (await app.gql(CERTIFICATES, { id: toGlobalId('Family', family.id), year }, { token: as })).data.node
       .childcareCertificates;
@@ -288,5 +313,49 @@ describe('certificates', () => {
     expect(text).toContain('chèque');
     expect(text).toContain('ref-p1');
     expect(text).toContain('31 décembre 2025');
+  });
+
+  it('certifies net of a credit note: a paid invoice credited later never counts the credited care', async () => {
+    const line = await one(
+      `select l.id, l.unit_price, l.service_id from invoice_lines l join services s on s.id = l.service_id
+       where l.invoice_id = $1 and s.kind in ('PERISCHOOL', 'LEISURE_CENTRE', 'NURSERY', 'CHILDCARE_PLACE')
+       order by l.position limit 1`,
+      [family.invoice],
+    );
+    const credited = await app.gql(
+      `mutation($i: IssueCreditNoteInput!) { issueCreditNote(input: $i) { creditNote { number } userErrors { code message } } }`,
+      {
+        i: {
+          invoiceId: toGlobalId('Invoice', family.invoice),
+          lines: [{ lineId: toGlobalId('InvoiceLine', line.id), quantity: 1 }],
+          reason: 'Journée non due',
+          idempotencyKey: 'cn',
+        },
+      },
+      { token: agent },
+    );
+    expect(credited.data.issueCreditNote.userErrors).toEqual([]);
+    // Per child and service: billed, less the credited unit shared over that service's children (rounded up).
+    const cells = (
+      await owner.query(
+        `select c.child_id, c.service_id, sum(c.amount)::int as amount from charges c join services s on s.id = c.service_id
+         where c.invoice_id = $1 and s.kind in ('PERISCHOOL', 'LEISURE_CENTRE', 'NURSERY', 'CHILDCARE_PLACE')
+         group by 1, 2`,
+        [family.invoice],
+      )
+    ).rows;
+    const base = cells.filter((c) => c.service_id === line.service_id).reduce((s, c) => s + c.amount, 0);
+    const net = new Map<string, number>();
+    for (const cell of cells) {
+      const off = cell.service_id === line.service_id ? Math.ceil((line.unit_price * cell.amount) / base) : 0;
+      const id = toGlobalId('Child', cell.child_id);
+      net.set(id, (net.get(id) ?? 0) + cell.amount - off);
+    }
+    // Paid in full before the credit: the two years together certify exactly what the invoice bills net.
+    const [y2025, y2026] = await Promise.all([certificates(2025), certificates(2026)]);
+    for (const [child, amount] of net) {
+      const of = (list: any[]) => list.find((c) => c.child.id === child)?.amountPaid.minorUnits ?? 0;
+      expect(of(y2025) + of(y2026)).toBe(amount);
+    }
   });
 });

@@ -1,18 +1,10 @@
 import type { TenantContext } from '../../auth/context';
-import { ServiceKind } from '../../facilities/service.entity';
 import { canSeeFamilyBilling } from '../../families/families.service';
 import { Child } from '../../families/child.entity';
 import { NotFoundError } from '../../shared/errors';
 import { Invoice, InvoiceKind } from '../invoices/invoice.entity';
-import { certify, shareOf, type AllocatedPayment } from './split';
-
-/** Services whose costs are childcare (frais de garde): not meals, not water. */
-export const CHILDCARE_KINDS = [
-  ServiceKind.PERISCHOOL,
-  ServiceKind.LEISURE_CENTRE,
-  ServiceKind.NURSERY,
-  ServiceKind.CHILDCARE_PLACE,
-];
+import { netChildcareContents } from './contents';
+import { splitInvoice, type PaidInvoice } from './split';
 
 /** One payment as a certificate lists it. */
 export interface CertificatePayment {
@@ -43,9 +35,11 @@ export interface ChildcareCertificate {
 export const ageLimitOf = (tenant: { locale: string }) => (tenant.locale.endsWith('-CA') ? 16 : 6);
 
 interface AllocationRow {
+  id: string;
   invoice_id: string;
   amount: number;
   total: number;
+  net_total: number;
   number: string;
   paid_on: string;
   method: string;
@@ -56,9 +50,9 @@ interface AllocationRow {
  * A family's yearly childcare certificates, one per child whose childcare it paid for in the
  * year: what the family actually paid — payments received in the year (tenant-local dates),
  * through their allocations to invoices, each allocation shared pro rata over what its invoice
- * billed (split.ts) and only the childcare part of the child kept. Credit notes are not payments;
- * deposits and credit not applied to an invoice are not counted yet. A replacement invoice's
- * contents are its corrected charges. Billing readers and the family only (NOT_FOUND otherwise).
+ * bills net of credit notes, only the child's childcare kept (split.ts, contents.ts). Credit
+ * notes are not payments; deposits and credit not applied to an invoice are not counted yet.
+ * Billing readers and the family only (NOT_FOUND otherwise).
  */
 export async function childcareCertificates(
   ctx: TenantContext,
@@ -67,52 +61,50 @@ export async function childcareCertificates(
 ): Promise<ChildcareCertificate[]> {
   if (!canSeeFamilyBilling(ctx, familyId)) throw new NotFoundError('Family');
   const { tenant } = ctx;
-  const log = ctx.em.getLoggerContext();
+  // Every payment on the invoices paid in the year, whatever its year: earlier ones come first
+  // in what each invoice can still certify.
   const allocations = await ctx.em.execute<AllocationRow[]>(
-    `select a.invoice_id, a.amount, i.total, i.number, to_char(p.received_on, 'YYYY-MM-DD') as paid_on,
-            p.method::text as method, p.reference
+    `with paid as (select distinct a.invoice_id from allocations a
+                   join payments p on p.tenant_id = a.tenant_id and p.id = a.payment_id
+                   where a.tenant_id = ? and a.family_id = ? and p.received_on between ?::date and ?::date)
+     select a.id, a.invoice_id, a.amount, i.total, i.number, to_char(p.received_on, 'YYYY-MM-DD') as paid_on,
+            p.method::text as method, p.reference,
+            i.total - coalesce((select sum(n.total) from invoices n where n.tenant_id = i.tenant_id
+                                and n.credited_invoice_id = i.id), 0) as net_total
      from allocations a
      join payments p on p.tenant_id = a.tenant_id and p.id = a.payment_id
      join invoices i on i.tenant_id = a.tenant_id and i.id = a.invoice_id
-     where a.tenant_id = ? and a.family_id = ? and p.received_on between ?::date and ?::date
-     order by p.received_on, i.number, a.id`,
-    [tenant.id, familyId, `${year}-01-01`, `${year}-12-31`],
+     where a.tenant_id = ? and a.invoice_id in (select invoice_id from paid)
+     order by p.received_on, p.recorded_at, a.created_at, a.id`,
+    [tenant.id, familyId, `${year}-01-01`, `${year}-12-31`, tenant.id],
     'all',
-    log,
+    ctx.em.getLoggerContext(),
   );
-  const kinds = JSON.stringify(CHILDCARE_KINDS);
-  const invoiceIds = JSON.stringify([...new Set(allocations.map((a) => a.invoice_id))]);
-  const contents = await ctx.em.execute<{ invoice_id: string; child_id: string; amount: number }[]>(
-    `select c.invoice_id, c.child_id, sum(c.amount)::int as amount
-     from charges c join services s on s.tenant_id = c.tenant_id and s.id = c.service_id
-     where c.tenant_id = ? and c.invoice_id in (select value::uuid from json_array_elements_text(?::json))
-       and c.child_id is not null and s.kind::text in (select json_array_elements_text(?::json))
-     group by c.invoice_id, c.child_id
-     union all
-     select k.replacement_id, c.child_id, sum(k.new_unit_price * k.quantity)::int
-     from charge_corrections k
-     join charges c on c.tenant_id = k.tenant_id and c.id = k.charge_id
-     join services s on s.tenant_id = c.tenant_id and s.id = c.service_id
-     where k.tenant_id = ? and k.replacement_id in (select value::uuid from json_array_elements_text(?::json))
-       and c.child_id is not null and s.kind::text in (select json_array_elements_text(?::json))
-     group by k.replacement_id, c.child_id`,
-    [tenant.id, invoiceIds, kinds, tenant.id, invoiceIds, kinds],
-    'all',
-    log,
+  const invoiceIds = [...new Set(allocations.map((a) => a.invoice_id))];
+  const contents = await netChildcareContents(
+    ctx,
+    invoiceIds.map((id) => ({ id, total: Number(allocations.find((a) => a.invoice_id === id)!.total) })),
   );
-  const byInvoice = new Map<string, Map<string, number>>();
-  for (const row of contents) {
-    const map = byInvoice.get(row.invoice_id) ?? new Map<string, number>();
-    map.set(row.child_id, (map.get(row.child_id) ?? 0) + Number(row.amount));
-    byInvoice.set(row.invoice_id, map);
+  const shares = new Map<string, Map<string, number>>();
+  for (const id of invoiceIds) {
+    const mine = allocations.filter((a) => a.invoice_id === id);
+    const invoice: PaidInvoice = {
+      netTotal: Number(mine[0].net_total),
+      netContents: contents.get(id) ?? new Map(),
+      payments: mine.map((a) => ({
+        key: a.id,
+        amount: Number(a.amount),
+        year: Number(a.paid_on.slice(0, 4)),
+      })),
+    };
+    for (const [key, share] of splitInvoice(invoice)) shares.set(key, share);
   }
-  const paid: (AllocatedPayment & { row: AllocationRow })[] = allocations.map((row) => ({
-    row,
-    amount: Number(row.amount),
-    invoiceTotal: Number(row.total),
-    contents: byInvoice.get(row.invoice_id) ?? new Map(),
-  }));
-  const totals = certify(paid);
+  const counted = allocations.filter((a) => a.paid_on.startsWith(`${year}-`));
+  const totals = new Map<string, number>();
+  for (const allocation of counted) {
+    for (const [child, share] of shares.get(allocation.id)!)
+      totals.set(child, (totals.get(child) ?? 0) + share);
+  }
   if (totals.size === 0) return [];
   const children = await ctx.em.find(
     Child,
@@ -127,14 +119,14 @@ export async function childcareCertificates(
     ageLimit,
     eligible: child.birthDate >= `${year - ageLimit}-01-01`,
     amount: totals.get(child.id) ?? 0,
-    payments: paid
-      .map((p) => ({ p, share: shareOf(p, child.id) }))
+    payments: counted
+      .map((a) => ({ a, share: shares.get(a.id)!.get(child.id) ?? 0 }))
       .filter(({ share }) => share > 0)
-      .map(({ p, share }) => ({
-        paidOn: p.row.paid_on,
-        method: p.row.method,
-        reference: p.row.reference,
-        documentNumber: p.row.number,
+      .map(({ a, share }) => ({
+        paidOn: a.paid_on,
+        method: a.method,
+        reference: a.reference,
+        documentNumber: a.number,
         amount: share,
       })),
   }));
