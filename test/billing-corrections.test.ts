@@ -1,5 +1,9 @@
 import type { Client } from 'pg';
+import { Role as Roles, type Viewer } from '../src/auth/viewer';
+import { promoteBillingRun } from '../src/billing/drafts/promote';
+import { inTenantTransaction } from '../src/db/tenant-scope';
 import { fromGlobalId, toGlobalId } from '../src/shared/ids';
+import { Tenant } from '../src/tenants/tenant.entity';
 import { rawClient, Role, startTestApp, token, type TestApp } from './support/app';
 import { seedTestTenant } from './support/tenants';
 
@@ -261,6 +265,50 @@ describe('corrective runs', () => {
       expect(sum(entry.replacementLines)).toBe(entry.replacementTotal.minorUnits);
       expect(entry.creditNote).toBeNull();
     }
+
+    // A promotion that crashes after writing everything leaves the draft whole and no number used.
+    const viewer: Viewer = {
+      kind: 'PERSON',
+      subject: 'test:crash',
+      displayName: null,
+      roles: [Roles.TENANT_ADMIN],
+      scopes: [],
+      tenantId,
+      familyId: null,
+    };
+    await expect(
+      inTenantTransaction(app.orm.em.fork(), tenantId, async (tx) => {
+        const tenant = await tx.findOneOrFail(Tenant, { id: tenantId });
+        return promoteBillingRun(
+          { em: tx, viewer, tenant, now: () => new Date(NOW) },
+          { runId: fromGlobalId(run.id)!.id, idempotencyKey: 'crash' },
+          {
+            beforeCommit: async () => {
+              const [{ n }] = await tx.execute(
+                `select count(*)::int as n from invoices where tenant_id = ? and kind = 'REPLACEMENT'`,
+                [tenantId],
+              );
+              expect(n).toBeGreaterThan(0);
+              throw new Error('simulated crash during promotion');
+            },
+          },
+        );
+      }),
+    ).rejects.toThrow(/simulated crash/);
+    expect(
+      (await owner.query(`select * from document_sequences where tenant_id = $1 order by series`, [tenantId]))
+        .rows,
+    ).toEqual(sequences);
+    expect(await one(`select status from billing_runs where id = $1`, [fromGlobalId(run.id)!.id])).toEqual({
+      status: 'DRAFT',
+    });
+    // Every correction still pending, none marked issued.
+    expect(
+      await one(
+        `select count(*)::int as n from charge_corrections where tenant_id = $1 and billing_run_id is not null`,
+        [tenantId],
+      ),
+    ).toEqual({ n: 0 });
 
     // Two promotions at once: exactly one issues the run.
     const promotions = await Promise.all(
