@@ -92,6 +92,10 @@ const READERS: Record<string, Caller[]> = {
   CashOffice: [],
   TillClosing: [],
   Receipt: [Scope.BILLING_READ, 'PARENT'],
+  CorrectionDraft: [],
+  ChildcareCertificate: [Scope.BILLING_READ, 'PARENT'],
+  CertificatePayment: [Scope.BILLING_READ, 'PARENT'],
+  PaymentCertificate: [Scope.BILLING_READ, 'PARENT'],
 };
 /** Fields whose rule differs from their type's. */
 const FIELD_READERS: Record<string, Caller[]> = {
@@ -123,6 +127,7 @@ const FIELD_READERS: Record<string, Caller[]> = {
   'Placement.createdBy': [],
   'Family.mandates': [],
   'Payment.receipt': [Scope.BILLING_READ, 'PARENT'],
+  'Family.childcareCertificates': [Scope.BILLING_READ, 'PARENT'],
 };
 
 /** How each type is reached: Node types through `node(id:)`, the others through a parent field. */
@@ -165,6 +170,11 @@ const PATHS: Record<string, (selection: string) => string> = {
   DraftWarningCount: (s) => `node(id: $id) { ... on BillingRun { warningCounts { ${s} } } }`,
   Debit: (s) => `node(id: $id) { ... on DebitBatch { debits { ${s} } } }`,
   TillClosing: (s) => `node(id: $id) { ... on CashOffice { closings { ${s} } } }`,
+  CorrectionDraft: (s) => `node(id: $id) { ... on BillingRun { corrections { ${s} } } }`,
+  ChildcareCertificate: (s) =>
+    `node(id: $id) { ... on Family { childcareCertificates(year: 2026) { ${s} } } }`,
+  PaymentCertificate: (s) => `node(id: $id) { ... on Invoice { paymentCertificate { ${s} } } }`,
+  CertificatePayment: (s) => `node(id: $id) { ... on Invoice { paymentCertificate { payments { ${s} } } } }`,
   WaitlistCounts: (s) =>
     `waitlistStatistics(serviceId: "Service_AAAAAAAAAAAAAAAAAAAAAA", from: "2026-01-01", to: "2026-01-31") { ${s} }`,
 };
@@ -237,6 +247,10 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     DraftWarningCount: ['BillingRun.warningCounts'],
     Debit: ['DebitBatch.debits'],
     TillClosing: ['CashOffice.closings'],
+    CorrectionDraft: ['BillingRun.corrections'],
+    ChildcareCertificate: ['Family.childcareCertificates'],
+    PaymentCertificate: ['Invoice.paymentCertificate'],
+    CertificatePayment: ['Invoice.paymentCertificate', 'PaymentCertificate.payments'],
   };
   return [...own, ...(via[typeName] ?? [])];
 }
