@@ -98,6 +98,10 @@ const READERS: Record<string, Caller[]> = {
   CashOffice: [],
   TillClosing: [],
   Receipt: [Scope.BILLING_READ, 'PARENT'],
+  CorrectionDraft: [],
+  ChildcareCertificate: [Scope.BILLING_READ, 'PARENT'],
+  CertificatePayment: [Scope.BILLING_READ, 'PARENT'],
+  PaymentCertificate: [Scope.BILLING_READ, 'PARENT'],
 };
 /** Fields whose rule differs from their type's. */
 const FIELD_READERS: Record<string, Caller[]> = {
@@ -132,6 +136,7 @@ const FIELD_READERS: Record<string, Caller[]> = {
   'Query.admissionPolicy': [...ALL_SCOPES, 'PARENT'],
   'Family.mandates': [],
   'Payment.receipt': [Scope.BILLING_READ, 'PARENT'],
+  'Family.childcareCertificates': [Scope.BILLING_READ, 'PARENT'],
 };
 
 /** How each type is reached: Node types through `node(id:)`, the others through a parent field. */
@@ -180,6 +185,11 @@ const PATHS: Record<string, (selection: string) => string> = {
   DraftWarningCount: (s) => `node(id: $id) { ... on BillingRun { warningCounts { ${s} } } }`,
   Debit: (s) => `node(id: $id) { ... on DebitBatch { debits { ${s} } } }`,
   TillClosing: (s) => `node(id: $id) { ... on CashOffice { closings { ${s} } } }`,
+  CorrectionDraft: (s) => `node(id: $id) { ... on BillingRun { corrections { ${s} } } }`,
+  ChildcareCertificate: (s) =>
+    `node(id: $id) { ... on Family { childcareCertificates(year: 2026) { ${s} } } }`,
+  PaymentCertificate: (s) => `node(id: $id) { ... on Invoice { paymentCertificate { ${s} } } }`,
+  CertificatePayment: (s) => `node(id: $id) { ... on Invoice { paymentCertificate { payments { ${s} } } } }`,
   WaitlistCounts: (s) =>
     `waitlistStatistics(serviceId: "Service_AAAAAAAAAAAAAAAAAAAAAA", from: "2026-01-01", to: "2026-01-31") { ${s} }`,
 };
@@ -262,6 +272,10 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     DraftWarningCount: ['BillingRun.warningCounts'],
     Debit: ['DebitBatch.debits'],
     TillClosing: ['CashOffice.closings'],
+    CorrectionDraft: ['BillingRun.corrections'],
+    ChildcareCertificate: ['Family.childcareCertificates'],
+    PaymentCertificate: ['Invoice.paymentCertificate'],
+    CertificatePayment: ['Invoice.paymentCertificate', 'PaymentCertificate.payments'],
   };
   return [...own, ...(via[typeName] ?? [])];
 }

@@ -13,6 +13,7 @@ import {
 } from '../billing/documents/document-paths';
 import { treasuryCsv } from '../billing/documents/treasury.service';
 import { receiptPdf } from '../billing/cash-desk/receipt-pdf';
+import { registerCertificateRoutes } from '../billing/certificates/certificate-routes';
 import type { AppConfig } from '../config';
 import { scopeToTenantReading } from '../db/tenant-scope';
 import { csvFlavourOf } from '../shared/csv';
@@ -157,6 +158,7 @@ export function registerDocumentRoutes(
     };
 
   registerRollRoutes(app, serve);
+  registerCertificateRoutes(app, serve);
   app.get(
     '/documents/invoices/:number.pdf',
     serve<{ number: string }>(

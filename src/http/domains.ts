@@ -7,6 +7,8 @@ import { paymentPlansDomain } from '../billing/payment-plans';
 import { paymentsDomain } from '../billing/payments';
 import { billingRunsDomain } from '../billing/runs';
 import { billingDraftsDomain } from '../billing/drafts';
+import { billingCorrectionsDomain } from '../billing/corrections';
+import { billingCertificatesDomain } from '../billing/certificates';
 import { sepaDomain } from '../billing/sepa';
 import { cashDeskDomain } from '../billing/cash-desk';
 import { waterDomain } from '../billing/water';
@@ -44,6 +46,8 @@ export const DOMAINS: Domain[] = [
   accountsDomain,
   billingRunsDomain,
   billingDraftsDomain,
+  billingCorrectionsDomain,
+  billingCertificatesDomain,
   sepaDomain,
   cashDeskDomain,
   waterDomain,

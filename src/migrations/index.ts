@@ -30,6 +30,7 @@ import { Migration20261204000000DraftRuns } from './Migration20261204000000Draft
 import { Migration20261204010000Sepa } from './Migration20261204010000Sepa';
 import { Migration20261204020000CashDesk } from './Migration20261204020000CashDesk';
 import { Migration20261205000000PlacementEnds } from './Migration20261205000000PlacementEnds';
+import { Migration20261205100000Corrections } from './Migration20261205100000Corrections';
 import { Migration20261205100000DirectoryNotify } from './Migration20261205100000DirectoryNotify';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
@@ -65,5 +66,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204010000Sepa', class: Migration20261204010000Sepa },
   { name: 'Migration20261204020000CashDesk', class: Migration20261204020000CashDesk },
   { name: 'Migration20261205000000PlacementEnds', class: Migration20261205000000PlacementEnds },
+  { name: 'Migration20261205100000Corrections', class: Migration20261205100000Corrections },
   { name: 'Migration20261205100000DirectoryNotify', class: Migration20261205100000DirectoryNotify },
 ];

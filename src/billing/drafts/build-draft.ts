@@ -20,6 +20,9 @@ export function scopeOf(run: BillingRun): GatherScope {
         from: `${run.throughDate.slice(0, 4)}-01-01`,
         through: run.throughDate,
       };
+    case BillingRunKind.CORRECTIVE:
+      // Corrective runs gather corrections, not charges: src/billing/corrections.
+      throw new Error('A corrective run has no charge scope.');
   }
 }
 

@@ -8,6 +8,7 @@ import { BillingRun, BillingRunKind, BillingRunStatus } from '../runs/billing-ru
 import { newRun, takeBillingLock } from '../runs/issue-invoices';
 import { fillDraft } from './build-draft';
 import { DraftInvoice } from './draft-invoice.entity';
+import { discardCorrective, excludeCorrective, rebuildCorrective } from '../corrections/corrective-run';
 
 export interface DraftDone {
   runId: string;
@@ -64,6 +65,8 @@ export function draftBillingRun(ctx: TenantContext, input: DraftRunInput): Promi
       }
       if (tenant.config.billingSuspended) return refused('billing.suspended', 'kind');
       break;
+    case BillingRunKind.CORRECTIVE:
+      return refused('correction.useCorrectiveRun', 'kind');
   }
   return build(ctx, { kind: input.kind, period, through, idempotencyKey: input.idempotencyKey });
 }
@@ -125,10 +128,14 @@ export const rebuildBillingRun = idempotentMutation(
   async (ctx: TenantContext, input: { runId: string }): Promise<Outcome<DraftDone>> => {
     const run = await lockedRun(ctx, input.runId);
     if (run?.status !== BillingRunStatus.DRAFT) return notADraft(run);
-    const excluded = await ctx.em.find(DraftInvoice, { billingRunId: run.id, excluded: true });
-    const kept = new Map(excluded.map((d) => [d.familyId, d.excludedReason ?? null]));
-    await ctx.em.nativeDelete(DraftInvoice, { billingRunId: run.id });
-    await fillDraft(ctx, run, kept);
+    if (run.kind === BillingRunKind.CORRECTIVE) {
+      await rebuildCorrective(ctx, run);
+    } else {
+      const excluded = await ctx.em.find(DraftInvoice, { billingRunId: run.id, excluded: true });
+      const kept = new Map(excluded.map((d) => [d.familyId, d.excludedReason ?? null]));
+      await ctx.em.nativeDelete(DraftInvoice, { billingRunId: run.id });
+      await fillDraft(ctx, run, kept);
+    }
     audit(ctx, {
       action: 'BILLING_DRAFT_REBUILT',
       subjectId: run.id,
@@ -148,10 +155,15 @@ export const excludeFromBillingRun = idempotentMutation(
   ): Promise<Outcome<DraftDone>> => {
     const run = await lockedRun(ctx, input.runId);
     if (run?.status !== BillingRunStatus.DRAFT) return notADraft(run);
-    const draft = await ctx.em.findOne(DraftInvoice, { billingRunId: run.id, familyId: input.familyId });
-    if (!draft) return refuse(UserErrorCode.NOT_FOUND, msg('draft.familyNotInRun'), ['familyId']);
-    draft.excluded = input.excluded;
-    draft.excludedReason = input.excluded ? (input.reason ?? null) : null;
+    if (run.kind === BillingRunKind.CORRECTIVE) {
+      const found = await excludeCorrective(ctx, run, input.familyId, input.excluded, input.reason ?? null);
+      if (!found) return refuse(UserErrorCode.NOT_FOUND, msg('draft.familyNotInRun'), ['familyId']);
+    } else {
+      const draft = await ctx.em.findOne(DraftInvoice, { billingRunId: run.id, familyId: input.familyId });
+      if (!draft) return refuse(UserErrorCode.NOT_FOUND, msg('draft.familyNotInRun'), ['familyId']);
+      draft.excluded = input.excluded;
+      draft.excludedReason = input.excluded ? (input.reason ?? null) : null;
+    }
     audit(ctx, {
       action: input.excluded ? 'BILLING_DRAFT_EXCLUDED' : 'BILLING_DRAFT_INCLUDED',
       subjectId: run.id,
@@ -170,6 +182,7 @@ export const discardBillingRun = idempotentMutation(
     const run = await lockedRun(ctx, input.runId);
     if (run?.status !== BillingRunStatus.DRAFT) return notADraft(run);
     await ctx.em.nativeDelete(DraftInvoice, { billingRunId: run.id });
+    if (run.kind === BillingRunKind.CORRECTIVE) await discardCorrective(ctx, run);
     run.status = BillingRunStatus.DISCARDED;
     run.finishedAt = new Date();
     audit(ctx, { action: 'BILLING_DRAFT_DISCARDED', subjectId: run.id });

@@ -9,6 +9,7 @@ import { BillingRunKind, BillingRunStatus } from '../runs/billing-run.entity';
 import { afterIssue, type IssuedRow } from '../runs/issue-invoices';
 import { scopeOf } from './build-draft';
 import { lockedRun, notADraft, type DraftDone } from './drafts.service';
+import { promoteCorrective } from '../corrections/promote-corrective';
 
 export interface PromoteHooks {
   /** Called once everything is written, before the commit (tests simulate a crash with it). */
@@ -41,6 +42,7 @@ const promote = idempotentMutation(
     const { tenant } = ctx;
     const run = await lockedRun(ctx, input.runId);
     if (run?.status !== BillingRunStatus.DRAFT) return notADraft(run);
+    if (run.kind === BillingRunKind.CORRECTIVE) return promoteCorrective(ctx, run, input.hooks.beforeCommit);
     const log = ctx.em.getLoggerContext();
     const params = [tenant.id, run.id];
     const included = `d.tenant_id = ? and d.billing_run_id = ? and not d.excluded`;

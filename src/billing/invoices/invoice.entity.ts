@@ -14,6 +14,8 @@ export enum InvoiceKind {
   REGULARISATION = 'REGULARISATION',
   /** A fee, e.g. for a rejected direct debit (frais de rejet). */
   FEE = 'FEE',
+  /** A corrective run's re-issue of corrected charges, replacing them on the invoice it corrects (facture rectificative). */
+  REPLACEMENT = 'REPLACEMENT',
 }
 
 /**
@@ -81,6 +83,10 @@ export class Invoice extends TenantOwned {
 
   @Property({ type: 'text', nullable: true })
   reason?: string | null;
+
+  /** For a replacement invoice: the invoice whose corrected charges it bills again. */
+  @Property({ type: 'uuid', nullable: true })
+  correctsInvoiceId?: string | null;
 }
 
 /** One line of an issued document: a service's units of one month at one price. */

@@ -21,6 +21,10 @@ registerEnumType(InvoiceKind, {
     CREDIT_NOTE: { description: 'A correction of an issued invoice (avoir).' },
     REGULARISATION: { description: "A year's water consumption against what was debited." },
     FEE: { description: 'A fee, e.g. for a rejected direct debit.' },
+    REPLACEMENT: {
+      description:
+        "A corrective run's replacement invoice: the corrected charges billed again, pointing (`corrects`) to the invoice it corrects.",
+    },
   },
 });
 /** The two flavours of the treasury CSV (src/shared/csv.ts). */

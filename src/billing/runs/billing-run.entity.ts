@@ -16,6 +16,8 @@ export enum BillingRunKind {
   MONTHLY = 'MONTHLY',
   CATCH_UP = 'CATCH_UP',
   WATER_REGULARISATION = 'WATER_REGULARISATION',
+  /** Credit notes and replacement invoices for corrected billed charges (src/billing/corrections). */
+  CORRECTIVE = 'CORRECTIVE',
 }
 
 /** What one billing run did. Runs are atomic: one either issued all its invoices or none. */

@@ -27,6 +27,10 @@ registerEnumType(BillingRunKind, {
     MONTHLY: { description: 'Month-end billing of a period.' },
     CATCH_UP: { description: 'Catch-up invoices when billing resumes.' },
     WATER_REGULARISATION: { description: 'Annual water regularisation.' },
+    CORRECTIVE: {
+      description:
+        'Corrections of issued invoices: a credit note and a replacement invoice per invoice corrected (draftCorrectiveRun).',
+    },
   },
 });
 

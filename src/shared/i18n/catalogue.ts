@@ -12,6 +12,7 @@ import { imports } from './messages/imports';
 import { treasury } from './messages/treasury';
 import { waitlists } from './messages/waitlists';
 import { placements } from './messages/placements';
+import { corrections } from './messages/corrections';
 
 /** Every module of the catalogue; a key belongs to exactly one (the catalogue's test checks it). */
 export const CATALOGUE_MODULES = {
@@ -28,6 +29,7 @@ export const CATALOGUE_MODULES = {
   imports,
   placements,
   treasury,
+  corrections,
 };
 
 /**
@@ -48,6 +50,7 @@ export const CATALOGUE = {
   ...integrations,
   ...imports,
   ...placements,
+  ...corrections,
 };
 
 export type MessageKey = keyof typeof CATALOGUE;

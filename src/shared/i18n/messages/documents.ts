@@ -1,9 +1,9 @@
 import { m, type CalendarDate } from '../message';
 
 const KIND_EN =
-  '{kind, select, CATCH_UP {Catch-up invoice} CREDIT_NOTE {Credit note} REGULARISATION {Regularisation invoice} other {Invoice}}';
+  '{kind, select, CATCH_UP {Catch-up invoice} CREDIT_NOTE {Credit note} REGULARISATION {Regularisation invoice} REPLACEMENT {Replacement invoice} other {Invoice}}';
 const KIND_FR =
-  '{kind, select, CATCH_UP {Facture de rattrapage} CREDIT_NOTE {Avoir} REGULARISATION {Facture de régularisation} other {Facture}}';
+  '{kind, select, CATCH_UP {Facture de rattrapage} CREDIT_NOTE {Avoir} REGULARISATION {Facture de régularisation} REPLACEMENT {Facture rectificative} other {Facture}}';
 
 /** The columns of the treasury's CSV export. */
 export type TreasuryColumn =
