@@ -9,6 +9,7 @@ import { billingRunsDomain } from '../billing/runs';
 import { billingDraftsDomain } from '../billing/drafts';
 import { sepaDomain } from '../billing/sepa';
 import { cashDeskDomain } from '../billing/cash-desk';
+import { remindersDomain } from '../billing/reminders';
 import { waterDomain } from '../billing/water';
 import { dashboardDomain } from '../dashboard';
 import { directoryDomain } from '../directory';
@@ -46,6 +47,7 @@ export const DOMAINS: Domain[] = [
   billingDraftsDomain,
   sepaDomain,
   cashDeskDomain,
+  remindersDomain,
   waterDomain,
   apiKeysDomain,
   webhooksDomain,

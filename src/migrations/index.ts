@@ -28,6 +28,8 @@ import { Migration20261203020000RateLimits } from './Migration20261203020000Rate
 import { Migration20261203030000MealCountsFinal } from './Migration20261203030000MealCountsFinal';
 import { Migration20261204000000DraftRuns } from './Migration20261204000000DraftRuns';
 import { Migration20261204010000Sepa } from './Migration20261204010000Sepa';
+import { Migration20261205000000Reminders } from './Migration20261205000000Reminders';
+import { Migration20261205010000DepositSlipsRefunds } from './Migration20261205010000DepositSlipsRefunds';
 import { Migration20261204020000CashDesk } from './Migration20261204020000CashDesk';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
@@ -62,4 +64,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204000000DraftRuns', class: Migration20261204000000DraftRuns },
   { name: 'Migration20261204010000Sepa', class: Migration20261204010000Sepa },
   { name: 'Migration20261204020000CashDesk', class: Migration20261204020000CashDesk },
+  { name: 'Migration20261205000000Reminders', class: Migration20261205000000Reminders },
+  { name: 'Migration20261205010000DepositSlipsRefunds', class: Migration20261205010000DepositSlipsRefunds },
 ];

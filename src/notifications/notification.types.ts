@@ -30,6 +30,14 @@ registerEnumType(NotificationKind, {
       description:
         'The bank rejected a direct debit: the invoices it paid are open again (reason and fee in the message).',
     },
+    PAYMENT_REMINDER: {
+      description:
+        'A reminder (relance) for an overdue invoice or a missed instalment: its level, what is owed and any fee in the message; its letter in data.reminderId.',
+    },
+    HANDED_OVER_TO_TREASURY: {
+      description:
+        'Unpaid invoices were handed over to the public treasury, which collects them from now on (the batch number in the message).',
+    },
   },
 });
 

@@ -10,6 +10,7 @@ import { identityProviders } from './messages/identity-providers';
 import { integrations } from './messages/integrations';
 import { imports } from './messages/imports';
 import { treasury } from './messages/treasury';
+import { collection } from './messages/collection';
 import { waitlists } from './messages/waitlists';
 import { placements } from './messages/placements';
 
@@ -28,6 +29,7 @@ export const CATALOGUE_MODULES = {
   imports,
   placements,
   treasury,
+  collection,
 };
 
 /**
@@ -48,6 +50,7 @@ export const CATALOGUE = {
   ...integrations,
   ...imports,
   ...placements,
+  ...collection,
 };
 
 export type MessageKey = keyof typeof CATALOGUE;
