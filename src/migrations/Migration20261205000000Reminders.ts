@@ -45,10 +45,16 @@ export class Migration20261205000000Reminders extends Migration {
       foreign key (tenant_id, invoice_id) references invoices (tenant_id, id),
       foreign key (tenant_id, instalment_id) references instalments (tenant_id, id),
       foreign key (tenant_id, fee_invoice_id) references invoices (tenant_id, id));`);
-    this.addSql(`create unique index reminders_invoice_level on reminders (tenant_id, invoice_id, level) where invoice_id is not null;`);
-    this.addSql(`create unique index reminders_instalment_level on reminders (tenant_id, instalment_id, level) where instalment_id is not null;`);
+    this.addSql(
+      `create unique index reminders_invoice_level on reminders (tenant_id, invoice_id, level) where invoice_id is not null;`,
+    );
+    this.addSql(
+      `create unique index reminders_instalment_level on reminders (tenant_id, instalment_id, level) where instalment_id is not null;`,
+    );
     // A fee level charges its fee once per debt, whatever batches run.
-    this.addSql(`create unique index reminders_one_fee on reminders (tenant_id, coalesce(invoice_id, instalment_id)) where fee > 0;`);
+    this.addSql(
+      `create unique index reminders_one_fee on reminders (tenant_id, coalesce(invoice_id, instalment_id)) where fee > 0;`,
+    );
     this.addSql(`create index reminders_batch on reminders (tenant_id, batch_id);`);
     this.addSql(`create index reminders_family on reminders (tenant_id, family_id);`);
     this.addSql(`create table treasury_batches (
@@ -81,7 +87,9 @@ export class Migration20261205000000Reminders extends Migration {
     for (const table of ['reminder_batches', 'reminders', 'treasury_batches', 'treasury_handovers']) {
       for (const sql of tenantIsolation(table)) this.addSql(sql);
     }
-    this.addSql(`grant select, insert on reminder_batches, reminders, treasury_batches, treasury_handovers to guichet_api;`);
+    this.addSql(
+      `grant select, insert on reminder_batches, reminders, treasury_batches, treasury_handovers to guichet_api;`,
+    );
     // The ledger's backstop: money is never put on an invoice the treasury now collects.
     this.addSql(`
       create function guichet_refuse_handed_over_allocation() returns trigger language plpgsql as $$

@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { TenantContext } from '../../auth/context';
-import { can, isStaff, Scope } from '../../auth/viewer';
+import { can, Scope } from '../../auth/viewer';
 import { canSeeFamilyBilling } from '../../families/families.service';
 import { Family } from '../../families/family.entity';
 import { writeCsv, type CsvCell, type CsvFlavour } from '../../shared/csv';
@@ -74,12 +74,12 @@ export async function reminderLetterPdf(
   return { filename: `relance-${reminder.sentOn}-${reminder.level}.pdf`, pdf: await bytes };
 }
 
-/** Every letter of a batch, one per page, to print and post (staff). */
+/** Every letter of a batch, one per page, to print and post (billing readers: staff, their signed links). */
 export async function reminderBatchLettersPdf(
   ctx: TenantContext,
   batchId: string,
 ): Promise<{ filename: string; pdf: Buffer }> {
-  if (!isStaff(ctx.viewer)) throw new NotFoundError('Node');
+  if (!can(ctx.viewer, Scope.BILLING_READ)) throw new NotFoundError('Node');
   const reminders = await ctx.em.find(Reminder, { batchId }, { orderBy: { familyId: 'asc', id: 'asc' } });
   if (reminders.length === 0) throw new NotFoundError('Node');
   const { doc, bytes } = pdfOf(`Relances ${reminders[0].sentOn}`);

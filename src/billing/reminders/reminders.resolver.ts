@@ -30,7 +30,11 @@ import {
   TreasuryBatchType,
   TreasuryHandOverType,
 } from './reminders.types';
-import { reminderBatchLettersDocument, reminderLetterDocument, treasuryBatchCsvDocument } from './document-paths';
+import {
+  reminderBatchLettersDocument,
+  reminderLetterDocument,
+  treasuryBatchCsvDocument,
+} from './document-paths';
 
 registerNode({
   typeName: 'Reminder',
@@ -48,7 +52,8 @@ registerNode({
 registerNode({
   typeName: 'TreasuryBatch',
   entity: TreasuryBatch,
-  load: async (ctx, id) => (can(ctx.viewer, Scope.BILLING_READ) ? ctx.em.findOne(TreasuryBatch, { id }) : null),
+  load: async (ctx, id) =>
+    can(ctx.viewer, Scope.BILLING_READ) ? ctx.em.findOne(TreasuryBatch, { id }) : null,
 });
 
 const policyOf = (ctx: GraphQLContext): ReminderPolicyType => ({
@@ -71,14 +76,18 @@ const handOver = idempotentMutation('handOverToTreasury', async (ctx) => {
 @Resolver()
 export class RemindersResolver {
   @Access(STAFF)
-  @Query(() => ReminderPolicyType, { description: "The tenant's reminder levels and hand-over delay (staff)." })
+  @Query(() => ReminderPolicyType, {
+    description: "The tenant's reminder levels and hand-over delay (staff).",
+  })
   reminderPolicy(@Ctx() ctx: GraphQLContext): ReminderPolicyType {
     return policyOf(ctx);
   }
 
   @Access(STAFF)
   @ListLength(31)
-  @Query(() => [ReminderBatchType], { description: 'The last 31 batches of reminders, newest first (staff).' })
+  @Query(() => [ReminderBatchType], {
+    description: 'The last 31 batches of reminders, newest first (staff).',
+  })
   reminderBatches(@Ctx() ctx: GraphQLContext): Promise<ReminderBatch[]> {
     return ctx.em.find(ReminderBatch, {}, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 31 });
   }
@@ -86,7 +95,8 @@ export class RemindersResolver {
   @Access({ scopes: [Scope.BILLING_READ] })
   @ListLength(50)
   @Query(() => [TreasuryBatchType], {
-    description: 'The last 50 collection batches handed over to the public treasury, newest first (staff and billing:read keys).',
+    description:
+      'The last 50 collection batches handed over to the public treasury, newest first (staff and billing:read keys).',
   })
   treasuryBatches(@Ctx() ctx: GraphQLContext): Promise<TreasuryBatch[]> {
     return ctx.em.find(TreasuryBatch, {}, { orderBy: { year: 'desc', sequence: 'desc' }, limit: 50 });
@@ -116,7 +126,9 @@ export class RemindersResolver {
   ) {
     const { value, userErrors } = await runReminders(ctx, input);
     return {
-      batch: afterCommit((read) => (value?.batchId ? read.em.findOne(ReminderBatch, { id: value.batchId }) : null)),
+      batch: afterCommit((read) =>
+        value?.batchId ? read.em.findOne(ReminderBatch, { id: value.batchId }) : null,
+      ),
       userErrors,
     };
   }
@@ -165,7 +177,8 @@ export class ReminderResolver {
 @Resolver(() => ReminderBatchType)
 export class ReminderBatchResolver {
   @FieldResolver(() => String, {
-    description: 'A link to all its letters in one PDF, one per page, to print and post (ten minutes, signed).',
+    description:
+      'A link to all its letters in one PDF, one per page, to print and post (ten minutes, signed).',
   })
   lettersUrl(@Root() batch: ReminderBatch, @Ctx() ctx: GraphQLContext): string {
     const { path, params } = reminderBatchLettersDocument(batch.id);

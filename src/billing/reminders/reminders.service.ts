@@ -41,7 +41,16 @@ export async function lockCollection(ctx: TenantContext): Promise<void> {
 export async function overdueDebts(ctx: TenantContext, today: string): Promise<Debt[]> {
   const { tenant } = ctx;
   const invoices = await ctx.em.execute<
-    { id: string; family_id: string; number: string; kind: InvoiceKind; due_date: string; due: string; level: number | null; sent_on: string | null }[]
+    {
+      id: string;
+      family_id: string;
+      number: string;
+      kind: InvoiceKind;
+      due_date: string;
+      due: string;
+      level: number | null;
+      sent_on: string | null;
+    }[]
   >(
     `select i.id, i.family_id, i.number, i.kind, to_char(i.due_date, 'YYYY-MM-DD') as due_date, d.due,
             r.level, to_char(r.sent_on, 'YYYY-MM-DD') as sent_on
@@ -145,22 +154,26 @@ export async function sendReminders(ctx: TenantContext, source: ReminderSource):
       )
     ).map((r) => r.debt),
   );
+  // Decided before anything is written: the batch is insert-only, written once with its counts.
+  const planned = debts.map((debt) => {
+    const level = debt.level + 1;
+    const policy = levels[level - 1];
+    const chargeFee = policy.fee > 0 && debt.invoiceKind !== InvoiceKind.FEE && !feesCharged.has(debt.id);
+    return { debt, level, policy, chargeFee };
+  });
   const batch = ctx.em.create(ReminderBatch, {
     tenantId: tenant.id,
     runOn: today,
     source,
-    reminders: 0,
-    fees: 0,
+    reminders: planned.length,
+    fees: planned.filter((p) => p.chargeFee).length,
     requestedBy: ctx.viewer.subject ?? 'system',
     createdAt: ctx.now(),
   });
   await ctx.em.flush();
   const language = tenantLanguage(tenant);
-  for (const debt of debts) {
-    const level = debt.level + 1;
-    const policy = levels[level - 1];
+  for (const { debt, level, policy, chargeFee } of planned) {
     const last = level === levels.length ? 'yes' : 'no';
-    const chargeFee = policy.fee > 0 && debt.invoiceKind !== InvoiceKind.FEE && !feesCharged.has(debt.id);
     let fee: { id: string; number: string } | null = null;
     if (chargeFee) {
       await lockAccount(ctx, debt.familyId);
@@ -172,8 +185,6 @@ export async function sendReminders(ctx: TenantContext, source: ReminderSource):
         render(msg('reminders.feeInvoiceLabel', { level, number: what }), language),
         today,
       );
-      feesCharged.add(debt.id);
-      batch.fees++;
     }
     const reminder = ctx.em.create(Reminder, {
       tenantId: tenant.id,
@@ -206,7 +217,6 @@ export async function sendReminders(ctx: TenantContext, source: ReminderSource):
           : msg('reminders.instalment', { ...common, position: debt.position! }),
       data: { reminderId: reminder.id, level, feeInvoiceId: fee?.id ?? null },
     });
-    batch.reminders++;
   }
   audit(ctx, {
     action: 'REMINDERS_SENT',

@@ -133,7 +133,9 @@ export class SetReminderPolicyInput {
   })
   levels!: ReminderLevelInput[];
 
-  @Field(() => Int, { description: 'Days after the due date for the hand-over: after the last level, at most 730.' })
+  @Field(() => Int, {
+    description: 'Days after the due date for the hand-over: after the last level, at most 730.',
+  })
   handOverDays!: number;
 }
 

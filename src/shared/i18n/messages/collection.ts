@@ -81,7 +81,10 @@ export const collection = {
     en: 'Invoice {number} was handed over to the public treasury on {date} (batch {batch}): the treasury collects it now, so nothing more is put on it here.',
     fr: 'La facture {number} a été transmise au Trésor public le {date} (bordereau {batch}) : c’est lui qui la recouvre désormais, rien n’y est plus imputé ici.',
   }),
-  'treasury.batchNotFound': m({ en: 'Collection batch not found.', fr: 'Bordereau de transmission introuvable.' }),
+  'treasury.batchNotFound': m({
+    en: 'Collection batch not found.',
+    fr: 'Bordereau de transmission introuvable.',
+  }),
   'treasuryBatch.column': m<{ column: CollectionColumn }>({
     en: '{column, select, batch {batch} position {position} invoice {invoice} kind {kind} issueDate {issue date} dueDate {due date} debtor {debtor} debtorRef {debtor reference} address {address} postalCode {postal code} city {city} email {email} minorUnits {amount (minor units)} amount {amount} currency {currency} other {object}}',
     fr: '{column, select, batch {bordereau} position {pièce} invoice {facture} kind {nature} issueDate {date d’émission} dueDate {échéance} debtor {débiteur} debtorRef {référence débiteur} address {adresse} postalCode {code postal} city {commune} email {courriel} minorUnits {montant (centimes)} amount {montant} currency {devise} other {objet}}',
