@@ -25,7 +25,12 @@ import { DraftInvoice, DraftInvoiceLine } from '../billing/drafts/draft-invoice.
 import { Debit, DebitBatch, Mandate } from '../billing/sepa/sepa.entity';
 import { CashOffice, Receipt, TillClosing } from '../billing/cash-desk/cash-desk.entity';
 import { DepositSlip, Refund } from '../billing/cash-desk/bank.entity';
-import { Reminder, ReminderBatch, TreasuryBatch, TreasuryHandOver } from '../billing/reminders/reminder.entity';
+import {
+  Reminder,
+  ReminderBatch,
+  TreasuryBatch,
+  TreasuryHandOver,
+} from '../billing/reminders/reminder.entity';
 
 /** Entities carrying `tenant_id`, filtered per request and guarded by row-level security. */
 export const TENANT_OWNED_ENTITIES = [

@@ -34,7 +34,9 @@ export class Migration20261205010000DepositSlipsRefunds extends Migration {
       unique (tenant_id, number),
       foreign key (tenant_id, cash_office_id) references cash_offices (tenant_id, id));`);
     // Slips of one office share its slip series (cash and cheques alike): one counter row.
-    this.addSql(`create unique index deposit_slips_sequence on deposit_slips (tenant_id, cash_office_id, year, sequence);`);
+    this.addSql(
+      `create unique index deposit_slips_sequence on deposit_slips (tenant_id, cash_office_id, year, sequence);`,
+    );
     this.addSql(`create table deposit_slip_closings (
       tenant_id uuid not null references tenants (id),
       slip_id uuid not null,
@@ -95,8 +97,12 @@ export class Migration20261205010000DepositSlipsRefunds extends Migration {
       foreign key (tenant_id, refund_id) references refunds (tenant_id, id),
       foreign key (tenant_id, payment_id) references payments (tenant_id, id),
       foreign key (tenant_id, credit_note_id) references invoices (tenant_id, id));`);
-    this.addSql(`create index refund_sources_payment on refund_sources (tenant_id, payment_id) where payment_id is not null;`);
-    this.addSql(`create index refund_sources_credit_note on refund_sources (tenant_id, credit_note_id) where credit_note_id is not null;`);
+    this.addSql(
+      `create index refund_sources_payment on refund_sources (tenant_id, payment_id) where payment_id is not null;`,
+    );
+    this.addSql(
+      `create index refund_sources_credit_note on refund_sources (tenant_id, credit_note_id) where credit_note_id is not null;`,
+    );
     for (const table of ['deposit_slips', 'deposit_slip_closings', 'refunds', 'refund_sources']) {
       for (const sql of tenantIsolation(table)) this.addSql(sql);
     }
