@@ -13,7 +13,8 @@ export interface HandOverRow {
 
 /** Per-unit batch loaders: an invoice's reminders and its hand-over, one statement per page. */
 export function createReminderLoaders(ctx: TenantContext) {
-  const { em, tenant } = ctx;
+  // ctx.tenant is read when a loader runs: an anonymous request has none (reading it throws).
+  const { em } = ctx;
   return {
     remindersByInvoiceId: new DataLoader<string, Reminder[]>(async (ids) =>
       groupBy(
@@ -28,7 +29,7 @@ export function createReminderLoaders(ctx: TenantContext) {
                 h.position, h.amount
          from treasury_handovers h join treasury_batches b on b.tenant_id = h.tenant_id and b.id = h.batch_id
          where h.tenant_id = ? and h.invoice_id in (select value::uuid from json_array_elements_text(?::json))`,
-        [tenant.id, JSON.stringify(ids)],
+        [ctx.tenant.id, JSON.stringify(ids)],
       );
       const map = new Map(rows.map((r) => [r.invoice_id, r]));
       return ids.map((id) => map.get(id) ?? null);
