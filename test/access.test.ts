@@ -92,6 +92,14 @@ const READERS: Record<string, Caller[]> = {
   CashOffice: [],
   TillClosing: [],
   Receipt: [Scope.BILLING_READ, 'PARENT'],
+  DepositSlip: [],
+  Refund: [Scope.BILLING_READ, 'PARENT'],
+  Reminder: [Scope.BILLING_READ, 'PARENT'],
+  ReminderBatch: [],
+  ReminderPolicy: [],
+  ReminderLevel: [],
+  TreasuryBatch: [Scope.BILLING_READ],
+  TreasuryHandOver: [Scope.BILLING_READ, 'PARENT'],
 };
 /** Fields whose rule differs from their type's. */
 const FIELD_READERS: Record<string, Caller[]> = {
@@ -123,6 +131,8 @@ const FIELD_READERS: Record<string, Caller[]> = {
   'Placement.createdBy': [],
   'Family.mandates': [],
   'Payment.receipt': [Scope.BILLING_READ, 'PARENT'],
+  'Family.refunds': [Scope.BILLING_READ, 'PARENT'],
+  'Query.reminderPolicy': [],
 };
 
 /** How each type is reached: Node types through `node(id:)`, the others through a parent field. */
@@ -165,6 +175,9 @@ const PATHS: Record<string, (selection: string) => string> = {
   DraftWarningCount: (s) => `node(id: $id) { ... on BillingRun { warningCounts { ${s} } } }`,
   Debit: (s) => `node(id: $id) { ... on DebitBatch { debits { ${s} } } }`,
   TillClosing: (s) => `node(id: $id) { ... on CashOffice { closings { ${s} } } }`,
+  ReminderPolicy: (s) => `reminderPolicy { ${s} }`,
+  ReminderLevel: (s) => `reminderPolicy { levels { ${s} } }`,
+  TreasuryHandOver: (s) => `node(id: $id) { ... on Invoice { treasuryHandOver { ${s} } } }`,
   WaitlistCounts: (s) =>
     `waitlistStatistics(serviceId: "Service_AAAAAAAAAAAAAAAAAAAAAA", from: "2026-01-01", to: "2026-01-31") { ${s} }`,
 };
@@ -237,6 +250,9 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     DraftWarningCount: ['BillingRun.warningCounts'],
     Debit: ['DebitBatch.debits'],
     TillClosing: ['CashOffice.closings'],
+    ReminderPolicy: ['Query.reminderPolicy'],
+    ReminderLevel: ['Query.reminderPolicy', 'ReminderPolicy.levels'],
+    TreasuryHandOver: ['Invoice.treasuryHandOver'],
   };
   return [...own, ...(via[typeName] ?? [])];
 }

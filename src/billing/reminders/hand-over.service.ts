@@ -28,8 +28,11 @@ export async function handOverToTreasury(ctx: TenantContext): Promise<{ batchId:
   await lockCollection(ctx);
   const today = todayIn(tenant.timeZone, ctx.now());
   const steps = [...levels.map((l) => l.days), tenant.config.handOverDays];
+  // A debt reminded at more levels than the tenant now has counts as past the last one.
   const ready = (await overdueDebts(ctx, today)).filter(
-    (d) => d.level === levels.length && stepDue(d.dueDate, steps, d, today, addDays),
+    (d) =>
+      d.level >= levels.length &&
+      stepDue(d.dueDate, steps, { level: levels.length, sentOn: d.sentOn }, today, addDays),
   );
   if (ready.length === 0) return null;
   const families = [...new Set(ready.map((d) => d.familyId))].sort();
