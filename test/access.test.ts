@@ -102,6 +102,14 @@ const READERS: Record<string, Caller[]> = {
   ChildcareCertificate: [Scope.BILLING_READ, 'PARENT'],
   CertificatePayment: [Scope.BILLING_READ, 'PARENT'],
   PaymentCertificate: [Scope.BILLING_READ, 'PARENT'],
+  DepositSlip: [],
+  Refund: [Scope.BILLING_READ, 'PARENT'],
+  Reminder: [Scope.BILLING_READ, 'PARENT'],
+  ReminderBatch: [],
+  ReminderPolicy: [],
+  ReminderLevel: [],
+  TreasuryBatch: [Scope.BILLING_READ],
+  TreasuryHandOver: [Scope.BILLING_READ, 'PARENT'],
 };
 /** Fields whose rule differs from their type's. */
 const FIELD_READERS: Record<string, Caller[]> = {
@@ -137,6 +145,8 @@ const FIELD_READERS: Record<string, Caller[]> = {
   'Family.mandates': [],
   'Payment.receipt': [Scope.BILLING_READ, 'PARENT'],
   'Family.childcareCertificates': [Scope.BILLING_READ, 'PARENT'],
+  'Family.refunds': [Scope.BILLING_READ, 'PARENT'],
+  'Query.reminderPolicy': [],
 };
 
 /** How each type is reached: Node types through `node(id:)`, the others through a parent field. */
@@ -190,6 +200,9 @@ const PATHS: Record<string, (selection: string) => string> = {
     `node(id: $id) { ... on Family { childcareCertificates(year: 2026) { ${s} } } }`,
   PaymentCertificate: (s) => `node(id: $id) { ... on Invoice { paymentCertificate { ${s} } } }`,
   CertificatePayment: (s) => `node(id: $id) { ... on Invoice { paymentCertificate { payments { ${s} } } } }`,
+  ReminderPolicy: (s) => `reminderPolicy { ${s} }`,
+  ReminderLevel: (s) => `reminderPolicy { levels { ${s} } }`,
+  TreasuryHandOver: (s) => `node(id: $id) { ... on Invoice { treasuryHandOver { ${s} } } }`,
   WaitlistCounts: (s) =>
     `waitlistStatistics(serviceId: "Service_AAAAAAAAAAAAAAAAAAAAAA", from: "2026-01-01", to: "2026-01-31") { ${s} }`,
 };
@@ -276,6 +289,9 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     ChildcareCertificate: ['Family.childcareCertificates'],
     PaymentCertificate: ['Invoice.paymentCertificate'],
     CertificatePayment: ['Invoice.paymentCertificate', 'PaymentCertificate.payments'],
+    ReminderPolicy: ['Query.reminderPolicy'],
+    ReminderLevel: ['Query.reminderPolicy', 'ReminderPolicy.levels'],
+    TreasuryHandOver: ['Invoice.treasuryHandOver'],
   };
   return [...own, ...(via[typeName] ?? [])];
 }

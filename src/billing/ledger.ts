@@ -18,7 +18,7 @@ export async function lockAccount(ctx: TenantContext, familyId: string): Promise
   );
 }
 
-interface CreditSource {
+export interface CreditSource {
   kind: 'PAYMENT' | 'CREDIT_NOTE';
   id: string;
   remaining: number;
@@ -29,14 +29,19 @@ interface OpenInvoice {
   due: number;
 }
 
-/** Unallocated money of a family that may be spent now, oldest first. */
-async function creditSources(ctx: TenantContext, familyId: string): Promise<CreditSource[]> {
+/**
+ * Unallocated money of a family that may be spent now (on invoices, or refunded), oldest first:
+ * what payments and credit notes did not give to invoices nor to refunds.
+ */
+export async function creditSources(ctx: TenantContext, familyId: string): Promise<CreditSource[]> {
   const { tenant } = ctx;
   const rows = await ctx.em.execute<{ kind: CreditSource['kind']; id: string; remaining: number }[]>(
     `select kind, id, remaining from (
        select 'PAYMENT' as kind, p.id, p.received_on as at, p.recorded_at as at2,
               p.amount - coalesce((select sum(a.amount) from allocations a
-                                   where a.tenant_id = p.tenant_id and a.payment_id = p.id), 0) as remaining
+                                   where a.tenant_id = p.tenant_id and a.payment_id = p.id), 0)
+                       - coalesce((select sum(r.amount) from refund_sources r
+                                   where r.tenant_id = p.tenant_id and r.payment_id = p.id), 0) as remaining
        from payments p where p.tenant_id = ? and p.family_id = ?
          -- A water debit waits for its year's regularisation: it is not spent on other invoices before.
          and (p.debit_period is null or exists (
@@ -46,6 +51,8 @@ async function creditSources(ctx: TenantContext, familyId: string): Promise<Cred
        select 'CREDIT_NOTE', i.id, i.issue_date, i.issued_at,
               i.total - coalesce((select sum(a.amount) from allocations a
                                   where a.tenant_id = i.tenant_id and a.credit_note_id = i.id), 0)
+                      - coalesce((select sum(r.amount) from refund_sources r
+                                  where r.tenant_id = i.tenant_id and r.credit_note_id = i.id), 0)
        from invoices i where i.tenant_id = ? and i.family_id = ? and i.kind = 'CREDIT_NOTE'
      ) s where remaining > 0 order by at, at2, id`,
     [tenant.id, familyId, tenant.id, familyId],
@@ -55,7 +62,10 @@ async function creditSources(ctx: TenantContext, familyId: string): Promise<Cred
   return rows.map((r) => ({ ...r, remaining: Number(r.remaining) }));
 }
 
-/** A family's invoices with something left to pay: oldest due date first, then by number. */
+/**
+ * A family's invoices with something left to pay, that money may still go to (not handed over to
+ * the treasury): oldest due date first, then by number.
+ */
 export async function openInvoices(ctx: TenantContext, familyId: string): Promise<OpenInvoice[]> {
   const { tenant } = ctx;
   const rows = await ctx.em.execute<{ id: string; due: number }[]>(
@@ -63,6 +73,8 @@ export async function openInvoices(ctx: TenantContext, familyId: string): Promis
      from invoices i
      left join allocations a on a.tenant_id = i.tenant_id and a.invoice_id = i.id
      where i.tenant_id = ? and i.family_id = ? and i.kind <> 'CREDIT_NOTE'
+       -- The public treasury collects a handed-over invoice: nothing is put on it here any more.
+       and not exists (select 1 from treasury_handovers h where h.tenant_id = i.tenant_id and h.invoice_id = i.id)
      group by i.id
      having i.total - coalesce(sum(a.amount), 0) > 0
      order by i.due_date, i.series, i.year, i.sequence`,
@@ -161,7 +173,7 @@ export interface AccountFigures {
   invoiced: number;
   /** Credit notes issued. */
   credited: number;
-  /** Payments and deposits received. */
+  /** Payments and deposits received, less what was refunded. */
   paid: number;
   /** Left to pay on open invoices. */
   due: number;
@@ -196,8 +208,11 @@ export async function accountFigures(
               exists (select 1 from payment_plan_invoices pi where pi.tenant_id = i.tenant_id and pi.invoice_id = i.id) as on_plan
        from invoices i where i.tenant_id = ? and i.family_id in (select id from fams)
      ),
-     paid as (select family_id, sum(amount) as s from payments
-              where tenant_id = ? and family_id in (select id from fams) group by family_id),
+     paid as (select family_id, sum(amount) as s from (
+                select family_id, amount from payments where tenant_id = ? and family_id in (select id from fams)
+                union all
+                select family_id, -amount from refunds where tenant_id = ? and family_id in (select id from fams)) m
+              group by family_id),
      allocated as (select family_id, sum(amount) as s from allocations
                    where tenant_id = ? and family_id in (select id from fams) group by family_id),
      unbilled as (select family_id, sum(amount) as s from charges
@@ -222,7 +237,7 @@ export async function accountFigures(
      left join paid p on p.family_id = f.id
      left join allocated a on a.family_id = f.id
      left join unbilled u on u.family_id = f.id`,
-    [JSON.stringify(familyIds), tenant.id, tenant.id, tenant.id, tenant.id, today],
+    [JSON.stringify(familyIds), tenant.id, tenant.id, tenant.id, tenant.id, tenant.id, today],
     'all',
     ctx.em.getLoggerContext(),
   );

@@ -24,6 +24,13 @@ import { PLACEMENT_ENTITIES } from '../placements/entities';
 import { DraftInvoice, DraftInvoiceLine } from '../billing/drafts/draft-invoice.entity';
 import { Debit, DebitBatch, Mandate } from '../billing/sepa/sepa.entity';
 import { CashOffice, Receipt, TillClosing } from '../billing/cash-desk/cash-desk.entity';
+import { DepositSlip, Refund } from '../billing/cash-desk/bank.entity';
+import {
+  Reminder,
+  ReminderBatch,
+  TreasuryBatch,
+  TreasuryHandOver,
+} from '../billing/reminders/reminder.entity';
 
 /** Entities carrying `tenant_id`, filtered per request and guarded by row-level security. */
 export const TENANT_OWNED_ENTITIES = [
@@ -60,6 +67,12 @@ export const TENANT_OWNED_ENTITIES = [
   CashOffice,
   Receipt,
   TillClosing,
+  ReminderBatch,
+  Reminder,
+  TreasuryBatch,
+  TreasuryHandOver,
+  DepositSlip,
+  Refund,
 ];
 
 export const ENTITIES = [TenantOwned, Tenant, ApiKey, ...TENANT_OWNED_ENTITIES];

@@ -32,6 +32,7 @@ import { msg, type Language } from '../shared/i18n';
 import { Tenant } from '../tenants/tenant.entity';
 import { authenticateRequest, readerOf } from './graphql-route';
 import { registerRollRoutes } from './rolls-route';
+import { registerCollectionRoutes } from './collection-routes';
 
 /** A refusal as the documents' routes answer it: GraphQL-shaped, in the reader's language. */
 const answer = (error: DomainError, language: Language) => ({
@@ -159,6 +160,7 @@ export function registerDocumentRoutes(
 
   registerRollRoutes(app, serve);
   registerCertificateRoutes(app, serve);
+  registerCollectionRoutes(app, serve);
   app.get(
     '/documents/invoices/:number.pdf',
     serve<{ number: string }>(

@@ -11,6 +11,7 @@ import { billingCorrectionsDomain } from '../billing/corrections';
 import { billingCertificatesDomain } from '../billing/certificates';
 import { sepaDomain } from '../billing/sepa';
 import { cashDeskDomain } from '../billing/cash-desk';
+import { remindersDomain } from '../billing/reminders';
 import { waterDomain } from '../billing/water';
 import { dashboardDomain } from '../dashboard';
 import { directoryDomain } from '../directory';
@@ -50,6 +51,7 @@ export const DOMAINS: Domain[] = [
   billingCertificatesDomain,
   sepaDomain,
   cashDeskDomain,
+  remindersDomain,
   waterDomain,
   apiKeysDomain,
   webhooksDomain,

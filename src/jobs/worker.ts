@@ -10,6 +10,7 @@ import { DEFAULT_DELIVERY_OPTIONS, type DeliveryOptions, type DeliveryResult } f
 import { runMealCountsFinal } from './meal-counts-jobs';
 import { monthEndBilling } from './month-end-billing';
 import { listenForEvents, webhookTasks } from './webhooks';
+import { runCollection } from './reminder-jobs';
 import { runOfferExpiry, runOfferReminder, runWaitlistClosing, type OfferJobPayload } from './waitlist-jobs';
 import { runPlacementOfferExpiry, type PlacementOfferJobPayload } from './placement-jobs';
 
@@ -52,7 +53,7 @@ function counted(tasks: TaskList): TaskList {
  * The job queue: graphile-worker on the same PostgreSQL (its own `graphile_worker` schema, created
  * with the owner's connection). Jobs, not timers in the API: a job survives a restart, runs once
  * across replicas, and is retried on failure. Every hour: month-end billing (the task decides, per
- * tenant time zone, whether a month has just ended), the purge of expired idempotency keys and the
+ * tenant time zone, whether a month has just ended), reminders and the hand-over to the treasury, the purge of expired idempotency keys and the
  * closing of past sessions' waitlist entries; every ten minutes, the meal counts of the school days
  * whose booking has closed (webhook mealCounts.final); and the waitlist offers' expiries and reminders, each
  * scheduled at its instant by the transaction that made the offer. Webhook deliveries run when a
@@ -97,6 +98,7 @@ export async function startWorker(options: {
         ? ''
         : [
             '5 * * * * billing_month_end ?max=3',
+            '25 * * * * billing_reminders ?max=3',
             '35 * * * * idempotency_purge ?max=3',
             '15 * * * * waitlist_close_past ?max=3',
             '*/10 * * * * meal_counts_final ?max=1',
@@ -110,6 +112,10 @@ export async function startWorker(options: {
       }),
       billing_month_end: async () => {
         await monthEndBilling(orm.em.fork(), now(), logger);
+      },
+      // Reminders due today, then the hand-over of debts past their last level (once a day in effect).
+      billing_reminders: async () => {
+        await runCollection(orm.em.fork(), now(), logger);
       },
       idempotency_purge: async () => {
         await purgeExpiredIdempotencyKeys(orm, logger);

@@ -42,6 +42,14 @@ registerEnumType(NotificationKind, {
     PLACEMENT_OFFER_EXPIRED: {
       description: 'A childcare place offer expired unanswered: the place went back to the list.',
     },
+    PAYMENT_REMINDER: {
+      description:
+        'A reminder (relance) for an overdue invoice or a missed instalment: its level, what is owed and any fee in the message; its letter in data.reminderId.',
+    },
+    HANDED_OVER_TO_TREASURY: {
+      description:
+        'Unpaid invoices were handed over to the public treasury, which collects them from now on (the batch number in the message).',
+    },
   },
 });
 

@@ -13,6 +13,12 @@ export enum OperatingMode {
   READ_ONLY = 'READ_ONLY',
 }
 
+/** One reminder level: days after the due date, and its fee (minor units, 0: none). */
+export interface ReminderLevel {
+  days: number;
+  fee: number;
+}
+
 export enum PaymentMethod {
   CARD = 'CARD',
   DIRECT_DEBIT = 'DIRECT_DEBIT',
@@ -75,6 +81,21 @@ export class TenantConfig {
   /** Fee invoiced for each rejected debit, in minor units (0: none). */
   @Property()
   sepaRejectionFee: number = 0;
+
+  /**
+   * Reminder levels (relances), in order: each sent `days` after the due date (and at least the
+   * gap between the two levels' days after the one before), charging `fee` minor units once per
+   * debt (0: none). src/billing/reminders/.
+   */
+  @Property({ type: 'json' })
+  reminderLevels: ReminderLevel[] = [
+    { days: 15, fee: 0 },
+    { days: 30, fee: 0 },
+  ];
+
+  /** Days after its due date when a debt past the last reminder goes to the public treasury. */
+  @Property()
+  handOverDays: number = 60;
 
   /** Payment plans (échelonnement): at most this many instalments… */
   @Property()

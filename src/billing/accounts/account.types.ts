@@ -35,7 +35,7 @@ export class FamilyAccountType {
   @Field(() => MoneyType, { description: 'Total of credit notes.' })
   credited!: MoneyType;
 
-  @Field(() => MoneyType, { description: 'Total paid (deposits included).' })
+  @Field(() => MoneyType, { description: 'Total paid (deposits included), less what was refunded.' })
   paid!: MoneyType;
 
   @ListLength(5)

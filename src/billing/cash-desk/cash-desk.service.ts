@@ -157,10 +157,13 @@ export const closeTill = idempotentMutation(
     }
     const [totals] = await ctx.em.execute<{ receipts: number; cash: number; cheques: number }[]>(
       `select count(*)::int as receipts,
-              coalesce(sum(amount) filter (where method = 'CASH'), 0)::int as cash,
+              coalesce(sum(amount) filter (where method = 'CASH'), 0)::int
+                -- Cash refunded at the counter that day left the till.
+                - (select coalesce(sum(r.amount), 0)::int from refunds r where r.tenant_id = ?
+                   and r.cash_office_id = ? and r.day = ?::date and r.method = 'CASH') as cash,
               coalesce(sum(amount) filter (where method = 'CHEQUE'), 0)::int as cheques
        from receipts where tenant_id = ? and cash_office_id = ? and day = ?::date`,
-      [ctx.tenant.id, office.id, closedDay],
+      [ctx.tenant.id, office.id, closedDay, ctx.tenant.id, office.id, closedDay],
     );
     const closing = ctx.em.create(TillClosing, {
       tenantId: ctx.tenant.id,

@@ -8,6 +8,7 @@ import { lockAccount, settleAccount } from '../ledger';
 import { formatNumber, Series, takeNumbers } from '../numbering';
 import { Invoice, InvoiceKind, InvoiceLine } from './invoice.entity';
 import { amount, msg } from '../../shared/i18n';
+import { handedOverRefusal } from '../reminders/hand-over.service';
 
 export interface CreditNoteInput {
   invoiceId: string;
@@ -41,6 +42,9 @@ export const issueCreditNote = idempotentMutation(
       return refuse(UserErrorCode.INVALID, msg('creditNote.ofCreditNote'), ['invoiceId']);
     }
     await lockAccount(ctx, invoice.family.id);
+    // The treasury collects a handed-over invoice: a correction goes through it, not through a credit here.
+    const handedOver = await handedOverRefusal(ctx, [invoice.id], ['invoiceId']);
+    if (handedOver) return { value: null, userErrors: [handedOver] };
 
     const [lines, previous] = await Promise.all([
       ctx.em.find(InvoiceLine, { invoiceId: invoice.id }, { orderBy: { position: 'asc' } }),

@@ -19,6 +19,7 @@ import { Payment, PaymentChannel } from './payment.entity';
 import { amount, msg, oneOf } from '../../shared/i18n';
 import { forbidden } from '../../auth/requirement';
 import { counterOffice, issueReceipt } from '../cash-desk/cash-desk.service';
+import { handedOverRefusal } from '../reminders/hand-over.service';
 
 /** A payment above this is surely a typo (minor units: 100 000,00). */
 const MAX_PAYMENT = 10_000_000;
@@ -101,7 +102,12 @@ async function receive(
     for (const [index, allocation] of allocations.entries()) {
       const due = open.get(allocation.invoiceId);
       const field = ['allocations', String(index)];
-      if (due === undefined) return refuse(UserErrorCode.INVALID, msg('payment.notOpenInvoice'), field);
+      if (due === undefined) {
+        const handedOver = await handedOverRefusal(ctx, [allocation.invoiceId], field);
+        return handedOver
+          ? { value: null, userErrors: [handedOver] }
+          : refuse(UserErrorCode.INVALID, msg('payment.notOpenInvoice'), field);
+      }
       if (!Number.isInteger(allocation.amount) || allocation.amount <= 0 || allocation.amount > due) {
         return refuse(
           UserErrorCode.INVALID,

@@ -57,6 +57,7 @@ export const createDebitBatch = idempotentMutation(
                                     where a.tenant_id = i.tenant_id and a.invoice_id = i.id), 0) as due
          from invoices i
          where i.tenant_id = ? and i.kind <> 'CREDIT_NOTE' and i.due_date <= ?::date
+           and not exists (select 1 from treasury_handovers h where h.tenant_id = i.tenant_id and h.invoice_id = i.id)
            and not exists (select 1 from sepa_debits d where d.tenant_id = i.tenant_id
                            and d.status = 'PENDING' and i.id = any (d.invoice_ids)))
        select m.family_id, m.id as mandate_id, m.sequence,

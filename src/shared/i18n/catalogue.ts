@@ -10,6 +10,7 @@ import { identityProviders } from './messages/identity-providers';
 import { integrations } from './messages/integrations';
 import { imports } from './messages/imports';
 import { treasury } from './messages/treasury';
+import { collection } from './messages/collection';
 import { waitlists } from './messages/waitlists';
 import { placements } from './messages/placements';
 import { corrections } from './messages/corrections';
@@ -30,6 +31,7 @@ export const CATALOGUE_MODULES = {
   placements,
   treasury,
   corrections,
+  collection,
 };
 
 /**
@@ -51,6 +53,7 @@ export const CATALOGUE = {
   ...imports,
   ...placements,
   ...corrections,
+  ...collection,
 };
 
 export type MessageKey = keyof typeof CATALOGUE;

@@ -4,3 +4,4 @@ export { acceptedLocale, inEnglish, readerLanguage, render, tenantLanguage, text
 export type { Thing } from './messages/common';
 export type { RuleShape } from './messages/auth';
 export type { TreasuryColumn } from './messages/documents';
+export type { CollectionColumn } from './messages/collection';
