@@ -92,6 +92,8 @@ const READERS: Record<string, Caller[]> = {
   CashOffice: [],
   TillClosing: [],
   Receipt: [Scope.BILLING_READ, 'PARENT'],
+  AttendanceConflict: [Scope.ATTENDANCE_WRITE],
+  DeviceMark: [Scope.ATTENDANCE_WRITE],
 };
 /** Fields whose rule differs from their type's. */
 const FIELD_READERS: Record<string, Caller[]> = {
@@ -165,6 +167,7 @@ const PATHS: Record<string, (selection: string) => string> = {
   DraftWarningCount: (s) => `node(id: $id) { ... on BillingRun { warningCounts { ${s} } } }`,
   Debit: (s) => `node(id: $id) { ... on DebitBatch { debits { ${s} } } }`,
   TillClosing: (s) => `node(id: $id) { ... on CashOffice { closings { ${s} } } }`,
+  DeviceMark: (s) => `node(id: $id) { ... on AttendanceConflict { marks { ${s} } } }`,
   WaitlistCounts: (s) =>
     `waitlistStatistics(serviceId: "Service_AAAAAAAAAAAAAAAAAAAAAA", from: "2026-01-01", to: "2026-01-31") { ${s} }`,
 };
@@ -237,6 +240,7 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     DraftWarningCount: ['BillingRun.warningCounts'],
     Debit: ['DebitBatch.debits'],
     TillClosing: ['CashOffice.closings'],
+    DeviceMark: ['AttendanceConflict.marks'],
   };
   return [...own, ...(via[typeName] ?? [])];
 }

@@ -398,6 +398,11 @@ const SAMPLES: { [K in MessageKey]: ParamsOf<K> } = {
   'statement.instalmentStatus': { status: 'OVERDUE' },
   'statement.payments': {},
   'statement.date': { date: date('2027-06-04') },
+  'attendance.reasonRequired': {},
+  'attendance.conflictResolved': {},
+  'import.badInstant': { value: '03/12/2026 11:45' },
+  'import.actionReused': { device: 'tablette-1', action: '42' },
+  'import.actionTwice': { device: 'tablette-1', action: '42' },
 };
 
 const LANGUAGES: Record<string, Language> = {

@@ -24,6 +24,7 @@ import { PLACEMENT_ENTITIES } from '../placements/entities';
 import { DraftInvoice, DraftInvoiceLine } from '../billing/drafts/draft-invoice.entity';
 import { Debit, DebitBatch, Mandate } from '../billing/sepa/sepa.entity';
 import { CashOffice, Receipt, TillClosing } from '../billing/cash-desk/cash-desk.entity';
+import { AttendanceConflict } from '../attendance/attendance-conflict.entity';
 
 /** Entities carrying `tenant_id`, filtered per request and guarded by row-level security. */
 export const TENANT_OWNED_ENTITIES = [
@@ -60,6 +61,7 @@ export const TENANT_OWNED_ENTITIES = [
   CashOffice,
   Receipt,
   TillClosing,
+  AttendanceConflict,
 ];
 
 export const ENTITIES = [TenantOwned, Tenant, ApiKey, ...TENANT_OWNED_ENTITIES];

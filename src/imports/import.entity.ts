@@ -10,6 +10,8 @@ export enum ImportKind {
   BALANCES = 'BALANCES',
   /** A filled roll sheet: the day's attendance recorded on paper or offline. */
   ATTENDANCE = 'ATTENDANCE',
+  /** A tablet's offline roll call: actions stamped with the device and the instant recorded. */
+  ATTENDANCE_JOURNAL = 'ATTENDANCE_JOURNAL',
 }
 
 /** What to do with a file where some lines are wrong. */
@@ -116,6 +118,10 @@ export class Import extends TenantOwned {
 
   @Property()
   rejected: Opt<number> = 0;
+
+  /** Offline actions left for an agent: another device recorded the child differently. */
+  @Property()
+  conflicts: Opt<number> = 0;
 
   @Property()
   errorCount: Opt<number> = 0;

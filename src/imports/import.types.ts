@@ -16,6 +16,10 @@ registerEnumType(ImportKind, {
       description:
         'A filled roll sheet (GET /documents/rolls/<date>.csv), recorded as the roll call records it.',
     },
+    ATTENDANCE_JOURNAL: {
+      description:
+        "A tablet's offline roll call (POST /imports/attendance-journal): actions stamped with device and instant, merged idempotently; conflicts between devices go to attendanceConflicts.",
+    },
   },
 });
 registerEnumType(ImportMode, {
@@ -150,6 +154,12 @@ export class ImportType extends Node {
 
   @Field(() => Int, { description: 'Lines with at least one error.' })
   rejected!: number;
+
+  @Field(() => Int, {
+    description:
+      'ATTENDANCE_JOURNAL: valid actions that another device contradicts (counted in `unchanged` too: the attendance did not change); see attendanceConflicts. 0 for other kinds.',
+  })
+  conflicts!: number;
 
   @Field(() => Int, { description: 'Errors found (the first 1,000 are listed in `errors`).' })
   errorCount!: number;

@@ -3,6 +3,14 @@ import { STATUS_EN, STATUS_FR } from './booking';
 
 /** The roll call, absences and the caterer's counts. */
 export const attendance = {
+  'attendance.reasonRequired': m({
+    en: 'Give the reason (it is kept in the audit trail).',
+    fr: 'Indiquez le motif (il est conservé dans le journal d’audit).',
+  }),
+  'attendance.conflictResolved': m({
+    en: 'This conflict was already resolved: record the roll call again to correct it.',
+    fr: 'Ce conflit est déjà résolu : refaites l’appel pour le corriger.',
+  }),
   'rollCall.tooMany': m<{ max: number }>({
     en: 'A roll call names at most {max} children.',
     fr: 'Un appel nomme au plus {max} enfants.',

@@ -158,4 +158,16 @@ export const imports = {
   }),
   'statement.payments': m({ en: 'Latest payments', fr: 'Derniers règlements' }),
   'statement.date': m<{ date: CalendarDate }>({ en: '{date}', fr: '{date}' }),
+  'import.badInstant': m<{ value: string }>({
+    en: '"{value}" is not an instant as ISO 8601 with its offset (2026-12-03T11:45:00+01:00), or it is in the future.',
+    fr: '« {value} » n’est pas un instant ISO 8601 avec son décalage (2026-12-03T11:45:00+01:00), ou il est dans le futur.',
+  }),
+  'import.actionReused': m<{ device: string; action: string }>({
+    en: 'Device "{device}" already sent action "{action}" with other content: each action keeps its own ID.',
+    fr: 'L’appareil « {device} » a déjà envoyé l’action « {action} » avec un autre contenu : chaque action garde son propre identifiant.',
+  }),
+  'import.actionTwice': m<{ device: string; action: string }>({
+    en: 'Action "{action}" of device "{device}" is on an earlier line of this file.',
+    fr: 'L’action « {action} » de l’appareil « {device} » figure déjà sur une ligne précédente de ce fichier.',
+  }),
 };
