@@ -2,6 +2,7 @@ import type { TenantContext } from '../auth/context';
 import type { Message } from '../shared/i18n';
 import { AttendanceConflict, AttendanceConflictStatus, type DeviceMark } from './attendance-conflict.entity';
 import { recordAttendance } from './roll-call.service';
+import { UserErrorCode } from '../shared/user-errors';
 
 /** One action a tablet recorded offline: a child (booked or walking in) present or absent. */
 export interface JournalAction {
@@ -17,7 +18,7 @@ export interface JournalAction {
 export type MergeResult =
   | { outcome: 'created' | 'updated' | 'unchanged' | 'conflict' }
   /** The roll call refused it (capacity, mode…): nothing kept, it may be sent again. */
-  | { refused: Message }
+  | { refused: Message; billed: boolean }
   /** The device already sent this action ID with other content. */
   | { reused: true };
 
@@ -141,7 +142,9 @@ export async function mergeAction(
     idempotencyKey: `journal:${importId ?? ''}:${action.deviceId}:${action.actionId}`,
   });
   await em.flush();
-  if (userErrors.length) return { refused: userErrors[0].message };
+  if (userErrors.length) {
+    return { refused: userErrors[0].message, billed: userErrors[0].code === UserErrorCode.DAY_BILLED };
+  }
   await keep();
   const after = await statusOf(ctx, action.sessionId, action.childId);
   return { outcome: before === null ? 'created' : before === after ? 'unchanged' : 'updated' };

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
 import { recordAttendance } from '../attendance/roll-call.service';
+import { UserErrorCode } from '../shared/user-errors';
 import type { Viewer } from '../auth/viewer';
 import { msg, type Message } from '../shared/i18n';
 import { fromGlobalId } from '../shared/ids';
@@ -146,12 +147,13 @@ export class AttendanceImporter implements Importer<AttendanceColumn, Attendance
       });
       await tx.flush();
       // The roll call's refusals name their child by list and index; the session's name every line.
-      const refused = new Map<string, Message>();
+      const refused = new Map<string, { message: Message; billed: boolean }>();
       for (const error of userErrors) {
         const [list, index] = error.field ?? [];
         const childId = (list === 'absent' ? absent : list === 'present' ? present : [])[Number(index)];
-        if (childId) refused.set(childId, error.message);
-        else for (const e of entries) refused.set(e.childId, error.message);
+        const refusal = { message: error.message, billed: error.code === UserErrorCode.DAY_BILLED };
+        if (childId) refused.set(childId, refusal);
+        else for (const e of entries) refused.set(e.childId, refusal);
       }
       const after = await tx.execute<{ child_id: string; status: string }[]>(
         `select child_id, status::text as status from reservations
@@ -167,8 +169,8 @@ export class AttendanceImporter implements Importer<AttendanceColumn, Attendance
               line: entry.line.line,
               column: 'present',
               value: entry.line.present ? 'P' : 'A',
-              code: ImportErrorCode.ROLL_CALL_REFUSED,
-              message: refusal,
+              code: refusal.billed ? ImportErrorCode.DAY_BILLED : ImportErrorCode.ROLL_CALL_REFUSED,
+              message: refusal.message,
             },
           ]);
           continue;

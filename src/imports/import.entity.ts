@@ -54,6 +54,8 @@ export enum ImportErrorCode {
   UNKNOWN_CHILD = 'UNKNOWN_CHILD',
   /** The roll call refused the line (capacity reached, no walk-ins in this mode…): its message says why. */
   ROLL_CALL_REFUSED = 'ROLL_CALL_REFUSED',
+  /** A billing run covered the session's day: an agent unlocks it (unlockAttendanceDay) first. */
+  DAY_BILLED = 'DAY_BILLED',
 }
 
 /** One error as stored: where, what was there, and the message's key and parameters. */

@@ -77,6 +77,10 @@ registerEnumType(ImportErrorCode, {
       description:
         'The roll call refused the line (capacity reached, no walk-ins in this mode…); the message says why.',
     },
+    DAY_BILLED: {
+      description:
+        "A billing run covered the session's day: an agent unlocks it first (unlockAttendanceDay, with a reason).",
+    },
   },
 });
 

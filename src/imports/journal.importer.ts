@@ -174,7 +174,7 @@ export class JournalImporter implements Importer<JournalColumn, JournalLine> {
             line: line.line,
             column: 'action',
             value: line.present ? 'PRESENT' : 'ABSENT',
-            code: ImportErrorCode.ROLL_CALL_REFUSED,
+            code: result.billed ? ImportErrorCode.DAY_BILLED : ImportErrorCode.ROLL_CALL_REFUSED,
             message: result.refused,
           },
         ]);

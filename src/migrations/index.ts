@@ -30,6 +30,7 @@ import { Migration20261204000000DraftRuns } from './Migration20261204000000Draft
 import { Migration20261204010000Sepa } from './Migration20261204010000Sepa';
 import { Migration20261204020000CashDesk } from './Migration20261204020000CashDesk';
 import { Migration20261205000000AttendanceJournal } from './Migration20261205000000AttendanceJournal';
+import { Migration20261205010000AttendanceLock } from './Migration20261205010000AttendanceLock';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -64,4 +65,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204010000Sepa', class: Migration20261204010000Sepa },
   { name: 'Migration20261204020000CashDesk', class: Migration20261204020000CashDesk },
   { name: 'Migration20261205000000AttendanceJournal', class: Migration20261205000000AttendanceJournal },
+  { name: 'Migration20261205010000AttendanceLock', class: Migration20261205010000AttendanceLock },
 ];
