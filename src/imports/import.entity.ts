@@ -56,6 +56,12 @@ export enum ImportErrorCode {
   ROLL_CALL_REFUSED = 'ROLL_CALL_REFUSED',
   /** A billing run covered the session's day: an agent unlocks it (unlockAttendanceDay) first. */
   DAY_BILLED = 'DAY_BILLED',
+  /** No service of that name at the school (reservations). */
+  UNKNOWN_SERVICE = 'UNKNOWN_SERVICE',
+  /** The service has no session between the dates (reservations). */
+  NO_SESSION = 'NO_SESSION',
+  /** The child holds another reservation at overlapping hours (reservations). */
+  OVERLAP = 'OVERLAP',
 }
 
 /** One error as stored: where, what was there, and the message's key and parameters. */

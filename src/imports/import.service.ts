@@ -5,6 +5,7 @@ import { openCsv, type CsvSource, type Encoding } from './csv-source';
 import { AttendanceImporter } from './attendance.importer';
 import { FamiliesImporter } from './families.importer';
 import { JournalImporter } from './journal.importer';
+import { ReservationsImporter } from './reservations.importer';
 import { Role, type Viewer } from '../auth/viewer';
 import { layoutOf, LineReader, type Layout } from './fields';
 import {
@@ -46,6 +47,7 @@ export interface ImportRequest {
 /** The kinds this version imports; the others are refused before anything is read. */
 export const IMPORTABLE_KINDS = [
   ImportKind.FAMILIES,
+  ImportKind.RESERVATIONS,
   ImportKind.ATTENDANCE,
   ImportKind.ATTENDANCE_JOURNAL,
 ] as const;
@@ -57,9 +59,11 @@ function importerFor(request: ImportRequest, importId: string): Importer<string,
       ? new FamiliesImporter()
       : request.kind === ImportKind.ATTENDANCE
         ? new AttendanceImporter(viewer, request.now)
-        : request.kind === ImportKind.ATTENDANCE_JOURNAL
-          ? new JournalImporter(viewer, request.now, () => importId)
-          : null;
+        : request.kind === ImportKind.RESERVATIONS
+          ? new ReservationsImporter(request.now)
+          : request.kind === ImportKind.ATTENDANCE_JOURNAL
+            ? new JournalImporter(viewer, request.now, () => importId)
+            : null;
   if (!importer) throw new Error(`no importer for ${request.kind}`);
   return importer as unknown as Importer<string, unknown>;
 }

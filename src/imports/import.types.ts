@@ -10,7 +10,10 @@ registerEnumType(ImportKind, {
   description: 'What a legacy file holds.',
   valuesConfig: {
     FAMILIES: { description: "One line per child with its family's columns (POST /imports/families)." },
-    RESERVATIONS: { description: 'Bookings by child reference, service and dates (not imported yet).' },
+    RESERVATIONS: {
+      description:
+        'Bookings by child reference, service and dates (POST /imports/reservations): BOOKED on every session between the dates.',
+    },
     BALANCES: { description: 'Opening unpaid amounts per family (not imported yet).' },
     ATTENDANCE: {
       description:
@@ -76,6 +79,11 @@ registerEnumType(ImportErrorCode, {
     ROLL_CALL_REFUSED: {
       description:
         'The roll call refused the line (capacity reached, no walk-ins in this mode…); the message says why.',
+    },
+    UNKNOWN_SERVICE: { description: 'No service of that name at the school named (or the child’s).' },
+    NO_SESSION: { description: 'The service has no session between the dates.' },
+    OVERLAP: {
+      description: 'The child already holds a reservation at overlapping hours on some of these days.',
     },
     DAY_BILLED: {
       description:
