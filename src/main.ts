@@ -9,6 +9,7 @@ import { createApp, type App } from './http/app';
 import { createLogger } from './shared/logger';
 import { clockFromEnv } from './shared/clock';
 import { startWorker } from './jobs/worker';
+import { failAbandonedImports } from './imports/abandoned';
 import { startMetricsServer } from './http/metrics';
 import type { FastifyInstance } from 'fastify';
 
@@ -119,6 +120,10 @@ async function main(): Promise<void> {
     });
     app = await createApp({ orm, config, logger, now });
     if (interrupted()) return;
+    // Imports a killed process left RUNNING are marked FAILED (they wrote nothing); never blocks start-up.
+    await failAbandonedImports(orm, now(), logger).catch((error: unknown) =>
+      logger.warn({ err: error }, 'abandoned imports not checked'),
+    );
     // The job queue (month-end billing) runs in this process unless JOBS=off (e.g. API-only replicas).
     worker = config.jobs && queueUrl ? await startWorker({ queueUrl, orm, logger, now }) : undefined;
     if (interrupted()) return;

@@ -110,6 +110,8 @@ const READERS: Record<string, Caller[]> = {
   ReminderLevel: [],
   TreasuryBatch: [Scope.BILLING_READ],
   TreasuryHandOver: [Scope.BILLING_READ, 'PARENT'],
+  AttendanceConflict: [Scope.ATTENDANCE_WRITE],
+  DeviceMark: [Scope.ATTENDANCE_WRITE],
 };
 /** Fields whose rule differs from their type's. */
 const FIELD_READERS: Record<string, Caller[]> = {
@@ -203,6 +205,7 @@ const PATHS: Record<string, (selection: string) => string> = {
   ReminderPolicy: (s) => `reminderPolicy { ${s} }`,
   ReminderLevel: (s) => `reminderPolicy { levels { ${s} } }`,
   TreasuryHandOver: (s) => `node(id: $id) { ... on Invoice { treasuryHandOver { ${s} } } }`,
+  DeviceMark: (s) => `node(id: $id) { ... on AttendanceConflict { marks { ${s} } } }`,
   WaitlistCounts: (s) =>
     `waitlistStatistics(serviceId: "Service_AAAAAAAAAAAAAAAAAAAAAA", from: "2026-01-01", to: "2026-01-31") { ${s} }`,
 };
@@ -292,6 +295,7 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     ReminderPolicy: ['Query.reminderPolicy'],
     ReminderLevel: ['Query.reminderPolicy', 'ReminderPolicy.levels'],
     TreasuryHandOver: ['Invoice.treasuryHandOver'],
+    DeviceMark: ['AttendanceConflict.marks'],
   };
   return [...own, ...(via[typeName] ?? [])];
 }

@@ -371,7 +371,7 @@ describe('attendance', () => {
       ]);
     });
 
-    it('locks the outcomes once billed: corrections then need a credit note', async () => {
+    it('locks the outcomes once billed: the day needs an unlock, an absence a credit note', async () => {
       app.setNow(lunchOn(session.date));
       const corrected = await app.gql(
         ROLL,
@@ -399,8 +399,9 @@ describe('attendance', () => {
         },
         { token: agent },
       );
+      // The billing run covered the day: locked until an agent unlocks it (test/attendance-lock.test.ts).
       expect(absent.data.recordAttendance.userErrors).toEqual([
-        expect.objectContaining({ code: 'OUTCOME_LOCKED', field: ['absent', '0'] }),
+        expect.objectContaining({ code: 'DAY_BILLED', field: ['sessionId'] }),
       ]);
       const reservationId = await reservationOf(agent, kids[1].familyId, session.date);
       const justify = await app.gql(

@@ -486,6 +486,19 @@ const SAMPLES: { [K in MessageKey]: ParamsOf<K> } = {
   'statement.instalmentStatus': { status: 'OVERDUE' },
   'statement.payments': {},
   'statement.date': { date: date('2027-06-04') },
+  'attendance.reasonRequired': {},
+  'import.badPeriod': { max: 400 },
+  'import.unknownChildRef': { value: 'E123' },
+  'import.unknownService': { value: 'Cantine' },
+  'import.noSession': { value: 'Cantine' },
+  'import.overlap': { count: 2 },
+  'attendance.unlockWhich': {},
+  'attendance.notBilled': { date: day('2027-06-04') },
+  'rollCall.dayBilled': { date: day('2027-06-04'), through: day('2027-06-30') },
+  'attendance.conflictResolved': {},
+  'import.badInstant': { value: '03/12/2026 11:45' },
+  'import.actionReused': { device: 'tablette-1', action: '42' },
+  'import.actionTwice': { device: 'tablette-1', action: '42' },
 };
 
 const LANGUAGES: Record<string, Language> = {

@@ -141,6 +141,13 @@ describe('pagination: every connection reaches every row once, whatever the page
        select gen_random_uuid(), $1, 'FAMILIES', 'ALL_OR_NOTHING', true, 'COMPLETED', 'cli:test', $2 from generate_series(1, 30)`,
       [ISSUED],
     );
+    // 30 attendance conflicts found at one instant (two tablets' journals merged at once).
+    await q(
+      `insert into attendance_conflicts (id, tenant_id, session_id, child_id, status, marks, detected_at)
+       select gen_random_uuid(), $1, s.id, (select id from children where tenant_id = $1 order by id limit 1), 'OPEN', '[]', $2
+       from (select id from sessions where tenant_id = $1 order by id limit 30) s`,
+      [ISSUED],
+    );
     app = await startTestApp();
     agent = await token(SLUG, Role.AGENT);
     admin = await token(SLUG, Role.TENANT_ADMIN);
@@ -238,6 +245,12 @@ describe('pagination: every connection reaches every row once, whatever the page
       page: top('imports', '', () => admin),
       truth: sql(
         `select id from imports where tenant_id = $1 and $2::uuid is not null order by started_at desc, id desc`,
+      ),
+    },
+    'Query.attendanceConflicts': {
+      page: top('attendanceConflicts'),
+      truth: sql(
+        `select id from attendance_conflicts where tenant_id = $1 and $2::uuid is not null and status = 'OPEN' order by detected_at, id`,
       ),
     },
     'Family.invoices': {

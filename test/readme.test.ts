@@ -209,6 +209,7 @@ if (missingTools.length) {
       'The roll call',
       'Migrating from the old software',
       'A day without the network',
+      'A day without the network',
       'Billing: the Saint-Nazaire catch-up, end to end',
       'A new school year',
       "Saint-Nazaire's catch-up, reviewed before it goes out",

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ListLength } from '../graphql/cost';
 import { Scope } from '../auth/viewer';
-import { Access, SIGNED_IN, TENANT_ADMIN } from '../graphql/access';
+import { Access, SIGNED_IN, STAFF, TENANT_ADMIN } from '../graphql/access';
 import type { GraphQLContext } from '../graphql/context';
 import { registerNode } from '../graphql/node';
 import { afterCommit } from '../graphql/payload';
@@ -18,7 +18,10 @@ import {
   RecordAttendancePayload,
   SetAbsenceReasonInput,
   SetAbsenceReasonPayload,
+  UnlockAttendanceDayInput,
+  UnlockAttendanceDayPayload,
 } from './attendance.types';
+import { unlockAttendanceDay } from './day-lock.service';
 
 registerNode({
   typeName: 'AbsenceReason',
@@ -50,6 +53,23 @@ export class AttendanceResolver {
       reservations: afterCommit((read) =>
         value ? read.loaders.reservationById.loadMany(value.reservationIds) : [],
       ),
+      userErrors,
+    };
+  }
+
+  @Access(STAFF)
+  @Mutation(() => UnlockAttendanceDayPayload, {
+    description:
+      "Unlock a billed day's attendance to correct it (agents, tenant admins), with a reason; audited. Until the next billing run covers the day, its roll call may change: an invoiced outcome is corrected by a reversing charge and a new one, billed by that run; the issued invoice never changes. userErrors: INVALID (neither or both of sessionId and facilityId+date, no reason, a day not billed), NOT_FOUND.",
+  })
+  async unlockAttendanceDay(
+    @Arg('input', { description: 'The session (or facility and date) and the reason.' })
+    input: UnlockAttendanceDayInput,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    const { value, userErrors } = await unlockAttendanceDay(ctx, input);
+    return {
+      sessions: afterCommit((read) => (value ? read.loaders.sessionById.loadMany(value.sessionIds) : [])),
       userErrors,
     };
   }

@@ -5,6 +5,7 @@ import { payloadType } from '../graphql/payload';
 import { ReservationType } from '../reservations/reservation.types';
 import { idempotencyKeyField } from '../graphql/inputs';
 import { SessionType } from '../sessions/session.types';
+import { LocalDate } from '../graphql/scalars';
 
 @ObjectType('AbsenceReason', {
   implements: Node,
@@ -119,3 +120,41 @@ export class SetAbsenceReasonInput {
 export const SetAbsenceReasonPayload = payloadType('SetAbsenceReasonPayload', 'Result of setAbsenceReason.', {
   absenceReason: { type: () => AbsenceReasonType, nullable: true, description: 'The reason as stored.' },
 });
+
+@InputType('UnlockAttendanceDayInput', {
+  description: 'A billed day to correct: a session, or every session of a facility on a date.',
+})
+export class UnlockAttendanceDayInput {
+  @IdField('Session', { nullable: true, description: 'The session (or give facilityId and date).' })
+  sessionId?: string | null;
+
+  @IdField('Facility', {
+    nullable: true,
+    description: 'The facility, with `date`: all its sessions that day.',
+  })
+  facilityId?: string | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'The day (YYYY-MM-DD), with `facilityId`.' })
+  date?: string | null;
+
+  @TextField({
+    maxLength: 500,
+    description: 'Why the billed day must change (kept in the audit trail), 1 to 500 characters.',
+  })
+  reason!: string;
+
+  @idempotencyKeyField()
+  idempotencyKey!: string;
+}
+
+export const UnlockAttendanceDayPayload = payloadType(
+  'UnlockAttendanceDayPayload',
+  'Result of unlockAttendanceDay.',
+  {
+    sessions: {
+      type: () => [SessionType],
+      description:
+        'The sessions unlocked: their roll call may change until the next billing run covers them.',
+    },
+  },
+);

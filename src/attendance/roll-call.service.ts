@@ -20,6 +20,7 @@ import {
 } from '../shared/user-errors';
 import { OperatingMode } from '../tenants/tenant.entity';
 import { day, msg } from '../shared/i18n';
+import { billedLock, hasUnlock } from './day-lock.service';
 
 /** A roll call names at most this many children (beyond any facility's physical capacity). */
 export const MAX_ROLL_CALL = 1000;
@@ -36,7 +37,8 @@ export interface RollTaken {
  * absence stays justified); present without a reservation → a WALK_IN reservation when the service
  * runs in WALK_IN mode or allows walk-ins, refused otherwise. Walk-ins go beyond the booked
  * capacity only up to the facility's physical capacity. Each outcome sets the reservation's one
- * charge. Taking the roll again corrects it, until a charge is invoiced. Children come in every
+ * charge. Taking the roll again corrects it, until a billing run covers the day (DAY_BILLED); after
+ * an agent's unlock, an invoiced outcome is corrected by a reversing charge and a new one. Children come in every
  * mode but READ_ONLY, so the roll is taken in NORMAL, WALK_IN and COUNTER_ONLY alike.
  */
 export const recordAttendance = idempotentMutation(
@@ -80,6 +82,19 @@ async function takeRoll(
       },
     );
   }
+
+  // A billed day changes only after an agent's explicit unlock (then as reversing charges).
+  const billed = await billedLock(ctx, session);
+  if (billed) {
+    return refuse(
+      UserErrorCode.DAY_BILLED,
+      msg('rollCall.dayBilled', { date: day(session.date), through: day(billed.through) }),
+      ['sessionId'],
+      { date: session.date },
+    );
+  }
+
+  const unlocked = await hasUnlock(ctx, session.id);
 
   const userErrors: UserErrorData[] = [];
   // Each child once: named twice (or in both lists) is a mistake the agent must see.
@@ -205,7 +220,9 @@ async function takeRoll(
     }
     const outcome = nextOutcome(reservation.status, present);
     if (outcome !== reservation.status) {
-      if (charges.isLocked(reservation)) {
+      // Invoiced but unlocked (no billing run covers the day since the agent's unlock): corrected.
+      const correcting = charges.isLocked(reservation) && unlocked;
+      if (charges.isLocked(reservation) && !correcting) {
         userErrors.push(
           userError(
             UserErrorCode.OUTCOME_LOCKED,
@@ -221,7 +238,8 @@ async function takeRoll(
         reservation.absenceReason = null;
         reservation.absenceDocumentRef = null;
       }
-      charges.settle(reservation, billableReason(reservation, service));
+      if (correcting) charges.correct(reservation, billableReason(reservation, service));
+      else charges.settle(reservation, billableReason(reservation, service));
     }
     reservation.attendanceRecordedAt = now;
     touched.push(reservation.id);

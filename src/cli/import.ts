@@ -12,7 +12,7 @@ import { Tenant } from '../tenants/tenant.entity';
 import { fail, runCommand } from './args';
 import { withOwnerDatabase } from './with-database';
 
-const KINDS = IMPORTABLE_KINDS.map((k) => k.toLowerCase());
+const KINDS = IMPORTABLE_KINDS.map((k) => k.toLowerCase().replace('_', '-'));
 
 /** `npm run import`: a legacy file imported by an operator, as POST /imports/<kind> does it. */
 runCommand(
@@ -62,7 +62,7 @@ Needs the database: DATABASE_URL, the embedded server of npm start, or one start
         {
           tenantId: tenant.id,
           startedBy: `cli:${os.userInfo().username}`,
-          kind: options.kind!.toUpperCase() as ImportKind,
+          kind: options.kind!.toUpperCase().replace('-', '_') as ImportKind,
           mode: options['valid-only'] ? ImportMode.VALID_ONLY : ImportMode.ALL_OR_NOTHING,
           dryRun: options['dry-run'] ?? false,
           encoding: (encoding as Encoding | undefined) ?? null,

@@ -31,6 +31,7 @@ import {
   TreasuryBatch,
   TreasuryHandOver,
 } from '../billing/reminders/reminder.entity';
+import { AttendanceConflict } from '../attendance/attendance-conflict.entity';
 
 /** Entities carrying `tenant_id`, filtered per request and guarded by row-level security. */
 export const TENANT_OWNED_ENTITIES = [
@@ -73,6 +74,7 @@ export const TENANT_OWNED_ENTITIES = [
   TreasuryHandOver,
   DepositSlip,
   Refund,
+  AttendanceConflict,
 ];
 
 export const ENTITIES = [TenantOwned, Tenant, ApiKey, ...TENANT_OWNED_ENTITIES];

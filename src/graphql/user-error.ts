@@ -33,6 +33,10 @@ registerEnumType(UserErrorCode, {
     OUTCOME_LOCKED: {
       description: 'The outcome is invoiced and can no longer change: ask for a credit note.',
     },
+    DAY_BILLED: {
+      description:
+        "A billing run covered the session's day: its attendance no longer changes unless an agent unlocks it (unlockAttendanceDay).",
+    },
     IDEMPOTENCY_CONFLICT: { description: 'The idempotency key was used before with different input.' },
     INVALID: { description: 'An input value is not acceptable.' },
     NOT_ELIGIBLE: {

@@ -27,7 +27,9 @@ export const MAX_IMPORT_MIB = 200;
 
 const KIND_OF_PATH: Record<string, ImportKind> = {
   families: ImportKind.FAMILIES,
+  reservations: ImportKind.RESERVATIONS,
   attendance: ImportKind.ATTENDANCE,
+  'attendance-journal': ImportKind.ATTENDANCE_JOURNAL,
 };
 
 function option<T extends string>(
@@ -99,12 +101,16 @@ export function registerImportRoutes(
           }
           // A filled roll is the roll call's business (agents, tablets' keys); the rest is the admins'.
           if (
-            kind === ImportKind.ATTENDANCE
+            kind === ImportKind.ATTENDANCE || kind === ImportKind.ATTENDANCE_JOURNAL
               ? !can(auth.viewer, Scope.ATTENDANCE_WRITE)
               : !auth.viewer.roles.includes(Role.TENANT_ADMIN)
           ) {
             throw new ForbiddenError(
-              msg(kind === ImportKind.ATTENDANCE ? 'roll.forbidden' : 'import.adminOnly'),
+              msg(
+                kind === ImportKind.ATTENDANCE || kind === ImportKind.ATTENDANCE_JOURNAL
+                  ? 'roll.forbidden'
+                  : 'import.adminOnly',
+              ),
             );
           }
           if (!auth.tenantRow) throw new UnauthenticatedError();

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
 import { recordAttendance } from '../attendance/roll-call.service';
+import { UserErrorCode } from '../shared/user-errors';
 import type { Viewer } from '../auth/viewer';
 import { msg, type Message } from '../shared/i18n';
 import { fromGlobalId } from '../shared/ids';
@@ -118,63 +119,12 @@ export class AttendanceImporter implements Importer<AttendanceColumn, Attendance
     const marked = lines.filter((l) => l.present !== null);
     for (const line of lines) if (line.present === null) outcomes.set(line, 'unchanged');
 
-    // Who each line names: the sheet's child ID, a legacy reference, or a walk-in's name at the
-    // session's facility (exactly one child of that name there).
-    const found = await tx.execute<{ line: number; child_id: string | null; status: string | null }[]>(
-      `select l.line, c.id as child_id, r.status::text as status
-       from jsonb_to_recordset(?::jsonb) as l(line int, session_id uuid, child_id uuid, child_ref text, last_name text, first_name text)
-       left join sessions s on s.tenant_id = ? and s.id = l.session_id
-       left join lateral (
-         select c.id from children c
-         where c.tenant_id = ? and (
-           (l.child_id is not null and c.id = l.child_id)
-           or (l.child_id is null and l.child_ref is not null and c.external_ref = l.child_ref)
-           or (l.child_id is null and l.child_ref is null and c.school_id = s.facility_id
-               and lower(c.last_name) = lower(l.last_name) and lower(c.first_name) = lower(l.first_name)))
-         limit 2) c on true
-       left join reservations r on r.tenant_id = ? and r.session_id = l.session_id and r.child_id = c.id
-         and r.status <> 'CANCELLED'`,
-      [
-        JSON.stringify(
-          marked.map((l) => ({
-            line: l.line,
-            session_id: l.sessionId,
-            child_id: l.childId,
-            child_ref: l.childRef,
-            last_name: l.name?.last ?? null,
-            first_name: l.name?.first ?? null,
-          })),
-        ),
-        tenantId,
-        tenantId,
-        tenantId,
-      ],
-    );
-    const matches = new Map<number, { childId: string; status: string | null }[]>();
-    for (const row of found) {
-      if (!row.child_id) continue;
-      matches.set(row.line, [
-        ...(matches.get(row.line) ?? []),
-        { childId: row.child_id, status: row.status },
-      ]);
-    }
+    const matches = await findChildren(tx, tenantId, marked);
     const bySession = new Map<string, { line: AttendanceLine; childId: string; before: string | null }[]>();
     for (const line of marked) {
       const match = matches.get(line.line) ?? [];
       if (match.length !== 1) {
-        const value = line.name
-          ? `${line.name.last} ${line.name.first}`
-          : (line.childRef ?? line.childId ?? '');
-        const column = line.name ? 'nom' : line.childRef && !line.childId ? 'ref_enfant' : 'enfant_id';
-        outcomes.set(line, [
-          {
-            line: line.line,
-            column,
-            value,
-            code: ImportErrorCode.UNKNOWN_CHILD,
-            message: msg('import.unknownChild', { value }),
-          },
-        ]);
+        outcomes.set(line, [unknownChild(line)]);
         continue;
       }
       const list = bySession.get(line.sessionId) ?? [];
@@ -197,12 +147,13 @@ export class AttendanceImporter implements Importer<AttendanceColumn, Attendance
       });
       await tx.flush();
       // The roll call's refusals name their child by list and index; the session's name every line.
-      const refused = new Map<string, Message>();
+      const refused = new Map<string, { message: Message; billed: boolean }>();
       for (const error of userErrors) {
         const [list, index] = error.field ?? [];
         const childId = (list === 'absent' ? absent : list === 'present' ? present : [])[Number(index)];
-        if (childId) refused.set(childId, error.message);
-        else for (const e of entries) refused.set(e.childId, error.message);
+        const refusal = { message: error.message, billed: error.code === UserErrorCode.DAY_BILLED };
+        if (childId) refused.set(childId, refusal);
+        else for (const e of entries) refused.set(e.childId, refusal);
       }
       const after = await tx.execute<{ child_id: string; status: string }[]>(
         `select child_id, status::text as status from reservations
@@ -218,8 +169,8 @@ export class AttendanceImporter implements Importer<AttendanceColumn, Attendance
               line: entry.line.line,
               column: 'present',
               value: entry.line.present ? 'P' : 'A',
-              code: ImportErrorCode.ROLL_CALL_REFUSED,
-              message: refusal,
+              code: refusal.billed ? ImportErrorCode.DAY_BILLED : ImportErrorCode.ROLL_CALL_REFUSED,
+              message: refusal.message,
             },
           ]);
           continue;
@@ -233,4 +184,74 @@ export class AttendanceImporter implements Importer<AttendanceColumn, Attendance
     }
     return lines.map((line) => outcomes.get(line)!);
   }
+}
+
+/** A line naming a child of a session: by ID, legacy reference, or a walk-in's name at the school. */
+export interface ChildNamed {
+  line: number;
+  sessionId: string;
+  childId: string | null;
+  childRef: string | null;
+  name: { last: string; first: string } | null;
+}
+
+/**
+ * Who each line names (one statement for the batch): the sheet's child ID, a legacy reference, or
+ * a walk-in's name among the children of the session's facility — with the child's live
+ * reservation status on the session. A line names a child when exactly one matches.
+ */
+export async function findChildren(
+  tx: EntityManager,
+  tenantId: string,
+  lines: ChildNamed[],
+): Promise<Map<number, { childId: string; status: string | null }[]>> {
+  const found = await tx.execute<{ line: number; child_id: string | null; status: string | null }[]>(
+    `select l.line, c.id as child_id, r.status::text as status
+       from jsonb_to_recordset(?::jsonb) as l(line int, session_id uuid, child_id uuid, child_ref text, last_name text, first_name text)
+       left join sessions s on s.tenant_id = ? and s.id = l.session_id
+       left join lateral (
+         select c.id from children c
+         where c.tenant_id = ? and (
+           (l.child_id is not null and c.id = l.child_id)
+           or (l.child_id is null and l.child_ref is not null and c.external_ref = l.child_ref)
+           or (l.child_id is null and l.child_ref is null and c.school_id = s.facility_id
+               and lower(c.last_name) = lower(l.last_name) and lower(c.first_name) = lower(l.first_name)))
+         limit 2) c on true
+       left join reservations r on r.tenant_id = ? and r.session_id = l.session_id and r.child_id = c.id
+         and r.status <> 'CANCELLED'`,
+    [
+      JSON.stringify(
+        lines.map((l) => ({
+          line: l.line,
+          session_id: l.sessionId,
+          child_id: l.childId,
+          child_ref: l.childRef,
+          last_name: l.name?.last ?? null,
+          first_name: l.name?.first ?? null,
+        })),
+      ),
+      tenantId,
+      tenantId,
+      tenantId,
+    ],
+  );
+  const matches = new Map<number, { childId: string; status: string | null }[]>();
+  for (const row of found) {
+    if (!row.child_id) continue;
+    matches.set(row.line, [...(matches.get(row.line) ?? []), { childId: row.child_id, status: row.status }]);
+  }
+  return matches;
+}
+
+/** UNKNOWN_CHILD for a line whose child was not found (or not one alone). */
+export function unknownChild(line: ChildNamed): ImportLineError {
+  const value = line.name ? `${line.name.last} ${line.name.first}` : (line.childRef ?? line.childId ?? '');
+  const column = line.name ? 'nom' : line.childRef && !line.childId ? 'ref_enfant' : 'enfant_id';
+  return {
+    line: line.line,
+    column,
+    value,
+    code: ImportErrorCode.UNKNOWN_CHILD,
+    message: msg('import.unknownChild', { value }),
+  };
 }

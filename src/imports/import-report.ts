@@ -1,6 +1,6 @@
 import { render, type Language } from '../shared/i18n';
 import { toGlobalId } from '../shared/ids';
-import type { Import } from './import.entity';
+import { ImportKind, type Import } from './import.entity';
 
 /** An import's report as POST /imports/<kind> and `npm run import` print it, messages rendered in the reader's language. */
 export function importReport(row: Import, language: Language) {
@@ -19,6 +19,8 @@ export function importReport(row: Import, language: Language) {
       updated: row.updated,
       unchanged: row.unchanged,
       rejected: row.rejected,
+      // Only a journal has conflicts: the other kinds' reports stay as they were.
+      ...(row.kind === ImportKind.ATTENDANCE_JOURNAL ? { conflicts: row.conflicts } : {}),
       errorCount: row.errorCount,
       errors: row.errors.map((e) => ({ ...e, message: render(e.message, language) })),
     },

@@ -10,6 +10,8 @@ export enum ImportKind {
   BALANCES = 'BALANCES',
   /** A filled roll sheet: the day's attendance recorded on paper or offline. */
   ATTENDANCE = 'ATTENDANCE',
+  /** A tablet's offline roll call: actions stamped with the device and the instant recorded. */
+  ATTENDANCE_JOURNAL = 'ATTENDANCE_JOURNAL',
 }
 
 /** What to do with a file where some lines are wrong. */
@@ -52,6 +54,14 @@ export enum ImportErrorCode {
   UNKNOWN_CHILD = 'UNKNOWN_CHILD',
   /** The roll call refused the line (capacity reached, no walk-ins in this mode…): its message says why. */
   ROLL_CALL_REFUSED = 'ROLL_CALL_REFUSED',
+  /** A billing run covered the session's day: an agent unlocks it (unlockAttendanceDay) first. */
+  DAY_BILLED = 'DAY_BILLED',
+  /** No service of that name at the school (reservations). */
+  UNKNOWN_SERVICE = 'UNKNOWN_SERVICE',
+  /** The service has no session between the dates (reservations). */
+  NO_SESSION = 'NO_SESSION',
+  /** The child holds another reservation at overlapping hours (reservations). */
+  OVERLAP = 'OVERLAP',
 }
 
 /** One error as stored: where, what was there, and the message's key and parameters. */
@@ -116,6 +126,10 @@ export class Import extends TenantOwned {
 
   @Property()
   rejected: Opt<number> = 0;
+
+  /** Offline actions left for an agent: another device recorded the child differently. */
+  @Property()
+  conflicts: Opt<number> = 0;
 
   @Property()
   errorCount: Opt<number> = 0;

@@ -4,6 +4,8 @@ import { msg, oneOf } from '../shared/i18n';
 import { openCsv, type CsvSource, type Encoding } from './csv-source';
 import { AttendanceImporter } from './attendance.importer';
 import { FamiliesImporter } from './families.importer';
+import { JournalImporter } from './journal.importer';
+import { ReservationsImporter } from './reservations.importer';
 import { Role, type Viewer } from '../auth/viewer';
 import { emitEvent, gid } from '../events/emit';
 import { Tenant } from '../tenants/tenant.entity';
@@ -45,15 +47,25 @@ export interface ImportRequest {
 }
 
 /** The kinds this version imports; the others are refused before anything is read. */
-export const IMPORTABLE_KINDS = [ImportKind.FAMILIES, ImportKind.ATTENDANCE] as const;
+export const IMPORTABLE_KINDS = [
+  ImportKind.FAMILIES,
+  ImportKind.RESERVATIONS,
+  ImportKind.ATTENDANCE,
+  ImportKind.ATTENDANCE_JOURNAL,
+] as const;
 
-function importerFor(request: ImportRequest): Importer<string, unknown> {
+function importerFor(request: ImportRequest, importId: string): Importer<string, unknown> {
+  const viewer = request.viewer ?? systemViewer(request);
   const importer =
     request.kind === ImportKind.FAMILIES
       ? new FamiliesImporter()
       : request.kind === ImportKind.ATTENDANCE
-        ? new AttendanceImporter(request.viewer ?? systemViewer(request), request.now)
-        : null;
+        ? new AttendanceImporter(viewer, request.now)
+        : request.kind === ImportKind.RESERVATIONS
+          ? new ReservationsImporter(request.now)
+          : request.kind === ImportKind.ATTENDANCE_JOURNAL
+            ? new JournalImporter(viewer, request.now, () => importId)
+            : null;
   if (!importer) throw new Error(`no importer for ${request.kind}`);
   return importer as unknown as Importer<string, unknown>;
 }
@@ -81,6 +93,7 @@ interface Tally {
   updated: number;
   unchanged: number;
   rejected: number;
+  conflicts: number;
   errorCount: number;
   errors: ImportLineError[];
 }
@@ -122,6 +135,7 @@ export async function runImport(
     updated: 0,
     unchanged: 0,
     rejected: 0,
+    conflicts: 0,
     errorCount: 0,
     errors: [],
   };
@@ -139,6 +153,7 @@ export async function runImport(
       updated: written ? tally.updated : 0,
       unchanged: written ? tally.unchanged : 0,
       rejected: tally.rejected,
+      conflicts: written ? tally.conflicts : 0,
       errorCount: tally.errorCount,
       // Write-time refusals arrive after later lines' own errors: the report reads in file order.
       errors: [...tally.errors].sort((a, b) => a.line - b.line),
@@ -146,7 +161,7 @@ export async function runImport(
     });
     await tx.execute(
       `update imports set status = ?, encoding = ?, separator = ?, bytes_read = ?, lines_read = ?, lines_valid = ?,
-         created = ?, updated = ?, unchanged = ?, rejected = ?, error_count = ?, errors = ?::jsonb, finished_at = ?
+         created = ?, updated = ?, unchanged = ?, rejected = ?, conflicts = ?, error_count = ?, errors = ?::jsonb, finished_at = ?
        where tenant_id = ? and id = ?`,
       [
         record.status,
@@ -159,6 +174,7 @@ export async function runImport(
         record.updated,
         record.unchanged,
         record.rejected,
+        record.conflicts,
         record.errorCount,
         JSON.stringify(record.errors),
         record.finishedAt,
@@ -218,7 +234,7 @@ async function importLines(
   source: CsvSource,
   tally: Tally,
 ): Promise<ImportStatus> {
-  const importer = importerFor(request);
+  const importer = importerFor(request, importId);
   await importer.prepare(tx, request.tenantId, request.today);
   const report = (error: ImportLineError) => {
     tally.errorCount++;
@@ -255,7 +271,11 @@ async function importLines(
     }
     inFlight = importer.write(tx, request.tenantId, lines).then(async (outcomes) => {
       for (const outcome of outcomes) {
-        if (typeof outcome === 'string') tally[outcome]++;
+        if (outcome === 'conflict') {
+          // The attendance did not change: unchanged, and counted apart for the agent.
+          tally.unchanged++;
+          tally.conflicts++;
+        } else if (typeof outcome === 'string') tally[outcome]++;
         else {
           tally.valid--;
           rejectLine(outcome);

@@ -10,11 +10,18 @@ registerEnumType(ImportKind, {
   description: 'What a legacy file holds.',
   valuesConfig: {
     FAMILIES: { description: "One line per child with its family's columns (POST /imports/families)." },
-    RESERVATIONS: { description: 'Bookings by child reference, service and dates (not imported yet).' },
+    RESERVATIONS: {
+      description:
+        'Bookings by child reference, service and dates (POST /imports/reservations): BOOKED on every session between the dates.',
+    },
     BALANCES: { description: 'Opening unpaid amounts per family (not imported yet).' },
     ATTENDANCE: {
       description:
         'A filled roll sheet (GET /documents/rolls/<date>.csv), recorded as the roll call records it.',
+    },
+    ATTENDANCE_JOURNAL: {
+      description:
+        "A tablet's offline roll call (POST /imports/attendance-journal): actions stamped with device and instant, merged idempotently; conflicts between devices go to attendanceConflicts.",
     },
   },
 });
@@ -72,6 +79,15 @@ registerEnumType(ImportErrorCode, {
     ROLL_CALL_REFUSED: {
       description:
         'The roll call refused the line (capacity reached, no walk-ins in this mode…); the message says why.',
+    },
+    UNKNOWN_SERVICE: { description: 'No service of that name at the school named (or the child’s).' },
+    NO_SESSION: { description: 'The service has no session between the dates.' },
+    OVERLAP: {
+      description: 'The child already holds a reservation at overlapping hours on some of these days.',
+    },
+    DAY_BILLED: {
+      description:
+        "A billing run covered the session's day: an agent unlocks it first (unlockAttendanceDay, with a reason).",
     },
   },
 });
@@ -150,6 +166,12 @@ export class ImportType extends Node {
 
   @Field(() => Int, { description: 'Lines with at least one error.' })
   rejected!: number;
+
+  @Field(() => Int, {
+    description:
+      'ATTENDANCE_JOURNAL: valid actions that another device contradicts (counted in `unchanged` too: the attendance did not change); see attendanceConflicts. 0 for other kinds.',
+  })
+  conflicts!: number;
 
   @Field(() => Int, { description: 'Errors found (the first 1,000 are listed in `errors`).' })
   errorCount!: number;

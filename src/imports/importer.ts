@@ -3,7 +3,7 @@ import type { ColumnSpec, LineReader } from './fields';
 import type { ImportLineError } from './import.entity';
 
 /** What became of a valid line once written. */
-export type LineOutcome = 'created' | 'updated' | 'unchanged';
+export type LineOutcome = 'created' | 'updated' | 'unchanged' | 'conflict';
 
 /**
  * One kind of import: the columns it reads, how it checks a line (recording its errors on the

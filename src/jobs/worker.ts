@@ -8,6 +8,8 @@ import { purgeIdempotencyKeys } from '../idempotency/idempotency.service';
 import { listTenants } from '../tenants/tenants.service';
 import { DEFAULT_DELIVERY_OPTIONS, type DeliveryOptions, type DeliveryResult } from '../webhooks/delivery';
 import { runMealCountsFinal } from './meal-counts-jobs';
+import { runAttendanceClosing } from './attendance-close-days';
+import { failAbandonedImports } from '../imports/abandoned';
 import { monthEndBilling } from './month-end-billing';
 import { listenForEvents, webhookTasks } from './webhooks';
 import { runCollection } from './reminder-jobs';
@@ -55,7 +57,9 @@ function counted(tasks: TaskList): TaskList {
  * across replicas, and is retried on failure. Every hour: month-end billing (the task decides, per
  * tenant time zone, whether a month has just ended), reminders and the hand-over to the treasury, the purge of expired idempotency keys and the
  * closing of past sessions' waitlist entries; every ten minutes, the meal counts of the school days
- * whose booking has closed (webhook mealCounts.final); and the waitlist offers' expiries and reminders, each
+ * whose booking has closed (webhook mealCounts.final); every fifteen minutes, the closing of the
+ * rolls tablets opened offline once their session is over (src/jobs/attendance-close-days.ts) and the
+ * imports a killed process left RUNNING (src/imports/abandoned.ts); and the waitlist offers' expiries and reminders, each
  * scheduled at its instant by the transaction that made the offer. Webhook deliveries run when a
  * change that emitted events commits (LISTEN, src/jobs/webhooks.ts), at their retry times, and in a
  * sweep every five minutes.
@@ -102,6 +106,8 @@ export async function startWorker(options: {
             '35 * * * * idempotency_purge ?max=3',
             '15 * * * * waitlist_close_past ?max=3',
             '*/10 * * * * meal_counts_final ?max=1',
+            '*/15 * * * * attendance_close_days ?max=1',
+            '*/10 * * * * imports_fail_abandoned ?max=1',
             '*/5 * * * * webhooks_deliver ?max=1',
             '45 3 * * * webhooks_purge ?max=3',
           ].join('\n'),
@@ -134,6 +140,18 @@ export async function startWorker(options: {
       meal_counts_final: async () => {
         const tenants = await listTenants(orm.em.fork());
         await runMealCountsFinal(
+          orm.em,
+          tenants.map((t) => t.id),
+          now(),
+          logger,
+        );
+      },
+      imports_fail_abandoned: async () => {
+        await failAbandonedImports(orm, now(), logger);
+      },
+      attendance_close_days: async () => {
+        const tenants = await listTenants(orm.em.fork());
+        await runAttendanceClosing(
           orm.em,
           tenants.map((t) => t.id),
           now(),

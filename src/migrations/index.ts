@@ -29,8 +29,10 @@ import { Migration20261203030000MealCountsFinal } from './Migration2026120303000
 import { Migration20261204000000DraftRuns } from './Migration20261204000000DraftRuns';
 import { Migration20261204010000Sepa } from './Migration20261204010000Sepa';
 import { Migration20261204020000CashDesk } from './Migration20261204020000CashDesk';
+import { Migration20261205000000AttendanceJournal } from './Migration20261205000000AttendanceJournal';
 import { Migration20261205000000PlacementEnds } from './Migration20261205000000PlacementEnds';
 import { Migration20261205000000Reminders } from './Migration20261205000000Reminders';
+import { Migration20261205010000AttendanceLock } from './Migration20261205010000AttendanceLock';
 import { Migration20261205010000DepositSlipsRefunds } from './Migration20261205010000DepositSlipsRefunds';
 import { Migration20261205100000Corrections } from './Migration20261205100000Corrections';
 import { Migration20261205100000DirectoryNotify } from './Migration20261205100000DirectoryNotify';
@@ -67,8 +69,10 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204000000DraftRuns', class: Migration20261204000000DraftRuns },
   { name: 'Migration20261204010000Sepa', class: Migration20261204010000Sepa },
   { name: 'Migration20261204020000CashDesk', class: Migration20261204020000CashDesk },
+  { name: 'Migration20261205000000AttendanceJournal', class: Migration20261205000000AttendanceJournal },
   { name: 'Migration20261205000000PlacementEnds', class: Migration20261205000000PlacementEnds },
   { name: 'Migration20261205000000Reminders', class: Migration20261205000000Reminders },
+  { name: 'Migration20261205010000AttendanceLock', class: Migration20261205010000AttendanceLock },
   { name: 'Migration20261205010000DepositSlipsRefunds', class: Migration20261205010000DepositSlipsRefunds },
   { name: 'Migration20261205100000Corrections', class: Migration20261205100000Corrections },
   { name: 'Migration20261205100000DirectoryNotify', class: Migration20261205100000DirectoryNotify },

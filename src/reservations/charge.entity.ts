@@ -20,7 +20,8 @@ export enum ChargeReason {
 
 /**
  * One billable line (the ledger), priced when it arises from the service's grid for the
- * family's quotient on the session date. At most one per reservation.
+ * family's quotient on the session date. One live charge per reservation: an invoiced one is
+ * corrected by a reversal and a new charge (its next generation), never changed.
  */
 @Entity({ tableName: 'charges' })
 export class Charge extends TenantOwned {
@@ -58,6 +59,17 @@ export class Charge extends TenantOwned {
 
   @Property({ length: 3 })
   currency!: string;
+
+  /**
+   * A reversing charge (quantity -1) cancels this invoiced charge in the next run: set on the
+   * reversal, it names the charge reversed (attendance corrected after an explicit unlock).
+   */
+  @Property({ type: 'uuid', nullable: true })
+  reversesChargeId?: string | null = null;
+
+  /** 0 for a reservation's first charge; each correction of an invoiced one charges the next. */
+  @Property()
+  generation: number = 0;
 
   /** The invoice this charge was billed on; once set, the charge and its reservation are locked. */
   @Property({ type: 'uuid', nullable: true })

@@ -37,6 +37,25 @@ export function billableReason(
 }
 
 /**
+ * Each reservation's live charge among `charges` (all of theirs): not a reversal, not reversed,
+ * the latest generation — and the generation a new charge of the reservation takes.
+ */
+export function liveCharges(charges: Charge[]): { live: Map<string, Charge>; next: Map<string, number> } {
+  const reversed = new Set(charges.map((c) => c.reversesChargeId).filter(Boolean));
+  const live = new Map<string, Charge>();
+  const next = new Map<string, number>();
+  for (const charge of charges) {
+    const reservationId = charge.reservation?.id;
+    if (!reservationId) continue;
+    next.set(reservationId, Math.max(next.get(reservationId) ?? 0, (charge.generation ?? 0) + 1));
+    if (charge.reversesChargeId || reversed.has(charge.id)) continue;
+    const current = live.get(reservationId);
+    if (!current || current.generation < charge.generation) live.set(reservationId, charge);
+  }
+  return { live, next };
+}
+
+/**
  * The charges of a batch of reservations of one session, with what is needed to price new ones,
  * loaded in three statements whatever the batch size (a roll call of 300 children).
  */
@@ -45,6 +64,8 @@ export class ChargeBook {
     private readonly ctx: TenantContext,
     private readonly session: Session,
     private readonly charges: Map<string, Charge>,
+    /** The generation each reservation's next charge takes (after corrections). */
+    private readonly generations: Map<string, number>,
     private readonly brackets: PriceBracket[],
     private readonly families: Map<string, Family>,
     /** Each family's quotient valid on the session's date (its history, else the one on file). */
@@ -66,10 +87,12 @@ export class ChargeBook {
       familyIds.length ? ctx.em.find(Family, { id: { $in: familyIds } }) : Promise.resolve([]),
       quotientsOn(ctx.em, ctx.tenant.id, familyIds, session.date),
     ]);
+    const { live, next } = liveCharges(charges);
     return new ChargeBook(
       ctx,
       session,
-      new Map(charges.map((c) => [c.reservation!.id, c])),
+      live,
+      next,
       brackets,
       new Map(families.map((f) => [f.id, f])),
       quotients,
@@ -92,7 +115,8 @@ export class ChargeBook {
    */
   settle(reservation: Reservation, reason: ChargeReason | null): Charge | null {
     const existing = this.charges.get(reservation.id);
-    if (existing?.invoiceId) throw new Error('An invoiced charge cannot change (check isLocked first).');
+    if (existing?.invoiceId)
+      throw new Error('An invoiced charge cannot change (check isLocked first, or correct).');
     if (!reason) {
       if (existing) {
         this.ctx.em.remove(existing);
@@ -125,9 +149,57 @@ export class ChargeBook {
       amount: unitPrice,
       currency: tenant.currency,
       invoiceId: null,
+      generation: this.generations.get(reservation.id) ?? 0,
       createdAt: this.ctx.now(),
     });
     this.charges.set(reservation.id, charge);
+    this.generations.set(reservation.id, charge.generation + 1);
     return charge;
+  }
+
+  /**
+   * Corrects an invoiced outcome (its day unlocked by an agent): the invoiced charge stays as it is;
+   * a reversing charge (quantity -1, its price) and, when the new outcome is billable, a new charge
+   * at the same price are billed by the next run. Nothing when the billed reason is unchanged.
+   */
+  correct(reservation: Reservation, reason: ChargeReason | null): void {
+    const invoiced = this.charges.get(reservation.id);
+    if (!invoiced?.invoiceId) {
+      this.settle(reservation, reason);
+      return;
+    }
+    if (invoiced.reason === reason) return;
+    const base = {
+      tenantId: invoiced.tenantId,
+      familyId: invoiced.familyId,
+      childId: invoiced.childId,
+      reservation,
+      service: invoiced.service,
+      date: invoiced.date,
+      unitPrice: invoiced.unitPrice,
+      currency: invoiced.currency,
+      invoiceId: null,
+      createdAt: this.ctx.now(),
+    };
+    this.ctx.em.create(Charge, {
+      ...base,
+      reason: invoiced.reason,
+      quantity: -1,
+      amount: -invoiced.amount,
+      reversesChargeId: invoiced.id,
+      generation: invoiced.generation,
+    });
+    this.charges.delete(reservation.id);
+    if (!reason) return;
+    const generation = this.generations.get(reservation.id) ?? invoiced.generation + 1;
+    const charge = this.ctx.em.create(Charge, {
+      ...base,
+      reason,
+      quantity: 1,
+      amount: invoiced.unitPrice,
+      generation,
+    });
+    this.charges.set(reservation.id, charge);
+    this.generations.set(reservation.id, generation + 1);
   }
 }

@@ -9,6 +9,7 @@ import { NotFoundError } from '../shared/errors';
 import { loadBookingFacts } from './booking-facts';
 import type { BookingFacts } from './booking-status';
 import { Charge } from './charge.entity';
+import { liveCharges } from './pricing';
 import { familyChargePages, type ChargeFilter } from './charges.service';
 import { Reservation, ReservationStatus } from './reservation.entity';
 
@@ -94,8 +95,9 @@ export function createReservationLoaders(ctx: TenantContext) {
         column: 'reservation_id',
         values: reservationIds,
       });
-      const map = new Map(charges.map((c) => [c.reservation!.id, c]));
-      return reservationIds.map((id) => map.get(id) ?? null);
+      // The live one: a corrected reservation also has its invoiced charge and the reversal.
+      const { live } = liveCharges(charges);
+      return reservationIds.map((id) => live.get(id) ?? null);
     }),
     /** Each family's reservations, newest first (one page per family, two statements per level). */
     reservationPagesByFamilyId: reservationPages('family_id'),

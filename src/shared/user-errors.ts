@@ -14,6 +14,8 @@ export enum UserErrorCode {
   NOT_CANCELLABLE = 'NOT_CANCELLABLE',
   /** The outcome's charge is on an invoice: corrections go through a credit note. */
   OUTCOME_LOCKED = 'OUTCOME_LOCKED',
+  /** A billing run covered the session's day: an agent unlocks it (unlockAttendanceDay) to correct it. */
+  DAY_BILLED = 'DAY_BILLED',
   IDEMPOTENCY_CONFLICT = 'IDEMPOTENCY_CONFLICT',
   INVALID = 'INVALID',
   /** The child may not attend this service (age, school, audience). */

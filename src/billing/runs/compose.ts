@@ -79,7 +79,7 @@ export async function nextFamilies(
 ): Promise<string[]> {
   const from = scope.from ?? '0001-01-01';
   const rows = await ctx.em.execute<{ family_id: string }[]>(
-    `select distinct c.family_id from charges c
+    `select c.family_id from charges c
      where c.tenant_id = ? and c.invoice_id is null and c.date <= ? and c.family_id > ? ${scopeSql(scope)}
        ${
          scope.period
@@ -87,6 +87,9 @@ export async function nextFamilies(
             and i.family_id = c.family_id and i.kind = 'INVOICE' and i.period = ?)`
            : ''
        }
+     group by c.family_id
+     -- A family whose corrections (reversing charges) outweigh its new charges waits for more.
+     having sum(c.amount) >= 0
      order by c.family_id limit ?`,
     scope.period
       ? [ctx.tenant.id, scope.through, afterFamily, from, scope.period, batchSize]
@@ -131,11 +134,17 @@ export function composeInvoice(
   rows: ChargeRow[],
   serviceNames: Map<string, string>,
 ): { total: number; firstDate: string; lines: ComposedLine[] } {
-  const grouped = new Map<string, Omit<ComposedLine, 'position' | 'label'> & { reason: ChargeReason }>();
+  const grouped = new Map<
+    string,
+    Omit<ComposedLine, 'position' | 'label'> & { reason: ChargeReason; reversal: boolean }
+  >();
   for (const row of rows) {
     const month = row.date.slice(0, 7);
-    const key = `${month}|${row.service_id}|${row.reason}|${row.unit_price}`;
+    // A reversal (quantity -1: an invoiced outcome corrected) is a line of its own.
+    const reversal = row.quantity < 0;
+    const key = `${month}|${row.service_id}|${row.reason}|${row.unit_price}|${reversal}`;
     const line = grouped.get(key) ?? {
+      reversal,
       month,
       serviceId: row.service_id,
       reason: row.reason,
@@ -153,8 +162,8 @@ export function composeInvoice(
         a.month.localeCompare(b.month) ||
         (serviceNames.get(a.serviceId) ?? '').localeCompare(serviceNames.get(b.serviceId) ?? ''),
     )
-    .map(({ reason: why, ...line }, position) => {
-      const reason = REASON_LABELS[why];
+    .map(({ reason: why, reversal, ...line }, position) => {
+      const reason = [REASON_LABELS[why], reversal ? 'correction, annulé' : ''].filter(Boolean).join(', ');
       return {
         ...line,
         position: position + 1,

@@ -3,6 +3,26 @@ import { STATUS_EN, STATUS_FR } from './booking';
 
 /** The roll call, absences and the caterer's counts. */
 export const attendance = {
+  'attendance.unlockWhich': m({
+    en: 'Name the session, or the facility and the date (not both).',
+    fr: 'Indiquez la séance, ou l’établissement et la date (pas les deux).',
+  }),
+  'attendance.notBilled': m<{ date: Day }>({
+    en: 'The attendance of {date} is not billed yet: it can be corrected without unlocking.',
+    fr: 'Les présences du {date} ne sont pas encore facturées : elles se corrigent sans déverrouillage.',
+  }),
+  'rollCall.dayBilled': m<{ date: Day; through: Day }>({
+    en: 'The attendance of {date} has been billed (billing run through {through}): an agent must unlock the day (unlockAttendanceDay, with a reason) before correcting it.',
+    fr: 'Les présences du {date} ont été facturées (facturation jusqu’au {through}) : un agent doit déverrouiller la journée (unlockAttendanceDay, avec un motif) avant de les corriger.',
+  }),
+  'attendance.reasonRequired': m({
+    en: 'Give the reason (it is kept in the audit trail).',
+    fr: 'Indiquez le motif (il est conservé dans le journal d’audit).',
+  }),
+  'attendance.conflictResolved': m({
+    en: 'This conflict was already resolved: record the roll call again to correct it.',
+    fr: 'Ce conflit est déjà résolu : refaites l’appel pour le corriger.',
+  }),
   'rollCall.tooMany': m<{ max: number }>({
     en: 'A roll call names at most {max} children.',
     fr: 'Un appel nomme au plus {max} enfants.',

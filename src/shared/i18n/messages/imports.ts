@@ -158,4 +158,36 @@ export const imports = {
   }),
   'statement.payments': m({ en: 'Latest payments', fr: 'Derniers règlements' }),
   'statement.date': m<{ date: CalendarDate }>({ en: '{date}', fr: '{date}' }),
+  'import.badInstant': m<{ value: string }>({
+    en: '"{value}" is not an instant as ISO 8601 with its offset (2026-12-03T11:45:00+01:00), or it is in the future.',
+    fr: '« {value} » n’est pas un instant ISO 8601 avec son décalage (2026-12-03T11:45:00+01:00), ou il est dans le futur.',
+  }),
+  'import.actionReused': m<{ device: string; action: string }>({
+    en: 'Device "{device}" already sent action "{action}" with other content: each action keeps its own ID.',
+    fr: 'L’appareil « {device} » a déjà envoyé l’action « {action} » avec un autre contenu : chaque action garde son propre identifiant.',
+  }),
+  'import.badPeriod': m<{ max: number }>({
+    en: 'The end date is before the start date, or the period is longer than {max} days.',
+    fr: 'La date de fin précède la date de début, ou la période dépasse {max} jours.',
+  }),
+  'import.unknownChildRef': m<{ value: string }>({
+    en: 'No child with the reference "{value}": import the families first (ref_enfant).',
+    fr: 'Aucun enfant de référence « {value} » : importez d’abord les familles (ref_enfant).',
+  }),
+  'import.unknownService': m<{ value: string }>({
+    en: 'No service "{value}" at this school: give its name as Guichet knows it.',
+    fr: 'Aucune prestation « {value} » dans cette école : indiquez son nom tel que Guichet le connaît.',
+  }),
+  'import.noSession': m<{ value: string }>({
+    en: '"{value}" has no session between these dates.',
+    fr: '« {value} » n’a aucune séance entre ces dates.',
+  }),
+  'import.overlap': m<{ count: number }>({
+    en: 'The child already holds another reservation at the same hours on {count, plural, one {one of these days} other {# of these days}}.',
+    fr: 'L’enfant a déjà une autre réservation aux mêmes heures {count, plural, one {l’un de ces jours} other {# de ces jours}}.',
+  }),
+  'import.actionTwice': m<{ device: string; action: string }>({
+    en: 'Action "{action}" of device "{device}" is on an earlier line of this file.',
+    fr: 'L’action « {action} » de l’appareil « {device} » figure déjà sur une ligne précédente de ce fichier.',
+  }),
 };
