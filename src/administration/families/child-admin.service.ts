@@ -13,7 +13,7 @@ import { liveAhead } from './family-admin.service';
 const notFound = (what: 'Family' | 'Child', field: string) =>
   refuse<never>(UserErrorCode.NOT_FOUND, msg('notFound', { what }), [field]);
 
-const snapshot = (c: Child) => ({
+export const childSnapshot = (c: Child) => ({
   firstName: c.firstName,
   lastName: c.lastName,
   birthDate: c.birthDate,
@@ -116,7 +116,7 @@ export const addChild = idempotentMutation(
       action: 'CHILD_ADDED',
       familyId: family.id,
       subjectId: child.id,
-      details: { before: null, after: snapshot(child) },
+      details: { before: null, after: childSnapshot(child) },
     });
     await ctx.em.flush();
     return done({ childId: child.id });
@@ -141,7 +141,7 @@ export const updateChild = idempotentMutation(
     const child = await ctx.em.findOne(Child, { id: input.childId, mergedIntoId: null, archivedAt: null });
     if (!child) return notFound('Child', 'childId');
     const checks = new Checks();
-    const before = snapshot(child);
+    const before = childSnapshot(child);
     const firstName = input.firstName != null ? checks.text(input.firstName, ['firstName']) : child.firstName;
     const lastName = input.lastName != null ? checks.text(input.lastName, ['lastName']) : child.lastName;
     if (input.birthDate)
@@ -188,7 +188,7 @@ export const updateChild = idempotentMutation(
       action: 'CHILD_UPDATED',
       familyId: child.family.id,
       subjectId: child.id,
-      details: { before, after: snapshot(child) },
+      details: { before, after: childSnapshot(child) },
     });
     await ctx.em.flush();
     return done({ childId: child.id });
