@@ -265,19 +265,22 @@ export const removeChildHousehold = idempotentMutation(
     if (!households.includes(input.familyId)) {
       return refuse(UserErrorCode.NOT_FOUND, msg('admin.notAHousehold'), ['familyId']);
     }
-    const ahead = await ctx.em.execute<{ n: number }[]>(
-      `select count(*)::int as n from reservations r join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
-       where r.tenant_id = ? and r.child_id = ? and r.family_id = ? and r.status = 'BOOKED' and s.date >= ?`,
-      [ctx.tenant.id, child.id, input.familyId, todayIn(ctx.tenant.timeZone, ctx.now())],
+    // That household's bookings of the child ahead, and its places in line for the child (a
+    // waitlist would otherwise book the child for a household it no longer belongs to).
+    const today = todayIn(ctx.tenant.timeZone, ctx.now());
+    const [ahead] = await ctx.em.execute<{ reservations: number; waitlisted: number }[]>(
+      `select
+         (select count(*)::int from reservations r join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
+          where r.tenant_id = ? and r.child_id = ? and r.family_id = ? and r.status = 'BOOKED' and s.date >= ?) as reservations,
+         (select count(*)::int from waitlist_entries e join sessions s on s.tenant_id = e.tenant_id and s.id = e.session_id
+          where e.tenant_id = ? and e.child_id = ? and e.family_id = ? and e.status in ('WAITING', 'OFFERED')
+            and s.date >= ?) as waitlisted`,
+      [ctx.tenant.id, child.id, input.familyId, today, ctx.tenant.id, child.id, input.familyId, today],
       'all',
       ctx.em.getLoggerContext(),
     );
-    if (ahead[0].n) {
-      return refuse(
-        UserErrorCode.NOT_ALLOWED,
-        msg('admin.archiveWithBookings', { reservations: ahead[0].n, waitlisted: 0 }),
-        ['familyId'],
-      );
+    if (ahead.reservations || ahead.waitlisted) {
+      return refuse(UserErrorCode.NOT_ALLOWED, msg('admin.archiveWithBookings', ahead), ['familyId']);
     }
     await ctx.em.execute(
       `delete from child_households where tenant_id = ? and child_id = ? and family_id = ?`,
