@@ -56,6 +56,12 @@ const result = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig
   stdio: 'inherit',
 });
 if (result.status !== 0) process.exit(result.status ?? 1);
+// The demo tenants' declarative catalogues (seeds/bootstrap/*.yaml) beside the compiled seed, which reads them.
+const catalogues = path.join(ROOT, 'seeds', 'bootstrap');
+fs.mkdirSync(path.join(ROOT, 'dist', 'seeds', 'bootstrap'), { recursive: true });
+for (const name of fs.readdirSync(catalogues).filter((n) => /\.ya?ml$/.test(n))) {
+  fs.copyFileSync(path.join(catalogues, name), path.join(ROOT, 'dist', 'seeds', 'bootstrap', name));
+}
 // Stamped with the time the build started: a file saved during the build is newer, and rebuilt next time.
 fs.mkdirSync(path.dirname(STAMP), { recursive: true });
 fs.writeFileSync(STAMP, `${started.toISOString()}\n`);

@@ -2,6 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Seeder } from '@mikro-orm/seeder';
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { bootstrapTenant, type BootstrapFile } from '../src/administration/bootstrap/bootstrap';
+import { readBootstrapFile } from '../src/administration/bootstrap/read-file';
 import { Child, Diet } from '../src/families/child.entity';
 import { Family } from '../src/families/family.entity';
 import { Facility, FacilityKind } from '../src/facilities/facility.entity';
@@ -139,6 +142,9 @@ export async function seedTenant(
     updatedAt: new Date(),
   });
   await em.flush();
+  // A catalogue declared in seeds/bootstrap/ is set up by the code of `npm run tenant:bootstrap`.
+  const catalogue = def.catalogue ? await demoCatalogue(def) : null;
+  if (catalogue) await bootstrapTenant(em.fork(), catalogue, now);
 
   await asTenant(em, tenant.id, async (tx) => {
     const random = new Random(def.seed);
@@ -202,6 +208,15 @@ export async function seedTenant(
       });
     };
 
+    for (const declared of catalogue?.facilities ?? []) {
+      // In the file's order: children are placed by drawing from these lists.
+      const facility = await tx.findOneOrFail(Facility, { name: declared.name, archivedAt: null });
+      facilitiesByKind.set(facility.kind, [...(facilitiesByKind.get(facility.kind) ?? []), facility]);
+      // The draws that once made the file's capacity and address: the families stay the same.
+      random.next();
+      random.next();
+      random.next();
+    }
     let schools = 0;
     for (const group of def.facilities) {
       const list: Facility[] = [];
@@ -289,6 +304,15 @@ export async function seedTenant(
     if (activity && def.placements) await seedPlacements(tx, tenantId, todayDate, now, def.placements);
   });
   return tenant;
+}
+
+/**
+ * A demo tenant's catalogue file (seeds/bootstrap/), for the tenant being seeded (a suite's copy
+ * has its own slug). The build copies the files beside the compiled seed.
+ */
+async function demoCatalogue(def: DemoTenant): Promise<BootstrapFile> {
+  const file = await readBootstrapFile(path.join(__dirname, 'bootstrap', def.catalogue!));
+  return { ...file, tenant: { ...file.tenant, slug: def.slug } };
 }
 
 function placeFor(age: number, byKind: Map<FacilityKind, Facility[]>, random: Random) {

@@ -71,7 +71,13 @@ export interface DemoTenant {
     /** Origins of browser front ends allowed to call the API (CORS). */
     allowedOrigins?: string[];
   };
+  /** Facilities made from templates (their capacity and address drawn at random). */
   facilities: FacilityGroup[];
+  /**
+   * A catalogue file of seeds/bootstrap/ (facilities, services, price grids…), set up through
+   * the bootstrap (`npm run tenant:bootstrap`) before the templates' facilities.
+   */
+  catalogue?: string;
   /** Facilities without children attending (water network). */
   networkServices?: ServiceTemplate[];
   families: number;
@@ -442,33 +448,9 @@ export function demoTenants(notables: string[]): DemoTenant[] {
         publicNotice:
           "Le guichet unique d'accès aux places en service de garde est rétabli. Les places urgentes attribuées pendant l'interruption restent valides.",
       },
-      facilities: [
-        {
-          kind: FacilityKind.CHILDCARE_CENTRE,
-          names: [
-            'CPE Les Petits Bourgeons',
-            'CPE La Ribambelle',
-            'CPE Saint-Roch',
-            'CPE Limoilou',
-            'Garderie Les Copains de Charlesbourg',
-            'CPE Sainte-Foy',
-            'CPE Les Pommettes',
-            'CPE Beauport',
-          ],
-          capacity: [60, 80],
-          services: [
-            {
-              kind: ServiceKind.CHILDCARE_PLACE,
-              name: 'Place à contribution réduite',
-              unit: BillingUnit.DAY,
-              capacity: 60,
-              periods: [],
-              weekdays: [],
-              prices: [[0, null, 935]],
-            },
-          ],
-        },
-      ],
+      // Its eight CPE, their places and prices: seeds/bootstrap/quebec.yaml.
+      catalogue: 'quebec.yaml',
+      facilities: [],
       families: 180,
       placements: {
         criteria: [

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from 'pg';
+import { demoTenants } from '../seeds/demo-tenants';
 import { bootstrapTenant, type BootstrapFile } from '../src/administration/bootstrap/bootstrap';
+import { readBootstrapFile } from '../src/administration/bootstrap/read-file';
 import { initOrm } from '../src/db/orm';
 import { createLogger } from '../src/shared/logger';
 import { rawClient, Role, startTestApp, token, type TestApp } from './support/app';
@@ -130,5 +132,55 @@ describe('administration: tenant bootstrap from a file', () => {
        from tenants t where t.slug = 'test-bootstrap-bad'`,
     );
     expect(rows.rows[0]).toEqual({ facilities: 1, families: 0 });
+  });
+  it('set the demo tenant Québec up from its YAML catalogue, through the same code (audited as the bootstrap)', async () => {
+    const catalogue = await readBootstrapFile(
+      path.join(__dirname, '..', 'seeds', 'bootstrap', 'quebec.yaml'),
+    );
+    // The file's tenant is the demo's (run alone, the command would make the same tenant).
+    const demo = demoTenants([]).find((t) => t.slug === 'quebec')!;
+    expect(catalogue.tenant).toEqual({
+      slug: demo.slug,
+      name: demo.name,
+      locale: demo.locale,
+      timeZone: demo.timeZone,
+      currency: demo.currency,
+      holidayRegion: demo.holidayRegion,
+    });
+    const res = await app.gql(
+      `{ facilities(first: 20, kind: CHILDCARE_CENTRE) { nodes { name capacity address
+           services { name defaultCapacity priceGrid(on: "2026-01-05") { minQuotient maxQuotient unitPrice { amount } } } } } }`,
+      {},
+      { token: await token('quebec', Role.TENANT_ADMIN) },
+    );
+    expect(res.errors).toBeUndefined();
+    const declared = catalogue.facilities!.map((f) => ({
+      name: f.name,
+      capacity: f.capacity,
+      address: f.address,
+      services: f.services!.map((s) => ({
+        name: s.name,
+        defaultCapacity: s.defaultCapacity,
+        priceGrid: s.priceGrids![0].brackets.map((b) => ({
+          minQuotient: b.minQuotient,
+          maxQuotient: b.maxQuotient,
+          unitPrice: { amount: b.unitPrice },
+        })),
+      })),
+    }));
+    // The seed's own temporary centre (seeds/placements.ts) comes on top of the file's eight.
+    expect(res.data.facilities.nodes.filter((f: { name: string }) => !/temporaire/.test(f.name))).toEqual(
+      expect.arrayContaining(declared),
+    );
+    expect(declared).toHaveLength(8);
+    const audited = await owner.query(
+      `select a.action, count(*)::int as n from audit_events a join tenants t on t.id = a.tenant_id
+       where t.slug = 'quebec' and a.actor = 'system:bootstrap' group by a.action order by a.action`,
+    );
+    expect(audited.rows).toEqual([
+      { action: 'FACILITY_CREATED', n: 8 },
+      { action: 'PRICE_GRID_SET', n: 8 },
+      { action: 'SERVICE_CREATED', n: 8 },
+    ]);
   });
 });

@@ -390,4 +390,79 @@ describe('administration: catalogue and cancelled sessions', () => {
     ]);
     expect(await audits('SERVICE_ARCHIVED')).toBe(1);
   });
+  it('archives a facility with its services only without bookings ahead, removing their empty sessions, audited and retry-safe', async () => {
+    const ARCHIVE_F = `mutation($i: ArchiveFacilityInput!) { archiveFacility(input: $i) {
+      archivedFacilityId sessionsRemoved userErrors { code field message } } }`;
+    // The centre aéré of Bayssan: booked on the 9th (above).
+    const bayssan = (
+      await one(
+        `select f.id from facilities f join services v on v.facility_id = f.id join sessions s on s.service_id = v.id
+         join reservations r on r.session_id = s.id and r.status = 'BOOKED'
+         where f.tenant_id = $1 and f.kind = 'LEISURE_CENTRE' limit 1`,
+        [tenantId],
+      )
+    ).id as string;
+    const sessionsOf = (facility: string) =>
+      count(`select count(*) as n from sessions where facility_id = $1 and date >= '2026-12-01'`, [facility]);
+    const bayssanSessions = await sessionsOf(bayssan);
+    const refused = await app.gql(
+      ARCHIVE_F,
+      { i: { facilityId: g('Facility', bayssan), idempotencyKey: key() } },
+      { token: admin },
+    );
+    expect(refused.data.archiveFacility).toEqual({
+      archivedFacilityId: null,
+      sessionsRemoved: null,
+      userErrors: [expect.objectContaining({ code: 'NOT_ALLOWED', field: ['facilityId'] })],
+    });
+    expect(await sessionsOf(bayssan)).toBe(bayssanSessions);
+    expect(await one(`select archived_at from facilities where id = $1`, [bayssan])).toEqual({
+      archived_at: null,
+    });
+
+    // A school nobody booked yet: its canteen's sessions ahead go, the school and canteen are archived.
+    const school = (
+      await one(
+        `select f.id from facilities f where f.tenant_id = $1 and f.kind = 'SCHOOL' and not exists (
+           select 1 from reservations r join sessions s on s.id = r.session_id where s.facility_id = f.id)
+         order by f.name limit 1`,
+        [tenantId],
+      )
+    ).id as string;
+    const ahead = await sessionsOf(school);
+    expect(ahead).toBeGreaterThan(0);
+    const input = { i: { facilityId: g('Facility', school), idempotencyKey: 'archive-school' } };
+    const res = await app.gql(ARCHIVE_F, input, { token: admin });
+    expect(res.data.archiveFacility).toEqual({
+      archivedFacilityId: g('Facility', school),
+      sessionsRemoved: ahead,
+      userErrors: [],
+    });
+    expect(await sessionsOf(school)).toBe(0);
+    expect(
+      await count(`select count(*) as n from services where facility_id = $1 and archived_at is null`, [
+        school,
+      ]),
+    ).toBe(0);
+    const replay = await app.gql(ARCHIVE_F, input, { token: admin });
+    expect(replay.data.archiveFacility).toEqual(res.data.archiveFacility);
+    const list = await app.gql(
+      `{ facilities(first: 100, kind: SCHOOL) { nodes { id } } }`,
+      {},
+      { token: admin },
+    );
+    expect(list.data.facilities.nodes).not.toContainEqual({ id: g('Facility', school) });
+    const trail = await app.gql(
+      `{ auditEvents(first: 5, filter: { action: "FACILITY_ARCHIVED" }) { nodes { actor before after details } } }`,
+      {},
+      { token: admin },
+    );
+    expect(trail.data.auditEvents.nodes).toEqual([
+      expect.objectContaining({
+        before: { archivedAt: null },
+        after: { archivedAt: expect.any(String) },
+        details: expect.objectContaining({ sessionsRemoved: ahead, services: [expect.any(String)] }),
+      }),
+    ]);
+  });
 });

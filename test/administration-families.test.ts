@@ -1,5 +1,5 @@
 import type { Client } from 'pg';
-import { toGlobalId } from '../src/shared/ids';
+import { fromGlobalId, toGlobalId } from '../src/shared/ids';
 import { rawClient, Role, startTestApp, token, type TestApp } from './support/app';
 import { seedTestTenant } from './support/tenants';
 
@@ -362,9 +362,11 @@ describe('administration: families and children', () => {
   });
 
   it('archives a family only without bookings ahead; archived, it leaves the list and cannot book', async () => {
+    // A seeded child (not Léa Martin, enrolled above: her family is archived below).
     const kid = await one(
-      `select c.id, c.family_id from children c where c.tenant_id = $1 and c.birth_date between '2016-12-02' and '2021-06-01' order by c.id limit 1`,
-      [tenantId],
+      `select c.id, c.family_id from children c where c.tenant_id = $1 and c.birth_date between '2016-12-02' and '2021-06-01'
+         and c.family_id <> $2 order by c.id limit 1`,
+      [tenantId, fromGlobalId(martinId)!.id],
     );
     const booked = await app.gql(
       RESERVE,

@@ -195,6 +195,77 @@ describe('administration: shared custody, duplicates and merges', () => {
     ).toBe(otherFamilyId);
   });
 
+  it('ends shared custody only once that household holds no booking nor place in line for the child, audited', async () => {
+    const REMOVE = `mutation($i: ChildHouseholdInput!) { removeChildHousehold(input: $i) {
+      child { id households { id } } userErrors { code field message } } }`;
+    const input = (idempotencyKey: string) => ({
+      i: { childId: g('Child', kid.id), familyId: g('Family', otherFamilyId), idempotencyKey },
+    });
+    const links = () =>
+      count(`select count(*) as n from child_households where child_id = $1 and family_id = $2`, [
+        kid.id,
+        otherFamilyId,
+      ]);
+    // The father's household booked the 16th and the 23rd (above).
+    const booked = await app.gql(REMOVE, input(key()), { token: agent });
+    expect(booked.data.removeChildHousehold.userErrors).toEqual([
+      expect.objectContaining({
+        code: 'NOT_ALLOWED',
+        field: ['familyId'],
+        message: expect.stringContaining('2 '),
+      }),
+    ]);
+    expect(await links()).toBe(1);
+    const theirs = (
+      await owner.query(
+        `update reservations set status = 'CANCELLED', cancelled_at = now() where child_id = $1 and family_id = $2
+         and status = 'BOOKED' returning session_id`,
+        [kid.id, otherFamilyId],
+      )
+    ).rows.map((r) => r.session_id as string);
+    await owner.query(`update sessions set places_taken = places_taken - 1 where id = any($1)`, [theirs]);
+    // …and it still waits in line for the child on the 23rd: a freed place would book the child for it.
+    const wed23 = (await one(`select id from sessions where id = any($1) and date = '2026-12-23'`, [theirs]))
+      .id as string;
+    await owner.query(
+      `insert into waitlist_entries (id, tenant_id, session_id, child_id, family_id, joined_at, channel, created_by, updated_at)
+       values (gen_random_uuid(), $1, $2, $3, $4, now(), 'ONLINE', 'test', now())`,
+      [tenantId, wed23, kid.id, otherFamilyId],
+    );
+    const waiting = await app.gql(REMOVE, input(key()), { token: agent });
+    expect(waiting.data.removeChildHousehold.userErrors).toEqual([
+      expect.objectContaining({
+        code: 'NOT_ALLOWED',
+        field: ['familyId'],
+        message: expect.stringContaining('1 '),
+      }),
+    ]);
+    expect(await links()).toBe(1);
+    await owner.query(`update waitlist_entries set status = 'LEFT' where child_id = $1 and family_id = $2`, [
+      kid.id,
+      otherFamilyId,
+    ]);
+    const removed = await app.gql(REMOVE, input('remove-household'), { token: agent });
+    expect(removed.data.removeChildHousehold).toEqual({
+      child: { id: g('Child', kid.id), households: [{ id: g('Family', kid.familyId) }] },
+      userErrors: [],
+    });
+    expect(await links()).toBe(0);
+    const replay = await app.gql(REMOVE, input('remove-household'), { token: agent });
+    expect(replay.data.removeChildHousehold.userErrors).toEqual([]);
+    const events = await owner.query(
+      `select details from audit_events where tenant_id = $1 and action = 'CHILD_HOUSEHOLD_REMOVED'`,
+      [tenantId],
+    );
+    expect(events.rows.map((r) => r.details)).toEqual([
+      { before: { households: [otherFamilyId] }, after: { households: [] } },
+    ]);
+    // The father no longer sees the child among his children.
+    const father = await token(SLUG, Role.PARENT, g('Family', otherFamilyId));
+    const seen = await app.gql(`{ viewer { family { children { id } } } }`, {}, { token: father });
+    expect(seen.data.viewer.family.children).not.toContainEqual({ id: g('Child', kid.id) });
+  });
+
   let dupA: string;
   let dupB: string;
   it('reports likely duplicate families and children', async () => {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { stringify } from 'yaml';
 import { rawClient } from './support/app';
 
 /**
@@ -48,7 +49,7 @@ describe('command-line tools', () => {
     expect(build.status).toBe(0);
   });
 
-  it.each(['token', 'api-key', 'seed', 'migrate', 'reset', 'print-schema'])(
+  it.each(['token', 'api-key', 'seed', 'migrate', 'reset', 'print-schema', 'tenant-bootstrap'])(
     '%s --help prints its usage on stdout and exits 0',
     (command) => {
       const { code, stdout, stderr } = run(command, ['--help']);
@@ -173,5 +174,42 @@ describe('command-line tools', () => {
     fs.utimesSync(old, new Date('2020-01-01'), new Date('2020-01-01'));
     expect(check(old)).toBe(1);
     expect(check(path.join(EMPTY_DATA_DIR, 'no-stamp'))).toBe(1);
+  });
+  it('tenant:bootstrap reads YAML as well as JSON: a town set up, then nothing twice; a broken file is one line', async () => {
+    const example = JSON.parse(fs.readFileSync(path.join(ROOT, 'seeds', 'bootstrap', 'uzes.json'), 'utf8'));
+    const file = path.join(EMPTY_DATA_DIR, 'town.yaml');
+    fs.writeFileSync(file, stringify({ ...example, tenant: { ...example.tenant, slug: 'test-cli-yaml' } }));
+    const env = { DATABASE_URL: process.env.GUICHET_TEST_OWNER_URL! };
+    const first = run('tenant-bootstrap', [file], env);
+    expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      tenantCreated: true,
+      facilities: { created: 3 },
+      services: { created: 3 },
+      priceGrids: 3,
+      families: { created: 2 },
+    });
+    const second = run('tenant-bootstrap', [file], env);
+    expect(JSON.parse(second.stdout)).toMatchObject({
+      tenantCreated: false,
+      facilities: { created: 0, existing: 3 },
+      sessions: { created: 0 },
+      families: { created: 0, existing: 2 },
+    });
+
+    const broken = path.join(EMPTY_DATA_DIR, 'broken.yml');
+    fs.writeFileSync(broken, 'tenant:\n  slug: test-cli-broken\n  name: [Ville\n');
+    const refused = run('tenant-bootstrap', [broken], env);
+    expect(refused.code).toBe(2);
+    expectOneLine(refused.stderr, 'tenant:bootstrap', /cannot read .*broken\.yml: .*line \d+/);
+    const owner = await rawClient('owner');
+    try {
+      const tenants = await owner.query(
+        `select count(*)::int as n from tenants where slug = 'test-cli-broken'`,
+      );
+      expect(tenants.rows[0].n).toBe(0);
+    } finally {
+      await owner.end();
+    }
   });
 });

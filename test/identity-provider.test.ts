@@ -319,4 +319,23 @@ describe("tokens from a town's identity provider", () => {
       .sign(new TextEncoder().encode('a guess at the secret, long enough to sign'));
     expect((await refusal(forged)).status).toBe(401);
   });
+  it('signs the parents of a family merged into another in as the kept family', async () => {
+    const merged = await app.gql(
+      `mutation($i: MergeFamiliesInput!) { mergeFamilies(input: $i) { userErrors { code message } } }`,
+      { i: { keepFamilyId: families[1].id, mergeFamilyId: families[2].id, idempotencyKey: 'idp-merge' } },
+      { token: await token(SLUG, Role.AGENT) },
+    );
+    expect(merged.data.mergeFamilies.userErrors).toEqual([]);
+    // Both kept their file numbers; the merged one's still signs its parents in, as the kept family.
+    const answer = await app.gql(
+      VIEWER,
+      {},
+      { token: await idpToken('rsa-2', { dossier_famille: families[2].externalRef }) },
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.viewer.family).toEqual({
+      name: families[1].name,
+      externalRef: families[1].externalRef,
+    });
+  });
 });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from 'pg';
 import iconv from 'iconv-lite';
+import { toGlobalId } from '../src/shared/ids';
 import { rawClient, Role, startTestApp, token, type TestApp } from './support/app';
 import { seedTestTenant } from './support/tenants';
 
@@ -327,5 +328,43 @@ describe('legacy import of families', () => {
       { token: await token(SLUG, Role.AGENT) },
     );
     expect(forbidden.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+  it('matches the lines of a family merged into another to the kept family, changing nothing', async () => {
+    const id = async (ref: string) =>
+      (
+        await owner.query(`select id from families where tenant_id = $1 and external_ref = $2`, [
+          tenantId,
+          ref,
+        ])
+      ).rows[0].id as string;
+    const [kept, merged] = [await id('F006158'), await id('F006186')];
+    const res = await app.gql(
+      `mutation($i: MergeFamiliesInput!) { mergeFamilies(input: $i) { userErrors { code message } } }`,
+      {
+        i: {
+          keepFamilyId: toGlobalId('Family', kept),
+          mergeFamilyId: toGlobalId('Family', merged),
+          idempotencyKey: 'import-merge',
+        },
+      },
+      { token: admin },
+    );
+    expect(res.data.mergeFamilies.userErrors).toEqual([]);
+    // The old software still exports the merged household under its own reference.
+    const lines = iconv.decode(file, 'windows-1252').split(/\r?\n/);
+    const csv = [lines[0], ...lines.filter((line) => line.startsWith('F006186;'))].join('\n') + '\n';
+    const again = (await post(csv)).body.import;
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 3, rejected: 0 });
+    expect(
+      (
+        await owner.query(
+          `select distinct family_id from children where tenant_id = $1 and external_ref in ('E001944', 'E001947', 'E001950')`,
+          [tenantId],
+        )
+      ).rows,
+    ).toEqual([{ family_id: kept }]);
+    expect((await owner.query(`select name from families where id = $1`, [kept])).rows[0].name).toBe(
+      'Famille Benali',
+    );
   });
 });

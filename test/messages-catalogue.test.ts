@@ -325,6 +325,7 @@ const SAMPLES: { [K in MessageKey]: ParamsOf<K> } = {
   'admin.alreadyHousehold': {},
   'admin.notAHousehold': {},
   'admin.mergeSame': {},
+  'admin.alreadyMerged': {},
   'admin.mergeInvoices': { rows: 'F2027-000012 (2027-01)' },
   'admin.mergeDebits': {},
   'admin.mergeOverlap': { count: 2, dates: allOf(['2027-03-04', '2027-03-05']) },

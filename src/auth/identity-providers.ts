@@ -345,9 +345,10 @@ async function familyOf(
     async (tx) => {
       await scopeToTenant(tx, tenantId, { statementTimeoutMs: 5000, lockTimeoutMs: 5000 });
       const [row] = await tx.execute<{ id: string }[]>(
+        // A family merged into another signs its parents in as the kept family.
         kind === 'GLOBAL_ID'
-          ? 'select id from families where id = ?'
-          : 'select id from families where external_ref = ?',
+          ? 'select coalesce(merged_into_id, id) as id from families where id = ?'
+          : 'select coalesce(merged_into_id, id) as id from families where external_ref = ?',
         [id ?? reference],
         'all',
         tx.getLoggerContext(),

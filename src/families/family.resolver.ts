@@ -23,6 +23,7 @@ registerNode({
     const kept = family?.mergedIntoId ? await ctx.loaders.familyById.load(family.mergedIntoId) : family;
     return kept && canSeeFamily(ctx, kept.id) ? kept : null;
   },
+  keptIds: (ctx, ids) => keptOf(ids, (id) => ctx.loaders.familyById.load(id)),
 });
 registerNode({
   typeName: 'Child',
@@ -37,7 +38,21 @@ registerNode({
       ? child
       : null;
   },
+  keptIds: (ctx, ids) => keptOf(ids, (id) => ctx.loaders.childById.load(id)),
 });
+
+/**
+ * The record each merged one was merged into (a merge points every record merged into the one it
+ * merges to the kept record too, so one hop is enough). Through the unit's loaders: an operation
+ * naming the same IDs in many places looks them up once.
+ */
+async function keptOf(
+  ids: string[],
+  load: (id: string) => Promise<{ id: string; mergedIntoId?: string | null } | null>,
+): Promise<Map<string, string>> {
+  const rows = await Promise.all(ids.map(load));
+  return new Map(rows.flatMap((row) => (row?.mergedIntoId ? [[row.id, row.mergedIntoId] as const] : [])));
+}
 
 @Resolver(() => FamilyType)
 export class FamilyResolver {

@@ -19,6 +19,8 @@ import {
 import { BadInputError } from '../shared/errors';
 import { fromGlobalId } from '../shared/ids';
 import { msg } from '../shared/i18n';
+import type { GraphQLContext } from './context';
+import { nodeType as nodeType_ } from './node';
 
 /**
  * Input edges of the schema, declared once where the input is defined:
@@ -46,15 +48,23 @@ const combine =
   (target, key) =>
     decorators.forEach((decorate) => decorate(target, key));
 
-/** An ID input field (or `@ArgsType` field) of a node type (`list: true` for a list of IDs). */
+/**
+ * An ID input field (or `@ArgsType` field) of a node type (`list: true` for a list of IDs). The ID
+ * of a merged record (a family, a child) becomes its kept record's, unless `exact` is set: for
+ * inputs that must name the record itself (a merge's two sides, the audit trail's history).
+ */
 export function IdField(
   nodeType: string,
-  options: FieldOptions & { list?: boolean; maxItems?: number },
+  options: FieldOptions & { list?: boolean; maxItems?: number; exact?: boolean },
 ): PropertyDecorator {
-  const { list, maxItems, ...fieldOptions } = options;
+  const { list, maxItems, exact, ...fieldOptions } = options;
   return combine(
     Field(() => (list ? [ID] : ID), fieldOptions) as PropertyDecorator,
-    Extensions({ idOf: nodeType, ...(maxItems ? { maxItems } : {}) }) as PropertyDecorator,
+    Extensions({
+      idOf: nodeType,
+      ...(maxItems ? { maxItems } : {}),
+      ...(exact ? { exactId: true } : {}),
+    }) as PropertyDecorator,
   );
 }
 
@@ -76,18 +86,34 @@ export function decodeId(value: string, nodeType: string, path: readonly string[
   return decoded.id;
 }
 
-/** An ID argument of a node type, handed to the resolver as the row's UUID (or null). */
+/**
+ * An ID argument of a node type, handed to the resolver as the row's UUID (or null) — the kept
+ * record's for a merged one.
+ */
 export function IdArg(name: string, nodeType: string, options: ArgOptions = {}) {
-  return createParameterDecorator(
-    ({ args }) => {
+  return createParameterDecorator<GraphQLContext>(
+    ({ args, context }) => {
       const value = (args as Record<string, unknown>)[name];
-      return value === null || value === undefined ? value : decodeId(String(value), nodeType, [name]);
+      if (value === null || value === undefined) return value;
+      const id = decodeId(String(value), nodeType, [name]);
+      const kept = nodeType_(nodeType)?.keptIds;
+      return kept ? kept(context, [id]).then((found) => found.get(id) ?? id) : id;
     },
     { arg: { name, typeFunc: () => ID, options } },
   );
 }
 
-type Decoder = (value: unknown, path: string[]) => unknown;
+/**
+ * The IDs an operation's field names may be of merged records. The decoding pass records the
+ * UUIDs of types that can be merged (`found`); when any is, they are looked up once, and the
+ * pass runs again with the answer (`kept`), which replaces each merged record by the kept one.
+ */
+interface DecodeState {
+  found: Map<string, Set<string>>;
+  kept?: Map<string, string>;
+}
+
+type Decoder = (value: unknown, path: string[], state: DecodeState) => unknown;
 
 /** How to decode the IDs inside values of an input type; null when it holds none. */
 function decoderFor(type: GraphQLInputType, seen = new Map<string, Decoder | null>()): Decoder | null {
@@ -95,7 +121,8 @@ function decoderFor(type: GraphQLInputType, seen = new Map<string, Decoder | nul
   if (type instanceof GraphQLList) {
     const item = decoderFor(type.ofType, seen);
     return item
-      ? (value, path) => (Array.isArray(value) ? value.map((v, i) => item(v, [...path, String(i)])) : value)
+      ? (value, path, state) =>
+          Array.isArray(value) ? value.map((v, i) => item(v, [...path, String(i)], state)) : value
       : null;
   }
   if (!isInputObjectType(type)) return null;
@@ -103,12 +130,12 @@ function decoderFor(type: GraphQLInputType, seen = new Map<string, Decoder | nul
   seen.set(type.name, null);
   const fields = inputFieldDecoders(type, seen);
   const decoder: Decoder | null = fields.length
-    ? (value, path) => {
+    ? (value, path, state) => {
         if (value === null || value === undefined || typeof value !== 'object') return value;
         const copy = { ...(value as Record<string, unknown>) };
         for (const [name, decode] of fields) {
           if (copy[name] !== undefined && copy[name] !== null)
-            copy[name] = decode(copy[name], [...path, name]);
+            copy[name] = decode(copy[name], [...path, name], state);
         }
         return copy;
       }
@@ -124,11 +151,20 @@ function valueDecoder(
 ): Decoder | null {
   const nodeType = input.extensions?.idOf as string | undefined;
   if (!nodeType) return decoderFor(input.type, seen);
-  const one: Decoder = (value, path) => decodeId(String(value), nodeType, path);
+  const exact = input.extensions?.exactId === true;
+  const one: Decoder = (value, path, state) => {
+    const id = decodeId(String(value), nodeType, path);
+    if (exact || !nodeType_(nodeType)?.keptIds) return id;
+    if (state.kept) return state.kept.get(`${nodeType}:${id}`) ?? id;
+    const ids = state.found.get(nodeType) ?? new Set<string>();
+    state.found.set(nodeType, ids.add(id));
+    return id;
+  };
   const isList =
     (input.type instanceof GraphQLNonNull ? input.type.ofType : input.type) instanceof GraphQLList;
   return isList
-    ? (value, path) => (Array.isArray(value) ? value.map((v, i) => one(v, [...path, String(i)])) : value)
+    ? (value, path, state) =>
+        Array.isArray(value) ? value.map((v, i) => one(v, [...path, String(i)], state)) : value
     : one;
 }
 
@@ -158,16 +194,37 @@ export function installIdDecoding(schema: GraphQLSchema): void {
         .filter((entry): entry is readonly [string, Decoder] => entry[1] !== null);
       if (!args.length || !field.resolve) continue;
       const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve;
-      field.resolve = (source, rawArgs, context, info) => {
+      const decodeAll = (rawArgs: Record<string, unknown>, state: DecodeState) => {
         const decoded: Record<string, unknown> = { ...rawArgs };
         for (const [name, decode] of args) {
           if (decoded[name] !== undefined && decoded[name] !== null)
-            decoded[name] = decode(decoded[name], [name]);
+            decoded[name] = decode(decoded[name], [name], state);
         }
-        return resolve(source, decoded, context, info);
+        return decoded;
+      };
+      field.resolve = (source, rawArgs, context, info) => {
+        const state: DecodeState = { found: new Map() };
+        const decoded = decodeAll(rawArgs, state);
+        if (!state.found.size) return resolve(source, decoded, context, info);
+        // IDs of records that may have been merged: one look-up, then the kept records' IDs.
+        return keptIds(context as GraphQLContext, state.found).then((kept) =>
+          kept.size
+            ? resolve(source, decodeAll(rawArgs, { found: state.found, kept }), context, info)
+            : resolve(source, decoded, context, info),
+        );
       };
     }
   }
+}
+
+/** The kept record of every merged one among `found`, keyed `<type>:<uuid>`. */
+async function keptIds(ctx: GraphQLContext, found: Map<string, Set<string>>): Promise<Map<string, string>> {
+  const kept = new Map<string, string>();
+  for (const [typeName, ids] of found) {
+    const answer = await nodeType_(typeName)!.keptIds!(ctx, [...ids]);
+    for (const [id, keptId] of answer) kept.set(`${typeName}:${id}`, keptId);
+  }
+  return kept;
 }
 
 /** The idempotency key every retryable write takes (Stripe's rules; kept at least 48 hours). */

@@ -7,6 +7,12 @@ export interface NodeType {
   entity: abstract new (...args: never[]) => object;
   /** Loads the row if the viewer may see it; null otherwise (never revealing that it exists). */
   load(ctx: GraphQLContext, id: string): Promise<object | null>;
+  /**
+   * For types whose records can be merged into another (families, children): the record each of
+   * these UUIDs was merged into, for those merged. Input IDs of the type are replaced by it before
+   * any resolver runs (src/graphql/inputs.ts), so an ID handed out before a merge still works.
+   */
+  keptIds?(ctx: GraphQLContext, ids: string[]): Promise<Map<string, string>>;
 }
 
 const NODE_TYPES = new Map<string, NodeType>();

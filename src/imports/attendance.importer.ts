@@ -210,11 +210,12 @@ export async function findChildren(
        from jsonb_to_recordset(?::jsonb) as l(line int, session_id uuid, child_id uuid, child_ref text, last_name text, first_name text)
        left join sessions s on s.tenant_id = ? and s.id = l.session_id
        left join lateral (
-         select c.id from children c
+         -- A merged record (a sheet printed before the merge) stands for the child it was merged into.
+         select coalesce(c.merged_into_id, c.id) as id from children c
          where c.tenant_id = ? and (
            (l.child_id is not null and c.id = l.child_id)
            or (l.child_id is null and l.child_ref is not null and c.external_ref = l.child_ref)
-           or (l.child_id is null and l.child_ref is null and c.school_id = s.facility_id
+           or (l.child_id is null and l.child_ref is null and c.school_id = s.facility_id and c.merged_into_id is null
                and lower(c.last_name) = lower(l.last_name) and lower(c.first_name) = lower(l.first_name)))
          limit 2) c on true
        left join reservations r on r.tenant_id = ? and r.session_id = l.session_id and r.child_id = c.id

@@ -205,9 +205,15 @@ export class FamiliesImporter implements Importer<FamilyColumn, FamilyLine> {
       ).values(),
     ];
     if (pending.length) {
-      const existing = await tx.execute<({ id: string; external_ref: string } & FamilyData)[]>(
-        `select id, external_ref, name, guardians, address, postal_code, city, family_quotient from families
-         where tenant_id = ? and external_ref in (select jsonb_array_elements_text(?::jsonb))`,
+      // A reference of a family merged into another names the kept family; its lines never
+      // overwrite the kept family's details (the merge decided which record is right).
+      const existing = await tx.execute<
+        ({ id: string; external_ref: string; merged: boolean } & FamilyData)[]
+      >(
+        `select k.id, f.external_ref, f.merged_into_id is not null as merged, k.name, k.guardians, k.address,
+                k.postal_code, k.city, k.family_quotient
+         from families f join families k on k.tenant_id = f.tenant_id and k.id = coalesce(f.merged_into_id, f.id)
+         where f.tenant_id = ? and f.external_ref in (select jsonb_array_elements_text(?::jsonb))`,
         [tenantId, JSON.stringify(pending.map((l) => l.familyRef))],
       );
       const byRef = new Map(existing.map((row) => [row.external_ref, row]));
@@ -235,7 +241,7 @@ export class FamiliesImporter implements Importer<FamilyColumn, FamilyLine> {
             city: row.city,
             family_quotient: row.family_quotient,
           };
-          const changed = !same({ ...stored }, { ...line.family });
+          const changed = !row.merged && !same({ ...stored }, { ...line.family });
           if (changed) updates.push({ id: row.id, ...line.family });
           familyOutcome.set(line.familyRef, changed ? 'updated' : 'unchanged');
         }
@@ -243,12 +249,14 @@ export class FamiliesImporter implements Importer<FamilyColumn, FamilyLine> {
       await this.upsertFamilies(tx, tenantId, inserts, updates);
     }
 
+    // Likewise a merged child's reference names the kept record, left as it is.
     const existingChildren = await tx.execute<
-      ({ id: string; external_ref: string; family_id: string } & ChildData)[]
+      ({ id: string; external_ref: string; family_id: string; merged: boolean } & ChildData)[]
     >(
-      `select id, external_ref, family_id, first_name, last_name, birth_date::text as birth_date, school_id,
-              school_class, diet::text as diet
-       from children where tenant_id = ? and external_ref in (select jsonb_array_elements_text(?::jsonb))`,
+      `select k.id, c.external_ref, c.merged_into_id is not null as merged, k.family_id, k.first_name, k.last_name,
+              k.birth_date::text as birth_date, k.school_id, k.school_class, k.diet::text as diet
+       from children c join children k on k.tenant_id = c.tenant_id and k.id = coalesce(c.merged_into_id, c.id)
+       where c.tenant_id = ? and c.external_ref in (select jsonb_array_elements_text(?::jsonb))`,
       [tenantId, JSON.stringify(lines.map((l) => l.childRef))],
     );
     const childByRef = new Map(existingChildren.map((row) => [row.external_ref, row]));
@@ -264,7 +272,7 @@ export class FamiliesImporter implements Importer<FamilyColumn, FamilyLine> {
         inserts.push({ id: randomUUID(), external_ref: line.childRef, ...wanted });
         outcome = 'created';
       } else {
-        const changed = !same({ ...row }, wanted);
+        const changed = !row.merged && !same({ ...row }, wanted);
         if (changed) updates.push({ id: row.id, ...wanted });
         outcome = changed ? 'updated' : 'unchanged';
       }

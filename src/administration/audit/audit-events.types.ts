@@ -44,7 +44,12 @@ export class AuditEventFilterInput {
   @TextField({ nullable: true, description: 'Only this actor (`AuditEvent.actor`).' })
   actorId?: string | null;
 
-  @IdField('Family', { nullable: true, description: 'Only events about this family.' })
+  @IdField('Family', {
+    nullable: true,
+    exact: true,
+    description:
+      'Only events about this family. A merged family keeps its own history: its ID here names it, not the family it was merged into.',
+  })
   familyId?: string | null;
 
   @TextField({ nullable: true, maxLength: 64, description: 'Only this action, e.g. PRICE_GRID_SET.' })

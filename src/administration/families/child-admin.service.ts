@@ -13,7 +13,7 @@ import { liveAhead } from './family-admin.service';
 const notFound = (what: 'Family' | 'Child', field: string) =>
   refuse<never>(UserErrorCode.NOT_FOUND, msg('notFound', { what }), [field]);
 
-const snapshot = (c: Child) => ({
+export const childSnapshot = (c: Child) => ({
   firstName: c.firstName,
   lastName: c.lastName,
   birthDate: c.birthDate,
@@ -116,7 +116,7 @@ export const addChild = idempotentMutation(
       action: 'CHILD_ADDED',
       familyId: family.id,
       subjectId: child.id,
-      details: { before: null, after: snapshot(child) },
+      details: { before: null, after: childSnapshot(child) },
     });
     await ctx.em.flush();
     return done({ childId: child.id });
@@ -141,7 +141,7 @@ export const updateChild = idempotentMutation(
     const child = await ctx.em.findOne(Child, { id: input.childId, mergedIntoId: null, archivedAt: null });
     if (!child) return notFound('Child', 'childId');
     const checks = new Checks();
-    const before = snapshot(child);
+    const before = childSnapshot(child);
     const firstName = input.firstName != null ? checks.text(input.firstName, ['firstName']) : child.firstName;
     const lastName = input.lastName != null ? checks.text(input.lastName, ['lastName']) : child.lastName;
     if (input.birthDate)
@@ -188,7 +188,7 @@ export const updateChild = idempotentMutation(
       action: 'CHILD_UPDATED',
       familyId: child.family.id,
       subjectId: child.id,
-      details: { before, after: snapshot(child) },
+      details: { before, after: childSnapshot(child) },
     });
     await ctx.em.flush();
     return done({ childId: child.id });
@@ -265,19 +265,22 @@ export const removeChildHousehold = idempotentMutation(
     if (!households.includes(input.familyId)) {
       return refuse(UserErrorCode.NOT_FOUND, msg('admin.notAHousehold'), ['familyId']);
     }
-    const ahead = await ctx.em.execute<{ n: number }[]>(
-      `select count(*)::int as n from reservations r join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
-       where r.tenant_id = ? and r.child_id = ? and r.family_id = ? and r.status = 'BOOKED' and s.date >= ?`,
-      [ctx.tenant.id, child.id, input.familyId, todayIn(ctx.tenant.timeZone, ctx.now())],
+    // That household's bookings of the child ahead, and its places in line for the child (a
+    // waitlist would otherwise book the child for a household it no longer belongs to).
+    const today = todayIn(ctx.tenant.timeZone, ctx.now());
+    const [ahead] = await ctx.em.execute<{ reservations: number; waitlisted: number }[]>(
+      `select
+         (select count(*)::int from reservations r join sessions s on s.tenant_id = r.tenant_id and s.id = r.session_id
+          where r.tenant_id = ? and r.child_id = ? and r.family_id = ? and r.status = 'BOOKED' and s.date >= ?) as reservations,
+         (select count(*)::int from waitlist_entries e join sessions s on s.tenant_id = e.tenant_id and s.id = e.session_id
+          where e.tenant_id = ? and e.child_id = ? and e.family_id = ? and e.status in ('WAITING', 'OFFERED')
+            and s.date >= ?) as waitlisted`,
+      [ctx.tenant.id, child.id, input.familyId, today, ctx.tenant.id, child.id, input.familyId, today],
       'all',
       ctx.em.getLoggerContext(),
     );
-    if (ahead[0].n) {
-      return refuse(
-        UserErrorCode.NOT_ALLOWED,
-        msg('admin.archiveWithBookings', { reservations: ahead[0].n, waitlisted: 0 }),
-        ['familyId'],
-      );
+    if (ahead.reservations || ahead.waitlisted) {
+      return refuse(UserErrorCode.NOT_ALLOWED, msg('admin.archiveWithBookings', ahead), ['familyId']);
     }
     await ctx.em.execute(
       `delete from child_households where tenant_id = ? and child_id = ? and family_id = ?`,

@@ -94,12 +94,13 @@ class ChildDuplicatesType {
 
 @InputType('MergeFamiliesInput', { description: 'Two households that are one.' })
 class MergeFamiliesInput {
-  @IdField('Family', { description: 'The family kept.' })
+  @IdField('Family', { exact: true, description: 'The family kept (a live one).' })
   keepFamilyId!: string;
 
   @IdField('Family', {
+    exact: true,
     description:
-      'The duplicate, merged into the kept family (then archived; its ID resolves to the kept one).',
+      'The duplicate, merged into the kept family (then archived; its ID resolves to the kept one). INVALID, naming the kept family in `relatedId`, when it was already merged.',
   })
   mergeFamilyId!: string;
 
@@ -109,12 +110,13 @@ class MergeFamiliesInput {
 
 @InputType('MergeChildrenInput', { description: 'Two child records that are one child.' })
 class MergeChildrenInput {
-  @IdField('Child', { description: 'The record kept.' })
+  @IdField('Child', { exact: true, description: 'The record kept (a live one).' })
   keepChildId!: string;
 
   @IdField('Child', {
+    exact: true,
     description:
-      'The duplicate, merged into the kept record (then archived; its ID resolves to the kept one).',
+      'The duplicate, merged into the kept record (then archived; its ID resolves to the kept one). INVALID, naming the kept record in `relatedId`, when it was already merged.',
   })
   mergeChildId!: string;
 

@@ -20,7 +20,7 @@ export interface RegisterFamilyInput {
 }
 
 /** What an audit event shows of a family (its contact details, never more). */
-const snapshot = (f: Family) => ({
+export const familySnapshot = (f: Family) => ({
   name: f.name,
   guardians: f.guardians.map((g) => ({ ...g })),
   address: f.address ?? null,
@@ -65,7 +65,7 @@ export const registerFamily = idempotentMutation(
       action: 'FAMILY_REGISTERED',
       familyId: family.id,
       subjectId: family.id,
-      details: { before: null, after: { ...snapshot(family), familyQuotient: family.familyQuotient } },
+      details: { before: null, after: { ...familySnapshot(family), familyQuotient: family.familyQuotient } },
     });
     await ctx.em.flush();
     return done({ familyId: family.id });
@@ -110,7 +110,7 @@ export const updateFamily = idempotentMutation(
         }
       }
     }
-    const before = snapshot(family);
+    const before = familySnapshot(family);
     const name = input.name != null ? checks.text(input.name, ['name']) : family.name;
     const guardians: Guardian[] = input.guardians
       ? checkGuardians(checks, input.guardians)
@@ -139,7 +139,7 @@ export const updateFamily = idempotentMutation(
       action: 'FAMILY_UPDATED',
       familyId: family.id,
       subjectId: family.id,
-      details: { before, after: snapshot(family) },
+      details: { before, after: familySnapshot(family) },
     });
     await ctx.em.flush();
     return done({ familyId: family.id });

@@ -5,6 +5,8 @@ import { Family } from '../../families/family.entity';
 import { idempotentMutation } from '../../idempotency/idempotency.service';
 import { allOf, msg } from '../../shared/i18n';
 import { done, refuse, UserErrorCode, type Outcome } from '../../shared/user-errors';
+import { childSnapshot } from './child-admin.service';
+import { familySnapshot } from './family-admin.service';
 
 /** How many rows a merge moved to the record kept, by table. */
 export type Moved = Record<string, number>;
@@ -18,6 +20,32 @@ const run = async (ctx: TenantContext, sql: string, params: unknown[]): Promise<
   );
   return rows.length;
 };
+
+/**
+ * Records merged earlier into the one now merged point to the kept record from now on, so that a
+ * merged ID always resolves in one hop (`keptIds` in src/families/family.resolver.ts).
+ */
+const pointToKept = (ctx: TenantContext, table: 'families' | 'children', keepId: string, mergedId: string) =>
+  run(ctx, `update ${table} set merged_into_id = ? where tenant_id = ? and merged_into_id = ?`, [
+    keepId,
+    ctx.tenant.id,
+    mergedId,
+  ]);
+
+/** INVALID, naming the record it went to, when either side of a merge was already merged. */
+function alreadyMerged(
+  type: 'Family' | 'Child',
+  sides: Record<string, { mergedIntoId?: string | null }>,
+): Outcome<never> | null {
+  for (const [field, record] of Object.entries(sides)) {
+    if (record.mergedIntoId) {
+      return refuse(UserErrorCode.INVALID, msg('admin.alreadyMerged'), [field], {
+        related: { type, id: record.mergedIntoId },
+      });
+    }
+  }
+  return null;
+}
 
 /** Tables whose `family_id` a family merge moves (children, then what the household booked and paid). */
 const FAMILY_TABLES = [
@@ -51,13 +79,17 @@ export const mergeFamilies = idempotentMutation(
       return refuse(UserErrorCode.INVALID, msg('admin.mergeSame'), ['mergeFamilyId']);
     }
     const [keep, merged] = await Promise.all(
-      [input.keepFamilyId, input.mergeFamilyId].map((id) =>
-        ctx.em.findOne(Family, { id, mergedIntoId: null }),
-      ),
+      [input.keepFamilyId, input.mergeFamilyId].map((id) => ctx.em.findOne(Family, { id })),
     );
     if (!keep) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Family' }), ['keepFamilyId']);
     if (!merged)
       return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Family' }), ['mergeFamilyId']);
+    const gone = alreadyMerged('Family', { keepFamilyId: keep, mergeFamilyId: merged });
+    if (gone) return gone;
+    const before = {
+      keptFamily: familySnapshot(keep),
+      mergedFamily: { ...familySnapshot(merged), archivedAt: merged.archivedAt ?? null, mergedIntoId: null },
+    };
     const params = [ctx.tenant.id, keep.id, merged.id];
     const invoices = await ctx.em.execute<{ number: string; period: string }[]>(
       `select m.number, m.period from invoices k join invoices m on m.tenant_id = k.tenant_id and m.period = k.period
@@ -131,8 +163,9 @@ export const mergeFamilies = idempotentMutation(
       'run',
       ctx.em.getLoggerContext(),
     );
+    moved.mergedRecords = await pointToKept(ctx, 'families', keep.id, merged.id);
     merged.mergedIntoId = keep.id;
-    merged.archivedAt = ctx.now();
+    merged.archivedAt ??= ctx.now();
     if (!keep.externalRef && merged.externalRef) {
       // The unique external reference passes to the kept family, so imports still find it.
       const ref = merged.externalRef;
@@ -148,7 +181,15 @@ export const mergeFamilies = idempotentMutation(
       details: {
         keptFamilyId: keep.id,
         mergedFamilyId: merged.id,
-        mergedFamily: { name: merged.name, guardians: merged.guardians },
+        before,
+        after: {
+          keptFamily: familySnapshot(keep),
+          mergedFamily: {
+            ...familySnapshot(merged),
+            archivedAt: merged.archivedAt.toISOString(),
+            mergedIntoId: keep.id,
+          },
+        },
         moved,
       },
     });
@@ -173,10 +214,21 @@ export const mergeChildren = idempotentMutation(
       return refuse(UserErrorCode.INVALID, msg('admin.mergeSame'), ['mergeChildId']);
     }
     const [keep, merged] = await Promise.all(
-      [input.keepChildId, input.mergeChildId].map((id) => ctx.em.findOne(Child, { id, mergedIntoId: null })),
+      [input.keepChildId, input.mergeChildId].map((id) => ctx.em.findOne(Child, { id })),
     );
     if (!keep) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Child' }), ['keepChildId']);
     if (!merged) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Child' }), ['mergeChildId']);
+    const gone = alreadyMerged('Child', { keepChildId: keep, mergeChildId: merged });
+    if (gone) return gone;
+    const before = {
+      keptChild: { ...childSnapshot(keep), familyId: keep.family.id },
+      mergedChild: {
+        ...childSnapshot(merged),
+        familyId: merged.family.id,
+        archivedAt: merged.archivedAt ?? null,
+        mergedIntoId: null,
+      },
+    };
     const clashes = await ctx.em.execute<{ session_id: string; date: string }[]>(
       `select m.session_id, to_char(s.date, 'YYYY-MM-DD') as date from reservations m
        join reservations k on k.tenant_id = m.tenant_id and k.child_id = ? and k.status <> 'CANCELLED' and k.slot && m.slot
@@ -223,8 +275,9 @@ export const mergeChildren = idempotentMutation(
       'run',
       ctx.em.getLoggerContext(),
     );
+    moved.mergedRecords = await pointToKept(ctx, 'children', keep.id, merged.id);
     merged.mergedIntoId = keep.id;
-    merged.archivedAt = ctx.now();
+    merged.archivedAt ??= ctx.now();
     audit(ctx, {
       action: 'CHILDREN_MERGED',
       familyId: keep.family.id,
@@ -232,11 +285,14 @@ export const mergeChildren = idempotentMutation(
       details: {
         keptChildId: keep.id,
         mergedChildId: merged.id,
-        mergedChild: {
-          firstName: merged.firstName,
-          lastName: merged.lastName,
-          birthDate: merged.birthDate,
-          familyId: merged.family.id,
+        before,
+        after: {
+          keptChild: before.keptChild,
+          mergedChild: {
+            ...before.mergedChild,
+            archivedAt: merged.archivedAt.toISOString(),
+            mergedIntoId: keep.id,
+          },
         },
         moved,
       },

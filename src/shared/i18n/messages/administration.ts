@@ -110,6 +110,10 @@ export const administration = {
     en: 'A record cannot be merged into itself.',
     fr: 'Un dossier ne peut pas être fusionné avec lui-même.',
   }),
+  'admin.alreadyMerged': m({
+    en: 'This record was already merged into another one (relatedId): merge into that one.',
+    fr: 'Ce dossier a déjà été fusionné avec un autre (relatedId) : fusionnez avec celui-ci.',
+  }),
   'admin.mergeInvoices': m<{ rows: string }>({
     en: 'Both families have an invoice for the same month: {rows}. Credit one of them first.',
     fr: 'Les deux familles ont une facture pour le même mois : {rows}. Annulez d’abord l’une d’elles par un avoir.',
