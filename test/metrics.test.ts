@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
+import type { Runner } from 'graphile-worker';
 import { startMetricsServer } from '../src/http/metrics';
+import { startWorker } from '../src/jobs/worker';
 import { createLogger } from '../src/shared/logger';
-import { Role, startTestApp, token, type TestApp } from './support/app';
+import { rawClient, Role, startTestApp, token, type TestApp } from './support/app';
 
 /** Prometheus metrics on their own port: requests by operation and outcome, the pool's line. */
 describe('/metrics', () => {
@@ -46,5 +48,36 @@ describe('/metrics', () => {
     expect(sample(after, refused) - sample(before, refused)).toBe(1);
     expect(after).toMatch(/^# TYPE guichet_webhook_deliveries_total counter$/m);
     expect(after).toMatch(/^# TYPE guichet_jobs_total counter$/m);
+  });
+
+  it('shows the job queue’s depth by task and state, read at scrape time', async () => {
+    const line = 'guichet_jobs_queued{task="metrics_probe",state="scheduled"}';
+    expect(sample(await scrape(), line)).toBe(0);
+    let worker: Runner | undefined;
+    const owner = await rawClient('owner');
+    try {
+      worker = await startWorker({
+        queueUrl: process.env.GUICHET_TEST_OWNER_URL!,
+        orm: app.orm,
+        logger: createLogger('silent'),
+        crontab: false,
+      });
+      // Two jobs due in an hour (a task nobody runs): scheduled, not ready.
+      for (const key of ['a', 'b'])
+        await owner.query(
+          `select graphile_worker.add_job('metrics_probe', '{}'::json, run_at := now() + interval '1 hour', job_key := $1)`,
+          [`metrics-probe-${key}`],
+        );
+      expect(sample(await scrape(), line)).toBe(2);
+      await owner.query(
+        `select graphile_worker.remove_job(k) from unnest(array['metrics-probe-a', 'metrics-probe-b']) k`,
+      );
+      expect(sample(await scrape(), line)).toBe(0);
+    } finally {
+      await worker?.stop();
+      await owner.end();
+    }
+    // No worker in this process any more: no figure.
+    expect(await scrape()).not.toMatch(/^guichet_jobs_queued\{/m);
   });
 });

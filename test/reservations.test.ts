@@ -249,6 +249,8 @@ describe('reservations', () => {
     const denied = await app.gql(SET_MODE, { input: { mode: 'WALK_IN', reason: 'test' } }, { token: agent });
     expect(denied.errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
+    // Audit rows are stamped with the app's clock: one second apart, they read in order.
+    app.setNow('2027-06-10T08:00:01Z');
     const walkIn = await app.gql(
       SET_MODE,
       {
@@ -275,6 +277,7 @@ describe('reservations', () => {
     const counter = await app.gql(RESERVE, { input: { ...input, idempotencyKey: 'm-2' } }, { token: agent });
     expect(counter.data.reserve.reservations[0].channel).toBe('COUNTER');
 
+    app.setNow('2027-06-10T08:00:02Z');
     await app.gql(
       SET_MODE,
       { input: { mode: 'READ_ONLY', serviceId, reason: 'Migration' } },
@@ -287,7 +290,9 @@ describe('reservations', () => {
     );
     expect(readOnly.data.reserve.userErrors.map((e: any) => e.code)).toEqual(['NOT_ALLOWED_IN_MODE']);
 
+    app.setNow('2027-06-10T08:00:03Z');
     await app.gql(SET_MODE, { input: { mode: null, serviceId, reason: 'Migration done' } }, { token: admin });
+    app.setNow('2027-06-10T08:00:04Z');
     const back = await app.gql(
       SET_MODE,
       { input: { mode: 'NORMAL', notice: '', reason: 'Portail rétabli' } },

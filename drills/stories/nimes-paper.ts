@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { mutate, read } from '../support/client';
 import { stringify } from 'csv-stringify/sync';
 import type { World } from '../support/world';
 
@@ -80,5 +81,66 @@ export async function paperRoll(
     throw new Error(
       `${lunch.date} paper roll sent twice changed something: ${JSON.stringify(second).slice(0, 300)}`,
     );
+  return present.length;
+}
+
+const CONFLICTS = `query { attendanceConflicts(first: 50, status: OPEN) { nodes { id marks { deviceId present } } } }`;
+const RESOLVE = `mutation($i: ResolveAttendanceConflictInput!) { resolveAttendanceConflict(input: $i) {
+  conflict { status } userErrors { code message } } }`;
+
+/**
+ * The offline day of another school (issue #15): its roll taken on two tablets without network,
+ * each action stamped with the device and the instant, the journal carried on a USB stick and
+ * imported (`POST /imports/attendance-journal`) — twice, the second changing nothing. On the first
+ * such day the second tablet marks one child absent whom the first saw eat: a conflict the import
+ * reports and never settles by itself; an agent resolves it (audited). Returns the children present.
+ */
+export async function tabletJournal(
+  world: World,
+  agent: string,
+  lunch: Lunch,
+  present: string[],
+  firstDay: boolean,
+): Promise<number> {
+  const at = world.clock().getTime() - 30 * 60_000;
+  const stamp = (i: number) => new Date(at + i * 1000).toISOString();
+  const header = 'appareil;action_id;horodatage;seance_id;enfant_id;ref_enfant;nom;prenom;action';
+  const lines = present.map(
+    (child, i) => `tablette-hall;${lunch.date}-${i};${stamp(i)};${lunch.session};${child};;;;WALK_IN`,
+  );
+  // The dining room's tablet saw the first child leave before eating: it says absent, later.
+  if (firstDay && present.length)
+    lines.push(
+      `tablette-cantine;${lunch.date}-0;${stamp(present.length + 60)};${lunch.session};${present[0]};;;;ABSENT`,
+    );
+  const journal = [header, ...lines].join('\n');
+  const send = async () =>
+    (await (
+      await http(world, agent, '/imports/attendance-journal?mode=ALL_OR_NOTHING', journal)
+    ).json()) as any;
+  const first = (await send()).import;
+  if (first.status !== 'COMPLETED' || first.rejected)
+    throw new Error(`${lunch.date} tablet journal: ${JSON.stringify(first.errors ?? first).slice(0, 300)}`);
+  if (first.conflicts !== (firstDay && present.length ? 1 : 0))
+    throw new Error(`${lunch.date} tablet journal: ${first.conflicts} conflicts reported`);
+  const second = (await send()).import;
+  if (second.status !== 'COMPLETED' || second.created || second.updated)
+    throw new Error(
+      `${lunch.date} journal sent twice changed something: ${JSON.stringify(second).slice(0, 300)}`,
+    );
+  if (firstDay && present.length) {
+    const open = (await read(world.url, agent, CONFLICTS)).attendanceConflicts.nodes as any[];
+    if (open.length !== 1 || open[0].marks.length !== 2)
+      throw new Error(`open conflicts: ${JSON.stringify(open).slice(0, 300)}`);
+    const resolved = await mutate(world.url, agent, 'resolveAttendanceConflict', RESOLVE, {
+      i: {
+        conflictId: open[0].id,
+        present: true,
+        reason: 'Drill : vu à table par la surveillante',
+        idempotencyKey: `nimes-conflict-${open[0].id}`,
+      },
+    });
+    if (resolved.conflict?.status !== 'RESOLVED') throw new Error(`resolve: ${JSON.stringify(resolved)}`);
+  }
   return present.length;
 }

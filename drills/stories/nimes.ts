@@ -23,7 +23,7 @@ import {
   withPostgresRestart,
 } from '../support/kit';
 import { Timeline } from '../support/timeline';
-import { paperRoll } from './nimes-paper';
+import { paperRoll, tabletJournal } from './nimes-paper';
 import type { World } from '../support/world';
 
 const SLUG = 'nimes';
@@ -69,10 +69,6 @@ export async function mealCountsAnnouncedOnce(
  */
 export async function nimes(world: World, options: DrillOptions) {
   const t = new Timeline(SLUG, options.chaos, options.scale);
-  t.waiting.push({
-    issue: '#15',
-    steps: ["another school's offline tablet journal merged"],
-  });
   const tenant = await tenantId(world.owner, SLUG);
   const agent = await tokenFor(SLUG, [Role.AGENT], undefined, 'agent-cantine');
   const admin = await tokenFor(SLUG, [Role.TENANT_ADMIN], undefined, 'admin');
@@ -118,7 +114,9 @@ export async function nimes(world: World, options: DrillOptions) {
         const bySchool = new Map<string, string[]>();
         for (const c of children)
           if (c.school) bySchool.set(c.school.id, [...(bySchool.get(c.school.id) ?? []), c.id]);
-        const schools = [...bySchool].sort((a, b) => b[1].length - a[1].length).slice(0, 2 * options.scale);
+        const schools = [...bySchool]
+          .sort((a, b) => b[1].length - a[1].length)
+          .slice(0, 2 * options.scale + 1);
         const lastDay = addDays(firstDay, 30);
         const lunches: { school: string; pupils: string[]; date: string; session: string }[] = [];
         for (const [school, pupils] of schools) {
@@ -148,7 +146,7 @@ export async function nimes(world: World, options: DrillOptions) {
     const chaosDay = plan.days[Math.floor(plan.days.length / 2)];
     for (const [n, date] of plan.days.entries()) {
       await t.step(
-        `${date}: counts to the caterer at 07:00, the roll at 12:15 (at the counter; one school on paper, typed back twice)`,
+        `${date}: counts to the caterer at 07:00, the roll at 12:15 (one school on paper, one on tablets, the rest at the counter)`,
         async () => {
           world.setClock(localInstant(date, '07:00', ZONE));
           await runJob(world, 'meal_counts_final');
@@ -176,8 +174,15 @@ export async function nimes(world: World, options: DrillOptions) {
                   // A few children are off each day (a different few every day).
                   const present = l.pupils.filter((_, i) => (i + n) % 9 !== 0);
                   // The first school works on paper: its sheet is typed back in the evening, twice.
-                  if (l.school === plan.schools[0][0])
-                    return paperRoll(world, agent, l, present).then((k) => ({
+                  // The second school's roll is taken on tablets, offline, and merged from a USB stick.
+                  const offline =
+                    l.school === plan.schools[0][0]
+                      ? paperRoll(world, agent, l, present)
+                      : l.school === plan.schools[1][0]
+                        ? tabletJournal(world, agent, l, present, n === 0)
+                        : null;
+                  if (offline)
+                    return offline.then((k) => ({
                       reservations: Array.from({ length: k }, () => ({ status: 'ATTENDED' })),
                       userErrors: [],
                     }));

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Logger, run, type Runner, type TaskList } from 'graphile-worker';
-import { jobRuns, webhookDeliveries } from '../shared/metrics';
+import { jobRuns, setQueueDepthSource, webhookDeliveries } from '../shared/metrics';
 import { Pool } from 'pg';
 import type pino from 'pino';
 import { inTenantTransaction } from '../db/tenant-scope';
@@ -85,6 +85,16 @@ export async function startWorker(options: {
   // so PostgreSQL could be stopped under a connection still open (an unhandled pool error).
   const pgPool = new Pool({ connectionString: options.queueUrl, max: 10 });
   pgPool.on('error', (error) => logger.warn({ err: error }, 'job queue connection lost'));
+  // The queue's depth for /metrics, read at scrape time through the queue's own connection.
+  setQueueDepthSource(async () => {
+    const { rows } = await pgPool.query<{ task: string; state: string; n: number }>(
+      `select task_identifier as task,
+              case when locked_at is not null then 'locked' when run_at <= now() then 'ready' else 'scheduled' end as state,
+              count(*)::int as n
+       from graphile_worker.jobs group by 1, 2`,
+    );
+    return rows;
+  });
   // The queue's own messages go to our log (debug for its chatter, warn and error as such).
   const queueLogger = new Logger(() => (level, message, meta) => {
     const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
@@ -202,6 +212,7 @@ export async function startWorker(options: {
     addJob: current.addJob,
     async stop() {
       stopping = true;
+      setQueueDepthSource(null);
       await stopListening();
       await runner.stop();
       await pgPool.end();

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * The process's Prometheus metrics that code below the HTTP layer counts (events emitted, webhook
@@ -26,6 +26,30 @@ export const jobRuns = new Counter({
   help: 'Jobs run by the queue, by task and outcome (ok, failed).',
   labelNames: ['task', 'outcome'],
   registers: [processMetrics],
+});
+
+/** How the job queue's depth is read: set by the job worker of this process (none: no figures). */
+let queueDepth: (() => Promise<{ task: string; state: string; n: number }[]>) | null = null;
+
+/** The worker registers how to count its queue's jobs; `null` when it stops. */
+export function setQueueDepthSource(source: typeof queueDepth): void {
+  queueDepth = source;
+}
+
+export const jobsQueued = new Gauge({
+  name: 'guichet_jobs_queued',
+  help: 'Jobs in the queue by task and state (ready: due now; scheduled: later; locked: running), read at scrape time.',
+  labelNames: ['task', 'state'],
+  registers: [processMetrics],
+  async collect() {
+    this.reset();
+    if (!queueDepth) return;
+    try {
+      for (const row of await queueDepth()) this.set({ task: row.task, state: row.state }, row.n);
+    } catch {
+      // The database is away: no figure rather than a failed scrape.
+    }
+  },
 });
 
 export const graphqlRequests = new Histogram({
