@@ -282,6 +282,7 @@ if (missingTools.length) {
       ['docs/benchmarks.md', '(needs PostgreSQL 15 from Debian)'],
       ['docs/benchmarks.md', '(needs the 20,000-family seed)'],
       ['docs/drills.md', '(each drill starts its own PostgreSQL and Guichet for a minute or more)'],
+      ['docs/drills.md', '(two terminals: a server that keeps running, then the drill against it)'],
       ['docs/performance.md', '(a benchmark of several minutes)'],
     ]);
   });
