@@ -207,14 +207,12 @@ export class FamiliesImporter implements Importer<FamilyColumn, FamilyLine> {
     if (pending.length) {
       // A reference of a family merged into another names the kept family; its lines never
       // overwrite the kept family's details (the merge decided which record is right).
-      const existing = await tx.execute<
-        ({ id: string; external_ref: string; merged: boolean } & FamilyData)[]
-      >(
-        `select k.id, f.external_ref, f.merged_into_id is not null as merged, k.name, k.guardians, k.address,
-                k.postal_code, k.city, k.family_quotient
-         from families f join families k on k.tenant_id = f.tenant_id and k.id = coalesce(f.merged_into_id, f.id)
-         where f.tenant_id = ? and f.external_ref in (select jsonb_array_elements_text(?::jsonb))`,
-        [tenantId, JSON.stringify(pending.map((l) => l.familyRef))],
+      const existing = await keptRows<{ id: string; external_ref: string; merged: boolean } & FamilyData>(
+        tx,
+        'families',
+        'id, external_ref, merged_into_id, name, guardians, address, postal_code, city, family_quotient',
+        tenantId,
+        pending.map((l) => l.familyRef),
       );
       const byRef = new Map(existing.map((row) => [row.external_ref, row]));
       const inserts: object[] = [];
@@ -250,14 +248,14 @@ export class FamiliesImporter implements Importer<FamilyColumn, FamilyLine> {
     }
 
     // Likewise a merged child's reference names the kept record, left as it is.
-    const existingChildren = await tx.execute<
-      ({ id: string; external_ref: string; family_id: string; merged: boolean } & ChildData)[]
+    const existingChildren = await keptRows<
+      { id: string; external_ref: string; family_id: string; merged: boolean } & ChildData
     >(
-      `select k.id, c.external_ref, c.merged_into_id is not null as merged, k.family_id, k.first_name, k.last_name,
-              k.birth_date::text as birth_date, k.school_id, k.school_class, k.diet::text as diet
-       from children c join children k on k.tenant_id = c.tenant_id and k.id = coalesce(c.merged_into_id, c.id)
-       where c.tenant_id = ? and c.external_ref in (select jsonb_array_elements_text(?::jsonb))`,
-      [tenantId, JSON.stringify(lines.map((l) => l.childRef))],
+      tx,
+      'children',
+      'id, external_ref, merged_into_id, family_id, first_name, last_name, birth_date::text as birth_date, school_id, school_class, diet::text as diet',
+      tenantId,
+      lines.map((l) => l.childRef),
     );
     const childByRef = new Map(existingChildren.map((row) => [row.external_ref, row]));
     const inserts: object[] = [];
@@ -348,4 +346,37 @@ export class FamiliesImporter implements Importer<FamilyColumn, FamilyLine> {
       );
     }
   }
+}
+
+/**
+ * The rows of `table` whose previous-software reference is one of `refs`, each as the record it
+ * stands for: a merged record's reference gives the kept record's columns (with its own
+ * `external_ref`, and `merged` true). Two index lookups — by reference, then the kept records by
+ * primary key — whatever the statistics say.
+ */
+async function keptRows<R extends { external_ref: string; merged: boolean }>(
+  tx: EntityManager,
+  table: 'families' | 'children',
+  columns: string,
+  tenantId: string,
+  refs: string[],
+): Promise<R[]> {
+  const found = await tx.execute<(R & { merged_into_id: string | null })[]>(
+    `select ${columns} from ${table} where tenant_id = ? and external_ref in (select jsonb_array_elements_text(?::jsonb))`,
+    [tenantId, JSON.stringify(refs)],
+  );
+  const keptIds = [...new Set(found.flatMap((r) => (r.merged_into_id ? [r.merged_into_id] : [])))];
+  const kept = keptIds.length
+    ? await tx.execute<(R & { merged_into_id: string | null })[]>(
+        `select ${columns} from ${table} where tenant_id = ? and id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
+        [tenantId, JSON.stringify(keptIds)],
+      )
+    : [];
+  const keptById = new Map(kept.map((r) => [(r as unknown as { id: string }).id, r]));
+  return found.map(({ merged_into_id, ...row }) => {
+    const target = merged_into_id ? keptById.get(merged_into_id) : undefined;
+    if (!target) return { ...(row as unknown as R), merged: false };
+    const { merged_into_id: _ignored, ...keptRow } = target;
+    return { ...(keptRow as unknown as R), external_ref: row.external_ref, merged: true };
+  });
 }
