@@ -97,7 +97,11 @@ export async function startWorker(options: {
   });
   // The queue's own messages go to our log (debug for its chatter, warn and error as such).
   const queueLogger = new Logger(() => (level, message, meta) => {
-    const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
+    // PostgreSQL stopping (57P01, e.g. Ctrl-C reaches it with the API) cuts the queue's connections:
+    // expected, and the queue reconnects or stops with us — a warning, not an error.
+    const shutdown = (meta as { error?: { code?: string } } | undefined)?.error?.code === '57P01';
+    const method =
+      level === 'error' && !shutdown ? 'error' : level === 'warning' || shutdown ? 'warn' : 'debug';
     logger[method]({ queue: meta }, message);
   });
   const runOptions: Parameters<typeof run>[0] = {
