@@ -27,7 +27,7 @@ export async function placementQueues(db: Queryable, tenant: string): Promise<Qu
     `select a.id, to_char(a.registered_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as registered_at,
             c.facility_id, c.age_group::text as age_group, c.rank
      from placement_applications a
-     join placement_candidates c on c.tenant_id = a.tenant_id and c.application_id = a.id
+     join placement_candidates c on c.tenant_id = $1 and c.application_id = a.id
      where a.tenant_id = $1 and a.status = 'ACTIVE'`,
     [tenant],
   )) {
