@@ -69,23 +69,7 @@ export class AttendanceImporter implements Importer<AttendanceColumn, Attendance
       encoding,
       ATTENDANCE_COLUMNS.map((c) => c.name),
     );
-    const sessionText = r.text('seance_id', { required: true });
-    const session = sessionText ? fromGlobalId(sessionText) : null;
-    if (sessionText && session?.type !== 'Session') {
-      r.fail(
-        'seance_id',
-        ImportErrorCode.UNKNOWN_SESSION,
-        msg('import.unknownSession', { value: sessionText }),
-      );
-    }
-    const childText = r.text('enfant_id');
-    const child = childText ? fromGlobalId(childText) : null;
-    if (childText && child?.type !== 'Child') {
-      r.fail('enfant_id', ImportErrorCode.UNKNOWN_CHILD, msg('import.unknownChild', { value: childText }));
-    }
-    const childRef = r.text('ref_enfant');
-    const last = r.text('nom');
-    const first = r.text('prenom');
+    const { session, child, childText, childRef, last, first } = readSessionAndChild(r);
     const mark = r.raw('present');
     const named = Boolean(childText || childRef);
     const present = mark ? r.choice('present', MARKS, null) : null;
@@ -242,6 +226,34 @@ export async function findChildren(
     matches.set(row.line, [...(matches.get(row.line) ?? []), { childId: row.child_id, status: row.status }]);
   }
   return matches;
+}
+
+/**
+ * A roll line's session and child as a roll sheet or a tablet names them: `seance_id` (a Session
+ * ID, UNKNOWN_SESSION otherwise), `enfant_id` (a Child ID, UNKNOWN_CHILD otherwise), or
+ * `ref_enfant`, or a walk-in's `nom` and `prenom`. Errors are recorded on `r`.
+ */
+export function readSessionAndChild(
+  r: LineReader<'seance_id' | 'enfant_id' | 'ref_enfant' | 'nom' | 'prenom'>,
+) {
+  const sessionText = r.text('seance_id', { required: true });
+  const session = sessionText ? fromGlobalId(sessionText) : null;
+  if (sessionText && session?.type !== 'Session') {
+    r.fail(
+      'seance_id',
+      ImportErrorCode.UNKNOWN_SESSION,
+      msg('import.unknownSession', { value: sessionText }),
+    );
+  }
+  const childText = r.text('enfant_id');
+  const child = childText ? fromGlobalId(childText) : null;
+  if (childText && child?.type !== 'Child') {
+    r.fail('enfant_id', ImportErrorCode.UNKNOWN_CHILD, msg('import.unknownChild', { value: childText }));
+  }
+  const childRef = r.text('ref_enfant');
+  const last = r.text('nom');
+  const first = r.text('prenom');
+  return { session, child, childText, childRef, last, first };
 }
 
 /** UNKNOWN_CHILD for a line whose child was not found (or not one alone). */

@@ -2,9 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { mergeAction } from '../attendance/journal.service';
 import type { Viewer } from '../auth/viewer';
 import { msg } from '../shared/i18n';
-import { fromGlobalId } from '../shared/ids';
 import { Tenant } from '../tenants/tenant.entity';
-import { findChildren, unknownChild } from './attendance.importer';
+import { findChildren, readSessionAndChild, unknownChild } from './attendance.importer';
 import type { ColumnSpec, LineReader } from './fields';
 import { ImportErrorCode, type ImportLineError } from './import.entity';
 import type { Importer, LineOutcome } from './importer';
@@ -87,23 +86,7 @@ export class JournalImporter implements Importer<JournalColumn, JournalLine> {
     ) {
       r.fail('horodatage', ImportErrorCode.BAD_DATE, msg('import.badInstant', { value: instant }));
     }
-    const sessionText = r.text('seance_id', { required: true });
-    const session = sessionText ? fromGlobalId(sessionText) : null;
-    if (sessionText && session?.type !== 'Session') {
-      r.fail(
-        'seance_id',
-        ImportErrorCode.UNKNOWN_SESSION,
-        msg('import.unknownSession', { value: sessionText }),
-      );
-    }
-    const childText = r.text('enfant_id');
-    const child = childText ? fromGlobalId(childText) : null;
-    if (childText && child?.type !== 'Child') {
-      r.fail('enfant_id', ImportErrorCode.UNKNOWN_CHILD, msg('import.unknownChild', { value: childText }));
-    }
-    const childRef = r.text('ref_enfant');
-    const last = r.text('nom');
-    const first = r.text('prenom');
+    const { session, child, childText, childRef, last, first } = readSessionAndChild(r);
     const present = r.choice('action', ACTIONS, null);
     if (present === null && !r.raw('action')) {
       r.fail('action', ImportErrorCode.MISSING_FIELD, msg('import.missingField', { column: 'action' }));
