@@ -111,7 +111,7 @@ export async function mealCounts(ctx: TenantContext, query: MealCountsQuery): Pr
   const { tenant } = ctx;
   if (query.facilityIds && query.facilityIds.length === 0) return [];
   const only = query.facilityIds
-    ? `and s.facility_id in (select value::uuid from json_array_elements_text(?::json))`
+    ? `and s.facility_id = any(array(select value::uuid from json_array_elements_text(?::json)))`
     : '';
   const rows = await ctx.em.execute<GridRow[]>(
     `with canteen as (
@@ -212,7 +212,7 @@ async function rollCallHistory(
        from sessions s
        join services sv on sv.tenant_id = s.tenant_id and sv.id = s.service_id and sv.kind = 'CANTEEN'
        where s.tenant_id = ? and s.date >= ?::date and s.date < ?::date
-         and s.facility_id in (select value::uuid from json_array_elements_text(?::json))
+         and s.facility_id = any(array(select value::uuid from json_array_elements_text(?::json)))
          and exists (select 1 from reservations r where r.tenant_id = s.tenant_id and r.session_id = s.id
                      and r.attendance_recorded_at is not null and r.status <> 'CANCELLED')
      )

@@ -305,7 +305,7 @@ async function bookedElsewhere(
     `select distinct on (o.child_id) o.child_id, o.session_id
      from reservations o join sessions s on s.tenant_id = o.tenant_id and s.id = ?
      where o.tenant_id = ? and o.status <> 'CANCELLED' and o.session_id <> s.id
-       and o.child_id in (select value::uuid from json_array_elements_text(?::json))
+       and o.child_id = any(array(select value::uuid from json_array_elements_text(?::json)))
        and o.slot && guichet_session_slot(s.date, s.period)
      order by o.child_id, o.session_id`,
     [session.id, ctx.tenant.id, JSON.stringify(childIds)],

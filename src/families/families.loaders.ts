@@ -39,10 +39,10 @@ export function createFamilyLoaders(ctx: TenantContext) {
       const rows = await em.execute<(Record<string, unknown> & { _household: string })[]>(
         `select t.*, h.household as _household from children t join (
            select id as child_id, family_id as household from children
-           where tenant_id = ? and family_id in (select value::uuid from json_array_elements_text(?::json))
+           where tenant_id = ? and family_id = any(array(select value::uuid from json_array_elements_text(?::json)))
            union all
            select child_id, family_id from child_households
-           where tenant_id = ? and family_id in (select value::uuid from json_array_elements_text(?::json))
+           where tenant_id = ? and family_id = any(array(select value::uuid from json_array_elements_text(?::json)))
          ) h on h.child_id = t.id
          where t.tenant_id = ? and t.archived_at is null and t.merged_into_id is null
          order by t.birth_date, t.id`,
@@ -60,10 +60,10 @@ export function createFamilyLoaders(ctx: TenantContext) {
     householdsByChildId: new DataLoader<string, string[]>(async (childIds) => {
       const rows = await em.execute<{ child_id: string; family_id: string }[]>(
         `select id as child_id, family_id, 0 as o, null::timestamptz as at from children
-         where tenant_id = ? and id in (select value::uuid from json_array_elements_text(?::json))
+         where tenant_id = ? and id = any(array(select value::uuid from json_array_elements_text(?::json)))
          union all
          select child_id, family_id, 1, created_at from child_households
-         where tenant_id = ? and child_id in (select value::uuid from json_array_elements_text(?::json))
+         where tenant_id = ? and child_id = any(array(select value::uuid from json_array_elements_text(?::json)))
          order by o, at`,
         [ctx.tenant.id, JSON.stringify(childIds), ctx.tenant.id, JSON.stringify(childIds)],
         'all',

@@ -41,7 +41,7 @@ export function notify(
 export async function markRead(ctx: TenantContext, familyId: string, ids: string[] | null): Promise<number> {
   const rows = await ctx.em.execute<{ id: string }[]>(
     `update notifications set read_at = ? where tenant_id = ? and family_id = ? and read_at is null
-       and (?::json is null or id in (select value::uuid from json_array_elements_text(?::json)))
+       and (?::json is null or id = any(array(select value::uuid from json_array_elements_text(?::json))))
      returning id`,
     [ctx.now(), ctx.tenant.id, familyId, ids && JSON.stringify(ids), ids && JSON.stringify(ids)],
     'all',

@@ -53,7 +53,7 @@ export class ProposalRow {
 }
 
 const ids = (values: readonly string[]) => JSON.stringify(values);
-const IN = `in (select value::uuid from json_array_elements_text(?::json))`;
+const IN = `= any(array(select value::uuid from json_array_elements_text(?::json)))`;
 
 /**
  * The verified criteria of applications that count at facilities, each with the facility's value

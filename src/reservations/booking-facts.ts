@@ -82,7 +82,7 @@ export async function loadBookingFacts(
           and o.status <> 'CANCELLED' and o.session_id <> s.id
           and o.slot && guichet_session_slot(s.date, s.period)
         order by o.session_id limit 1) as _overlapping
-     from sessions s where s.tenant_id = ? and s.id in (select value::uuid from json_array_elements_text(?::json))`,
+     from sessions s where s.tenant_id = ? and s.id = any(array(select value::uuid from json_array_elements_text(?::json)))`,
     [child.id, child.id, ctx.tenant.id, json],
     'all',
     ctx.em.getLoggerContext(),

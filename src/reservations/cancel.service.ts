@@ -69,7 +69,7 @@ export const cancelReservations = idempotentMutation(
     await ctx.em.execute(
       `select s.id from sessions s where s.tenant_id = ? and s.id in (
          select r.session_id from reservations r where r.tenant_id = ?
-           and r.id in (select value::uuid from json_array_elements_text(?::json)))
+           and r.id = any(array(select value::uuid from json_array_elements_text(?::json))))
        order by s.id for no key update`,
       [ctx.tenant.id, ctx.tenant.id, JSON.stringify([...new Set(input.reservationIds)])],
       'all',

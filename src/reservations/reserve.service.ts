@@ -224,7 +224,7 @@ async function takePlaces(
     // Skipped: a live reservation of this child on the session (a duplicate), or at overlapping hours.
     const live = await ctx.em.execute<{ session_id: string }[]>(
       `select session_id from reservations where tenant_id = ? and child_id = ? and status <> 'CANCELLED'
-         and session_id in (select value::uuid from json_array_elements_text(?::json))`,
+         and session_id = any(array(select value::uuid from json_array_elements_text(?::json)))`,
       [ctx.tenant.id, child.id, JSON.stringify(skipped)],
       'all',
       ctx.em.getLoggerContext(),
@@ -236,7 +236,7 @@ async function takePlaces(
   // NO KEY UPDATE (not UPDATE): the reservations' foreign keys hold KEY SHARE locks on these rows.
   const taken = await ctx.em.execute<{ id: string }[]>(
     `with locked as materialized (
-       select id from sessions where tenant_id = ? and id in (select value::uuid from json_array_elements_text(?::json))
+       select id from sessions where tenant_id = ? and id = any(array(select value::uuid from json_array_elements_text(?::json)))
        order by id for no key update
      )
      update sessions s set places_taken = s.places_taken + 1
@@ -250,7 +250,7 @@ async function takePlaces(
   const full = inserted.filter((r) => !placed.has(r.session_id));
   if (full.length) {
     await ctx.em.execute(
-      `delete from reservations where tenant_id = ? and id in (select value::uuid from json_array_elements_text(?::json))`,
+      `delete from reservations where tenant_id = ? and id = any(array(select value::uuid from json_array_elements_text(?::json)))`,
       [ctx.tenant.id, JSON.stringify(full.map((r) => r.id))],
       'run',
       ctx.em.getLoggerContext(),

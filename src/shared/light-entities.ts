@@ -145,7 +145,7 @@ export async function lightFind<T extends object>(
   const meta = em.getMetadata().get(typeof entity === 'string' ? entity : (entity as { name: string }).name);
   const rows = await em.execute<Row[]>(
     `select * from ${meta.tableName} t
-     where t.tenant_id = ? and t.${spec.column} in (select value::uuid from json_array_elements_text(?::json))
+     where t.tenant_id = ? and t.${spec.column} = any(array(select value::uuid from json_array_elements_text(?::json)))
      ${spec.where ? `and (${spec.where})` : ''}
      ${spec.orderBy ? `order by ${spec.orderBy}` : ''}`,
     [spec.tenantId, JSON.stringify(spec.values), ...(spec.params ?? [])],

@@ -216,7 +216,7 @@ export async function paginateMany<T extends object>(
 ): Promise<Page<T>[]> {
   const first = pageSize(args.first);
   const parents = sql(
-    `t.${parentColumn} in (select value::uuid from json_array_elements_text(?::json))`,
+    `t.${parentColumn} = any(array(select value::uuid from json_array_elements_text(?::json)))`,
     JSON.stringify(parentIds),
   );
   // A cursor names its parent: `after` from one family's list is refused on another's.

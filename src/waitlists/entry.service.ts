@@ -133,7 +133,7 @@ export const acceptWaitlistOffer = idempotentMutation(
     if (inserted.length < rows.length) {
       // All together or not at all: the bookings made are undone, the offers stand.
       await ctx.em.execute(
-        `delete from reservations where tenant_id = ? and id in (select value::uuid from json_array_elements_text(?::json))`,
+        `delete from reservations where tenant_id = ? and id = any(array(select value::uuid from json_array_elements_text(?::json)))`,
         [ctx.tenant.id, JSON.stringify(inserted.map((r) => r.id))],
         'run',
         ctx.em.getLoggerContext(),

@@ -224,8 +224,8 @@ async function alreadyWaiting(
   const rows = await ctx.em.execute<{ session_id: string }[]>(
     `select distinct session_id from waitlist_entries
      where tenant_id = ? and status in ('WAITING', 'OFFERED')
-       and session_id in (select value::uuid from json_array_elements_text(?::json))
-       and child_id in (select value::uuid from json_array_elements_text(?::json))`,
+       and session_id = any(array(select value::uuid from json_array_elements_text(?::json)))
+       and child_id = any(array(select value::uuid from json_array_elements_text(?::json)))`,
     [ctx.tenant.id, JSON.stringify(sessionIds), JSON.stringify(children.map((c) => c.id))],
     'all',
     ctx.em.getLoggerContext(),
@@ -241,7 +241,7 @@ async function siblingsBookedThatDay(
 ): Promise<Set<string>> {
   const rows = await ctx.em.execute<{ id: string }[]>(
     `select s.id from sessions s
-     where s.tenant_id = ? and s.id in (select value::uuid from json_array_elements_text(?::json))
+     where s.tenant_id = ? and s.id = any(array(select value::uuid from json_array_elements_text(?::json)))
        and exists (select 1 from reservations r join sessions o on o.tenant_id = r.tenant_id and o.id = r.session_id
                    where r.tenant_id = s.tenant_id and r.family_id = ? and r.child_id <> ?
                      and r.status <> 'CANCELLED' and o.service_id = s.service_id and o.date = s.date)`,

@@ -32,7 +32,7 @@ export async function lockSessions(
     { id: string; service_id: string; date: string; capacity: number; places_taken: number }[]
   >(
     `select id, service_id, to_char(date, 'YYYY-MM-DD') as date, capacity, places_taken from sessions
-     where tenant_id = ? and id in (select value::uuid from json_array_elements_text(?::json))
+     where tenant_id = ? and id = any(array(select value::uuid from json_array_elements_text(?::json)))
      order by id for no key update`,
     [ctx.tenant.id, JSON.stringify([...new Set(sessionIds)])],
     'all',

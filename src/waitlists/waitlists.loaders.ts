@@ -101,7 +101,7 @@ export function createWaitlistLoaders(ctx: TenantContext) {
       >(
         `with asked as (
            select id, session_id from waitlist_entries
-           where tenant_id = ? and id in (select value::uuid from json_array_elements_text(?::json))
+           where tenant_id = ? and id = any(array(select value::uuid from json_array_elements_text(?::json)))
          )
          select a.id as entry, a.session_id, q.id, q.rank, e.joined_at
          from asked a
@@ -150,7 +150,7 @@ export function createWaitlistLoaders(ctx: TenantContext) {
       const counts = await waitlistCounts(
         ctx,
         'e.session_id',
-        `e.session_id in (select value::uuid from json_array_elements_text(?::json))`,
+        `e.session_id = any(array(select value::uuid from json_array_elements_text(?::json)))`,
         [JSON.stringify(sessionIds)],
       );
       return sessionIds.map((id) => counts.get(id) ?? NO_COUNTS);
@@ -205,7 +205,7 @@ export function createWaitlistLoaders(ctx: TenantContext) {
     unreadNotificationsByFamilyId: new DataLoader<string, number>(async (familyIds) => {
       const rows = await em.execute<{ family_id: string; n: number }[]>(
         `select family_id, count(*)::int as n from notifications where tenant_id = ? and read_at is null
-           and family_id in (select value::uuid from json_array_elements_text(?::json)) group by family_id`,
+           and family_id = any(array(select value::uuid from json_array_elements_text(?::json))) group by family_id`,
         [ctx.tenant.id, JSON.stringify(familyIds)],
         'all',
         em.getLoggerContext(),

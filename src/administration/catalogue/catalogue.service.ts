@@ -143,7 +143,7 @@ async function clearFutureSessions(
          exists (select 1 from reservations r where r.tenant_id = s.tenant_id and r.session_id = s.id) as named,
          exists (select 1 from reservations r where r.tenant_id = s.tenant_id and r.session_id = s.id and r.status = 'BOOKED') as booked
        from sessions s where s.tenant_id = ? and s.date >= ?
-         and s.service_id in (select value::uuid from json_array_elements_text(?::json))),
+         and s.service_id = any(array(select value::uuid from json_array_elements_text(?::json)))),
      removed as (delete from sessions s using ahead where not ?::boolean and s.tenant_id = ? and s.id = ahead.id
        and not ahead.named and not exists (select 1 from waitlist_entries e where e.tenant_id = s.tenant_id and e.session_id = s.id)
        returning s.id)

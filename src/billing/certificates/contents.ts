@@ -34,7 +34,8 @@ export async function netChildcareContents(
   const ids = JSON.stringify(invoices.map((i) => i.id));
   const kinds = JSON.stringify(CHILDCARE_KINDS);
   const childcare = `s.kind::text in (select json_array_elements_text(?::json))`;
-  const mine = (column: string) => `${column} in (select value::uuid from json_array_elements_text(?::json))`;
+  const mine = (column: string) =>
+    `${column} = any(array(select value::uuid from json_array_elements_text(?::json)))`;
   const rows = await ctx.em.execute<Row[]>(
     `select c.invoice_id, c.child_id, c.service_id, sum(c.amount)::int as amount, 'BILLED' as source
      from charges c join services s on s.tenant_id = c.tenant_id and s.id = c.service_id

@@ -92,7 +92,7 @@ export async function fillCorrectiveDraft(
       }[]
     >(
       `select id, invoice_id, month, service_id, label, unit_price, quantity from invoice_lines
-       where tenant_id = ? and invoice_id in (select value::uuid from json_array_elements_text(?::json))
+       where tenant_id = ? and invoice_id = any(array(select value::uuid from json_array_elements_text(?::json)))
        order by invoice_id, position`,
       [tenant.id, json],
       'all',
@@ -108,7 +108,7 @@ export async function fillCorrectiveDraft(
                  join invoices n on n.tenant_id = nl.tenant_id and n.id = nl.invoice_id
                  where n.tenant_id = i.tenant_id and n.credited_invoice_id = i.id and nl.credited_line_id is not null
                  group by nl.credited_line_id) l) as line_units
-       from invoices i where i.tenant_id = ? and i.id in (select value::uuid from json_array_elements_text(?::json))`,
+       from invoices i where i.tenant_id = ? and i.id = any(array(select value::uuid from json_array_elements_text(?::json)))`,
       [tenant.id, json],
       'all',
       log,

@@ -178,7 +178,7 @@ export async function instalmentStates(
        from payment_plans p
        join payment_plan_invoices pi on pi.tenant_id = p.tenant_id and pi.plan_id = p.id
        left join allocations a on a.tenant_id = pi.tenant_id and a.invoice_id = pi.invoice_id and a.created_at >= p.created_at
-       where p.tenant_id = ? and p.id in (select value::uuid from json_array_elements_text(?::json))
+       where p.tenant_id = ? and p.id = any(array(select value::uuid from json_array_elements_text(?::json)))
        group by p.id`,
       [tenant.id, JSON.stringify(planIds)],
       'all',

@@ -45,9 +45,9 @@ export async function handOverToTreasury(ctx: TenantContext): Promise<{ batchId:
             i.total - coalesce((select sum(a.amount) from allocations a where a.tenant_id = i.tenant_id and a.invoice_id = i.id), 0) as due
      from invoices i
      where i.tenant_id = ? and i.kind <> 'CREDIT_NOTE'
-       and (i.id in (select value::uuid from json_array_elements_text(?::json))
+       and (i.id = any(array(select value::uuid from json_array_elements_text(?::json)))
             or i.id in (select pi.invoice_id from payment_plan_invoices pi where pi.tenant_id = i.tenant_id
-                        and pi.plan_id in (select value::uuid from json_array_elements_text(?::json))))
+                        and pi.plan_id = any(array(select value::uuid from json_array_elements_text(?::json)))))
        and not exists (select 1 from treasury_handovers h where h.tenant_id = i.tenant_id and h.invoice_id = i.id)
      order by i.family_id, i.due_date, i.series, i.year, i.sequence`,
     [tenant.id, JSON.stringify(invoiceIds), JSON.stringify(planIds)],
@@ -121,7 +121,7 @@ export async function handedOverRefusal(
      from treasury_handovers h
      join invoices i on i.tenant_id = h.tenant_id and i.id = h.invoice_id
      join treasury_batches b on b.tenant_id = h.tenant_id and b.id = h.batch_id
-     where h.tenant_id = ? and h.invoice_id in (select value::uuid from json_array_elements_text(?::json))
+     where h.tenant_id = ? and h.invoice_id = any(array(select value::uuid from json_array_elements_text(?::json)))
      order by i.number limit 1`,
     [ctx.tenant.id, JSON.stringify(invoiceIds)],
   );

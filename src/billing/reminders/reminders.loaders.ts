@@ -28,7 +28,7 @@ export function createReminderLoaders(ctx: TenantContext) {
         `select h.invoice_id, b.number as batch_number, to_char(b.handed_over_on, 'YYYY-MM-DD') as handed_over_on,
                 h.position, h.amount
          from treasury_handovers h join treasury_batches b on b.tenant_id = h.tenant_id and b.id = h.batch_id
-         where h.tenant_id = ? and h.invoice_id in (select value::uuid from json_array_elements_text(?::json))`,
+         where h.tenant_id = ? and h.invoice_id = any(array(select value::uuid from json_array_elements_text(?::json)))`,
         [ctx.tenant.id, JSON.stringify(ids)],
       );
       const map = new Map(rows.map((r) => [r.invoice_id, r]));

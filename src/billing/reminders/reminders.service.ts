@@ -100,7 +100,7 @@ export async function overdueDebts(ctx: TenantContext, today: string): Promise<D
   if (late.length === 0) return debts;
   const sent = await ctx.em.execute<{ instalment_id: string; level: number; sent_on: string }[]>(
     `select distinct on (instalment_id) instalment_id, level, to_char(sent_on, 'YYYY-MM-DD') as sent_on
-     from reminders where tenant_id = ? and instalment_id in (select value::uuid from json_array_elements_text(?::json))
+     from reminders where tenant_id = ? and instalment_id = any(array(select value::uuid from json_array_elements_text(?::json)))
      order by instalment_id, level desc`,
     [tenant.id, JSON.stringify(late.map((l) => l.state.instalment.id))],
   );

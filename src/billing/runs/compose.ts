@@ -113,7 +113,7 @@ export async function chargesOf(
   const charges = await ctx.em.execute<ChargeRow[]>(
     `select id, family_id, service_id, to_char(date, 'YYYY-MM-DD') as date, reason, unit_price, quantity, amount
      from charges c
-     where tenant_id = ? and invoice_id is null and date <= ? and family_id in (select value::uuid from json_array_elements_text(?::json)) ${scopeSql(scope)}
+     where tenant_id = ? and invoice_id is null and date <= ? and family_id = any(array(select value::uuid from json_array_elements_text(?::json))) ${scopeSql(scope)}
      order by family_id, date, id
      ${lock ? 'for update' : ''}`,
     [ctx.tenant.id, scope.through, JSON.stringify(familyIds), scope.from ?? '0001-01-01'],
