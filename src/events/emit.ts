@@ -1,4 +1,5 @@
 import type { TenantContext } from '../auth/context';
+import { executeAtCommit } from '../db/commit-tail';
 import { toGlobalId } from '../shared/ids';
 import { eventsEmitted } from '../shared/metrics';
 
@@ -53,7 +54,9 @@ export const gid = (type: string, id: string): string => toGlobalId(type, id);
 export async function emitEvents(ctx: TenantContext, events: DomainEvent[]): Promise<void> {
   if (events.length === 0) return;
   const tenantId = ctx.tenant.id;
-  await ctx.em.execute(
+  // Sent with the COMMIT (src/db/commit-tail.ts): nothing reads the outbox before it.
+  await executeAtCommit(
+    ctx.em,
     `with ev as (
        insert into webhook_events (tenant_id, type, aggregate_id, payload, occurred_at)
        select ?, v.type, v.aggregate_id, v.data, ?::timestamptz
@@ -77,8 +80,6 @@ export async function emitEvents(ctx: TenantContext, events: DomainEvent[]): Pro
       EVENTS_CHANNEL,
       tenantId,
     ],
-    'all',
-    ctx.em.getLoggerContext(),
   );
   // Counted when written: a unit rolled back after this (rare: its own failure) is counted too.
   for (const event of events) eventsEmitted.inc({ type: event.type });

@@ -6,6 +6,7 @@ import type { TenantRow } from '../auth/authenticate';
 import type { Admission } from './admission';
 import type { DocumentLinks } from '../auth/document-links';
 import type { Viewer } from '../auth/viewer';
+import { commitWithTail, openCommitTail } from '../db/commit-tail';
 import { scopeToTenantReading } from '../db/tenant-scope';
 import type { GraphQLContext, Loaders } from '../graphql/context';
 import { isRetryableTransactionError, isUnavailableError } from '../shared/db-errors';
@@ -81,6 +82,8 @@ export async function runUnit(
       // the unit's entities into a parent afterwards (MikroORM's transactional() does both).
       const tx = options.orm.em.fork({ loggerContext: { requestId: state.requestId } }) as EntityManager;
       await tx.begin({ readOnly });
+      // A write's closing statements (events, idempotency outcome) ride on its COMMIT.
+      if (!readOnly) openCommitTail(tx);
       try {
         // The tenant is read afresh by the statement that scopes the transaction to it.
         let tenant: Tenant | null = null;
@@ -96,7 +99,7 @@ export async function runUnit(
         if (outcome.errors?.length) throw new Rollback(outcome);
         // A read-only unit has nothing to flush: spare the commit the change-set computation.
         if (readOnly) tx.clear();
-        await tx.commit();
+        await commitWithTail(tx);
         result = outcome;
       } catch (error) {
         await tx.rollback().catch(() => undefined);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TenantContext } from '../auth/context';
 import { principalOf } from '../auth/viewer';
+import { executeAtCommit } from '../db/commit-tail';
 import { BadInputError } from '../shared/errors';
 import { refuse, UserErrorCode, type Outcome } from '../shared/user-errors';
 import { msg } from '../shared/i18n';
@@ -62,11 +63,11 @@ export async function idempotent<T>(
     if (stored.response) return stored.response;
   }
   const outcome = await work();
-  await ctx.em.execute(
+  // Sent with the COMMIT (src/db/commit-tail.ts): a booking's session row is not held for it.
+  await executeAtCommit(
+    ctx.em,
     `update idempotency_keys set response = ? where tenant_id = ? and subject = ? and key = ?`,
     [JSON.stringify(outcome), ctx.tenant.id, principal, key],
-    'run',
-    ctx.em.getLoggerContext(),
   );
   return outcome;
 }

@@ -1,0 +1,89 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Client } from 'pg';
+import { commitWithTail, executeAtCommit, openCommitTail } from '../src/db/commit-tail';
+import { initOrm } from '../src/db/orm';
+import { createLogger } from '../src/shared/logger';
+import { rawClient } from './support/app';
+
+/**
+ * The statements a unit defers to its COMMIT (src/db/commit-tail.ts) are part of its transaction:
+ * they commit with it in one round trip, or — when one of them fails — nothing of the transaction
+ * is committed and the connection goes back to the pool usable.
+ */
+describe('statements sent with COMMIT', () => {
+  let orm: MikroORM;
+  let owner: Client;
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    owner = await rawClient('owner');
+    await owner.query(
+      `drop table if exists commit_tail_probe;
+       create table commit_tail_probe (id int primary key, note text not null check (note <> 'bad'))`,
+    );
+    // One connection: a connection left in a failed transaction would break the next test.
+    orm = await initOrm({
+      clientUrl: process.env.GUICHET_TEST_OWNER_URL!,
+      logger: createLogger('silent'),
+      poolMax: 1,
+      onQuery: (context) => {
+        if (context.requestId === 'tail') seen.push(String(context.query));
+      },
+    });
+  });
+  afterAll(async () => {
+    await owner.query('drop table if exists commit_tail_probe');
+    await owner.end();
+    await orm.close(true);
+  });
+
+  const unit = async () => {
+    const tx = orm.em.fork({ loggerContext: { requestId: 'tail' } }) as EntityManager;
+    await tx.begin();
+    openCommitTail(tx);
+    return tx;
+  };
+  const notes = async () =>
+    (await owner.query('select id, note from commit_tail_probe order by id')).rows.map(
+      (r: { id: number; note: string }) => `${r.id}:${r.note}`,
+    );
+
+  it('commits the deferred statements with the transaction, quotes and backslashes intact', async () => {
+    const tx = await unit();
+    await tx.execute('insert into commit_tail_probe values (1, ?)', ['first']);
+    const tricky = `l'apostrophe \\ et "guillemets"; drop table commit_tail_probe; --`;
+    await executeAtCommit(tx, 'insert into commit_tail_probe values (?, ?)', [2, tricky]);
+    await executeAtCommit(tx, 'update commit_tail_probe set note = note || ? where id = ?', ['!', 1]);
+    // Deferred: not in the transaction yet.
+    expect((await tx.execute('select count(*)::int as n from commit_tail_probe'))[0].n).toBe(1);
+    await commitWithTail(tx);
+    expect(await notes()).toEqual(['1:first!', `2:${tricky}`]);
+    // Logged like every statement (tests count statements per request).
+    expect(seen.some((sql) => sql.startsWith('insert into commit_tail_probe values (2,'))).toBe(true);
+  });
+
+  it('commits nothing when a deferred statement fails, and leaves the connection usable', async () => {
+    const tx = await unit();
+    await tx.execute('insert into commit_tail_probe values (3, ?)', ['third']);
+    await executeAtCommit(tx, 'insert into commit_tail_probe values (?, ?)', [4, 'bad']);
+    await expect(commitWithTail(tx)).rejects.toThrow(/commit_tail_probe_note_check/);
+    await tx.rollback().catch(() => undefined);
+    expect(await notes()).toEqual([
+      '1:first!',
+      `2:l'apostrophe \\ et "guillemets"; drop table commit_tail_probe; --`,
+    ]);
+    // The pool's only connection is out of the failed transaction.
+    const next = await unit();
+    await next.execute('insert into commit_tail_probe values (5, ?)', ['fifth']);
+    await commitWithTail(next);
+    expect(await notes()).toContain('5:fifth');
+  });
+
+  it('runs the statement at once outside a unit', async () => {
+    const em = orm.em.fork() as EntityManager;
+    await em.begin();
+    await executeAtCommit(em, 'insert into commit_tail_probe values (?, ?)', [6, 'now']);
+    expect((await em.execute('select count(*)::int as n from commit_tail_probe where id = 6'))[0].n).toBe(1);
+    await em.rollback();
+  });
+});
