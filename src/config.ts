@@ -41,6 +41,11 @@ export interface AppConfig {
   dbAcquireTimeoutMs: number;
   /** How long a request may wait in line for a connection while the line moves (ms). */
   dbQueueMaxWaitMs: number;
+  /**
+   * GraphQL requests parsed and executed at once (REQUESTS_IN_FLIGHT; 0: twice DB_POOL_MAX); the
+   * others wait in line before any parsing, under the same 503 rules as the pool's line.
+   */
+  requestsInFlight: number;
   /** PostgreSQL lock_timeout and statement_timeout of every request's transaction. */
   lockTimeoutMs: number;
   statementTimeoutMs: number;
@@ -141,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dbPoolMax: intFrom(env.DB_POOL_MAX, 10),
     dbAcquireTimeoutMs: intFrom(env.DB_ACQUIRE_TIMEOUT_MS, 5000),
     dbQueueMaxWaitMs: intFrom(env.DB_QUEUE_MAX_WAIT_MS, 30000),
+    requestsInFlight: intFrom(env.REQUESTS_IN_FLIGHT, 0),
     lockTimeoutMs: intFrom(env.DB_LOCK_TIMEOUT_MS, 5000),
     statementTimeoutMs: intFrom(env.DB_STATEMENT_TIMEOUT_MS, 30000),
     shutdownTimeoutMs: intFrom(env.SHUTDOWN_TIMEOUT_MS, 10000),

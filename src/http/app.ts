@@ -97,6 +97,15 @@ export async function createApp(options: {
     stallMs: config.dbAcquireTimeoutMs,
     maxWaitMs: config.dbQueueMaxWaitMs,
   });
+  // GraphQL requests past authentication at once (the rest wait before any parsing): by default
+  // twice the pool, so one set of requests computes while the other holds connections. No stall
+  // rule of its own: when the database stalls, the pool's line answers its units 503 fast, which
+  // frees these permits just as fast.
+  const requestGate = new Admission({
+    permits: config.requestsInFlight > 0 ? config.requestsInFlight : 2 * config.dbPoolMax,
+    stallMs: config.dbQueueMaxWaitMs,
+    maxWaitMs: config.dbQueueMaxWaitMs,
+  });
   const apollo = new ApolloServer<RequestState>({
     schema,
     introspection: !production,
@@ -167,7 +176,7 @@ export async function createApp(options: {
   const links = new DocumentLinks(config.jwtSecret, config.publicUrl);
   const directory = new DirectoryCache(String(orm.config.get('clientUrl')), config.directoryCacheMs, logger);
   await directory.start();
-  registerGraphQLRoute(http, apollo, orm, verification, now, links, directory);
+  registerGraphQLRoute(http, apollo, orm, verification, now, links, directory, requestGate);
   registerDocumentRoutes(http, orm, config, verification, now, links);
   registerDashboardRoutes(http);
   registerImportRoutes(http, orm, verification, now);

@@ -11,12 +11,20 @@ import { formatError } from '../graphql/errors';
 import { acceptedLocale, readerLanguage, type Language } from '../shared/i18n';
 import { rowLanguage } from '../auth/tenant-language';
 import type { TenantRow } from '../auth/authenticate';
+import type { Admission } from './admission';
 import type { RequestState } from './executor';
 
 /**
  * POST/GET /graphql. Authenticates (bad credentials: 401/403 before any GraphQL runs), then hands
  * the request to Apollo Server, whose executor plugin runs it in units of work
  * (src/http/executor.ts). No database connection is held while the request is parsed.
+ *
+ * A request first waits its turn in `gate` (requests in flight), before authentication and
+ * parsing: under a rush of thousands of requests in the same second, the few in flight get the
+ * event loop for their round trips to PostgreSQL, instead of waiting behind the parsing of every
+ * request that arrived after them (a booking needs a dozen round trips; each one waited for the
+ * whole backlog). A request that cannot get a turn (the line stopped moving, or the wait exceeded
+ * DB_QUEUE_MAX_WAIT_MS) answers 503 with Retry-After.
  */
 export function registerGraphQLRoute(
   app: FastifyInstance,
@@ -26,8 +34,26 @@ export function registerGraphQLRoute(
   now: () => Date,
   links: DocumentLinks,
   directory?: DirectoryCache,
+  gate?: Admission,
 ): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    let release: (() => void) | undefined;
+    try {
+      release = await gate?.acquire();
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableError)) throw error;
+      return reply
+        .code(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({ errors: [formatError({ message: error.message }, error, readerOf(request, null))] });
+    }
+    try {
+      return await answer(request, reply);
+    } finally {
+      release?.();
+    }
+  };
+  const answer = async (request: FastifyRequest, reply: FastifyReply) => {
     const auth = await authenticateRequest(orm, request, verification, reply);
     if (!auth) return reply;
     const state: RequestState = {
