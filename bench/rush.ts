@@ -11,7 +11,15 @@ import { fromGlobalId, toGlobalId } from '../src/shared/ids';
 import { createLogger } from '../src/shared/logger';
 import { startBenchDatabase, type BenchDatabase } from './support/database';
 import { bareBookingRate } from './support/bare-rate';
-import { failAndExit, lastLineOf, loadAverage, machine, scratchDir } from './support/processes';
+import {
+  cpuMs,
+  failAndExit,
+  lastLineOf,
+  loadAverage,
+  machine,
+  postgresCpuMs,
+  scratchDir,
+} from './support/processes';
 import { ROOT, startGuichet, type Server } from './support/servers';
 
 /**
@@ -137,9 +145,27 @@ async function warmUp(server: Server, parents: { token: string; childId: string 
     throw new Error(`warm-up: expected NOT_OPEN, got ${[...codes]}`);
 }
 
+/** The rush's statements by total time (planning + execution), as PostgreSQL counted them. */
+async function writeStatementStats(db: BenchDatabase, file: string): Promise<void> {
+  const { rows } = await db.owner.query(
+    `select calls, round(total_plan_time::numeric, 1) as plan_ms, round(total_exec_time::numeric, 1) as exec_ms,
+            round(((total_plan_time + total_exec_time) / nullif(calls, 0))::numeric, 3) as ms_per_call, query
+     from pg_stat_statements order by total_plan_time + total_exec_time desc limit 40`,
+  );
+  fs.writeFileSync(file, rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
+}
+
 async function main(): Promise<void> {
   const workDir = scratchDir('guichet-bench-rush-');
-  const db = await startBenchDatabase('rush', { track_commit_timestamp: 'on' });
+  // BENCH_PG_STATEMENTS=<file>: PostgreSQL's own account of the rush's statements (calls, planning
+  // and execution time), from pg_stat_statements, written to that file.
+  const statementsFile = process.env.BENCH_PG_STATEMENTS;
+  const db = await startBenchDatabase('rush', {
+    track_commit_timestamp: 'on',
+    ...(statementsFile
+      ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_planning': 'on' }
+      : {}),
+  });
   const logger = createLogger('warn');
   const ownerOrm = await initOrm({ clientUrl: db.ownerUrl, logger, poolMax: 2 });
   await seedScale(ownerOrm.em.fork(), TENANT, Math.ceil(PARENTS * 1.1), SEED);
@@ -178,10 +204,20 @@ async function main(): Promise<void> {
       replaySample: 100,
     }),
   );
+  if (statementsFile) {
+    await db.owner.query('create extension if not exists pg_stat_statements');
+    await db.owner.query('select pg_stat_statements_reset()');
+  }
+  const cpu0 = { server: cpuMs(server.pid), postgres: postgresCpuMs(db.pid) };
   const load = JSON.parse(
     await lastLineOf('rush-load', process.execPath, [path.join(ROOT, 'dist/bench/rush-load.js'), planFile]),
   );
   const loadEnd = loadAverage();
+  // CPU per request answered (the rush and the replays), the server's and PostgreSQL's: figures
+  // that a busy machine changes less than it changes latencies.
+  const cpuPerRequest = (ms: number) => Math.round((ms / (load.requests + load.replays.checked)) * 100) / 100;
+  const serverCpuMsPerRequest = cpuPerRequest(cpuMs(server.pid) - cpu0.server);
+  const postgresCpuMsPerRequest = cpuPerRequest(postgresCpuMs(db.pid) - cpu0.postgres);
 
   const {
     rows: [db0],
@@ -196,6 +232,7 @@ async function main(): Promise<void> {
      from reservations where session_id = $1 and status <> 'CANCELLED'`,
     [session.id],
   );
+  if (statementsFile) await writeStatementStats(db, statementsFile);
   await server.stop();
   await db.stop();
 
@@ -237,6 +274,8 @@ async function main(): Promise<void> {
       maxMs: load.maxMs,
       requestP50Ms: load.requestP50Ms,
       requestP99Ms: load.requestP99Ms,
+      serverCpuMsPerRequest,
+      postgresCpuMsPerRequest,
       firstPlaceMs: Math.round(Number(db0.first_commit_ms) - opensAt),
       lastPlaceMs: Math.round(lastPlaceMs),
       requests: load.requests,
