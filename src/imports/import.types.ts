@@ -69,7 +69,10 @@ registerEnumType(ImportErrorCode, {
       description: 'The header lacks a required column (or the file is empty): nothing was read.',
     },
     UNKNOWN_SCHOOL: { description: 'No school of the tenant with that name or UAI code.' },
-    DUPLICATE_IN_FILE: { description: 'The same child (by reference) is on an earlier line.' },
+    DUPLICATE_IN_FILE: {
+      description:
+        'What the line names is on an earlier line: the same child (by reference), device action, or family and document reference (balances).',
+    },
     DUPLICATE_EXTERNAL_REF: {
       description: 'A family reference given to two households with different details.',
     },
