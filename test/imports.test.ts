@@ -277,7 +277,7 @@ describe('legacy import of families', () => {
     });
     expect(kind.status).toBe(400);
     expect(((await kind.json()) as any).errors[0].message).toBe(
-      'No import of kind "payments": use families, reservations, attendance, or attendance-journal.',
+      'No import of kind "payments": use families, reservations, balances, attendance, or attendance-journal.',
     );
     expect((await post(file, '?mode=SOME')).status).toBe(400);
     expect(await imports()).toBe(before);

@@ -328,6 +328,7 @@ const SAMPLES: { [K in MessageKey]: ParamsOf<K> } = {
   'admin.alreadyMerged': {},
   'admin.mergeInvoices': { rows: 'F2027-000012 (2027-01)' },
   'admin.mergeDebits': {},
+  'admin.mergeOpeningBalances': { refs: allOf(['FAC-2025-0412']) },
   'admin.mergeOverlap': { count: 2, dates: allOf(['2027-03-04', '2027-03-05']) },
   'admin.endsInPast': { today: day('2026-12-01') },
   'admin.notNationalCode': { code: '0301001B' },
@@ -500,6 +501,11 @@ const SAMPLES: { [K in MessageKey]: ParamsOf<K> } = {
   'import.badInstant': { value: '03/12/2026 11:45' },
   'import.actionReused': { device: 'tablette-1', action: '42' },
   'import.actionTwice': { device: 'tablette-1', action: '42' },
+  'import.badAmount': { value: '-12,50', max: amount(10_000_000, 'EUR') },
+  'import.balanceDateOutOfRange': { value: '12/03/2062' },
+  'import.duplicateBalance': { ref: 'FAC-2025-0412', firstLine: 7 },
+  'import.unknownFamilyRef': { value: 'F999999' },
+  'import.balanceInvoiced': { ref: 'FAC-2025-0412', invoice: 'F2026-000042', amount: amount(4250, 'EUR') },
 };
 
 const LANGUAGES: Record<string, Language> = {

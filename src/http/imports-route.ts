@@ -28,6 +28,7 @@ export const MAX_IMPORT_MIB = 200;
 const KIND_OF_PATH: Record<string, ImportKind> = {
   families: ImportKind.FAMILIES,
   reservations: ImportKind.RESERVATIONS,
+  balances: ImportKind.BALANCES,
   attendance: ImportKind.ATTENDANCE,
   'attendance-journal': ImportKind.ATTENDANCE_JOURNAL,
 };

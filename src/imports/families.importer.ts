@@ -354,7 +354,7 @@ export class FamiliesImporter implements Importer<FamilyColumn, FamilyLine> {
  * `external_ref`, and `merged` true). Two index lookups — by reference, then the kept records by
  * primary key — whatever the statistics say.
  */
-async function keptRows<R extends { external_ref: string; merged: boolean }>(
+export async function keptRows<R extends { external_ref: string; merged: boolean }>(
   tx: EntityManager,
   table: 'families' | 'children',
   columns: string,

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { msg, oneOf, type Message } from '../shared/i18n';
+import { amount as money, msg, oneOf, type Message } from '../shared/i18n';
 import { ImportErrorCode, type ImportLineError } from './import.entity';
 
 /** Lower case, accents off, anything but letters and digits as one `_`: "Date de naissance" → date_de_naissance. */
@@ -121,6 +121,33 @@ export class LineReader<C extends string> {
     return Number(compact.replace(',', '.'));
   }
 
+  /**
+   * An amount of money as French software writes it ("12,50", "1 234,50", "8.4", "12 €"), in minor
+   * units read from the digits (never through a float: "0,29" is 29). BAD_NUMBER when it is not a
+   * number ("12,5O"); BAD_AMOUNT when it is zero, negative, above `max` or finer than cents.
+   */
+  amount(column: C, options: { required?: boolean; max: number; currency: string }): number | null {
+    const value = this.text(column, options);
+    if (value === null) return null;
+    const compact = value.replace(/[\s\u00a0\u202f]/g, '').replace(/(€|EUR)$/i, '');
+    const parts = /^(-?)(\d+)(?:[.,](\d+))?$/.exec(compact);
+    if (!parts) {
+      this.fail(column, ImportErrorCode.BAD_NUMBER, msg('import.badNumber', { value }));
+      return null;
+    }
+    const [, sign, units, decimals = ''] = parts;
+    const cents = Number(units) * 100 + Number(decimals.padEnd(2, '0').slice(0, 2));
+    if (sign || cents <= 0 || cents > options.max || /[1-9]/.test(decimals.slice(2))) {
+      this.fail(
+        column,
+        ImportErrorCode.BAD_AMOUNT,
+        msg('import.badAmount', { value, max: money(options.max, options.currency) }),
+      );
+      return null;
+    }
+    return cents;
+  }
+
   /** An email address, lower-cased; BAD_EMAIL when malformed. */
   email(column: C): string | null {
     const value = this.text(column, { max: 254 });
@@ -169,7 +196,8 @@ export class LineReader<C extends string> {
     }
   }
 
-  private label(column: C): string {
+  /** The column's name as the file's header spells it. */
+  label(column: C): string {
     return this.layout[column]?.label ?? column;
   }
 }

@@ -62,6 +62,12 @@ export enum ImportErrorCode {
   NO_SESSION = 'NO_SESSION',
   /** The child holds another reservation at overlapping hours (reservations). */
   OVERLAP = 'OVERLAP',
+  /** Not an amount owed: zero, negative, past the maximum or finer than cents (balances). */
+  BAD_AMOUNT = 'BAD_AMOUNT',
+  /** No family with that reference (balances). */
+  UNKNOWN_FAMILY = 'UNKNOWN_FAMILY',
+  /** The family's opening balance of that reference is invoiced and the line differs (balances). */
+  BALANCE_INVOICED = 'BALANCE_INVOICED',
 }
 
 /** One error as stored: where, what was there, and the message's key and parameters. */

@@ -3,6 +3,7 @@ import { inTenantTransaction, scopeToTenant } from '../db/tenant-scope';
 import { msg, oneOf } from '../shared/i18n';
 import { openCsv, type CsvSource, type Encoding } from './csv-source';
 import { AttendanceImporter } from './attendance.importer';
+import { BalancesImporter } from './balances.importer';
 import { FamiliesImporter } from './families.importer';
 import { JournalImporter } from './journal.importer';
 import { ReservationsImporter } from './reservations.importer';
@@ -50,6 +51,7 @@ export interface ImportRequest {
 export const IMPORTABLE_KINDS = [
   ImportKind.FAMILIES,
   ImportKind.RESERVATIONS,
+  ImportKind.BALANCES,
   ImportKind.ATTENDANCE,
   ImportKind.ATTENDANCE_JOURNAL,
 ] as const;
@@ -65,7 +67,9 @@ function importerFor(request: ImportRequest, importId: string): Importer<string,
           ? new ReservationsImporter(request.now)
           : request.kind === ImportKind.ATTENDANCE_JOURNAL
             ? new JournalImporter(viewer, request.now, () => importId)
-            : null;
+            : request.kind === ImportKind.BALANCES
+              ? new BalancesImporter(request.now)
+              : null;
   if (!importer) throw new Error(`no importer for ${request.kind}`);
   return importer as unknown as Importer<string, unknown>;
 }

@@ -14,7 +14,10 @@ registerEnumType(ImportKind, {
       description:
         'Bookings by child reference, service and dates (POST /imports/reservations): BOOKED on every session between the dates.',
     },
-    BALANCES: { description: 'Opening unpaid amounts per family (not imported yet).' },
+    BALANCES: {
+      description:
+        'Opening unpaid amounts per family (POST /imports/balances): one OPENING_BALANCE charge per family and legacy document reference, billed by the next run.',
+    },
     ATTENDANCE: {
       description:
         'A filled roll sheet (GET /documents/rolls/<date>.csv), recorded as the roll call records it.',
@@ -66,7 +69,10 @@ registerEnumType(ImportErrorCode, {
       description: 'The header lacks a required column (or the file is empty): nothing was read.',
     },
     UNKNOWN_SCHOOL: { description: 'No school of the tenant with that name or UAI code.' },
-    DUPLICATE_IN_FILE: { description: 'The same child (by reference) is on an earlier line.' },
+    DUPLICATE_IN_FILE: {
+      description:
+        'What the line names is on an earlier line: the same child (by reference), device action, or family and document reference (balances).',
+    },
     DUPLICATE_EXTERNAL_REF: {
       description: 'A family reference given to two households with different details.',
     },
@@ -84,6 +90,14 @@ registerEnumType(ImportErrorCode, {
     NO_SESSION: { description: 'The service has no session between the dates.' },
     OVERLAP: {
       description: 'The child already holds a reservation at overlapping hours on some of these days.',
+    },
+    BAD_AMOUNT: {
+      description: 'Not an amount owed: zero, negative, above 100,000.00 or finer than cents (balances).',
+    },
+    UNKNOWN_FAMILY: { description: 'No family with that reference: import the families first (balances).' },
+    BALANCE_INVOICED: {
+      description:
+        "The family's opening balance of that document reference is already invoiced and the line changes it (balances): correct the invoice with correctBilledCharge.",
     },
     DAY_BILLED: {
       description:
@@ -152,12 +166,14 @@ export class ImportType extends Node {
   linesValid!: number;
 
   @Field(() => Int, {
-    description: 'Lines whose child (and family) was created; 0 when nothing was written.',
+    description:
+      'Lines that created something (a child and its family, bookings, an opening balance…); 0 when nothing was written.',
   })
   created!: number;
 
   @Field(() => Int, {
-    description: 'Lines that changed a stored child or family; 0 when nothing was written.',
+    description:
+      'Lines that changed a stored record (a child or family, an opening balance not invoiced yet); 0 when nothing was written.',
   })
   updated!: number;
 

@@ -16,6 +16,11 @@ export enum ChargeReason {
   CONSUMPTION = 'CONSUMPTION',
   /** A childcare placement's month (src/placements/billing): no reservation. */
   PLACEMENT_MONTH = 'PLACEMENT_MONTH',
+  /**
+   * What the family still owed the previous software (POST /imports/balances): no reservation,
+   * service nor child; its origin in `label` and `externalRef`.
+   */
+  OPENING_BALANCE = 'OPENING_BALANCE',
 }
 
 /**
@@ -39,8 +44,9 @@ export class Charge extends TenantOwned {
   @ManyToOne({ entity: 'Reservation', ref: true, nullable: true, fieldName: 'reservation_id' })
   reservation?: Ref<Reservation> | null;
 
-  @ManyToOne({ entity: 'Service', ref: true, fieldName: 'service_id' })
-  service!: Ref<Service>;
+  /** The service rendered; null for an opening balance. */
+  @ManyToOne({ entity: 'Service', ref: true, nullable: true, fieldName: 'service_id' })
+  service?: Ref<Service> | null;
 
   @Property({ type: 'string', columnType: 'date' })
   date!: string;
@@ -74,6 +80,14 @@ export class Charge extends TenantOwned {
   /** The invoice this charge was billed on; once set, the charge and its reservation are locked. */
   @Property({ type: 'uuid', nullable: true })
   invoiceId?: string | null;
+
+  /** An opening balance's origin as the previous software named it ("Cantine 2025-2026 reliquat"). */
+  @Property({ type: 'string', length: 160, nullable: true })
+  label?: string | null = null;
+
+  /** An opening balance's document reference in the previous software: one charge per family and reference. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  externalRef?: string | null = null;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

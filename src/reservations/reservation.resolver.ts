@@ -149,12 +149,27 @@ export class ChargeResolver {
     return Boolean(charge.invoiceId);
   }
 
-  @FieldResolver(() => ServiceType, { description: 'The service rendered.' })
-  async service(@Root() charge: Charge, @Ctx() ctx: GraphQLContext): Promise<Service> {
-    return (await ctx.loaders.serviceById.load(charge.service.id))!;
+  @FieldResolver(() => ServiceType, {
+    nullable: true,
+    description: 'The service rendered; null for an opening balance (OPENING_BALANCE).',
+  })
+  async service(@Root() charge: Charge, @Ctx() ctx: GraphQLContext): Promise<Service | null> {
+    return charge.service ? (await ctx.loaders.serviceById.load(charge.service.id))! : null;
   }
 
-  @FieldResolver(() => ChildType, { nullable: true, description: 'The child concerned (none for water).' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "OPENING_BALANCE: the document's reference in the previous software (at most 64 characters; one charge per family and reference, the import's idempotency key); null for other charges.",
+  })
+  legacyReference(@Root() charge: Charge): string | null {
+    return charge.externalRef ?? null;
+  }
+
+  @FieldResolver(() => ChildType, {
+    nullable: true,
+    description: 'The child concerned (none for water or an opening balance).',
+  })
   child(@Root() charge: Charge, @Ctx() ctx: GraphQLContext): Promise<Child | null> | null {
     return charge.childId ? ctx.loaders.childById.load(charge.childId) : null;
   }

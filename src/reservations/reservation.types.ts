@@ -105,6 +105,10 @@ registerEnumType(ChargeReason, {
     UNJUSTIFIED_ABSENCE: { description: 'Booked, absent, no justification; the service bills it.' },
     BILLABLE_ABSENCE: { description: 'Absent with a reason the tenant still bills.' },
     PLACEMENT_MONTH: { description: 'A month of a childcare placement (no reservation).' },
+    OPENING_BALANCE: {
+      description:
+        'What the family still owed the previous software (POST /imports/balances): no reservation, service nor child; see `label` and `legacyReference`.',
+    },
   },
 });
 
@@ -131,6 +135,13 @@ export class ChargeType extends Node {
 
   @Field({ description: 'Whether it is on an issued invoice (then it never changes).' })
   invoiced!: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'OPENING_BALANCE: its origin as the previous software named it (e.g. "Cantine 2025-2026 reliquat"), at most 160 characters; null for other charges.',
+  })
+  label!: string | null;
 }
 
 export const ChargeConnection = connectionOf(ChargeType, 'Charge');

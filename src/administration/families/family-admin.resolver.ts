@@ -301,7 +301,7 @@ export class FamilyAdminResolver {
   @Access(STAFF)
   @Mutation(() => MergeFamiliesPayload, {
     description:
-      'Merge a duplicate household into the one kept, in one transaction: children, reservations, charges, invoices, payments, plans, waitlist entries, notifications and quotient attestations move; the duplicate is archived and its ID resolves to the kept family. MERGE_CONFLICT naming the invoices when both have an invoice for one month (or a direct debit for one service); INVALID for the same family twice; NOT_FOUND for an unknown or already merged one. Agents and tenant admins; audited with the counts moved; retry-safe with idempotencyKey.',
+      'Merge a duplicate household into the one kept, in one transaction: children, reservations, charges, invoices, payments, plans, waitlist entries, notifications and quotient attestations move; the duplicate is archived and its ID resolves to the kept family. MERGE_CONFLICT naming the invoices when both have an invoice for one month (or a direct debit for one service, or an opening balance of one legacy document reference); INVALID for the same family twice; NOT_FOUND for an unknown or already merged one. Agents and tenant admins; audited with the counts moved; retry-safe with idempotencyKey.',
   })
   async mergeFamilies(
     @Arg('input', { description: 'Kept and duplicate.' }) input: MergeFamiliesInput,

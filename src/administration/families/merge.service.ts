@@ -126,6 +126,21 @@ export const mergeFamilies = idempotentMutation(
     if (schedules[0].n || debits[0].n) {
       return refuse(UserErrorCode.MERGE_CONFLICT, msg('admin.mergeDebits'), ['mergeFamilyId']);
     }
+    // One opening balance per family and legacy document reference (the balances import's key).
+    const openings = await ctx.em.execute<{ external_ref: string }[]>(
+      `select m.external_ref from charges k join charges m on m.tenant_id = k.tenant_id and m.external_ref = k.external_ref
+       where k.tenant_id = ? and k.family_id = ? and m.family_id = ? order by m.external_ref`,
+      params,
+      'all',
+      ctx.em.getLoggerContext(),
+    );
+    if (openings.length) {
+      return refuse(
+        UserErrorCode.MERGE_CONFLICT,
+        msg('admin.mergeOpeningBalances', { refs: allOf(openings.map((o) => o.external_ref)) }),
+        ['mergeFamilyId'],
+      );
+    }
     const moved: Moved = {};
     for (const table of FAMILY_TABLES) {
       moved[table] = await run(

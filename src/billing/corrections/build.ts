@@ -20,7 +20,7 @@ export enum CorrectionWarning {
 export interface CorrectionLine {
   position: number;
   month: string;
-  serviceId: string;
+  serviceId: string | null;
   label: string;
   quantity: number;
   unitPrice: number;
@@ -45,9 +45,11 @@ interface PendingRow {
   new_unit_price: number | null;
   quantity: number;
   reason: string;
-  service_id: string;
+  service_id: string | null;
   date: string;
   charge_reason: ChargeReason;
+  label: string | null;
+  external_ref: string | null;
 }
 
 /**
@@ -66,7 +68,8 @@ export async function fillCorrectiveDraft(
   const log = ctx.em.getLoggerContext();
   const pending = await ctx.em.execute<PendingRow[]>(
     `select k.id, k.family_id, k.charge_id, k.billed_invoice_id, k.old_unit_price, k.new_unit_price, k.quantity,
-            k.reason, c.service_id, to_char(c.date, 'YYYY-MM-DD') as date, c.reason as charge_reason
+            k.reason, c.service_id, to_char(c.date, 'YYYY-MM-DD') as date, c.reason as charge_reason,
+            c.label, c.external_ref
      from charge_corrections k join charges c on c.tenant_id = k.tenant_id and c.id = k.charge_id
      where k.tenant_id = ? and k.billing_run_id is null
      order by k.family_id, k.billed_invoice_id, c.date, k.id`,
@@ -137,6 +140,8 @@ export async function fillCorrectiveDraft(
       service_id: row.service_id,
       date: row.date,
       reason: row.charge_reason,
+      label: row.label,
+      external_ref: row.external_ref,
       unit_price: unitPrice,
       quantity: row.quantity,
       amount: unitPrice * row.quantity,

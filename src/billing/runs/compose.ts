@@ -18,17 +18,22 @@ const REASON_LABELS: Record<ChargeReason, string> = {
   [ChargeReason.BILLABLE_ABSENCE]: 'absence facturée',
   [ChargeReason.CONSUMPTION]: 'consommation',
   [ChargeReason.PLACEMENT_MONTH]: 'place en service de garde, mois',
+  [ChargeReason.OPENING_BALANCE]: 'solde antérieur',
 };
 
 export interface ChargeRow {
   id: string;
   family_id: string;
-  service_id: string;
+  /** Null for an opening balance. */
+  service_id: string | null;
   date: string;
   reason: ChargeReason;
   unit_price: number;
   quantity: number;
   amount: number;
+  /** An opening balance's origin and legacy reference (null for the others). */
+  label?: string | null;
+  external_ref?: string | null;
 }
 
 /** Which charges a run gathers. */
@@ -45,7 +50,7 @@ export interface GatherScope {
 export interface ComposedLine {
   position: number;
   month: string;
-  serviceId: string;
+  serviceId: string | null;
   label: string;
   quantity: number;
   unitPrice: number;
@@ -111,7 +116,8 @@ export async function chargesOf(
   lock: boolean,
 ): Promise<{ charges: ChargeRow[]; byFamily: Map<string, ChargeRow[]> }> {
   const charges = await ctx.em.execute<ChargeRow[]>(
-    `select id, family_id, service_id, to_char(date, 'YYYY-MM-DD') as date, reason, unit_price, quantity, amount
+    `select id, family_id, service_id, to_char(date, 'YYYY-MM-DD') as date, reason, unit_price, quantity, amount,
+            label, external_ref
      from charges c
      where tenant_id = ? and invoice_id is null and date <= ? and family_id = any(array(select value::uuid from json_array_elements_text(?::json))) ${scopeSql(scope)}
      order by family_id, date, id
@@ -129,6 +135,10 @@ export async function chargesOf(
   return { charges, byFamily };
 }
 
+/** A line's service name for sorting: '' for an opening balance (first in its month). */
+const nameOf = (serviceId: string | null, names: Map<string, string>) =>
+  serviceId ? (names.get(serviceId) ?? '') : '';
+
 /** One family's invoice from its charges: lines by month, service, reason and price; its total and dates. */
 export function composeInvoice(
   rows: ChargeRow[],
@@ -136,15 +146,20 @@ export function composeInvoice(
 ): { total: number; firstDate: string; lines: ComposedLine[] } {
   const grouped = new Map<
     string,
-    Omit<ComposedLine, 'position' | 'label'> & { reason: ChargeReason; reversal: boolean }
+    Omit<ComposedLine, 'position' | 'label'> & { reason: ChargeReason; reversal: boolean; origin?: string }
   >();
   for (const row of rows) {
     const month = row.date.slice(0, 7);
     // A reversal (quantity -1: an invoiced outcome corrected) is a line of its own.
     const reversal = row.quantity < 0;
-    const key = `${month}|${row.service_id}|${row.reason}|${row.unit_price}|${reversal}`;
+    // An opening balance is a line of its own, named by its origin and legacy reference.
+    const opening = row.reason === ChargeReason.OPENING_BALANCE;
+    const key = opening
+      ? `opening|${row.id}`
+      : `${month}|${row.service_id}|${row.reason}|${row.unit_price}|${reversal}`;
     const line = grouped.get(key) ?? {
       reversal,
+      origin: opening ? `Solde antérieur — ${row.label} — réf. ${row.external_ref}` : undefined,
       month,
       serviceId: row.service_id,
       reason: row.reason,
@@ -160,14 +175,16 @@ export function composeInvoice(
     .sort(
       (a, b) =>
         a.month.localeCompare(b.month) ||
-        (serviceNames.get(a.serviceId) ?? '').localeCompare(serviceNames.get(b.serviceId) ?? ''),
+        nameOf(a.serviceId, serviceNames).localeCompare(nameOf(b.serviceId, serviceNames)),
     )
-    .map(({ reason: why, reversal, ...line }, position) => {
+    .map(({ reason: why, reversal, origin, ...line }, position) => {
       const reason = [REASON_LABELS[why], reversal ? 'correction, annulé' : ''].filter(Boolean).join(', ');
       return {
         ...line,
         position: position + 1,
-        label: `${serviceNames.get(line.serviceId) ?? 'Service'} — ${line.month}${reason ? ` — ${reason}` : ''}`,
+        label:
+          origin ??
+          `${serviceNames.get(line.serviceId ?? '') ?? 'Service'} — ${line.month}${reason ? ` — ${reason}` : ''}`,
       };
     });
   return {

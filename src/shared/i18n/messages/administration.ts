@@ -122,6 +122,10 @@ export const administration = {
     en: 'Both families have a direct debit for the same service: stop one of them first.',
     fr: 'Les deux familles ont un prélèvement pour le même service : arrêtez d’abord l’un d’eux.',
   }),
+  'admin.mergeOpeningBalances': m<{ refs: AllOf }>({
+    en: 'Both families have an opening balance with the document reference {refs} (one debt imported for both households?): merged, it would be billed twice.',
+    fr: 'Les deux familles ont un solde antérieur de référence de pièce {refs} (une même dette importée pour les deux foyers ?) : fusionnées, elle serait facturée deux fois.',
+  }),
   'admin.mergeOverlap': m<{ count: number; dates: AllOf }>({
     en: 'Both records are booked (or waitlisted) at the same time on {count} sessions ({dates}): cancel one of each pair first.',
     fr: 'Les deux dossiers sont réservés (ou en liste d’attente) au même moment sur {count} séances ({dates}) : annulez d’abord l’une de chaque paire.',

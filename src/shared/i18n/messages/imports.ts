@@ -1,4 +1,4 @@
-import { m, type CalendarDate, type Day, type OneOf } from '../message';
+import { m, type Amount, type CalendarDate, type Day, type OneOf } from '../message';
 
 /**
  * Legacy imports (each line-level error, in words a town's agent acts on, and the route's
@@ -189,5 +189,26 @@ export const imports = {
   'import.actionTwice': m<{ device: string; action: string }>({
     en: 'Action "{action}" of device "{device}" is on an earlier line of this file.',
     fr: 'L’action « {action} » de l’appareil « {device} » figure déjà sur une ligne précédente de ce fichier.',
+  }),
+  // Opening balances (POST /imports/balances).
+  'import.badAmount': m<{ value: string; max: Amount }>({
+    en: '"{value}" is not an amount owed: more than zero, at most {max}, in cents at most (e.g. 12,50).',
+    fr: '« {value} » n’est pas un montant dû : plus de zéro, au plus {max}, au centime près (par exemple 12,50).',
+  }),
+  'import.balanceDateOutOfRange': m<{ value: string }>({
+    en: 'The date {value} is in the future or more than 10 years ago.',
+    fr: 'La date {value} est dans le futur ou remonte à plus de 10 ans.',
+  }),
+  'import.duplicateBalance': m<{ ref: string; firstLine: number }>({
+    en: 'The same family and document reference "{ref}" are already on line {firstLine} of this file.',
+    fr: 'La même famille et la même référence de pièce « {ref} » figurent déjà ligne {firstLine} de ce fichier.',
+  }),
+  'import.unknownFamilyRef': m<{ value: string }>({
+    en: 'No family with the reference "{value}": import the families first (ref_famille).',
+    fr: 'Aucune famille de référence « {value} » : importez d’abord les familles (ref_famille).',
+  }),
+  'import.balanceInvoiced': m<{ ref: string; invoice: string; amount: Amount }>({
+    en: 'The opening balance "{ref}" ({amount}) is already on invoice {invoice}: it can no longer change (correct the invoice with correctBilledCharge).',
+    fr: 'Le solde antérieur « {ref} » ({amount}) figure déjà sur la facture {invoice} : il ne peut plus changer (corrigez la facture avec correctBilledCharge).',
   }),
 };
