@@ -16,13 +16,23 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  */
 interface Tail {
   statements: string[];
+  /** The unit's attempt (1 first; a retry after a serialization failure or deadlock: 2…). */
+  attempt: number;
 }
 
 const tails = new WeakMap<EntityManager, Tail>();
 
 /** Lets `executeAtCommit` defer statements of `em` (a unit's transaction) until its COMMIT. */
-export function openCommitTail(em: EntityManager): void {
-  tails.set(em, { statements: [] });
+export function openCommitTail(em: EntityManager, attempt = 1): void {
+  tails.set(em, { statements: [], attempt });
+}
+
+/**
+ * Whether `em` is a unit's first attempt, whose statements sent with COMMIT may fail on purpose
+ * (serialization_failure) to have the unit run again: a retry must not count on it again.
+ */
+export function isFirstAttemptOfUnit(em: EntityManager): boolean {
+  return tails.get(em)?.attempt === 1;
 }
 
 /**

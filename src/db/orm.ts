@@ -5,6 +5,7 @@ import type pino from 'pino';
 import { ENTITIES, TENANT_OWNED_ENTITIES } from './entities';
 import { MIGRATIONS } from '../migrations';
 import { TENANT_FILTER } from '../shared/tenant-owned';
+import { prepareStatementsOn } from './prepared-statements';
 import { QueryLogger, type QueryObserver } from './query-logger';
 
 export interface OrmOptions {
@@ -40,7 +41,19 @@ export function ormConfig(options: OrmOptions): Options {
         default: true,
       },
     },
-    pool: { min: 0, max: options.poolMax ?? 10, acquireTimeoutMillis: options.acquireTimeoutMs ?? 5000 },
+    pool: {
+      min: 0,
+      max: options.poolMax ?? 10,
+      acquireTimeoutMillis: options.acquireTimeoutMs ?? 5000,
+      // Parameterised statements are prepared once per connection (src/db/prepared-statements.ts).
+      afterCreate: (
+        connection: Parameters<typeof prepareStatementsOn>[0],
+        done: (error: Error | null, connection: unknown) => void,
+      ) => {
+        prepareStatementsOn(connection);
+        done(null, connection);
+      },
+    },
     forceUtcTimezone: true,
     debug: ['query'],
     loggerFactory: () => new QueryLogger(options.logger, options.onQuery),

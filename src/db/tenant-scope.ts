@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { TENANT_FILTER } from '../shared/tenant-owned';
+import { executePrepared } from './prepared-statements';
 
 export interface ScopeOptions {
   /** How long a statement may wait for a row or advisory lock before giving up (ms; 0: forever). */
@@ -41,14 +42,13 @@ export async function scopeToTenantReading<Row>(
 ): Promise<Row | null> {
   // The one-row subquery sets the settings whether or not the tenant exists (PostgreSQL keeps a
   // subquery's volatile outputs even when unreferenced); tenants are readable by every role.
-  const [row] = await tx.execute<(Row & { id: string | null })[]>(
+  const [row] = await executePrepared<Row & { id: string | null }>(
+    tx,
     `select t.* from (
        select set_config('app.tenant_id', ?, true) as tenant_id, set_config('lock_timeout', ?, true) as l,
               set_config('statement_timeout', ?, true) as st) s
      left join tenants t on t.id = s.tenant_id::uuid`,
     [tenantId, `${options.lockTimeoutMs ?? 0}ms`, `${options.statementTimeoutMs ?? 0}ms`],
-    'all',
-    tx.getLoggerContext(),
   );
   tx.setFilterParams(TENANT_FILTER, { tenantId });
   return row && row.id !== null ? row : null;

@@ -83,7 +83,7 @@ export async function runUnit(
       const tx = options.orm.em.fork({ loggerContext: { requestId: state.requestId } }) as EntityManager;
       await tx.begin({ readOnly });
       // A write's closing statements (events, idempotency outcome) ride on its COMMIT.
-      if (!readOnly) openCommitTail(tx);
+      if (!readOnly) openCommitTail(tx, attempt);
       try {
         // The tenant is read afresh by the statement that scopes the transaction to it.
         let tenant: Tenant | null = null;

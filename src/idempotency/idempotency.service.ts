@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TenantContext } from '../auth/context';
 import { principalOf } from '../auth/viewer';
 import { executeAtCommit } from '../db/commit-tail';
+import { executePrepared } from '../db/prepared-statements';
 import { BadInputError } from '../shared/errors';
 import { refuse, UserErrorCode, type Outcome } from '../shared/user-errors';
 import { msg } from '../shared/i18n';
@@ -39,12 +40,11 @@ export async function idempotent<T>(
   }
   const principal = sha256(principalOf(ctx.viewer));
   const requestHash = sha256(JSON.stringify([operation, input]));
-  const inserted = await ctx.em.execute<{ key: string }[]>(
+  const inserted = await executePrepared<{ key: string }>(
+    ctx.em,
     `insert into idempotency_keys (tenant_id, subject, key, operation, request_hash)
      values (?, ?, ?, ?, ?) on conflict do nothing returning key`,
     [ctx.tenant.id, principal, key, operation, requestHash],
-    'all',
-    ctx.em.getLoggerContext(),
   );
   if (inserted.length === 0) {
     const [stored] = await ctx.em.execute<

@@ -2,6 +2,7 @@ import type { TenantContext } from '../auth/context';
 import type { ChildFacts } from '../facilities/eligibility';
 import { FacilityKind } from '../facilities/facility.entity';
 import { Service } from '../facilities/service.entity';
+import { executePrepared } from '../db/prepared-statements';
 import { Child } from '../families/child.entity';
 import { childFacts } from '../families/families.service';
 import { Session } from '../sessions/session.entity';
@@ -28,7 +29,8 @@ export async function loadBookingChild(
 ): Promise<BookingChild | null> {
   // The booking household: a parent's own; for staff, the one named (shared custody at the counter).
   const household = ctx.viewer.familyId ?? householdId ?? null;
-  const [row] = await ctx.em.execute<Record<string, unknown>[]>(
+  const [row] = await executePrepared<Record<string, unknown>>(
+    ctx.em,
     `select c.*, f.kind as school_kind,
        exists (select 1 from child_households h
                join families hf on hf.tenant_id = h.tenant_id and hf.id = h.family_id and hf.archived_at is null
@@ -39,8 +41,6 @@ export async function loadBookingChild(
      where c.tenant_id = ? and c.id = ? and c.archived_at is null and c.merged_into_id is null
        and fa.archived_at is null`,
     [household, ctx.tenant.id, childId],
-    'all',
-    ctx.em.getLoggerContext(),
   );
   if (!row) return null;
   if (row._other_household) row.family_id = household;
@@ -72,9 +72,10 @@ export async function loadBookingFacts(
   const ids = [...new Set(sessionIds)];
   if (ids.length === 0) return new Map();
   const json = JSON.stringify(ids);
-  const rows = await ctx.em.execute<
-    (Record<string, unknown> & { _booked: boolean; _overlapping: string | null })[]
+  const rows = await executePrepared<
+    Record<string, unknown> & { _booked: boolean; _overlapping: string | null }
   >(
+    ctx.em,
     `select s.*,
        exists (select 1 from reservations r where r.tenant_id = s.tenant_id and r.session_id = s.id
                and r.child_id = ? and r.status <> 'CANCELLED') as _booked,
@@ -84,8 +85,6 @@ export async function loadBookingFacts(
         order by o.session_id limit 1) as _overlapping
      from sessions s where s.tenant_id = ? and s.id = any(array(select value::uuid from json_array_elements_text(?::json)))`,
     [child.id, child.id, ctx.tenant.id, json],
-    'all',
-    ctx.em.getLoggerContext(),
   );
   const sessions = rows.map((row) => ({ row, session: lightMap(ctx.em, Session, row) }));
   const services = await lightFind(ctx.em, Service, {

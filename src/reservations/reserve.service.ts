@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TenantContext } from '../auth/context';
 import { audit } from '../audit/audit.service';
+import { executeAtCommit, isFirstAttemptOfUnit } from '../db/commit-tail';
 import { emitEvents, gid, type DomainEvent } from '../events/emit';
 import { Child } from '../families/child.entity';
 import { idempotentMutation } from '../idempotency/idempotency.service';
@@ -188,7 +189,7 @@ async function bookSessions(
  *    asked: two bulk bookings never deadlock) and takes a place on each that has one left —
  *    capacity is decided by PostgreSQL, never in JavaScript;
  * 3. the reservations of the sessions that were full are removed.
- * The rows stay locked only for what follows until COMMIT (the idempotency record).
+ * On a unit's first attempt, step 2 is sent with the COMMIT instead, all or nothing (see below).
  */
 async function takePlaces(
   ctx: TenantContext,
@@ -234,18 +235,29 @@ async function takePlaces(
   const overlapping = new Set(skipped.filter((id) => !duplicates.has(id)));
   if (inserted.length === 0) return { booked: new Map(), duplicates, overlapping };
   // NO KEY UPDATE (not UPDATE): the reservations' foreign keys hold KEY SHARE locks on these rows.
-  const taken = await ctx.em.execute<{ id: string }[]>(
-    `with locked as materialized (
+  const takeSql = `with locked as materialized (
        select id from sessions where tenant_id = ? and id = any(array(select value::uuid from json_array_elements_text(?::json)))
        order by id for no key update
      )
      update sessions s set places_taken = s.places_taken + 1
      from locked where s.tenant_id = ? and s.id = locked.id and s.places_taken < s.capacity
-     returning s.id`,
-    [ctx.tenant.id, JSON.stringify(inserted.map((r) => r.session_id)), ctx.tenant.id],
-    'all',
-    ctx.em.getLoggerContext(),
-  );
+     returning s.id`;
+  const takeParams = [ctx.tenant.id, JSON.stringify(inserted.map((r) => r.session_id)), ctx.tenant.id];
+  if (isFirstAttemptOfUnit(ctx.em)) {
+    // The places are taken in the COMMIT's own round trip (src/db/commit-tail.ts): the session
+    // rows are locked for the time PostgreSQL takes to run the last statements and commit, never
+    // while this process is busy with other requests. The sessions had places left in this
+    // transaction's snapshot (decideBooking); if concurrent bookings took them meanwhile,
+    // guichet_require_places aborts the whole transaction (serialization_failure) and the
+    // booking runs again from a fresh snapshot, taking its places at once (below).
+    await executeAtCommit(
+      ctx.em,
+      `with taken as (${takeSql}) select guichet_require_places((select count(*) from taken), ?)`,
+      [...takeParams, inserted.length],
+    );
+    return { booked: new Map(inserted.map((r) => [r.session_id, r.id])), duplicates, overlapping };
+  }
+  const taken = await ctx.em.execute<{ id: string }[]>(takeSql, takeParams, 'all', ctx.em.getLoggerContext());
   const placed = new Set(taken.map((r) => r.id));
   const full = inserted.filter((r) => !placed.has(r.session_id));
   if (full.length) {

@@ -1,5 +1,6 @@
 import type { EntityMetadata, EntityName, EntityProperty } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { executePrepared, type PreparedParam } from '../db/prepared-statements';
 
 /**
  * Light, read-only entities for the read path. MikroORM's hydration (entity factory, identity map,
@@ -143,14 +144,17 @@ export async function lightFind<T extends object>(
 ): Promise<T[]> {
   if (spec.values.length === 0) return [];
   const meta = em.getMetadata().get(typeof entity === 'string' ? entity : (entity as { name: string }).name);
-  const rows = await em.execute<Row[]>(
-    `select * from ${meta.tableName} t
+  const sql = `select * from ${meta.tableName} t
      where t.tenant_id = ? and t.${spec.column} = any(array(select value::uuid from json_array_elements_text(?::json)))
      ${spec.where ? `and (${spec.where})` : ''}
-     ${spec.orderBy ? `order by ${spec.orderBy}` : ''}`,
-    [spec.tenantId, JSON.stringify(spec.values), ...(spec.params ?? [])],
-    'all',
-    em.getLoggerContext(),
-  );
+     ${spec.orderBy ? `order by ${spec.orderBy}` : ''}`;
+  const params = [spec.tenantId, JSON.stringify(spec.values), ...(spec.params ?? [])];
+  // The batch loaders' statement, prepared once per connection (src/db/prepared-statements.ts).
+  const rows = params.every(isPreparedParam)
+    ? await executePrepared<Row>(em, sql, params)
+    : await em.execute<Row[]>(sql, params, 'all', em.getLoggerContext());
   return rows.map((row) => lightMap<T>(em, entity, row));
 }
+
+const isPreparedParam = (value: unknown): value is PreparedParam =>
+  value === null || ['string', 'number', 'boolean'].includes(typeof value);
