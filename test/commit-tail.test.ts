@@ -1,12 +1,13 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from 'pg';
+import { beginWith } from '../src/db/begin-rider';
 import { commitWithTail, executeAtCommit, openCommitTail } from '../src/db/commit-tail';
 import { initOrm } from '../src/db/orm';
 import { createLogger } from '../src/shared/logger';
 import { rawClient } from './support/app';
 
 /**
- * The statements a unit defers to its COMMIT (src/db/commit-tail.ts) are part of its transaction:
+ * A unit's first statement rides on its BEGIN (src/db/begin-rider.ts). The statements a unit defers to its COMMIT (src/db/commit-tail.ts) are part of its transaction:
  * they commit with it in one round trip, or — when one of them fails — nothing of the transaction
  * is committed and the connection goes back to the pool usable.
  */
@@ -77,6 +78,29 @@ describe('statements sent with COMMIT', () => {
     await next.execute('insert into commit_tail_probe values (5, ?)', ['fifth']);
     await commitWithTail(next);
     expect(await notes()).toContain('5:fifth');
+  });
+
+  it('sends a statement with BEGIN, inside the transaction, and survives its failure', async () => {
+    const tx = orm.em.fork() as EntityManager;
+    const rows = await beginWith<{ v: string }>(
+      tx,
+      { readOnly: true },
+      `select set_config('guichet.probe', ?, true) as v`,
+      [`l'un`],
+    );
+    expect(rows).toEqual([{ v: `l'un` }]);
+    // Transaction-local: the setting is there inside the transaction, gone after it.
+    expect((await tx.execute(`select current_setting('guichet.probe') as v`))[0].v).toBe(`l'un`);
+    await tx.commit();
+    const failing = orm.em.fork() as EntityManager;
+    await expect(beginWith(failing, { readOnly: false }, 'select 1 / ? as v', [0])).rejects.toThrow(
+      /division by zero/,
+    );
+    // The pool's only connection is out of the failed transaction.
+    const next = await unit();
+    await next.execute('insert into commit_tail_probe values (7, ?)', ['after']);
+    await commitWithTail(next);
+    expect(await notes()).toContain('7:after');
   });
 
   it('runs the statement at once outside a unit', async () => {

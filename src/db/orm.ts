@@ -5,6 +5,7 @@ import type pino from 'pino';
 import { ENTITIES, TENANT_OWNED_ENTITIES } from './entities';
 import { MIGRATIONS } from '../migrations';
 import { TENANT_FILTER } from '../shared/tenant-owned';
+import { rideOnBegin } from './begin-rider';
 import { prepareStatementsOn } from './prepared-statements';
 import { QueryLogger, type QueryObserver } from './query-logger';
 
@@ -45,12 +46,14 @@ export function ormConfig(options: OrmOptions): Options {
       min: 0,
       max: options.poolMax ?? 10,
       acquireTimeoutMillis: options.acquireTimeoutMs ?? 5000,
-      // Parameterised statements are prepared once per connection (src/db/prepared-statements.ts).
+      // Parameterised statements are prepared once per connection (src/db/prepared-statements.ts);
+      // a unit's scope goes with its BEGIN (src/db/begin-rider.ts).
       afterCreate: (
         connection: Parameters<typeof prepareStatementsOn>[0],
         done: (error: Error | null, connection: unknown) => void,
       ) => {
         prepareStatementsOn(connection);
+        rideOnBegin(connection);
         done(null, connection);
       },
     },

@@ -7,7 +7,7 @@ import type { Admission } from './admission';
 import type { DocumentLinks } from '../auth/document-links';
 import type { Viewer } from '../auth/viewer';
 import { commitWithTail, openCommitTail } from '../db/commit-tail';
-import { scopeToTenantReading } from '../db/tenant-scope';
+import { beginScopedReading } from '../db/tenant-scope';
 import type { GraphQLContext, Loaders } from '../graphql/context';
 import { isRetryableTransactionError, isUnavailableError } from '../shared/db-errors';
 import { ServiceUnavailableError, UnauthenticatedError } from '../shared/errors';
@@ -81,17 +81,19 @@ export async function runUnit(
       // One fork per attempt, its transaction begun and ended on it: no nested fork, no merge of
       // the unit's entities into a parent afterwards (MikroORM's transactional() does both).
       const tx = options.orm.em.fork({ loggerContext: { requestId: state.requestId } }) as EntityManager;
-      await tx.begin({ readOnly });
+      // The tenant is read afresh by the statement that scopes the transaction to it, sent with
+      // its BEGIN.
+      const row = state.tenantRow
+        ? await beginScopedReading<TenantRow>(tx, readOnly, state.tenantRow.id, {
+            lockTimeoutMs: options.lockTimeoutMs,
+            statementTimeoutMs: options.statementTimeoutMs,
+          })
+        : await tx.begin({ readOnly });
       // A write's closing statements (events, idempotency outcome) ride on its COMMIT.
       if (!readOnly) openCommitTail(tx, attempt);
       try {
-        // The tenant is read afresh by the statement that scopes the transaction to it.
         let tenant: Tenant | null = null;
         if (state.tenantRow) {
-          const row = await scopeToTenantReading<TenantRow>(tx, state.tenantRow.id, {
-            lockTimeoutMs: options.lockTimeoutMs,
-            statementTimeoutMs: options.statementTimeoutMs,
-          });
           if (!row) throw new UnauthenticatedError(msg('auth.tenantGone'));
           tenant = tx.map(Tenant, row) as Tenant;
         }
