@@ -135,7 +135,9 @@ describe('administration: family quotients and price grids', () => {
       { i: { ...base, familyId: g('Child', pupil.id), idempotencyKey: 'bad-q-type' } },
       { token: agent },
     );
-    expect(child.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(child.data.setFamilyQuotient.userErrors).toEqual([
+      expect.objectContaining({ code: 'NOT_FOUND', field: ['familyId'] }),
+    ]);
     const parent = await app.gql(
       SET_QUOTIENT,
       { i: { ...base, idempotencyKey: 'bad-q-parent' } },
