@@ -7,7 +7,6 @@ import iconv from 'iconv-lite';
 import { Client } from 'pg';
 import { seedTenant } from '../seeds/DatabaseSeeder';
 import { demoTenants } from '../seeds/demo-tenants';
-import { NOTABLES } from '../seeds/random';
 import { loadConfig } from '../src/config';
 import { appUrlFor, migrate } from '../src/db/database';
 import { startEmbeddedPostgres } from '../src/db/embedded';
@@ -110,7 +109,7 @@ async function main(): Promise<void> {
   try {
     await migrate(pg.ownerUrl, config, logger);
     const ownerOrm = await initOrm({ clientUrl: pg.ownerUrl, logger, poolMax: 2 });
-    const beziers = demoTenants(NOTABLES).find((t) => t.slug === 'beziers')!;
+    const beziers = demoTenants().find((t) => t.slug === 'beziers')!;
     const tenant = await seedTenant(ownerOrm.em.fork(), { ...beziers, families: 10 }, NOW, 1);
     await ownerOrm.close(true);
 

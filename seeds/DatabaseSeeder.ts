@@ -8,7 +8,6 @@ import { readBootstrapFile } from '../src/administration/bootstrap/read-file';
 import { Child, Diet } from '../src/families/child.entity';
 import { Family } from '../src/families/family.entity';
 import { Facility, FacilityKind } from '../src/facilities/facility.entity';
-import { demoNationalCode } from '../src/facilities/national-code';
 import { PriceBracket } from '../src/facilities/price-bracket.entity';
 import {
   BookingPolicy,
@@ -30,10 +29,10 @@ import {
   type RecentActivity,
   type SessionPlan,
 } from './activity';
-import { demoTenants, type DemoTenant, type ServiceTemplate } from './demo-tenants';
+import { demoTenants, type DemoTenant } from './demo-tenants';
 import { seedFullSessionsWithWaitlists } from './waitlists';
 import { seedPlacements } from './placements';
-import { ADULT_FIRST_NAMES, FIRST_NAMES, LAST_NAMES, NOTABLES, Random, STREETS } from './random';
+import { ADULT_FIRST_NAMES, FIRST_NAMES, LAST_NAMES, Random, STREETS } from './random';
 
 /** Weeks of sessions created from today for recurring services. */
 const WEEKS_AHEAD = 6;
@@ -48,7 +47,7 @@ export const DEMO_ACTIVITY: RecentActivity = {
   upcomingOpenDays: 8,
   bookedDays: 7,
 };
-/** Price grids valid from this date (since the previous school year, so that suspended periods are priced). */
+/** The water's price grid is valid from this date (as the catalogue files' grids). */
 const GRID_VALID_FROM = '2025-09-01';
 
 /** Absence reasons (motifs d'absence) every demo tenant accepts; admins change them with setAbsenceReason. */
@@ -102,7 +101,7 @@ const LANES = 2;
 export class DatabaseSeeder extends Seeder {
   async run(em: EntityManager): Promise<void> {
     const now = new Date();
-    const queue = demoTenants(NOTABLES).sort((a, b) => weight(b) - weight(a));
+    const queue = demoTenants().sort((a, b) => weight(b) - weight(a));
     const lane = async () => {
       for (let def = queue.shift(); def; def = queue.shift()) {
         await seedTenant(em.fork(), def, now, WEEKS_AHEAD, DEMO_ACTIVITY);
@@ -142,9 +141,9 @@ export async function seedTenant(
     updatedAt: new Date(),
   });
   await em.flush();
-  // A catalogue declared in seeds/bootstrap/ is set up by the code of `npm run tenant:bootstrap`.
-  const catalogue = def.catalogue ? await demoCatalogue(def) : null;
-  if (catalogue) await bootstrapTenant(em.fork(), catalogue, now);
+  // The catalogue (seeds/bootstrap/) is set up by the code of `npm run tenant:bootstrap`.
+  const catalogue = await demoCatalogue(def);
+  await bootstrapTenant(em.fork(), catalogue, now);
 
   await asTenant(em, tenant.id, async (tx) => {
     const random = new Random(def.seed);
@@ -154,28 +153,64 @@ export async function seedTenant(
     const todayDate = today.toISODate()!;
     const plans: SessionPlan[] = [];
     const facilitiesByKind = new Map<FacilityKind, Facility[]>();
-
     const calendars = { holidayRegion: def.holidayRegion, schoolCalendar: def.config.schoolCalendar ?? null };
-    const addService = (template: ServiceTemplate, facility: Facility | null) => {
-      const closures = defaultClosures(template.kind);
+
+    /** The sessions of a service of the catalogue: on the days its calendars leave open. */
+    const planSessions = (service: Service, facility: Facility) => {
+      const schedule = def.schedules[service.name];
+      if (!schedule) return;
+      const closures = {
+        closedOnPublicHolidays: service.closedOnPublicHolidays,
+        closedOnSchoolHolidays: service.closedOnSchoolHolidays,
+      };
+      let dates = schedule.dates
+        ? schedule.dates.filter((date) => !closureOn(date, calendars, closures))
+        : sessionDays(schedule.weekdays, calendars, closures, todayDate, weeksAhead, activity);
+      if (service.kind === ServiceKind.CANTEEN && def.canteenHistorySince) {
+        const history = openDays(
+          def.canteenHistorySince,
+          addDays(todayDate, -1),
+          schedule.weekdays,
+          calendars,
+          closures,
+        );
+        dates = [...new Set([...history, ...dates])].sort();
+      }
+      plans.push({
+        serviceId: service.id,
+        facilityId: facility.id,
+        capacity: Math.min(service.defaultCapacity, facility.capacity),
+        dates,
+        periods: schedule.periods,
+      });
+    };
+
+    for (const declared of catalogue.facilities ?? []) {
+      // In the file's order: children are placed by drawing from these lists.
+      const facility = await tx.findOneOrFail(Facility, { name: declared.name, archivedAt: null });
+      facilitiesByKind.set(facility.kind, [...(facilitiesByKind.get(facility.kind) ?? []), facility]);
+      // The draws that once made the file's capacity and address: the families stay the same.
+      random.next();
+      random.next();
+      random.next();
+      for (const { name } of declared.services ?? []) {
+        planSessions(await tx.findOneOrFail(Service, { facility, name, archivedAt: null }), facility);
+      }
+    }
+    for (const network of def.networkServices ?? []) {
+      // A service of no facility, which the catalogue files cannot declare: its price, no sessions.
       const service = tx.create(Service, {
         tenantId,
-        facility,
-        kind: template.kind,
-        name: template.name,
-        unit: template.unit,
-        defaultCapacity: template.capacity,
-        ...closures,
-        ...defaultAudience(template.kind),
-        waitlistPromotion: template.waitlist?.promotion ?? null,
-        waitlistOrdering: template.waitlist?.ordering ?? null,
-        waitlistOfferHours: template.waitlist?.offerHours ?? null,
-        bookingPolicy: Object.assign(new BookingPolicy(), {
-          ...template.policy,
-          opensAt: template.policy?.opensAt ? new Date(template.policy.opensAt) : null,
-        }),
+        facility: null,
+        kind: network.kind,
+        name: network.name,
+        unit: network.unit,
+        defaultCapacity: 0,
+        ...defaultClosures(network.kind),
+        ...defaultAudience(network.kind),
+        bookingPolicy: new BookingPolicy(),
       });
-      for (const [minQuotient, maxQuotient, unitPrice] of template.prices) {
+      for (const [minQuotient, maxQuotient, unitPrice] of network.prices) {
         tx.create(PriceBracket, {
           tenantId,
           service,
@@ -185,60 +220,7 @@ export async function seedTenant(
           validFrom: GRID_VALID_FROM,
         });
       }
-      // Sessions only on the days the service's calendars leave open (no canteen on a holiday).
-      let dates = template.dates
-        ? template.dates.filter((date) => !closureOn(date, calendars, closures))
-        : sessionDays(template.weekdays, calendars, closures, todayDate, weeksAhead, activity);
-      if (template.kind === ServiceKind.CANTEEN && def.canteenHistorySince) {
-        const history = openDays(
-          def.canteenHistorySince,
-          addDays(todayDate, -1),
-          template.weekdays,
-          calendars,
-          closures,
-        );
-        dates = [...new Set([...history, ...dates])].sort();
-      }
-      plans.push({
-        serviceId: service.id,
-        facilityId: facility?.id ?? null,
-        capacity: facility ? Math.min(template.capacity, facility.capacity) : template.capacity,
-        dates,
-        periods: template.periods,
-      });
-    };
-
-    for (const declared of catalogue?.facilities ?? []) {
-      // In the file's order: children are placed by drawing from these lists.
-      const facility = await tx.findOneOrFail(Facility, { name: declared.name, archivedAt: null });
-      facilitiesByKind.set(facility.kind, [...(facilitiesByKind.get(facility.kind) ?? []), facility]);
-      // The draws that once made the file's capacity and address: the families stay the same.
-      random.next();
-      random.next();
-      random.next();
     }
-    let schools = 0;
-    for (const group of def.facilities) {
-      const list: Facility[] = [];
-      for (const name of group.names) {
-        const facility = tx.create(Facility, {
-          tenantId,
-          name,
-          kind: group.kind,
-          capacity: random.int(group.capacity[0], group.capacity[1]),
-          address: `${random.int(1, 120)} ${random.pick(STREETS)}`,
-          // French schools carry a plausible national code (UAI) of the town's département.
-          nationalCode:
-            group.kind === FacilityKind.SCHOOL && def.department
-              ? demoNationalCode(def.department, schools++)
-              : null,
-        });
-        list.push(facility);
-        for (const template of group.services) addService(template, facility);
-      }
-      facilitiesByKind.set(group.kind, list);
-    }
-    for (const template of def.networkServices ?? []) addService(template, null);
     for (const reason of ABSENCE_REASONS) tx.create(AbsenceReason, { tenantId, ...reason, active: true });
 
     const postalCode = { nimes: '30000', beziers: '34500', 'saint-nazaire': '44600', quebec: 'G1R 2J6' }[
@@ -307,12 +289,16 @@ export async function seedTenant(
 }
 
 /**
- * A demo tenant's catalogue file (seeds/bootstrap/), for the tenant being seeded (a suite's copy
- * has its own slug). The build copies the files beside the compiled seed.
+ * A demo tenant's catalogue (a file of seeds/bootstrap/, or given whole), for the tenant being
+ * seeded (a suite's copy has its own slug and name). The build copies the files beside the
+ * compiled seed.
  */
 async function demoCatalogue(def: DemoTenant): Promise<BootstrapFile> {
-  const file = await readBootstrapFile(path.join(__dirname, 'bootstrap', def.catalogue!));
-  return { ...file, tenant: { ...file.tenant, slug: def.slug } };
+  const file =
+    typeof def.catalogue === 'string'
+      ? await readBootstrapFile(path.join(__dirname, 'bootstrap', def.catalogue))
+      : def.catalogue;
+  return { ...file, tenant: { ...file.tenant, slug: def.slug, name: def.name } };
 }
 
 function placeFor(age: number, byKind: Map<FacilityKind, Facility[]>, random: Random) {

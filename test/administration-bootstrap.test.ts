@@ -7,6 +7,7 @@ import { readBootstrapFile } from '../src/administration/bootstrap/read-file';
 import { initOrm } from '../src/db/orm';
 import { createLogger } from '../src/shared/logger';
 import { rawClient, Role, startTestApp, token, type TestApp } from './support/app';
+import { seedTestTenant } from './support/tenants';
 
 /**
  * `npm run tenant:bootstrap -- seeds/bootstrap/uzes.json`: a town set up from an empty tenant by
@@ -133,54 +134,98 @@ describe('administration: tenant bootstrap from a file', () => {
     );
     expect(rows.rows[0]).toEqual({ facilities: 1, families: 0 });
   });
-  it('set the demo tenant Québec up from its YAML catalogue, through the same code (audited as the bootstrap)', async () => {
-    const catalogue = await readBootstrapFile(
-      path.join(__dirname, '..', 'seeds', 'bootstrap', 'quebec.yaml'),
-    );
-    // The file's tenant is the demo's (run alone, the command would make the same tenant).
-    const demo = demoTenants([]).find((t) => t.slug === 'quebec')!;
-    expect(catalogue.tenant).toEqual({
-      slug: demo.slug,
-      name: demo.name,
-      locale: demo.locale,
-      timeZone: demo.timeZone,
-      currency: demo.currency,
-      holidayRegion: demo.holidayRegion,
-    });
-    const res = await app.gql(
-      `{ facilities(first: 20, kind: CHILDCARE_CENTRE) { nodes { name capacity address
-           services { name defaultCapacity priceGrid(on: "2026-01-05") { minQuotient maxQuotient unitPrice { amount } } } } } }`,
-      {},
-      { token: await token('quebec', Role.TENANT_ADMIN) },
-    );
-    expect(res.errors).toBeUndefined();
-    const declared = catalogue.facilities!.map((f) => ({
-      name: f.name,
-      capacity: f.capacity,
-      address: f.address,
-      services: f.services!.map((s) => ({
-        name: s.name,
-        defaultCapacity: s.defaultCapacity,
-        priceGrid: s.priceGrids![0].brackets.map((b) => ({
-          minQuotient: b.minQuotient,
-          maxQuotient: b.maxQuotient,
-          unitPrice: { amount: b.unitPrice },
-        })),
-      })),
-    }));
-    // The seed's own temporary centre (seeds/placements.ts) comes on top of the file's eight.
-    expect(res.data.facilities.nodes.filter((f: { name: string }) => !/temporaire/.test(f.name))).toEqual(
-      expect.arrayContaining(declared),
-    );
-    expect(declared).toHaveLength(8);
-    const audited = await owner.query(
-      `select a.action, count(*)::int as n from audit_events a join tenants t on t.id = a.tenant_id
-       where t.slug = 'quebec' and a.actor = 'system:bootstrap' group by a.action order by a.action`,
-    );
-    expect(audited.rows).toEqual([
-      { action: 'FACILITY_CREATED', n: 8 },
-      { action: 'PRICE_GRID_SET', n: 8 },
-      { action: 'SERVICE_CREATED', n: 8 },
-    ]);
-  });
+  it.each([
+    ['nimes', 83],
+    ['beziers', 25],
+    ['saint-nazaire', 17],
+    ['quebec', 8],
+  ])(
+    'set the demo tenant %s up from its YAML catalogue (%i facilities), through the same code (audited as the bootstrap)',
+    async (slug, facilities) => {
+      const catalogue = await readBootstrapFile(
+        path.join(__dirname, '..', 'seeds', 'bootstrap', `${slug}.yaml`),
+      );
+      // The file's tenant is the demo's (run alone, the command would make the same tenant).
+      const demo = demoTenants().find((t) => t.slug === slug)!;
+      // A fresh copy seeded as the demo is (other suites change the shared demo tenants).
+      const copy = `test-boot-${slug}`;
+      await seedTestTenant(slug, { slug: copy, families: 2 }, NOW, 1);
+      expect(catalogue.tenant).toEqual({
+        slug: demo.slug,
+        name: demo.name,
+        locale: demo.locale,
+        timeZone: demo.timeZone,
+        currency: demo.currency,
+        holidayRegion: demo.holidayRegion,
+        ...(demo.config.schoolCalendar ? { schoolCalendar: demo.config.schoolCalendar } : {}),
+      });
+      const res = await app.gql(
+        `{ tenant { configuration { cancellationNoticeDays instalmentMaxCount counterPaymentMethods
+             waitlistOfferDelayHours publicNotice parentsMayJustifyAbsences instalmentMinAmount { minorUnits } } }
+           facilities(first: 100) { totalCount nodes { name kind capacity address nationalCode
+             services { name kind defaultCapacity } } } }`,
+        {},
+        { token: await token(copy, Role.TENANT_ADMIN) },
+      );
+      expect(res.errors).toBeUndefined();
+      const { instalmentMinAmount, ...configuration } = catalogue.configuration!;
+      expect(res.data.tenant.configuration).toEqual({
+        publicNotice: null,
+        parentsMayJustifyAbsences: false,
+        ...configuration,
+        instalmentMinAmount: { minorUnits: instalmentMinAmount },
+      });
+      const declared = catalogue.facilities!.map((f) => ({
+        name: f.name,
+        kind: f.kind,
+        capacity: f.capacity,
+        address: f.address,
+        nationalCode: f.nationalCode ?? null,
+        // In any order (the API lists a facility's services by name).
+        services: expect.arrayContaining(
+          f.services!.map((s) => ({ name: s.name, kind: s.kind, defaultCapacity: s.defaultCapacity })),
+        ),
+      }));
+      expect(declared).toHaveLength(facilities);
+      expect(res.data.facilities.nodes).toEqual(expect.arrayContaining(declared));
+      expect(res.data.facilities.totalCount).toBe(facilities);
+      // Every price grid of the file, bracket for bracket.
+      const brackets = await owner.query(
+        `select f.name as facility, s.name as service, b.min_quotient, b.max_quotient, b.unit_price, b.valid_from::text
+         from price_brackets b join services s on s.id = b.service_id join facilities f on f.id = s.facility_id
+         join tenants t on t.id = b.tenant_id where t.slug = $1`,
+        [copy],
+      );
+      expect(brackets.rows).toEqual(
+        expect.arrayContaining(
+          catalogue.facilities!.flatMap((f) =>
+            f.services!.flatMap((s) =>
+              s.priceGrids!.flatMap((g) =>
+                g.brackets.map((b) => ({
+                  facility: f.name,
+                  service: s.name,
+                  min_quotient: b.minQuotient,
+                  max_quotient: b.maxQuotient ?? null,
+                  unit_price: b.unitPrice,
+                  valid_from: g.validFrom,
+                })),
+              ),
+            ),
+          ),
+        ),
+      );
+      const services = catalogue.facilities!.flatMap((f) => f.services!).length;
+      const audited = await owner.query(
+        `select a.action, count(*)::int as n from audit_events a join tenants t on t.id = a.tenant_id
+         where t.slug = $1 and a.actor = 'system:bootstrap' group by a.action order by a.action`,
+        [copy],
+      );
+      expect(audited.rows).toEqual([
+        { action: 'FACILITY_CREATED', n: facilities },
+        { action: 'PRICE_GRID_SET', n: services },
+        { action: 'SERVICE_CREATED', n: services },
+        { action: 'TENANT_CONFIGURATION_CHANGED', n: 1 },
+      ]);
+    },
+  );
 });

@@ -94,7 +94,9 @@ describe('administration: calendars and session generation', () => {
       { i: { ...base, serviceId: g('Facility', canteens[0].facilityId), idempotencyKey: 'bad-4' } },
       { token: admin },
     );
-    expect(wrongType.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(wrongType.data.generateSessions.userErrors).toEqual([
+      expect.objectContaining({ code: 'NOT_FOUND', field: ['serviceId'] }),
+    ]);
     const agent = await app.gql(
       GENERATE,
       { i: { ...base, idempotencyKey: 'bad-5' } },

@@ -292,7 +292,9 @@ describe('administration: families and children', () => {
       { i: { ...base, familyId: g('Child', '00000000-0000-4000-8000-000000000000'), idempotencyKey: key() } },
       { token: agent },
     );
-    expect(wrongType.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(wrongType.data.addChild.userErrors).toEqual([
+      expect.objectContaining({ code: 'NOT_FOUND', field: ['familyId'] }),
+    ]);
     expect(await children()).toBe(before);
     const res = await app.gql(
       ADD_CHILD,

@@ -5,9 +5,10 @@ import { seedTestTenant } from './support/tenants';
 
 /**
  * Every administrative mutation that takes an ID, swept with the IDs of another tenant (valid IDs
- * of the right type, which row-level security hides: NOT_FOUND naming the field) and with IDs of
- * another type (BAD_USER_INPUT naming the field, before anything runs); each time nothing is
- * written in either tenant. Two copies of their own (Béziers, Nîmes) on Tuesday 1 December 2026.
+ * of the right type, which row-level security hides: NOT_FOUND naming the field), with IDs of
+ * another type and with IDs the API never gave (NOT_FOUND naming the field too, with `reason`
+ * ID_OF_ANOTHER_TYPE or MALFORMED_ID, before anything runs); each time nothing is written in
+ * either tenant. Two copies of their own (Béziers, Nîmes) on Tuesday 1 December 2026.
  */
 describe('administration: IDs of another tenant or another type, for every mutation', () => {
   const SLUG = 'test-adm-refusals';
@@ -323,26 +324,80 @@ describe('administration: IDs of another tenant or another type, for every mutat
     },
   );
 
-  it.each(CASES)(
-    '%s with an ID of another type in %s.%j: BAD_USER_INPUT naming it, nothing written',
-    async (mutation, type, field, input) => {
-      const before = await state();
-      const good = input(ids.ours, ids.ours);
-      // The same input with the field's ID replaced by a Reservation ID (a valid ID of another type).
-      const wrong = JSON.parse(JSON.stringify(good));
-      let holder = wrong;
-      for (const part of field.slice(0, -1)) holder = holder[part];
-      holder[field.at(-1)!] = g('Reservation', ids.ours.family);
-      const res = await app.gql(
-        `mutation($i: ${type}!) { ${mutation}(input: $i) { userErrors { code field } } }`,
-        { i: { ...wrong, idempotencyKey: key() } },
-        { token: admin },
-      );
-      expect(res.errors?.[0].extensions).toMatchObject({
-        code: 'BAD_USER_INPUT',
-        field: ['input', ...field],
-      });
-      expect(await state()).toEqual(before);
-    },
-  );
+  /** The input of a case with the ID at its field replaced by `id`. */
+  const withId = (good: Record<string, unknown>, field: string[], id: string) => {
+    const changed = JSON.parse(JSON.stringify(good));
+    let holder = changed;
+    for (const part of field.slice(0, -1)) holder = holder[part];
+    holder[field.at(-1)!] = id;
+    return changed;
+  };
+  const idempotencyKeys = async () =>
+    (await one(`select count(*)::int as n from idempotency_keys where tenant_id = $1`, [tenantId])).n;
+
+  // A valid ID of another type (a Reservation's), and IDs the API never gave: a forged one, the
+  // right prefix on another type's ciphertext, and no ID at all.
+  const BAD_IDS: [string, () => string, string][] = [
+    ['an ID of another type', () => g('Reservation', ids.ours.family), 'ID_OF_ANOTHER_TYPE'],
+    ['a forged ID', () => 'Family_QUFBQUFBQUFBQUFBQUFBQUFB', 'MALFORMED_ID'],
+    ['an empty ID', () => '', 'MALFORMED_ID'],
+  ];
+  describe.each(BAD_IDS)('%s', (_label, badId, reason) => {
+    it.each(CASES)(
+      '%s with it in %s.%j: a NOT_FOUND userError naming the field, nothing run nor written',
+      async (mutation, type, field, input) => {
+        const before = await state();
+        const keysBefore = await idempotencyKeys();
+        const res = await app.gql(
+          `mutation($i: ${type}!) { ${mutation}(input: $i) { userErrors { code field reason message } } }`,
+          { i: { ...withId(input(ids.ours, ids.ours), field, badId()), idempotencyKey: key() } },
+          { token: admin },
+        );
+        expect(res.errors).toBeUndefined();
+        expect(res.data[mutation].userErrors).toEqual([
+          { code: 'NOT_FOUND', field, reason, message: expect.stringContaining(field.join('.')) },
+        ]);
+        expect(await state()).toEqual(before);
+        // Nothing ran: no idempotency key stored, so the same key with a good ID does the work.
+        expect(await idempotencyKeys()).toBe(keysBefore);
+      },
+    );
+  });
+
+  it('reports every refused ID of one input, in a payload whose lists are empty', async () => {
+    const reservations = async () =>
+      (await one(`select count(*)::int as n from reservations where tenant_id = $1`, [tenantId])).n;
+    const before = await reservations();
+    const res = await app.gql(
+      `mutation($i: ReserveInput!) { reserve(input: $i) { reservations { id } waitlistEntries { id } userErrors { code field reason } } }`,
+      {
+        i: {
+          childId: g('Family', ids.ours.child),
+          sessionIds: [g('Session', ids.ours.session), 'nonsense', g('Child', ids.ours.child)],
+          idempotencyKey: key(),
+        },
+      },
+      { token: admin },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data.reserve).toEqual({
+      reservations: [],
+      waitlistEntries: [],
+      userErrors: [
+        { code: 'NOT_FOUND', field: ['childId'], reason: 'ID_OF_ANOTHER_TYPE' },
+        { code: 'NOT_FOUND', field: ['sessionIds', '1'], reason: 'MALFORMED_ID' },
+        { code: 'NOT_FOUND', field: ['sessionIds', '2'], reason: 'ID_OF_ANOTHER_TYPE' },
+      ],
+    });
+    expect(await reservations()).toBe(before);
+  });
+
+  it('a query argument keeps its top-level BAD_USER_INPUT', async () => {
+    const res = await app.gql(
+      'query($id: ID!) { family(id: $id) { id } }',
+      { id: g('Child', ids.ours.child) },
+      { token: admin },
+    );
+    expect(res.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: ['id'] });
+  });
 });

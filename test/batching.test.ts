@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { demoTenants } from '../seeds/demo-tenants';
 import { startTestApp, token, Role, type TestApp } from './support/app';
-import { seedTestTenant } from './support/tenants';
+import { partOfCatalogue, seedTestTenant } from './support/tenants';
 
 /**
  * A nested query must cost a number of SQL statements bounded by its depth, not its width:
@@ -74,7 +73,6 @@ describe('batching', () => {
     beforeAll(async () => {
       // Saint-Nazaire's story on a small copy: lunches unbilled since March, one catch-up invoice
       // per family on 1 July, and payment plans for some of them.
-      const saintNazaire = demoTenants([]).find((t) => t.slug === 'saint-nazaire')!;
       await seedTestTenant(
         'saint-nazaire',
         {
@@ -82,7 +80,9 @@ describe('batching', () => {
           families: 12,
           seed: 99,
           childAges: [6, 9],
-          facilities: [{ ...saintNazaire.facilities[0], names: ['École du Lot'], capacity: [200, 200] }],
+          catalogue: partOfCatalogue('saint-nazaire', [
+            { kind: 'SCHOOL', name: 'École du Lot', capacity: 200 },
+          ]),
           networkServices: [],
           canteenHistorySince: '2026-03-02',
         },

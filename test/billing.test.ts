@@ -2,7 +2,6 @@ import { parse } from 'csv-parse/sync';
 import type { Client } from 'pg';
 import { demoTenants } from '../seeds/demo-tenants';
 import { seedTenant } from '../seeds/DatabaseSeeder';
-import { NOTABLES } from '../seeds/random';
 import { createApiKey } from '../src/auth/api-keys.service';
 import { Role, Scope, type Viewer } from '../src/auth/viewer';
 import { runBilling } from '../src/billing/runs/billing-run.service';
@@ -12,7 +11,7 @@ import { inTenantTransaction } from '../src/db/tenant-scope';
 import { createLogger } from '../src/shared/logger';
 import { Tenant } from '../src/tenants/tenant.entity';
 import { rawClient, startTestApp, token, type TestApp } from './support/app';
-import { apiKey } from './support/tenants';
+import { apiKey, partOfCatalogue } from './support/tenants';
 
 /**
  * Saint-Nazaire's story on a tenant of its own (so that no other suite shares its ledger):
@@ -52,7 +51,7 @@ describe('billing', () => {
     app = await startTestApp();
     owner = await rawClient('owner');
     // A copy of Saint-Nazaire with one school, seeded as if on 27 February 2026 with 14 weeks of sessions.
-    const saintNazaire = demoTenants(NOTABLES).find((t) => t.slug === 'saint-nazaire')!;
+    const saintNazaire = demoTenants().find((t) => t.slug === 'saint-nazaire')!;
     const ownerOrm = await initOrm({
       clientUrl: process.env.GUICHET_TEST_OWNER_URL!,
       logger: createLogger('silent'),
@@ -67,7 +66,9 @@ describe('billing', () => {
           families: 6,
           seed: 777,
           childAges: [6, 9],
-          facilities: [{ ...saintNazaire.facilities[0], names: ['École des Essais'], capacity: [200, 200] }],
+          catalogue: partOfCatalogue('saint-nazaire', [
+            { kind: 'SCHOOL', name: 'École des Essais', capacity: 200 },
+          ]),
           networkServices: saintNazaire.networkServices,
         },
         new Date('2026-02-27T12:00:00Z'),

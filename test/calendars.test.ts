@@ -7,7 +7,8 @@ import { SessionPeriod } from '../src/sessions/session.entity';
 import schoolData from '../src/calendars/school-holidays.fr.json';
 import { toGlobalId } from '../src/shared/ids';
 import { rawClient, Role, startTestApp, token, type TestApp } from './support/app';
-import { seedTestTenant } from './support/tenants';
+import type { DemoTenant } from '../seeds/demo-tenants';
+import { demoCatalogue, seedTestTenant } from './support/tenants';
 
 /**
  * Calendars close services on the dates that matter: each tenant over a whole school year
@@ -183,21 +184,37 @@ describe('calendars close services on the dates that matter', () => {
   const agents = new Map<string, string>();
 
   beforeAll(async () => {
-    const quebecCentre = {
-      kind: FacilityKind.CHILDCARE_CENTRE,
-      names: ['Halte-garderie du Vieux-Québec'],
-      capacity: [30, 30] as [number, number],
-      services: [
-        {
-          kind: ServiceKind.NURSERY,
-          name: 'Halte-garderie',
-          unit: BillingUnit.DAY,
-          capacity: 30,
-          periods: [SessionPeriod.FULL_DAY],
-          weekdays: [1, 2, 3, 4, 5],
-          prices: [[0, null, 935]] as [number, number | null, number][],
-        },
-      ],
+    // Québec's copy: its eight CPE (places have no sessions) and a halte-garderie open on weekdays.
+    const quebec = demoCatalogue('quebec');
+    const quebecCopy: Partial<DemoTenant> = {
+      catalogue: {
+        ...quebec,
+        facilities: [
+          ...quebec.facilities!,
+          {
+            key: 'halte-vieux-quebec',
+            name: 'Halte-garderie du Vieux-Québec',
+            kind: FacilityKind.CHILDCARE_CENTRE,
+            capacity: 30,
+            services: [
+              {
+                key: 'halte-garderie',
+                kind: ServiceKind.NURSERY,
+                name: 'Halte-garderie',
+                unit: BillingUnit.DAY,
+                defaultCapacity: 30,
+                priceGrids: [
+                  {
+                    validFrom: '2025-09-01',
+                    brackets: [{ minQuotient: 0, maxQuotient: null, unitPrice: 935 }],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      schedules: { 'Halte-garderie': { periods: [SessionPeriod.FULL_DAY], weekdays: [1, 2, 3, 4, 5] } },
     };
     for (const slug of new Set(CASES.map((c) => c.slug))) {
       const base = CASES.find((c) => c.slug === slug)!.base;
@@ -206,7 +223,7 @@ describe('calendars close services on the dates that matter', () => {
         {
           slug,
           families: base === 'beziers' ? 20 : 4,
-          ...(base === 'quebec' ? { facilities: [quebecCentre] } : {}),
+          ...(base === 'quebec' ? quebecCopy : {}),
         },
         SCHOOL_YEAR_SEEDED_ON,
         WEEKS,

@@ -1,12 +1,11 @@
 import type { Client } from 'pg';
 import { DEMO_ACTIVITY } from '../seeds/DatabaseSeeder';
 import { demoTenants } from '../seeds/demo-tenants';
-import { NOTABLES } from '../seeds/random';
 import { openDays } from '../src/calendars/closures';
 import { defaultClosures, ServiceKind } from '../src/facilities/service.entity';
 import { addDays, todayIn } from '../src/shared/dates';
 import { rawClient, startTestApp, token, Role, type TestApp } from './support/app';
-import { seedTestTenant } from './support/tenants';
+import { demoCatalogue, seedTestTenant } from './support/tenants';
 
 /**
  * The demo data makes every story replayable on the day it is seeded, whatever the day: past
@@ -56,8 +55,11 @@ describe('demo data around today', () => {
 
   /** What the calendars say about a demo service kind around today. */
   function calendarOf(slug: string, kind: ServiceKind, today: string) {
-    const def = demoTenants(NOTABLES).find((t) => t.slug === slug)!;
-    const template = def.facilities.flatMap((f) => f.services).find((s) => s.kind === kind)!;
+    const def = demoTenants().find((t) => t.slug === slug)!;
+    const service = demoCatalogue(slug)
+      .facilities!.flatMap((f) => f.services ?? [])
+      .find((s) => s.kind === kind)!;
+    const template = def.schedules[service.name];
     const calendars = { holidayRegion: def.holidayRegion, schoolCalendar: def.config.schoolCalendar ?? null };
     const open = (from: string, to: string) =>
       openDays(from, to, template.weekdays, calendars, defaultClosures(kind));

@@ -1,9 +1,7 @@
-import { demoTenants } from '../seeds/demo-tenants';
-import { NOTABLES } from '../seeds/random';
 import { DOCUMENT_LINK_TTL_SECONDS, DocumentLinks } from '../src/auth/document-links';
 import { ANONYMOUS, Scope } from '../src/auth/viewer';
 import { Role, startTestApp, token, type TestApp } from './support/app';
-import { apiKey, seedTestTenant } from './support/tenants';
+import { apiKey, partOfCatalogue, seedTestTenant } from './support/tenants';
 
 /**
  * `Invoice.pdfUrl` and `treasuryCsvUrl` give links that work in an `<a href>`, without an
@@ -35,7 +33,6 @@ describe('signed document links', () => {
   };
 
   beforeAll(async () => {
-    const saintNazaire = demoTenants(NOTABLES).find((t) => t.slug === 'saint-nazaire')!;
     // Billing suspended since March with canteen meals eaten: resuming issues one catch-up
     // invoice per family that ate.
     tenantId = await seedTestTenant(
@@ -46,7 +43,9 @@ describe('signed document links', () => {
         seed: 6060,
         childAges: [6, 9],
         canteenHistorySince: '2026-03-02',
-        facilities: [{ ...saintNazaire.facilities[0], names: ['École des Liens'], capacity: [200, 200] }],
+        catalogue: partOfCatalogue('saint-nazaire', [
+          { kind: 'SCHOOL', name: 'École des Liens', capacity: 200 },
+        ]),
         networkServices: [],
       },
       new Date(NOW),

@@ -27,7 +27,8 @@ import { Scope } from '../src/auth/viewer';
 import { loadConfig } from '../src/config';
 import { createSchema } from '../src/http/schema';
 import { startTestApp, token, Role, type TestApp } from './support/app';
-import { apiKey, seedTestTenant } from './support/tenants';
+import { apiKey, partOfCatalogue, seedTestTenant } from './support/tenants';
+import { SessionPeriod } from '../src/sessions/session.entity';
 
 /**
  * Fuzzing the API from its own schema, over HTTP, against the real app and PostgreSQL. Targets:
@@ -279,15 +280,15 @@ describe('fuzzing the API from its schema: no 5xx, no INTERNAL_SERVER_ERROR', ()
         childAges: [1, 10],
         // One facility of each kind. The leisure centre opens on Wednesdays of the seeded weeks
         // rather than on the demo's summer 2027 dates, which other suites address by date alone.
-        facilities: demoTenants([])
-          .find((t) => t.slug === 'saint-nazaire')!
-          .facilities.map((group) => ({
-            ...group,
-            names: group.names.slice(0, 1),
-            services: group.services.map(({ dates: _dates, ...service }) =>
-              _dates ? { ...service, weekdays: [3] } : service,
-            ),
-          })),
+        catalogue: partOfCatalogue('saint-nazaire', [
+          { kind: 'SCHOOL' },
+          { kind: 'LEISURE_CENTRE' },
+          { kind: 'NURSERY' },
+        ]),
+        schedules: {
+          ...demoTenants().find((t) => t.slug === 'saint-nazaire')!.schedules,
+          'Centre de loisirs — été 2027': { periods: [SessionPeriod.FULL_DAY], weekdays: [3] },
+        },
       },
       new Date(NOW),
       3,

@@ -2,9 +2,8 @@ import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jos
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from 'pg';
-import { demoTenants } from '../seeds/demo-tenants';
 import { Role, rawClient, startTestApp, token, type TestApp } from './support/app';
-import { seedTestTenant } from './support/tenants';
+import { partOfCatalogue, seedTestTenant } from './support/tenants';
 
 /**
  * A town's identity provider signs its people's tokens (RS256, ES256) and publishes its keys as a
@@ -92,14 +91,13 @@ describe("tokens from a town's identity provider", () => {
     await makeKey('ec-1', 'ES256');
     published = [keys['rsa-1'].jwk, keys['ec-1'].jwk];
 
-    const beziers = demoTenants([]).find((t) => t.slug === 'beziers')!;
     await seedTestTenant(
       'beziers',
       {
         slug: SLUG,
         families: 3,
         seed: 8080,
-        facilities: [{ ...beziers.facilities[0], names: ['École des Jetons'], capacity: [100, 100] }],
+        catalogue: partOfCatalogue('beziers', [{ kind: 'SCHOOL', name: 'École des Jetons', capacity: 100 }]),
       },
       new Date(),
       1,

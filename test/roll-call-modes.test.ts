@@ -1,10 +1,8 @@
 import type { Client } from 'pg';
-import { demoTenants } from '../seeds/demo-tenants';
 import { Scope } from '../src/auth/viewer';
-import { FacilityKind } from '../src/facilities/facility.entity';
 import { toGlobalId } from '../src/shared/ids';
 import { rawClient, Role, startTestApp, token, type TestApp } from './support/app';
-import { apiKey, seedTestTenant } from './support/tenants';
+import { apiKey, partOfCatalogue, seedTestTenant } from './support/tenants';
 
 /**
  * A school's tablet takes the roll in every mode children come in — NORMAL, WALK_IN (the outage
@@ -36,11 +34,14 @@ describe('roll calls in every mode, and the smaller stories', () => {
 
   beforeAll(async () => {
     // Three schools only, so that each has enough pupils.
-    const nimes = demoTenants([]).find((t) => t.slug === 'nimes')!;
-    const schools = nimes.facilities.find((f) => f.kind === FacilityKind.SCHOOL)!;
     tenantId = await seedTestTenant(
       'nimes',
-      { slug: SLUG, families: 60, seed: 99, facilities: [{ ...schools, names: schools.names.slice(0, 3) }] },
+      {
+        slug: SLUG,
+        families: 60,
+        seed: 99,
+        catalogue: partOfCatalogue('nimes', [{ kind: 'SCHOOL' }, { kind: 'SCHOOL' }, { kind: 'SCHOOL' }]),
+      },
       new Date('2026-12-01T10:00:00Z'),
       3,
     );

@@ -20,13 +20,16 @@ import { BadInputError } from '../shared/errors';
 import { fromGlobalId } from '../shared/ids';
 import { msg } from '../shared/i18n';
 import type { GraphQLContext } from './context';
+import { idRefusalPayload } from './id-refusals';
 import { nodeType as nodeType_ } from './node';
 
 /**
  * Input edges of the schema, declared once where the input is defined:
  * - ID fields and arguments name the node type they take; the ID is decoded to the row's UUID
- *   before any resolver runs (an ID of another type, or a forged one, is BAD_USER_INPUT naming
- *   the field), so resolvers and services only ever see UUIDs;
+ *   before any resolver runs, so resolvers and services only ever see UUIDs. An ID of another
+ *   type, or a forged one, is refused naming the field: in a mutation's input, as the payload's
+ *   `userErrors` (NOT_FOUND, src/graphql/id-refusals.ts) with nothing run; in a query's argument,
+ *   as BAD_USER_INPUT;
  * - text and list inputs carry their limits (`maxLength`, `maxItems`), enforced for the whole
  *   operation by the guard (src/graphql/guard.ts) with the same defaults everywhere.
  */
@@ -77,12 +80,25 @@ export function TextField(options: FieldOptions & { maxLength?: number }): Prope
   );
 }
 
-/** Decodes a global ID of `nodeType` to its UUID, or throws BAD_USER_INPUT naming `path`. */
+/** Why an input ID was refused: not an ID the API gives at all, or an ID of another type. */
+export type IdFlaw = 'MALFORMED_ID' | 'ID_OF_ANOTHER_TYPE';
+
+/** An input ID that is not one of `nodeType` (BAD_USER_INPUT, unless a payload reports it). */
+export class IdInputError extends BadInputError {
+  constructor(
+    readonly nodeType: string,
+    readonly flaw: IdFlaw,
+    path: readonly string[],
+  ) {
+    super(msg('input.notAnId', { field: path.join('.'), type: nodeType }), [...path]);
+  }
+}
+
+/** Decodes a global ID of `nodeType` to its UUID, or throws an IdInputError naming `path`. */
 export function decodeId(value: string, nodeType: string, path: readonly string[]): string {
   const decoded = fromGlobalId(value);
-  if (!decoded || decoded.type !== nodeType) {
-    throw new BadInputError(msg('input.notAnId', { field: path.join('.'), type: nodeType }), [...path]);
-  }
+  if (!decoded) throw new IdInputError(nodeType, 'MALFORMED_ID', path);
+  if (decoded.type !== nodeType) throw new IdInputError(nodeType, 'ID_OF_ANOTHER_TYPE', path);
   return decoded.id;
 }
 
@@ -111,6 +127,8 @@ export function IdArg(name: string, nodeType: string, options: ArgOptions = {}) 
 interface DecodeState {
   found: Map<string, Set<string>>;
   kept?: Map<string, string>;
+  /** Set for a mutation answering a payload: refused IDs are collected here instead of thrown. */
+  refused?: IdInputError[];
 }
 
 type Decoder = (value: unknown, path: string[], state: DecodeState) => unknown;
@@ -153,7 +171,14 @@ function valueDecoder(
   if (!nodeType) return decoderFor(input.type, seen);
   const exact = input.extensions?.exactId === true;
   const one: Decoder = (value, path, state) => {
-    const id = decodeId(String(value), nodeType, path);
+    let id: string;
+    try {
+      id = decodeId(String(value), nodeType, path);
+    } catch (error) {
+      if (!state.refused || !(error instanceof IdInputError)) throw error;
+      state.refused.push(error);
+      return value;
+    }
     if (exact || !nodeType_(nodeType)?.keptIds) return id;
     if (state.kept) return state.kept.get(`${nodeType}:${id}`) ?? id;
     const ids = state.found.get(nodeType) ?? new Set<string>();
@@ -182,10 +207,13 @@ function inputFieldDecoders(
 
 /**
  * Wraps every resolver whose arguments hold input objects with ID fields, so that they receive
- * UUIDs: done once when the schema is built, free for every other field.
+ * UUIDs: done once when the schema is built, free for every other field. A mutation whose payload
+ * has `userErrors` answers refused IDs there (every one of them, nothing run); any other field
+ * throws BAD_USER_INPUT for the first.
  */
 export function installIdDecoding(schema: GraphQLSchema): void {
   const seen = new Map<string, Decoder | null>();
+  const mutationType = schema.getMutationType();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
@@ -194,6 +222,7 @@ export function installIdDecoding(schema: GraphQLSchema): void {
         .filter((entry): entry is readonly [string, Decoder] => entry[1] !== null);
       if (!args.length || !field.resolve) continue;
       const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve;
+      const refusal = type === mutationType ? idRefusalPayload(field) : null;
       const decodeAll = (rawArgs: Record<string, unknown>, state: DecodeState) => {
         const decoded: Record<string, unknown> = { ...rawArgs };
         for (const [name, decode] of args) {
@@ -203,8 +232,9 @@ export function installIdDecoding(schema: GraphQLSchema): void {
         return decoded;
       };
       field.resolve = (source, rawArgs, context, info) => {
-        const state: DecodeState = { found: new Map() };
+        const state: DecodeState = { found: new Map(), ...(refusal ? { refused: [] } : {}) };
         const decoded = decodeAll(rawArgs, state);
+        if (refusal && state.refused!.length) return refusal(state.refused!);
         if (!state.found.size) return resolve(source, decoded, context, info);
         // IDs of records that may have been merged: one look-up, then the kept records' IDs.
         return keptIds(context as GraphQLContext, state.found).then((kept) =>

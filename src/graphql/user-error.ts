@@ -20,7 +20,10 @@ registerEnumType(UserErrorCode, {
   name: 'UserErrorCode',
   description: 'Why a mutation refused (part of) its input.',
   valuesConfig: {
-    NOT_FOUND: { description: 'An object named in the input does not exist or is not visible.' },
+    NOT_FOUND: {
+      description:
+        'An object named in the input does not exist or is not visible (e.g. another tenant’s), or its ID is not an ID of the type the field takes (`reason` MALFORMED_ID, ID_OF_ANOTHER_TYPE): nothing was run.',
+    },
     FULL: { description: 'No place left in the session.' },
     NOT_OPEN: { description: 'Booking (or the roll call of a session) has not opened yet.' },
     CLOSED: {
@@ -87,7 +90,7 @@ export class UserErrorType {
   @Field(() => String, {
     nullable: true,
     description:
-      'Finer machine reason where one applies: OPERATING_MODE, HOLIDAY, BOOKING_WINDOW, TOO_YOUNG, TOO_OLD, NOT_A_PUPIL, AT_SCHOOL, OVERLAP, NO_PLACE_LEFT…',
+      'Finer machine reason where one applies: OPERATING_MODE, HOLIDAY, BOOKING_WINDOW, TOO_YOUNG, TOO_OLD, NOT_A_PUPIL, AT_SCHOOL, OVERLAP, NO_PLACE_LEFT, MALFORMED_ID, ID_OF_ANOTHER_TYPE…',
   })
   reason?: string;
 

@@ -173,6 +173,10 @@ export async function bootstrapTenant(
         report.services.created++;
         const input = {
           ...service,
+          // An instant in a file is text (ISO 8601 with its offset), as the API takes it.
+          bookingPolicy: service.bookingPolicy?.opensAt
+            ? { ...service.bookingPolicy, opensAt: new Date(service.bookingPolicy.opensAt) }
+            : service.bookingPolicy,
           facilityId,
           idempotencyKey: keyOf(slug, `service-${serviceKey}`, service),
         };
