@@ -54,19 +54,21 @@ const combine =
 /**
  * An ID input field (or `@ArgsType` field) of a node type (`list: true` for a list of IDs). The ID
  * of a merged record (a family, a child) becomes its kept record's, unless `exact` is set: for
- * inputs that must name the record itself (a merge's two sides, the audit trail's history).
+ * inputs that must name the record itself (a merge's two sides, the audit trail's history), or
+ * `keptByService`: the service follows the merge in a statement it runs anyway (a booking's child
+ * read), which spares the request the look-up.
  */
 export function IdField(
   nodeType: string,
-  options: FieldOptions & { list?: boolean; maxItems?: number; exact?: boolean },
+  options: FieldOptions & { list?: boolean; maxItems?: number; exact?: boolean; keptByService?: boolean },
 ): PropertyDecorator {
-  const { list, maxItems, exact, ...fieldOptions } = options;
+  const { list, maxItems, exact, keptByService, ...fieldOptions } = options;
   return combine(
     Field(() => (list ? [ID] : ID), fieldOptions) as PropertyDecorator,
     Extensions({
       idOf: nodeType,
       ...(maxItems ? { maxItems } : {}),
-      ...(exact ? { exactId: true } : {}),
+      ...(exact || keptByService ? { exactId: true } : {}),
     }) as PropertyDecorator,
   );
 }

@@ -16,7 +16,8 @@ export interface BookingChild {
 }
 
 /**
- * The tenant's child `childId` with its school's kind, in one statement; null when there is none,
+ * The tenant's child `childId` (the kept child when `childId` was merged into another: a merge is
+ * one hop) with its school's kind, in one statement; null when there is none,
  * or when the child or its household is archived (archived records cannot book). In shared
  * custody a parent books for their own household (staff for the one they name): the child's
  * `family` is then that household (the light entity is never written), so the reservation and
@@ -38,9 +39,9 @@ export async function loadBookingChild(
      from children c
      join families fa on fa.tenant_id = c.tenant_id and fa.id = c.family_id
      left join facilities f on f.tenant_id = c.tenant_id and f.id = c.school_id
-     where c.tenant_id = ? and c.id = ? and c.archived_at is null and c.merged_into_id is null
-       and fa.archived_at is null`,
-    [household, ctx.tenant.id, childId],
+     where c.tenant_id = ? and c.archived_at is null and c.merged_into_id is null and fa.archived_at is null
+       and c.id = coalesce((select m.merged_into_id from children m where m.tenant_id = c.tenant_id and m.id = ?), ?)`,
+    [household, ctx.tenant.id, childId, childId],
   );
   if (!row) return null;
   if (row._other_household) row.family_id = household;

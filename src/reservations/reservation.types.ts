@@ -174,7 +174,7 @@ export class SessionChildBookingType {
 
 @InputType('ReserveInput', { description: 'Book one child on one or many sessions.' })
 export class ReserveInput {
-  @IdField('Child', { description: 'The child to book.' })
+  @IdField('Child', { description: 'The child to book.', keptByService: true })
   childId!: string;
 
   @IdField('Session', {
