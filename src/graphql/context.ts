@@ -34,5 +34,10 @@ export interface GraphQLContext extends TenantContext {
    * The two phases of a mutation field (src/http/executor.ts): the write records the root
    * resolver's payload here; the payload phase, after the commit, reads it instead of writing again.
    */
-  mutation?: { outcomes: Map<string, unknown>; replay: boolean };
+  mutation?: {
+    outcomes: Map<string, unknown>;
+    replay: boolean;
+    /** The tenant as the write's transaction read it (the payload's first try reuses it). */
+    tenant?: Tenant | null;
+  };
 }

@@ -22,7 +22,8 @@ import { guardOperation, operationError } from '../graphql/guard';
 import { msg } from '../shared/i18n';
 import { RETRY_AFTER_SECONDS } from '../shared/errors';
 import { takePoints, type RateLimits, type ThrottleStatus } from './rate-limit';
-import { requestLanguage, runUnit, type RequestState, type UnitOptions } from './units';
+import type { GraphQLContext } from '../graphql/context';
+import { offlineContext, requestLanguage, runUnit, type RequestState, type UnitOptions } from './units';
 
 export type { RequestState } from './units';
 
@@ -158,24 +159,26 @@ async function executeOperation(
       ...(committed.length ? { committed } : {}),
     });
   for (const [responseKey, nodes] of fields) {
-    const phase = { outcomes: new Map<string, unknown>(), replay: false };
+    const phase: NonNullable<GraphQLContext['mutation']> = { outcomes: new Map(), replay: false };
     /** One phase of the field: the write (payload's `__typename` only), or the payload read. */
+    const executePhase = (ctx: GraphQLContext, writing: boolean) => {
+      ctx.mutation = phase;
+      if (writing) phase.tenant = ctx.tenantOrNull;
+      return execute({
+        schema: options.schema,
+        document: singleFieldDocument(operation, nodes, fragments, writing),
+        contextValue: ctx,
+        variableValues: guard.variables,
+      });
+    };
     const runPhase = (writing: boolean) =>
-      runUnit(
-        options,
-        state,
-        !writing,
-        (ctx) => {
-          ctx.mutation = phase;
-          return execute({
-            schema: options.schema,
-            document: singleFieldDocument(operation, nodes, fragments, writing),
-            contextValue: ctx,
-            variableValues: guard.variables,
-          });
-        },
-        !writing,
-      );
+      runUnit(options, state, !writing, (ctx) => executePhase(ctx, writing), !writing);
+    /** The payload without a transaction, when it reads nothing from the database; else null. */
+    const payloadOffline = async () => {
+      if (phase.tenant === undefined) return null;
+      const result = await executePhase(offlineContext(options, state, phase.tenant), false);
+      return result.errors?.length ? null : { result, unavailable: false };
+    };
     const write = await runPhase(true);
     if (write.result.errors?.length) return stop(write.result, write.unavailable);
     committed.push(responseKey);
@@ -183,7 +186,7 @@ async function executeOperation(
     // notification (which other processes act on): the cache is dropped after every commit.
     state.directory?.invalidate();
     phase.replay = true;
-    const read = await runPhase(false);
+    const read = (await payloadOffline()) ?? (await runPhase(false));
     // The write is committed whatever happens now: `extensions.committed` says so.
     if (read.result.errors?.length) return stop(read.result, read.unavailable);
     data[responseKey] = read.result.data?.[responseKey] ?? null;

@@ -135,6 +135,40 @@ export async function runUnit(
   }
 }
 
+/** Thrown by any use of the database in an `offlineContext`. */
+class DatabaseNeeded extends Error {}
+
+const OFFLINE_EM = new Proxy(
+  {},
+  {
+    get() {
+      throw new DatabaseNeeded('this unit has no database');
+    },
+  },
+) as EntityManager;
+
+/**
+ * The context of a unit that reads nothing from the database (a mutation's payload made only of
+ * what the write returned: its user errors, an empty list): `em` throws on any use, so the caller
+ * runs the execution again in a real unit when the result has any error. Spares a refused
+ * mutation its payload transaction (BEGIN and scope, COMMIT, a turn in the pool's line).
+ */
+export function offlineContext(
+  options: UnitOptions,
+  state: RequestState,
+  tenant: Tenant | null,
+): GraphQLContext {
+  const context = unitContext(options, state, OFFLINE_EM, tenant);
+  // The tenant as the write read it, before its changes: a payload that shows the tenant reads it
+  // again in a real unit. (Its language still renders the messages.)
+  const needed = () => {
+    throw new DatabaseNeeded('this unit has no database');
+  };
+  Object.defineProperty(context, 'tenant', { get: needed });
+  Object.defineProperty(context, 'tenantOrNull', { get: needed });
+  return context;
+}
+
 /** The context of one unit of work: its EntityManager, its tenant entity and fresh loaders. */
 function unitContext(
   options: UnitOptions,

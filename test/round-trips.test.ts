@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from 'pg';
+import { toGlobalId } from '../src/shared/ids';
+import { rawClient, Role, startTestApp, token, type TestApp } from './support/app';
+import { seedTestTenant } from './support/tenants';
+
+/**
+ * What a booking costs in statements (docs/performance.md): the scope rides on BEGIN, the place is
+ * taken in the COMMIT's round trip with the events and the idempotency outcome, and a refused
+ * booking reads its payload without a second transaction.
+ */
+describe('round trips of a booking', () => {
+  const SLUG = 'test-round-trips';
+  const NOW = '2026-12-01T08:00:00.000Z';
+  let app: TestApp;
+  let owner: Client;
+  let tenantId: string;
+  let parent: string;
+  let target: { child: string; sessions: string[] };
+
+  beforeAll(async () => {
+    tenantId = await seedTestTenant(
+      'beziers',
+      { slug: SLUG, families: 20, seed: 777, childAges: [6, 9] },
+      new Date(NOW),
+      6,
+    );
+    owner = await rawClient('owner');
+    const { rows } = await owner.query(
+      `select c.id as child, c.family_id, array_agg(s.id order by s.date) as sessions from children c
+       join services sv on sv.tenant_id = c.tenant_id and sv.facility_id = c.school_id and sv.kind = 'CANTEEN'
+       join sessions s on s.tenant_id = c.tenant_id and s.service_id = sv.id and s.date between '2026-12-10' and '2026-12-18'
+       where c.tenant_id = $1 group by c.id, c.family_id order by c.id limit 1`,
+      [tenantId],
+    );
+    target = { child: rows[0].child, sessions: rows[0].sessions };
+    parent = await token(SLUG, Role.PARENT, toGlobalId('Family', rows[0].family_id));
+    app = await startTestApp();
+    app.setNow(NOW);
+  });
+  afterAll(async () => {
+    await owner.end();
+    await app.close();
+  });
+
+  const reserve = async (sessionId: string) => {
+    const id = randomUUID();
+    const res = await app.gql(
+      `mutation($input: ReserveInput!) { reserve(input: $input) { reservations { id } userErrors { code } } }`,
+      {
+        input: {
+          childId: toGlobalId('Child', target.child),
+          sessionIds: [toGlobalId('Session', sessionId)],
+          idempotencyKey: id,
+        },
+      },
+      { token: parent, headers: { 'x-request-id': id } },
+    );
+    return { res, statements: app.statementsFor(id).map((sql) => sql.replace(/\s+/g, ' ').trim()) };
+  };
+  const scopes = (statements: string[]) =>
+    statements.filter((sql) => sql.includes("set_config('app.tenant_id'"));
+
+  it('books in one write transaction and one read, the place taken with the COMMIT', async () => {
+    await reserve(target.sessions[0]); // authentication's tenant look-up, cached from then on
+    const { res, statements } = await reserve(target.sessions[1]);
+    expect(res.data.reserve.userErrors).toEqual([]);
+    expect(res.data.reserve.reservations).toHaveLength(1);
+    // Write: scope (with BEGIN), key, child, sessions, services, insert; then, with the COMMIT, the
+    // place, the event and the key's outcome. Payload: scope (with BEGIN), the reservation.
+    expect(statements).toHaveLength(11);
+    expect(scopes(statements)).toHaveLength(2);
+    const take = statements.findIndex((sql) => sql.includes('guichet_require_places'));
+    expect(take).toBe(statements.findIndex((sql) => sql.startsWith('insert into reservations')) + 1);
+    expect(statements[take + 2]).toMatch(/^update idempotency_keys set response = '/);
+    expect(
+      Number(
+        (await owner.query('select places_taken from sessions where id = $1', [target.sessions[1]])).rows[0]
+          .places_taken,
+      ),
+    ).toBeGreaterThan(0);
+  });
+
+  it('reads a refusal without a second transaction', async () => {
+    const { res, statements } = await reserve(target.sessions[1]);
+    expect(res.data.reserve.userErrors).toEqual([{ code: 'ALREADY_BOOKED' }]);
+    expect(res.data.reserve.reservations).toEqual([]);
+    expect(scopes(statements)).toHaveLength(1);
+    expect(statements.some((sql) => sql.includes('guichet_require_places'))).toBe(false);
+  });
+});
