@@ -36,6 +36,7 @@ import { Migration20261205010000AttendanceLock } from './Migration20261205010000
 import { Migration20261205010000DepositSlipsRefunds } from './Migration20261205010000DepositSlipsRefunds';
 import { Migration20261205100000Corrections } from './Migration20261205100000Corrections';
 import { Migration20261205100000DirectoryNotify } from './Migration20261205100000DirectoryNotify';
+import { Migration20261206000000TreasuryHandedOver } from './Migration20261206000000TreasuryHandedOver';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -76,4 +77,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261205010000DepositSlipsRefunds', class: Migration20261205010000DepositSlipsRefunds },
   { name: 'Migration20261205100000Corrections', class: Migration20261205100000Corrections },
   { name: 'Migration20261205100000DirectoryNotify', class: Migration20261205100000DirectoryNotify },
+  { name: 'Migration20261206000000TreasuryHandedOver', class: Migration20261206000000TreasuryHandedOver },
 ];
