@@ -33,11 +33,15 @@ interface DueRow {
  * by that date and not already in a debit awaiting the bank's answer. The batch is numbered
  * without gaps; its pain.008 file is `DebitBatch.pain008`. Nothing is paid yet: the invoices stay
  * due until the return file says each debit was collected (importDebitReturns). The mandates move
- * on: FRST → RCUR; a FNAL or OOFF mandate is closed.
+ * on: FRST → RCUR; a FNAL or OOFF mandate is closed. With `prepare`, the batch is PREPARED: its
+ * debits follow the family's payments and credits (sepa/adjust.ts) until exportDebitBatch.
  */
 export const createDebitBatch = idempotentMutation(
   'createDebitBatch',
-  async (ctx: TenantContext, input: { collectionDate: string }): Promise<Outcome<{ batchId: string }>> => {
+  async (
+    ctx: TenantContext,
+    input: { collectionDate: string; prepare?: boolean | null },
+  ): Promise<Outcome<{ batchId: string }>> => {
     const { tenant } = ctx;
     const config = tenant.config;
     if (!config.sepaCreditorId || !config.sepaCreditorIban) {
@@ -82,9 +86,10 @@ export const createDebitBatch = idempotentMutation(
       collectionDate: input.collectionDate,
       debits: due.length,
       total: due.reduce((s, d) => s + d.amount, 0),
-      status: DebitBatchStatus.EXPORTED,
+      status: input.prepare ? DebitBatchStatus.PREPARED : DebitBatchStatus.EXPORTED,
       createdBy: ctx.viewer.subject ?? 'system',
       createdAt: ctx.now(),
+      exportedAt: input.prepare ? null : ctx.now(),
       settledAt: null,
     });
     // Its debits name it by id only: the batch goes in first.
@@ -114,7 +119,51 @@ export const createDebitBatch = idempotentMutation(
     audit(ctx, {
       action: 'DEBIT_BATCH_CREATED',
       subjectId: batch.id,
-      details: { reference, collectionDate: input.collectionDate, debits: batch.debits, total: batch.total },
+      details: {
+        reference,
+        collectionDate: input.collectionDate,
+        debits: batch.debits,
+        total: batch.total,
+        status: batch.status,
+      },
+    });
+    await ctx.em.flush();
+    return done({ batchId: batch.id });
+  },
+);
+
+/**
+ * Freezes a prepared batch for the bank (tenant admins; audited): from now on its debits never
+ * change, and its pain.008 is what the bank takes. Refused when it was already exported or settled,
+ * or when every debit was withdrawn (nothing to send). Takes the batch's row lock, as the debits'
+ * adjustments do: an adjustment under way finishes first, or finds the batch exported.
+ */
+export const exportDebitBatch = idempotentMutation(
+  'exportDebitBatch',
+  async (ctx: TenantContext, input: { batchId: string }): Promise<Outcome<{ batchId: string }>> => {
+    const batch = await ctx.em.findOne(DebitBatch, { id: input.batchId });
+    if (!batch) return refuse(UserErrorCode.NOT_FOUND, msg('sepa.batchNotFound'), ['batchId']);
+    await ctx.em.execute(`select 1 from sepa_debit_batches where tenant_id = ? and id = ? for update`, [
+      ctx.tenant.id,
+      batch.id,
+    ]);
+    await ctx.em.refresh(batch);
+    if (batch.status !== DebitBatchStatus.PREPARED) {
+      return refuse(UserErrorCode.INVALID, msg('sepa.batchNotPrepared', { reference: batch.reference }), [
+        'batchId',
+      ]);
+    }
+    if (batch.debits === 0) {
+      return refuse(UserErrorCode.INVALID, msg('sepa.batchEmpty', { reference: batch.reference }), [
+        'batchId',
+      ]);
+    }
+    batch.status = DebitBatchStatus.EXPORTED;
+    batch.exportedAt = ctx.now();
+    audit(ctx, {
+      action: 'DEBIT_BATCH_EXPORTED',
+      subjectId: batch.id,
+      details: { reference: batch.reference, debits: batch.debits, total: batch.total },
     });
     await ctx.em.flush();
     return done({ batchId: batch.id });
@@ -142,7 +191,7 @@ export async function batchPain008(ctx: TenantContext, batch: DebitBatch): Promi
             (select string_agg(i.number, ' ' order by i.number) from invoices i
              where i.tenant_id = d.tenant_id and i.id = any (d.invoice_ids)) as numbers
      from sepa_debits d join sepa_mandates m on m.tenant_id = d.tenant_id and m.id = d.mandate_id
-     where d.tenant_id = ? and d.batch_id = ? order by d.end_to_end_id`,
+     where d.tenant_id = ? and d.batch_id = ? and d.status <> 'WITHDRAWN' order by d.end_to_end_id`,
     [tenant.id, batch.id],
   );
   return pain008({

@@ -40,6 +40,11 @@ export const importDebitReturns = idempotentMutation(
       batch.id,
     ]);
     await ctx.em.refresh(batch);
+    if (batch.status === DebitBatchStatus.PREPARED) {
+      return refuse(UserErrorCode.INVALID, msg('sepa.batchNotExported', { reference: batch.reference }), [
+        'batchId',
+      ]);
+    }
     if (batch.status !== DebitBatchStatus.EXPORTED) {
       return refuse(UserErrorCode.INVALID, msg('sepa.batchSettled'), ['batchId']);
     }
@@ -49,7 +54,12 @@ export const importDebitReturns = idempotentMutation(
     } catch {
       return refuse(UserErrorCode.INVALID, msg('sepa.badReturnFile'), ['file']);
     }
-    const debits = await ctx.em.find(Debit, { batchId: batch.id }, { orderBy: { endToEndId: 'asc' } });
+    // A debit withdrawn before export was never sent: the bank cannot return it.
+    const debits = await ctx.em.find(
+      Debit,
+      { batchId: batch.id, status: { $ne: DebitStatus.WITHDRAWN } },
+      { orderBy: { endToEndId: 'asc' } },
+    );
     const byEndToEnd = new Map(debits.map((d) => [d.endToEndId, d]));
     const reasons = new Map<string, string>();
     for (const r of returned) {
