@@ -36,7 +36,8 @@ export async function trimPreparedDebits(ctx: TenantContext, familyId: string): 
   const adjusted = await ctx.em.execute<Adjusted[]>(
     `with owed as (
        select d.id, d.amount,
-              coalesce((select sum(i.total - coalesce((select sum(a.amount) from allocations a
+              -- What its invoices still owe, plus the month's water debit it carries (never reduced).
+              d.water_amount + coalesce((select sum(i.total - coalesce((select sum(a.amount) from allocations a
                                                        where a.tenant_id = i.tenant_id and a.invoice_id = i.id), 0))
                         from invoices i where i.tenant_id = d.tenant_id and i.id = any (d.invoice_ids)), 0) as due
        from sepa_debits d join sepa_debit_batches b on b.tenant_id = d.tenant_id and b.id = d.batch_id

@@ -143,8 +143,19 @@ export class Debit extends TenantOwned {
   @Property({ type: 'string' })
   sequence!: SequenceType;
 
+  /** Its invoices' part plus `waterAmount`. */
   @Property()
   amount!: number;
+
+  /** The household's monthly water debit it carries (0: none), for `waterPeriod` (YYYY-MM). */
+  @Property()
+  waterAmount: number = 0;
+
+  @Property({ type: 'string', nullable: true })
+  waterPeriod?: string | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  waterServiceId?: string | null;
 
   @Property()
   endToEndId!: string;

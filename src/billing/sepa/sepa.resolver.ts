@@ -72,13 +72,15 @@ export class DebitBatchResolver {
       {
         end_to_end_id: string;
         amount: number;
+        water_amount: number;
+        water_period: string | null;
         sequence: string;
         status: string;
         reason_code: string | null;
         numbers: string[];
       }[]
     >(
-      `select d.end_to_end_id, d.amount, d.sequence, d.status, d.reason_code,
+      `select d.end_to_end_id, d.amount, d.water_amount, d.water_period, d.sequence, d.status, d.reason_code,
               array(select i.number from unnest(d.invoice_ids) with ordinality u(id, n)
                     join invoices i on i.tenant_id = d.tenant_id and i.id = u.id order by u.n) as numbers
        from sepa_debits d where d.tenant_id = ? and d.batch_id = ? order by d.end_to_end_id`,
@@ -87,6 +89,8 @@ export class DebitBatchResolver {
     return rows.map((r) => ({
       endToEndId: r.end_to_end_id,
       amount: moneyOf(r.amount, ctx.tenant),
+      waterAmount: moneyOf(r.water_amount, ctx.tenant),
+      waterPeriod: r.water_period,
       sequence: r.sequence as DebitType['sequence'],
       status: r.status as DebitType['status'],
       reasonCode: r.reason_code,

@@ -89,13 +89,25 @@ export class DebitType {
   @Field({ description: 'The end-to-end id sent to the bank (and found in its return file).' })
   endToEndId!: string;
 
-  @Field(() => MoneyType, { description: 'Amount debited: what its invoices owed.' })
+  @Field(() => MoneyType, {
+    description:
+      'Amount debited: what its invoices owed (as adjusted while its batch was PREPARED), plus waterAmount.',
+  })
   amount!: MoneyType;
+
+  @Field(() => MoneyType, {
+    description:
+      "The household's monthly water debit it carries (0 when none), recorded as that month's water payment (earmarked for the regularisation) when collected.",
+  })
+  waterAmount!: MoneyType;
+
+  @Field(() => String, { nullable: true, description: 'The month (YYYY-MM) of the water debit it carries.' })
+  waterPeriod?: string | null;
 
   @Field(() => SequenceType, { description: 'Its SEPA sequence type.' })
   sequence!: SequenceType;
 
-  @Field(() => DebitStatus, { description: 'Pending, collected or rejected.' })
+  @Field(() => DebitStatus, { description: 'Pending, collected, rejected or withdrawn.' })
   status!: DebitStatus;
 
   @Field(() => String, {
