@@ -265,7 +265,10 @@ describe('SEPA direct debits', () => {
   it("imports the bank's return file: the rejected debit reopens its debt with reason, notification and fee; the rest are collected", async () => {
     const rejected = debits[0];
     const rejectedFamily = (
-      await one(`select family_id from sepa_debits where end_to_end_id = $1`, [rejected.endToEndId])
+      await one(`select family_id from sepa_debits where tenant_id = $1 and end_to_end_id = $2`, [
+        tenantId,
+        rejected.endToEndId,
+      ])
     ).family_id;
     const before = await Promise.all(families.map(dueOf));
     const unknown = await app.gql(

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TenantContext } from '../auth/context';
 import { todayIn } from '../shared/dates';
+import { trimPreparedDebits } from './sepa/adjust';
 
 /**
  * A family's account is derived, never stored: what was invoiced, credited, paid and allocated.
@@ -113,6 +114,8 @@ async function insertAllocations(
     'run',
     ctx.em.getLoggerContext(),
   );
+  // A prepared (not yet exported) direct debit of these invoices now asks too much: bring it down.
+  await trimPreparedDebits(ctx, familyId);
 }
 
 /**

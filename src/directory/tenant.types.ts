@@ -71,6 +71,13 @@ export class TenantConfigurationType {
   @Field(() => String, {
     nullable: true,
     description:
+      "The budget code the public treasury knows the tenant's receipts by (PES V2 `CodBud`: 1 to 10 letters and digits, upper case), printed on every line of a collection batch's file (`TreasuryBatch.csvUrl`); null: not configured.",
+  })
+  treasuryBudgetCode?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
       "School calendar closing the services that follow school days: `FR-A`, `FR-B` or `FR-C`, the académie's zone of the French ministry's calendar (Montpellier is C, Nantes B); null without school services.",
   })
   schoolCalendar?: string | null;

@@ -37,6 +37,8 @@ import { Migration20261205010000DepositSlipsRefunds } from './Migration202612050
 import { Migration20261205100000Corrections } from './Migration20261205100000Corrections';
 import { Migration20261205100000DirectoryNotify } from './Migration20261205100000DirectoryNotify';
 import { Migration20261206000000OpeningBalances } from './Migration20261206000000OpeningBalances';
+import { Migration20261206000000TreasuryHandedOver } from './Migration20261206000000TreasuryHandedOver';
+import { Migration20261206010000DebitAdjustments } from './Migration20261206010000DebitAdjustments';
 import { Migration20261206100000RequirePlaces } from './Migration20261206100000RequirePlaces';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
@@ -79,5 +81,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261205100000Corrections', class: Migration20261205100000Corrections },
   { name: 'Migration20261205100000DirectoryNotify', class: Migration20261205100000DirectoryNotify },
   { name: 'Migration20261206000000OpeningBalances', class: Migration20261206000000OpeningBalances },
+  { name: 'Migration20261206000000TreasuryHandedOver', class: Migration20261206000000TreasuryHandedOver },
+  { name: 'Migration20261206010000DebitAdjustments', class: Migration20261206010000DebitAdjustments },
   { name: 'Migration20261206100000RequirePlaces', class: Migration20261206100000RequirePlaces },
 ];

@@ -97,6 +97,13 @@ export class TenantConfig {
   @Property()
   handOverDays: number = 60;
 
+  /**
+   * The budget code the treasury knows the tenant's receipts by (PES V2 `CodBud`, 1–10 letters
+   * and digits), printed on its collection batch file; null: not configured.
+   */
+  @Property({ type: 'string', nullable: true })
+  treasuryBudgetCode?: string | null;
+
   /** Payment plans (échelonnement): at most this many instalments… */
   @Property()
   instalmentMaxCount: number = 1;

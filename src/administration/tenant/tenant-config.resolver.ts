@@ -75,6 +75,14 @@ class UpdateTenantConfigurationInput {
   })
   publicNotice?: string | null;
 
+  @TextField({
+    nullable: true,
+    maxLength: 10,
+    description:
+      "The treasury's budget code for the tenant's receipts (PES V2 `CodBud`): 1 to 10 letters and digits, stored upper case (INVALID otherwise); an empty string clears it. Printed on collection batch files.",
+  })
+  treasuryBudgetCode?: string | null;
+
   @idempotencyKeyField()
   idempotencyKey!: string;
 }
@@ -90,7 +98,7 @@ export class TenantConfigurationResolver {
   @Access(TENANT_ADMIN)
   @Mutation(() => UpdateTenantConfigurationPayload, {
     description:
-      "Change the tenant's configuration: name, time zone, locale, default cancellation notice, who justifies absences, payment-plan limits, counter payment methods, invoice due days, waitlist offer delay, public notice. INVALID naming the field for an unknown time zone, a locale that is not BCP 47 French or English, numbers out of range or text too long. The directory shows the change at once. Tenant admins; audited (the fields changed, before → after); retry-safe with idempotencyKey. Operating modes: setOperatingMode.",
+      "Change the tenant's configuration: name, time zone, locale, default cancellation notice, who justifies absences, payment-plan limits, counter payment methods, invoice due days, waitlist offer delay, public notice, the treasury budget code. INVALID naming the field for an unknown time zone, a locale that is not BCP 47 French or English, numbers out of range or text too long. The directory shows the change at once. Tenant admins; audited (the fields changed, before → after); retry-safe with idempotencyKey. Operating modes: setOperatingMode.",
   })
   async updateTenantConfiguration(
     @Arg('input', { description: 'The changes.' }) input: UpdateTenantConfigurationInput,

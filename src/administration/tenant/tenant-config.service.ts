@@ -22,6 +22,7 @@ export interface TenantConfigurationInput {
   invoiceDueDays?: number | null;
   waitlistOfferDelayHours?: number | null;
   publicNotice?: string | null;
+  treasuryBudgetCode?: string | null;
 }
 
 /** A BCP 47 tag in its canonical form, or null when it is not one. */
@@ -38,7 +39,7 @@ function canonicalLocale(tag: string): string | null {
  * Changes a tenant's configuration (tenant admins): its name, time zone and locale (validated:
  * an IANA zone, a BCP 47 tag in a language the catalogue speaks), its default cancellation notice,
  * who justifies absences, payment-plan limits, counter payment methods, invoice due days, the
- * waitlist offer delay and the public notice. Omitted fields stay; an empty notice clears it.
+ * waitlist offer delay, the public notice and the treasury budget code. Omitted fields stay; an empty notice clears it.
  * Audited with the fields changed (before → after); the directory shows the name, time zone,
  * locale and notice at once.
  */
@@ -75,6 +76,18 @@ export const updateTenantConfiguration = idempotentMutation(
       input.publicNotice != null
         ? checks.optionalText(input.publicNotice, ['publicNotice'], 1000)
         : undefined;
+    // The treasury's budget code (PES V2 CodBud): letters and digits; blank clears it.
+    let budgetCode: string | null | undefined;
+    if (input.treasuryBudgetCode != null) {
+      budgetCode = input.treasuryBudgetCode.trim().toUpperCase() || null;
+      if (budgetCode && !/^[A-Z0-9]{1,10}$/.test(budgetCode)) {
+        checks.add({
+          code: UserErrorCode.INVALID,
+          message: msg('admin.budgetCode', { value: input.treasuryBudgetCode }),
+          field: ['treasuryBudgetCode'],
+        });
+      }
+    }
     if (!checks.ok) return { value: null, userErrors: checks.errors };
 
     const next: Record<string, unknown> = {
@@ -91,6 +104,7 @@ export const updateTenantConfiguration = idempotentMutation(
       invoiceDueDays: input.invoiceDueDays ?? undefined,
       waitlistOfferDelayHours: input.waitlistOfferDelayHours ?? undefined,
       publicNotice: notice,
+      treasuryBudgetCode: budgetCode,
     };
     const TOP = ['name', 'timeZone', 'locale'];
     const before: Record<string, unknown> = {};

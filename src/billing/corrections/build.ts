@@ -14,6 +14,12 @@ export enum CorrectionWarning {
   ALREADY_CREDITED = 'ALREADY_CREDITED',
   /** The correction raises what the family owes. */
   INCREASE = 'INCREASE',
+  /**
+   * The invoice was handed over to the public treasury: the treasury collects it, so no credit note
+   * is put on it here (the correction goes through the treasury); exclude it, or the promotion is
+   * refused.
+   */
+  HANDED_OVER = 'HANDED_OVER',
 }
 
 /** A line of a correction's credit note or replacement, as it will be printed. */
@@ -82,7 +88,7 @@ export async function fillCorrectiveDraft(
     byInvoice.set(row.billed_invoice_id, [...(byInvoice.get(row.billed_invoice_id) ?? []), row]);
   const invoiceIds = [...byInvoice.keys()];
   const json = JSON.stringify(invoiceIds);
-  const [lines, credited, fingerprints] = await Promise.all([
+  const [lines, credited, fingerprints, handedOver] = await Promise.all([
     ctx.em.execute<
       {
         id: string;
@@ -123,7 +129,15 @@ export async function fillCorrectiveDraft(
       'all',
       log,
     ),
+    ctx.em.execute<{ invoice_id: string }[]>(
+      `select invoice_id from treasury_handovers
+       where tenant_id = ? and invoice_id = any(array(select value::uuid from json_array_elements_text(?::json)))`,
+      [tenant.id, json],
+      'all',
+      log,
+    ),
   ]);
+  const handedOverIds = new Set(handedOver.map((h) => h.invoice_id));
   const serviceNames = await serviceNamesOf(ctx);
   const language = tenantLanguage(tenant);
   const drafts: Record<string, unknown>[] = [];
@@ -191,6 +205,7 @@ export async function fillCorrectiveDraft(
     const warnings = [
       overCredited ? CorrectionWarning.ALREADY_CREDITED : null,
       replacement.total > creditTotal ? CorrectionWarning.INCREASE : null,
+      handedOverIds.has(invoiceId) ? CorrectionWarning.HANDED_OVER : null,
     ].filter(Boolean);
     const familyId = rows[0].family_id;
     drafts.push({

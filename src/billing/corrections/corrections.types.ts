@@ -15,6 +15,10 @@ registerEnumType(CorrectionWarning, {
         'The invoice was already credited by hand for these units, or cannot be credited that much any more: exclude it, or the promotion is refused.',
     },
     INCREASE: { description: 'The correction raises what the family owes.' },
+    HANDED_OVER: {
+      description:
+        'The invoice was handed over to the public treasury (Invoice.status HANDED_OVER): no credit note is put on it here any more, the correction goes through the treasury. Exclude it, or the promotion is refused (INVALID, reason HANDED_OVER).',
+    },
   },
 });
 

@@ -33,8 +33,8 @@ interface DraftRow {
  * the credit notes' series, its replacements in one block of the invoices' series (both in
  * family then invoice order), written with their lines; the corrections marked issued; each
  * family's credit note settling the invoice it corrects first, then the replacement. Refused
- * before anything is written when a correction changed since the build (rebuild) or an invoice
- * cannot be credited that much any more (exclude it). A crash rolls everything back.
+ * before anything is written when a correction changed since the build (rebuild), an invoice
+ * cannot be credited that much any more or was handed over to the treasury (exclude it). A crash rolls everything back.
  */
 export async function promoteCorrective(
   ctx: TenantContext,
@@ -63,6 +63,25 @@ export async function promoteCorrective(
     return refuse(UserErrorCode.INVALID, msg('correction.stale', { invoices: stale.n }), ['runId'], {
       reason: 'STALE_DRAFT',
     });
+  }
+  // An invoice handed over since (or before) the build: the treasury collects it; no credit note on it here.
+  const [handedOver] = await ctx.em.execute<{ n: number }[]>(
+    `select count(*)::int as n from correction_drafts d
+     where ${included} and exists (select 1 from treasury_handovers h
+       where h.tenant_id = d.tenant_id and h.invoice_id = d.corrected_invoice_id)`,
+    params,
+    'all',
+    log,
+  );
+  if (handedOver.n > 0) {
+    return refuse(
+      UserErrorCode.INVALID,
+      msg('correction.handedOver', { invoices: handedOver.n }),
+      ['runId'],
+      {
+        reason: 'HANDED_OVER',
+      },
+    );
   }
   const drafts = await ctx.em.execute<DraftRow[]>(
     `select d.id, d.family_id, d.corrected_invoice_id, d.credit_note_id, d.replacement_id, d.credit_total,

@@ -8,7 +8,7 @@ import { lockAccount, settleAccount } from '../ledger';
 import { formatNumber, Series, takeNumbers } from '../numbering';
 import { Invoice, InvoiceKind, InvoiceLine } from './invoice.entity';
 import { amount, msg } from '../../shared/i18n';
-import { handedOverRefusal } from '../reminders/hand-over.service';
+import { handedOverRefusal } from '../reminders/handed-over';
 
 export interface CreditNoteInput {
   invoiceId: string;

@@ -141,7 +141,9 @@ export class InvoiceResolver {
     return money(ctx, invoice.total - (await ctx.loaders.settlementByInvoiceId.load(invoice.id)).allocated);
   }
 
-  @FieldResolver(() => InvoiceStatus, { description: 'Open, overdue, on a plan, paid, or a credit note.' })
+  @FieldResolver(() => InvoiceStatus, {
+    description: 'Open, overdue, on a plan, paid, handed over to the public treasury, or a credit note.',
+  })
   async status(@Root() invoice: Invoice, @Ctx() ctx: GraphQLContext): Promise<InvoiceStatus> {
     const settlement = await ctx.loaders.settlementByInvoiceId.load(invoice.id);
     return invoiceStatus(invoice, settlement, todayIn(ctx.tenant.timeZone, ctx.now()));

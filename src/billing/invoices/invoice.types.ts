@@ -45,13 +45,18 @@ registerEnumType(TreasuryCsvFormat, {
 
 registerEnumType(InvoiceStatus, {
   name: 'InvoiceStatus',
-  description: 'Where an invoice stands, derived from its payments.',
+  description:
+    'Where an invoice stands, derived from its payments, its plan and its hand-over to the treasury.',
   valuesConfig: {
     OPEN: { description: 'Something is left to pay; not due yet.' },
     OVERDUE: { description: 'Something is left to pay past the due date.' },
     ON_PLAN: { description: 'Spread by a payment plan (see its instalments).' },
     PAID: { description: 'Fully paid or credited.' },
     CREDIT_NOTE: { description: 'A credit note (nothing to pay).' },
+    HANDED_OVER: {
+      description:
+        'Handed over to the public treasury in a collection batch (see `treasuryHandOver`): the treasury collects what it still owed (`amountDue`); no payment, credit note, corrective run, plan or direct debit is put on it here any more. Takes precedence over OVERDUE and ON_PLAN.',
+    },
   },
 });
 

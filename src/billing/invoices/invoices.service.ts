@@ -21,16 +21,22 @@ export enum InvoiceStatus {
   ON_PLAN = 'ON_PLAN',
   PAID = 'PAID',
   CREDIT_NOTE = 'CREDIT_NOTE',
+  /** Handed over to the public treasury: the treasury collects it, nothing is put on it here. */
+  HANDED_OVER = 'HANDED_OVER',
 }
 
 /** What has been put on an invoice, and whether a plan spreads it. */
 export interface Settlement {
   allocated: number;
   planId: string | null;
+  /** Handed over to the public treasury (treasury_handovers): it takes no more money here. */
+  handedOver: boolean;
 }
 
 export function invoiceStatus(invoice: Invoice, settlement: Settlement, today: string): InvoiceStatus {
   if (invoice.kind === InvoiceKind.CREDIT_NOTE) return InvoiceStatus.CREDIT_NOTE;
+  // Before PAID and ON_PLAN: what it owed then is the treasury's to collect, whatever happens here.
+  if (settlement.handedOver) return InvoiceStatus.HANDED_OVER;
   if (invoice.total - settlement.allocated <= 0) return InvoiceStatus.PAID;
   if (settlement.planId) return InvoiceStatus.ON_PLAN;
   return invoice.dueDate < today ? InvoiceStatus.OVERDUE : InvoiceStatus.OPEN;
@@ -39,6 +45,7 @@ export function invoiceStatus(invoice: Invoice, settlement: Settlement, today: s
 /** The same status, as SQL over an invoice aliased `t` (for filtering lists in the database). */
 const STATUS_SQL = `case
   when t.kind = 'CREDIT_NOTE' then 'CREDIT_NOTE'
+  when exists (select 1 from treasury_handovers h where h.tenant_id = t.tenant_id and h.invoice_id = t.id) then 'HANDED_OVER'
   when t.total - coalesce((select sum(a.amount) from allocations a where a.tenant_id = t.tenant_id and a.invoice_id = t.id), 0) <= 0 then 'PAID'
   when exists (select 1 from payment_plan_invoices pi where pi.tenant_id = t.tenant_id and pi.invoice_id = t.id) then 'ON_PLAN'
   when t.due_date < ?::date then 'OVERDUE'
@@ -50,17 +57,22 @@ export async function settlements(
   tenantId: string,
   invoiceIds: readonly string[],
 ): Promise<Settlement[]> {
-  const rows = await em.execute<{ id: string; allocated: string; plan_id: string | null }[]>(
+  const rows = await em.execute<
+    { id: string; allocated: string; plan_id: string | null; handed_over: boolean }[]
+  >(
     `select i.id,
             coalesce((select sum(a.amount) from allocations a where a.tenant_id = i.tenant_id and a.invoice_id = i.id), 0) as allocated,
-            (select pi.plan_id from payment_plan_invoices pi where pi.tenant_id = i.tenant_id and pi.invoice_id = i.id) as plan_id
+            (select pi.plan_id from payment_plan_invoices pi where pi.tenant_id = i.tenant_id and pi.invoice_id = i.id) as plan_id,
+            exists (select 1 from treasury_handovers h where h.tenant_id = i.tenant_id and h.invoice_id = i.id) as handed_over
      from json_array_elements_text(?::json) as i0 join invoices i on i.tenant_id = ? and i.id = i0.value::uuid`,
     [JSON.stringify(invoiceIds), tenantId],
     'all',
     em.getLoggerContext(),
   );
-  const map = new Map(rows.map((r) => [r.id, { allocated: Number(r.allocated), planId: r.plan_id }]));
-  return invoiceIds.map((id) => map.get(id) ?? { allocated: 0, planId: null });
+  const map = new Map(
+    rows.map((r) => [r.id, { allocated: Number(r.allocated), planId: r.plan_id, handedOver: r.handed_over }]),
+  );
+  return invoiceIds.map((id) => map.get(id) ?? { allocated: 0, planId: null, handedOver: false });
 }
 
 /** An invoice the viewer may see: billing readers (staff, billing:read) any, parents their family's. */

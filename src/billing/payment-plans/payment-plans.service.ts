@@ -9,6 +9,7 @@ import { done, refuse, UserErrorCode, type Outcome } from '../../shared/user-err
 import type { Tenant } from '../../tenants/tenant.entity';
 import { Invoice, InvoiceKind } from '../invoices/invoice.entity';
 import type { Settlement } from '../invoices/invoices.service';
+import { handedOverRefusal } from '../reminders/handed-over';
 import { lockAccount, openInvoices } from '../ledger';
 import { Instalment, PaymentPlan } from './payment-plan.entity';
 import { amount, msg } from '../../shared/i18n';
@@ -38,7 +39,8 @@ export function maxInstalments(tenant: Tenant, amount: number): number {
 /** The payment plan a family may still choose for an open invoice: up to this many instalments. */
 export function planOffer(tenant: Tenant, invoice: Invoice, settlement: Settlement): number | null {
   const due = invoice.total - settlement.allocated;
-  if (invoice.kind === InvoiceKind.CREDIT_NOTE || due <= 0 || settlement.planId) return null;
+  if (invoice.kind === InvoiceKind.CREDIT_NOTE || due <= 0 || settlement.planId || settlement.handedOver)
+    return null;
   const max = maxInstalments(tenant, due);
   return max > 1 ? max : null;
 }
@@ -89,6 +91,9 @@ export const createPaymentPlan = idempotentMutation(
       (i) => !planned.has(i.id) && (!invoice || i.id === invoice.id),
     );
     if (open.length === 0) {
+      // An invoice the treasury now collects is spread by the treasury, not by a plan here.
+      const handedOver = invoice && (await handedOverRefusal(ctx, [invoice.id], field));
+      if (handedOver) return { value: null, userErrors: [handedOver] };
       return refuse(
         UserErrorCode.INVALID,
         msg(invoice && planned.has(invoice.id) ? 'plan.alreadyPlanned' : 'plan.nothingDue'),

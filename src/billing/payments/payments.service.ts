@@ -19,7 +19,7 @@ import { Payment, PaymentChannel } from './payment.entity';
 import { amount, msg, oneOf } from '../../shared/i18n';
 import { forbidden } from '../../auth/requirement';
 import { counterOffice, issueReceipt } from '../cash-desk/cash-desk.service';
-import { handedOverRefusal } from '../reminders/hand-over.service';
+import { handedOverRefusal } from '../reminders/handed-over';
 
 /** A payment above this is surely a typo (minor units: 100 000,00). */
 const MAX_PAYMENT = 10_000_000;

@@ -106,6 +106,8 @@ interface HandOverRow {
   amount: number;
   period_from: string;
   period_to: string;
+  last_name: string | null;
+  first_name: string | null;
 }
 
 const COLUMNS: CollectionColumn[] = [
@@ -125,12 +127,18 @@ const COLUMNS: CollectionColumn[] = [
   'amount',
   'currency',
   'object',
+  // Added after the first version (columns are only ever appended, so loaders keep working).
+  'handedOverOn',
+  'debtorLastName',
+  'debtorFirstName',
+  'budgetCode',
 ];
 
 /**
  * A collection batch as the treasury loads it: one line per invoice handed over (its number,
- * dates, the debtor and their address, what it still owed, the object), headers in the tenant's
- * language. Billing readers only. The PES V2 fields these map to are in docs/billing.md.
+ * dates, the debtor and their address, what it still owed, the object; then the batch's date, the
+ * debtor's surname and first name — the first guardian's — and the tenant's budget code), headers
+ * in the tenant's language. Billing readers only. The PES V2 fields these map to are in docs/billing.md.
  */
 export async function treasuryBatchCsv(
   ctx: TenantContext,
@@ -145,7 +153,9 @@ export async function treasuryBatchCsv(
     `select h.position, i.number, i.kind::text as kind, to_char(i.issue_date, 'YYYY-MM-DD') as issue_date,
             to_char(i.due_date, 'YYYY-MM-DD') as due_date, f.name, f.external_ref, f.address, f.postal_code, f.city,
             (select g->>'email' from json_array_elements(f.guardians::json) g where g->>'email' is not null limit 1) as email,
-            h.amount, to_char(i.period_from, 'YYYY-MM-DD') as period_from, to_char(i.period_to, 'YYYY-MM-DD') as period_to
+            h.amount, to_char(i.period_from, 'YYYY-MM-DD') as period_from, to_char(i.period_to, 'YYYY-MM-DD') as period_to,
+            coalesce(f.guardians -> 0 ->> 'last_name', f.guardians -> 0 ->> 'lastName') as last_name,
+            coalesce(f.guardians -> 0 ->> 'first_name', f.guardians -> 0 ->> 'firstName') as first_name
      from treasury_handovers h
      join invoices i on i.tenant_id = h.tenant_id and i.id = h.invoice_id
      join families f on f.tenant_id = h.tenant_id and f.id = h.family_id
@@ -171,6 +181,10 @@ export async function treasuryBatchCsv(
     (r) => ({ money: Number(r.amount), digits }),
     () => ({ text: tenant.currency }),
     (r) => ({ text: `${r.number} ${r.period_from}/${r.period_to}` }),
+    () => ({ date: batch.handedOverOn }),
+    (r) => ({ text: r.last_name }),
+    (r) => ({ text: r.first_name }),
+    () => ({ text: tenant.config.treasuryBudgetCode ?? null }),
   ];
   return writeCsv(
     rows,

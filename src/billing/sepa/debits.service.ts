@@ -25,6 +25,8 @@ interface DueRow {
   sequence: SequenceType;
   invoice_ids: string[];
   amount: number;
+  water_service_id: string | null;
+  water_amount: number;
 }
 
 /**
@@ -33,11 +35,17 @@ interface DueRow {
  * by that date and not already in a debit awaiting the bank's answer. The batch is numbered
  * without gaps; its pain.008 file is `DebitBatch.pain008`. Nothing is paid yet: the invoices stay
  * due until the return file says each debit was collected (importDebitReturns). The mandates move
- * on: FRST → RCUR; a FNAL or OOFF mandate is closed.
+ * on: FRST → RCUR; a FNAL or OOFF mandate is closed. A household's monthly water debit of the
+ * collection date's month rides in its debit (once per month; skipped while billing is suspended).
+ * With `prepare`, the batch is PREPARED: its
+ * debits follow the family's payments and credits (sepa/adjust.ts) until exportDebitBatch.
  */
 export const createDebitBatch = idempotentMutation(
   'createDebitBatch',
-  async (ctx: TenantContext, input: { collectionDate: string }): Promise<Outcome<{ batchId: string }>> => {
+  async (
+    ctx: TenantContext,
+    input: { collectionDate: string; prepare?: boolean | null },
+  ): Promise<Outcome<{ batchId: string }>> => {
     const { tenant } = ctx;
     const config = tenant.config;
     if (!config.sepaCreditorId || !config.sepaCreditorIban) {
@@ -50,6 +58,9 @@ export const createDebitBatch = idempotentMutation(
     await ctx.em.execute(`select pg_advisory_xact_lock(hashtextextended('guichet:sepa:' || ?, 0))`, [
       tenant.id,
     ]);
+    // The household's water debit of the collection date's month, unless taken already (a payment
+    // recorded for the month, or a debit pending or collected) or billing is suspended (skipped).
+    const waterPeriod = input.collectionDate.slice(0, 7);
     const due = await ctx.em.execute<DueRow[]>(
       `with open as (
          select i.id, i.family_id, i.due_date, i.number,
@@ -59,14 +70,37 @@ export const createDebitBatch = idempotentMutation(
          where i.tenant_id = ? and i.kind <> 'CREDIT_NOTE' and i.due_date <= ?::date
            and not exists (select 1 from treasury_handovers h where h.tenant_id = i.tenant_id and h.invoice_id = i.id)
            and not exists (select 1 from sepa_debits d where d.tenant_id = i.tenant_id
-                           and d.status = 'PENDING' and i.id = any (d.invoice_ids)))
-       select m.family_id, m.id as mandate_id, m.sequence,
-              array_agg(o.id order by o.due_date, o.number) as invoice_ids, sum(o.due)::int as amount
-       from sepa_mandates m join open o on o.family_id = m.family_id
-       where m.tenant_id = ? and m.status = 'ACTIVE' and o.due > 0
-       group by m.family_id, m.id, m.sequence
+                           and d.status = 'PENDING' and i.id = any (d.invoice_ids))),
+       owed as (
+         select o.family_id, array_agg(o.id order by o.due_date, o.number) as invoice_ids, sum(o.due)::int as amount
+         from open o where o.due > 0 group by o.family_id),
+       water as (
+         select distinct on (s.family_id) s.family_id, s.service_id, s.monthly_amount
+         from water_debit_schedules s
+         where s.tenant_id = ? and s.active and s.monthly_amount > 0 and not ?::boolean
+           and not exists (select 1 from payments p where p.tenant_id = s.tenant_id and p.family_id = s.family_id
+                           and p.service_id = s.service_id and p.debit_period = ?)
+           and not exists (select 1 from sepa_debits d where d.tenant_id = s.tenant_id and d.family_id = s.family_id
+                           and d.water_service_id = s.service_id and d.water_period = ?
+                           and d.status in ('PENDING', 'COLLECTED'))
+         order by s.family_id, s.service_id)
+       select m.family_id, m.id as mandate_id, m.sequence, coalesce(o.invoice_ids, '{}') as invoice_ids,
+              (coalesce(o.amount, 0) + coalesce(w.monthly_amount, 0))::int as amount,
+              w.service_id as water_service_id, coalesce(w.monthly_amount, 0)::int as water_amount
+       from sepa_mandates m
+       left join owed o on o.family_id = m.family_id
+       left join water w on w.family_id = m.family_id
+       where m.tenant_id = ? and m.status = 'ACTIVE' and (o.family_id is not null or w.family_id is not null)
        order by m.family_id`,
-      [tenant.id, input.collectionDate, tenant.id],
+      [
+        tenant.id,
+        input.collectionDate,
+        tenant.id,
+        config.billingSuspended,
+        waterPeriod,
+        waterPeriod,
+        tenant.id,
+      ],
     );
     if (due.length === 0) {
       return refuse(UserErrorCode.INVALID, msg('sepa.nothingToDebit', { date: day(input.collectionDate) }), [
@@ -82,9 +116,10 @@ export const createDebitBatch = idempotentMutation(
       collectionDate: input.collectionDate,
       debits: due.length,
       total: due.reduce((s, d) => s + d.amount, 0),
-      status: DebitBatchStatus.EXPORTED,
+      status: input.prepare ? DebitBatchStatus.PREPARED : DebitBatchStatus.EXPORTED,
       createdBy: ctx.viewer.subject ?? 'system',
       createdAt: ctx.now(),
+      exportedAt: input.prepare ? null : ctx.now(),
       settledAt: null,
     });
     // Its debits name it by id only: the batch goes in first.
@@ -101,6 +136,9 @@ export const createDebitBatch = idempotentMutation(
         invoiceIds: row.invoice_ids,
         sequence: row.sequence,
         amount: row.amount,
+        waterAmount: row.water_amount,
+        waterPeriod: row.water_amount > 0 ? waterPeriod : null,
+        waterServiceId: row.water_amount > 0 ? row.water_service_id : null,
         endToEndId: `${reference}-${String(index + 1).padStart(5, '0')}`,
         status: DebitStatus.PENDING,
       });
@@ -114,7 +152,51 @@ export const createDebitBatch = idempotentMutation(
     audit(ctx, {
       action: 'DEBIT_BATCH_CREATED',
       subjectId: batch.id,
-      details: { reference, collectionDate: input.collectionDate, debits: batch.debits, total: batch.total },
+      details: {
+        reference,
+        collectionDate: input.collectionDate,
+        debits: batch.debits,
+        total: batch.total,
+        status: batch.status,
+      },
+    });
+    await ctx.em.flush();
+    return done({ batchId: batch.id });
+  },
+);
+
+/**
+ * Freezes a prepared batch for the bank (tenant admins; audited): from now on its debits never
+ * change, and its pain.008 is what the bank takes. Refused when it was already exported or settled,
+ * or when every debit was withdrawn (nothing to send). Takes the batch's row lock, as the debits'
+ * adjustments do: an adjustment under way finishes first, or finds the batch exported.
+ */
+export const exportDebitBatch = idempotentMutation(
+  'exportDebitBatch',
+  async (ctx: TenantContext, input: { batchId: string }): Promise<Outcome<{ batchId: string }>> => {
+    const batch = await ctx.em.findOne(DebitBatch, { id: input.batchId });
+    if (!batch) return refuse(UserErrorCode.NOT_FOUND, msg('sepa.batchNotFound'), ['batchId']);
+    await ctx.em.execute(`select 1 from sepa_debit_batches where tenant_id = ? and id = ? for update`, [
+      ctx.tenant.id,
+      batch.id,
+    ]);
+    await ctx.em.refresh(batch);
+    if (batch.status !== DebitBatchStatus.PREPARED) {
+      return refuse(UserErrorCode.INVALID, msg('sepa.batchNotPrepared', { reference: batch.reference }), [
+        'batchId',
+      ]);
+    }
+    if (batch.debits === 0) {
+      return refuse(UserErrorCode.INVALID, msg('sepa.batchEmpty', { reference: batch.reference }), [
+        'batchId',
+      ]);
+    }
+    batch.status = DebitBatchStatus.EXPORTED;
+    batch.exportedAt = ctx.now();
+    audit(ctx, {
+      action: 'DEBIT_BATCH_EXPORTED',
+      subjectId: batch.id,
+      details: { reference: batch.reference, debits: batch.debits, total: batch.total },
     });
     await ctx.em.flush();
     return done({ batchId: batch.id });
@@ -134,15 +216,16 @@ export async function batchPain008(ctx: TenantContext, batch: DebitBatch): Promi
       debtor_name: string;
       iban: string;
       bic: string | null;
-      numbers: string;
+      numbers: string | null;
+      water_period: string | null;
     }[]
   >(
     `select d.end_to_end_id, d.amount, d.sequence, m.reference, to_char(m.signed_on, 'YYYY-MM-DD') as signed_on,
-            m.debtor_name, m.iban, m.bic,
+            m.debtor_name, m.iban, m.bic, d.water_period,
             (select string_agg(i.number, ' ' order by i.number) from invoices i
              where i.tenant_id = d.tenant_id and i.id = any (d.invoice_ids)) as numbers
      from sepa_debits d join sepa_mandates m on m.tenant_id = d.tenant_id and m.id = d.mandate_id
-     where d.tenant_id = ? and d.batch_id = ? order by d.end_to_end_id`,
+     where d.tenant_id = ? and d.batch_id = ? and d.status <> 'WITHDRAWN' order by d.end_to_end_id`,
     [tenant.id, batch.id],
   );
   return pain008({
@@ -165,7 +248,9 @@ export async function batchPain008(ctx: TenantContext, batch: DebitBatch): Promi
       debtorName: r.debtor_name,
       debtorIban: r.iban,
       debtorBic: r.bic,
-      remittance: `${tenant.name} ${r.numbers ?? ''}`,
+      remittance: [tenant.name, r.numbers, r.water_period && `eau ${r.water_period}`]
+        .filter(Boolean)
+        .join(' '),
     })),
   });
 }

@@ -40,6 +40,11 @@ export const importDebitReturns = idempotentMutation(
       batch.id,
     ]);
     await ctx.em.refresh(batch);
+    if (batch.status === DebitBatchStatus.PREPARED) {
+      return refuse(UserErrorCode.INVALID, msg('sepa.batchNotExported', { reference: batch.reference }), [
+        'batchId',
+      ]);
+    }
     if (batch.status !== DebitBatchStatus.EXPORTED) {
       return refuse(UserErrorCode.INVALID, msg('sepa.batchSettled'), ['batchId']);
     }
@@ -49,7 +54,12 @@ export const importDebitReturns = idempotentMutation(
     } catch {
       return refuse(UserErrorCode.INVALID, msg('sepa.badReturnFile'), ['file']);
     }
-    const debits = await ctx.em.find(Debit, { batchId: batch.id }, { orderBy: { endToEndId: 'asc' } });
+    // A debit withdrawn before export was never sent: the bank cannot return it.
+    const debits = await ctx.em.find(
+      Debit,
+      { batchId: batch.id, status: { $ne: DebitStatus.WITHDRAWN } },
+      { orderBy: { endToEndId: 'asc' } },
+    );
     const byEndToEnd = new Map(debits.map((d) => [d.endToEndId, d]));
     const reasons = new Map<string, string>();
     for (const r of returned) {
@@ -168,29 +178,37 @@ async function issueFee(ctx: TenantContext, debit: Debit, fee: number, today: st
 async function collect(ctx: TenantContext, debit: Debit, batch: DebitBatch) {
   const { tenant } = ctx;
   debit.status = DebitStatus.COLLECTED;
-  const payment = ctx.em.create(Payment, {
-    tenantId: tenant.id,
-    familyId: debit.familyId,
-    amount: debit.amount,
-    currency: tenant.currency,
-    method: PaymentMethod.DIRECT_DEBIT,
-    channel: PaymentChannel.DIRECT_DEBIT_RUN,
-    reference: debit.endToEndId,
-    isDeposit: false,
-    receivedOn: batch.collectionDate,
-    recordedBy: ctx.viewer.subject ?? 'system',
-    recordedAt: new Date(),
-  });
-  debit.paymentId = payment.id;
+  const received = (amount: number, water: boolean) =>
+    ctx.em.create(Payment, {
+      tenantId: tenant.id,
+      familyId: debit.familyId,
+      amount,
+      currency: tenant.currency,
+      method: PaymentMethod.DIRECT_DEBIT,
+      channel: PaymentChannel.DIRECT_DEBIT_RUN,
+      reference: debit.endToEndId,
+      isDeposit: false,
+      receivedOn: batch.collectionDate,
+      recordedBy: ctx.viewer.subject ?? 'system',
+      recordedAt: new Date(),
+      // The month's water debit: earmarked for its year's regularisation, as collectWaterDebits records it.
+      serviceId: water ? debit.waterServiceId : null,
+      debitPeriod: water ? debit.waterPeriod : null,
+    });
+  const water = debit.waterAmount > 0 ? received(debit.waterAmount, true) : null;
+  const forInvoices = debit.amount - debit.waterAmount;
+  const payment = forInvoices > 0 ? received(forInvoices, false) : null;
+  debit.paymentId = (payment ?? water)!.id;
   await ctx.em.flush();
+  if (!payment) return;
   const open = new Map((await openInvoices(ctx, debit.familyId)).map((i) => [i.id, i.due]));
-  let left = debit.amount;
+  let left = forInvoices;
   const allocations: { invoiceId: string; amount: number }[] = [];
   for (const invoiceId of debit.invoiceIds) {
     const take = Math.min(left, open.get(invoiceId) ?? 0);
     if (take > 0) allocations.push({ invoiceId, amount: take });
     left -= take;
   }
-  if (allocations.length) await allocatePayment(ctx, debit.familyId, payment.id, debit.amount, allocations);
+  if (allocations.length) await allocatePayment(ctx, debit.familyId, payment.id, forInvoices, allocations);
   if (left > 0) await settleAccount(ctx, debit.familyId, { onlySource: { kind: 'PAYMENT', id: payment.id } });
 }

@@ -62,6 +62,11 @@ export class Mandate extends TenantOwned {
 }
 
 export enum DebitBatchStatus {
+  /**
+   * Prepared, not exported yet: its debits follow the family's payments and credits (reduced to
+   * what their invoices still owe, withdrawn at zero) until exportDebitBatch freezes it.
+   */
+  PREPARED = 'PREPARED',
   /** The pain.008 file is ready for the bank; the debits await its answer. */
   EXPORTED = 'EXPORTED',
   /** The bank's return file was imported: each debit collected or rejected. */
@@ -100,6 +105,10 @@ export class DebitBatch extends TenantOwned {
   @Property({ type: 'timestamptz' })
   createdAt!: Date;
 
+  /** When its file was frozen for the bank (null while PREPARED). */
+  @Property({ type: 'timestamptz', nullable: true })
+  exportedAt?: Date | null;
+
   @Property({ type: 'timestamptz', nullable: true })
   settledAt?: Date | null;
 }
@@ -108,6 +117,8 @@ export enum DebitStatus {
   PENDING = 'PENDING',
   COLLECTED = 'COLLECTED',
   REJECTED = 'REJECTED',
+  /** Taken out of a prepared batch before export: its invoices no longer owed anything. */
+  WITHDRAWN = 'WITHDRAWN',
 }
 
 /** One family's debit in a batch, for its open invoices due by the collection date. */
@@ -132,8 +143,19 @@ export class Debit extends TenantOwned {
   @Property({ type: 'string' })
   sequence!: SequenceType;
 
+  /** Its invoices' part plus `waterAmount`. */
   @Property()
   amount!: number;
+
+  /** The household's monthly water debit it carries (0: none), for `waterPeriod` (YYYY-MM). */
+  @Property()
+  waterAmount: number = 0;
+
+  @Property({ type: 'string', nullable: true })
+  waterPeriod?: string | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  waterServiceId?: string | null;
 
   @Property()
   endToEndId!: string;

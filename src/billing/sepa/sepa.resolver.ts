@@ -8,7 +8,7 @@ import type { GraphQLContext } from '../../graphql/context';
 import { moneyOf, MoneyType } from '../../graphql/money';
 import { registerNode } from '../../graphql/node';
 import { afterCommit } from '../../graphql/payload';
-import { batchPain008, createDebitBatch } from './debits.service';
+import { batchPain008, createDebitBatch, exportDebitBatch } from './debits.service';
 import { closeMandate, createMandate, setSepaCreditor } from './mandates.service';
 import { importDebitReturns } from './returns.service';
 import { DebitBatch, Mandate } from './sepa.entity';
@@ -19,6 +19,7 @@ import {
   DebitBatchPayload,
   DebitBatchType,
   DebitType,
+  ExportDebitBatchInput,
   ImportDebitReturnsInput,
   ImportDebitReturnsPayload,
   MandatePayload,
@@ -57,25 +58,29 @@ export class DebitBatchResolver {
     return batchPain008(ctx, batch);
   }
 
-  @FieldResolver(() => Int, { description: 'How many debits it holds.' })
+  @FieldResolver(() => Int, { description: 'How many debits it sends (withdrawn ones aside).' })
   debitCount(@Root() batch: DebitBatch): number {
     return batch.debits;
   }
 
   @ListLength(50)
-  @FieldResolver(() => [DebitType], { description: 'Its debits, by end-to-end id.' })
+  @FieldResolver(() => [DebitType], {
+    description: 'Its debits, by end-to-end id (withdrawn ones too, with their status).',
+  })
   async debits(@Root() batch: DebitBatch, @Ctx() ctx: GraphQLContext): Promise<DebitType[]> {
     const rows = await ctx.em.execute<
       {
         end_to_end_id: string;
         amount: number;
+        water_amount: number;
+        water_period: string | null;
         sequence: string;
         status: string;
         reason_code: string | null;
         numbers: string[];
       }[]
     >(
-      `select d.end_to_end_id, d.amount, d.sequence, d.status, d.reason_code,
+      `select d.end_to_end_id, d.amount, d.water_amount, d.water_period, d.sequence, d.status, d.reason_code,
               array(select i.number from unnest(d.invoice_ids) with ordinality u(id, n)
                     join invoices i on i.tenant_id = d.tenant_id and i.id = u.id order by u.n) as numbers
        from sepa_debits d where d.tenant_id = ? and d.batch_id = ? order by d.end_to_end_id`,
@@ -84,6 +89,8 @@ export class DebitBatchResolver {
     return rows.map((r) => ({
       endToEndId: r.end_to_end_id,
       amount: moneyOf(r.amount, ctx.tenant),
+      waterAmount: moneyOf(r.water_amount, ctx.tenant),
+      waterPeriod: r.water_period,
       sequence: r.sequence as DebitType['sequence'],
       status: r.status as DebitType['status'],
       reasonCode: r.reason_code,
@@ -139,7 +146,7 @@ export class DebitBatchResolver {
   @Access(TENANT_ADMIN)
   @Mutation(() => DebitBatchPayload, {
     description:
-      'Create the debit batch of a collection date: one debit per family with an active mandate, for its open invoices due by that date not already awaiting the bank; numbered without gaps; its pain.008 is DebitBatch.pain008. Nothing is paid until the return file is imported. Tenant admins; audited. Refused (INVALID): no creditor details, a date not after today, nothing to debit. Retry-safe with idempotencyKey.',
+      'Create the debit batch of a collection date: one debit per family with an active mandate, for its open invoices due by that date not already awaiting the bank; numbered without gaps; its pain.008 is DebitBatch.pain008. With prepare: true it is PREPARED, its debits following the family’s payments and credits until exportDebitBatch. Nothing is paid until the return file is imported. Tenant admins; audited. Refused (INVALID): no creditor details, a date not after today, nothing to debit. Retry-safe with idempotencyKey.',
   })
   async createDebitBatch(
     @Arg('input', { description: 'The collection date.' }) input: CreateDebitBatchInput,
@@ -150,9 +157,22 @@ export class DebitBatchResolver {
   }
 
   @Access(TENANT_ADMIN)
+  @Mutation(() => DebitBatchPayload, {
+    description:
+      'Export a PREPARED debit batch: its debits, as adjusted so far, are frozen (EXPORTED, exportedAt) and DebitBatch.pain008 is the file to hand to the bank; from then on payments and credits on its invoices no longer change it (what the bank then collects beyond what is owed becomes credit at the return import). Tenant admins; audited. Refused (INVALID): a batch already exported or settled, a batch whose every debit was withdrawn. Retry-safe with idempotencyKey.',
+  })
+  async exportDebitBatch(
+    @Arg('input', { description: 'The batch.' }) input: ExportDebitBatchInput,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    const { value, userErrors } = await exportDebitBatch(ctx, input);
+    return { debitBatch: batchPayload(value?.batchId), userErrors };
+  }
+
+  @Access(TENANT_ADMIN)
   @Mutation(() => ImportDebitReturnsPayload, {
     description:
-      "Import the bank's return file (pain.002 status report) for a batch, all or nothing: each rejected debit keeps its reason code, its invoices are due again, the family is notified and the tenant's rejection fee invoiced; every other debit is collected as a DIRECT_DEBIT payment on its invoices. Tenant admins; audited. Refused (INVALID): not a pain.002 report, a debit not in the batch, a batch already settled. Retry-safe with idempotencyKey.",
+      "Import the bank's return file (pain.002 status report) for a batch, all or nothing: each rejected debit keeps its reason code, its invoices are due again, the family is notified and the tenant's rejection fee invoiced; every other debit is collected as a DIRECT_DEBIT payment on its invoices. Tenant admins; audited. Refused (INVALID): not a pain.002 report, a debit not in the batch (a withdrawn debit is not), a batch only prepared or already settled. Retry-safe with idempotencyKey.",
   })
   async importDebitReturns(
     @Arg('input', { description: 'The batch and the file.' }) input: ImportDebitReturnsInput,

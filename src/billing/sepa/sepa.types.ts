@@ -27,7 +27,14 @@ registerEnumType(DebitBatchStatus, {
   name: 'DebitBatchStatus',
   description: 'Where a debit batch stands.',
   valuesConfig: {
-    EXPORTED: { description: "Its pain.008 is ready for the bank; the debits await the bank's answer." },
+    PREPARED: {
+      description:
+        "Prepared (createDebitBatch with prepare: true), not exported yet: each debit follows the family's payments and credits (a credit note, a corrective run, a counter payment…) — reduced to what its invoices still owe, WITHDRAWN at zero — until exportDebitBatch freezes it.",
+    },
+    EXPORTED: {
+      description:
+        "Its pain.008 is frozen for the bank (exportedAt); the debits await the bank's answer and never change.",
+    },
     SETTLED: { description: 'Its return file was imported: each debit collected or rejected.' },
   },
 });
@@ -38,6 +45,10 @@ registerEnumType(DebitStatus, {
     PENDING: { description: "Sent, awaiting the bank's answer: its invoices are still due." },
     COLLECTED: { description: 'Collected: a DIRECT_DEBIT payment settled its invoices.' },
     REJECTED: { description: 'Rejected by the bank (reasonCode): its invoices are due again.' },
+    WITHDRAWN: {
+      description:
+        'Taken out of a prepared batch before export because its invoices no longer owed anything (paid or credited meanwhile); not in the pain.008, never collected.',
+    },
   },
 });
 
@@ -78,13 +89,25 @@ export class DebitType {
   @Field({ description: 'The end-to-end id sent to the bank (and found in its return file).' })
   endToEndId!: string;
 
-  @Field(() => MoneyType, { description: 'Amount debited: what its invoices owed.' })
+  @Field(() => MoneyType, {
+    description:
+      'Amount debited: what its invoices owed (as adjusted while its batch was PREPARED), plus waterAmount.',
+  })
   amount!: MoneyType;
+
+  @Field(() => MoneyType, {
+    description:
+      "The household's monthly water debit it carries (0 when none), recorded as that month's water payment (earmarked for the regularisation) when collected.",
+  })
+  waterAmount!: MoneyType;
+
+  @Field(() => String, { nullable: true, description: 'The month (YYYY-MM) of the water debit it carries.' })
+  waterPeriod?: string | null;
 
   @Field(() => SequenceType, { description: 'Its SEPA sequence type.' })
   sequence!: SequenceType;
 
-  @Field(() => DebitStatus, { description: 'Pending, collected or rejected.' })
+  @Field(() => DebitStatus, { description: 'Pending, collected, rejected or withdrawn.' })
   status!: DebitStatus;
 
   @Field(() => String, {
@@ -110,11 +133,18 @@ export class DebitBatchType extends Node {
   @Field(() => LocalDate, { description: 'Requested collection date.' })
   collectionDate!: string;
 
-  @Field(() => DebitBatchStatus, { description: 'Exported or settled.' })
+  @Field(() => DebitBatchStatus, { description: 'Prepared, exported or settled.' })
   status!: DebitBatchStatus;
 
   @Field(() => DateTime, { description: 'When it was created.' })
   createdAt!: Date;
+
+  @Field(() => DateTime, {
+    nullable: true,
+    description:
+      'When its file was frozen for the bank (exportDebitBatch, or at creation); null while PREPARED.',
+  })
+  exportedAt?: Date | null;
 }
 
 @InputType('SetSepaCreditorInput', { description: "The tenant's creditor details for SEPA direct debits." })
@@ -196,6 +226,22 @@ export class CreateDebitBatchInput {
   @Field(() => LocalDate, { description: 'Requested collection date (after today).' })
   collectionDate!: string;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      "true: the batch is PREPARED — until exportDebitBatch, each debit follows the family's payments and credits (reduced to what its invoices still owe, WITHDRAWN at zero), and DebitBatch.pain008 is a preview. Default false: EXPORTED at once (the file is frozen as created).",
+  })
+  prepare?: boolean | null;
+
+  @idempotencyKeyField()
+  idempotencyKey!: string;
+}
+
+@InputType('ExportDebitBatchInput', { description: 'Freeze a prepared debit batch for the bank.' })
+export class ExportDebitBatchInput {
+  @IdField('DebitBatch', { description: 'The prepared batch.' })
+  batchId!: string;
+
   @idempotencyKeyField()
   idempotencyKey!: string;
 }
@@ -222,9 +268,13 @@ export const SetSepaCreditorPayload = payloadType('SetSepaCreditorPayload', 'Res
 export const MandatePayload = payloadType('MandatePayload', 'Result of createMandate or closeMandate.', {
   mandate: { type: () => MandateType, nullable: true, description: 'The mandate.' },
 });
-export const DebitBatchPayload = payloadType('DebitBatchPayload', 'Result of createDebitBatch.', {
-  debitBatch: { type: () => DebitBatchType, nullable: true, description: 'The batch.' },
-});
+export const DebitBatchPayload = payloadType(
+  'DebitBatchPayload',
+  'Result of createDebitBatch or exportDebitBatch.',
+  {
+    debitBatch: { type: () => DebitBatchType, nullable: true, description: 'The batch.' },
+  },
+);
 export const ImportDebitReturnsPayload = payloadType(
   'ImportDebitReturnsPayload',
   'Result of importDebitReturns.',

@@ -143,7 +143,9 @@ export async function setWaterDebit(
 /**
  * Takes the month's water debits (tenant admins, or the bank's direct-debit run): one payment per
  * active schedule, at most once per family and month (a unique index), so a retry takes nothing
- * twice. While billing is suspended the month is skipped — it is never taken later; the
+ * twice. A household with an active SEPA mandate is left out: its month rides in the debit batch
+ * of a collection date in that month (createDebitBatch), and is recorded when the bank's return
+ * file is imported. While billing is suspended the month is skipped — it is never taken later; the
  * regularisation settles it.
  */
 export async function collectWaterDebits(
@@ -162,6 +164,12 @@ export async function collectWaterDebits(
      select gen_random_uuid(), s.tenant_id, s.family_id, s.monthly_amount, ?, 'DIRECT_DEBIT', 'DIRECT_DEBIT_RUN',
             'prélèvement eau ' || ?, false, ?::date, ?, now(), s.service_id, ?
      from water_debit_schedules s where s.tenant_id = ? and s.active
+       -- A household with a mandate pays its water through the debit batches (createDebitBatch).
+       and not exists (select 1 from sepa_mandates m where m.tenant_id = s.tenant_id and m.family_id = s.family_id
+                       and m.status = 'ACTIVE')
+       and not exists (select 1 from sepa_debits d where d.tenant_id = s.tenant_id and d.family_id = s.family_id
+                       and d.water_service_id = s.service_id and d.water_period = ?
+                       and d.status in ('PENDING', 'COLLECTED'))
      on conflict (tenant_id, family_id, service_id, debit_period) where debit_period is not null do nothing
      returning id`,
     [
@@ -171,6 +179,7 @@ export async function collectWaterDebits(
       ctx.viewer.subject ?? 'system',
       input.period,
       tenant.id,
+      input.period,
     ],
     'all',
     ctx.em.getLoggerContext(),

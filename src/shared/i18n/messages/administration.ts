@@ -22,6 +22,10 @@ export const administration = {
     en: '"{field}" is not a phone number (6 to 15 digits, an optional +).',
     fr: '« {field} » n’est pas un numéro de téléphone (6 à 15 chiffres, un + facultatif).',
   }),
+  'admin.budgetCode': m<{ value: string }>({
+    en: '"{value}" is not a treasury budget code (1 to 10 letters and digits).',
+    fr: '« {value} » n’est pas un code budget du Trésor (1 à 10 lettres et chiffres).',
+  }),
   'admin.between': m<{ field: string; min: number; max: number }>({
     en: '"{field}" must be between {min} and {max}.',
     fr: '« {field} » doit être compris entre {min} et {max}.',

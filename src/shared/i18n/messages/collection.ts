@@ -17,7 +17,11 @@ export type CollectionColumn =
   | 'minorUnits'
   | 'amount'
   | 'currency'
-  | 'object';
+  | 'object'
+  | 'handedOverOn'
+  | 'debtorLastName'
+  | 'debtorFirstName'
+  | 'budgetCode';
 
 /** Reminders, the hand-over to the public treasury, deposit slips and refunds. */
 export const collection = {
@@ -86,8 +90,8 @@ export const collection = {
     fr: 'Bordereau de transmission introuvable.',
   }),
   'treasuryBatch.column': m<{ column: CollectionColumn }>({
-    en: '{column, select, batch {batch} position {position} invoice {invoice} kind {kind} issueDate {issue date} dueDate {due date} debtor {debtor} debtorRef {debtor reference} address {address} postalCode {postal code} city {city} email {email} minorUnits {amount (minor units)} amount {amount} currency {currency} other {object}}',
-    fr: '{column, select, batch {bordereau} position {pièce} invoice {facture} kind {nature} issueDate {date d’émission} dueDate {échéance} debtor {débiteur} debtorRef {référence débiteur} address {adresse} postalCode {code postal} city {commune} email {courriel} minorUnits {montant (centimes)} amount {montant} currency {devise} other {objet}}',
+    en: '{column, select, batch {batch} position {position} invoice {invoice} kind {kind} issueDate {issue date} dueDate {due date} debtor {debtor} debtorRef {debtor reference} address {address} postalCode {postal code} city {city} email {email} minorUnits {amount (minor units)} amount {amount} currency {currency} handedOverOn {handed over on} debtorLastName {debtor last name} debtorFirstName {debtor first name} budgetCode {budget code} other {object}}',
+    fr: '{column, select, batch {bordereau} position {pièce} invoice {facture} kind {nature} issueDate {date d’émission} dueDate {échéance} debtor {débiteur} debtorRef {référence débiteur} address {adresse} postalCode {code postal} city {commune} email {courriel} minorUnits {montant (centimes)} amount {montant} currency {devise} handedOverOn {date du bordereau} debtorLastName {nom du débiteur} debtorFirstName {prénom du débiteur} budgetCode {code budget} other {objet}}',
   }),
   'depositSlip.nothingToDeposit': m<{ method: string }>({
     en: 'No closed till of this cash office has {method, select, CASH {cash} other {cheques}} left to deposit (close the till first).',

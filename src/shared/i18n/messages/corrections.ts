@@ -38,6 +38,10 @@ export const corrections = {
     en: '{invoices, plural, one {One invoice has} other {# invoices have}} already been credited for these charges: exclude {invoices, plural, one {it} other {them}} from the run (warning ALREADY_CREDITED).',
     fr: '{invoices, plural, one {Une facture a} other {# factures ont}} déjà fait l’objet d’un avoir pour ces prestations : excluez-{invoices, plural, one {la} other {les}} de la facturation (alerte ALREADY_CREDITED).',
   }),
+  'correction.handedOver': m<{ invoices: number }>({
+    en: '{invoices, plural, one {One invoice was} other {# invoices were}} handed over to the public treasury: the treasury collects {invoices, plural, one {it} other {them}}, so no credit note is put on {invoices, plural, one {it} other {them}} here; exclude {invoices, plural, one {it} other {them}} from the run (warning HANDED_OVER).',
+    fr: '{invoices, plural, one {Une facture a été transmise} other {# factures ont été transmises}} au Trésor public : c’est lui qui {invoices, plural, one {la} other {les}} recouvre, aucun avoir n’y est plus imputé ici ; excluez-{invoices, plural, one {la} other {les}} de la facturation (alerte HANDED_OVER).',
+  }),
   'correction.stale': m<{ invoices: number }>({
     en: '{invoices, plural, one {One invoice’s corrections have} other {# invoices’ corrections have}} changed since the draft was built: rebuild it, review it, then promote it.',
     fr: '{invoices, plural, one {Les corrections d’une facture ont} other {Les corrections de # factures ont}} changé depuis la préparation du brouillon : reconstruisez-le, relisez-le, puis validez-le.',

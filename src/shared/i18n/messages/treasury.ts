@@ -85,6 +85,18 @@ export const treasury = {
     fr: 'Aucune facture ouverte échue au {date} à prélever sur un mandat actif.',
   }),
   'sepa.batchNotFound': m({ en: 'Debit batch not found.', fr: 'Lot de prélèvements introuvable.' }),
+  'sepa.batchNotExported': m<{ reference: string }>({
+    en: 'Batch {reference} is only prepared: export it (exportDebitBatch) and send its file to the bank before importing the bank’s answer.',
+    fr: 'Le lot {reference} n’est que préparé : exportez-le (exportDebitBatch) et remettez son fichier à la banque avant d’importer sa réponse.',
+  }),
+  'sepa.batchNotPrepared': m<{ reference: string }>({
+    en: 'Batch {reference} was already exported: its file is what the bank takes and no longer changes.',
+    fr: 'Le lot {reference} a déjà été exporté : son fichier est celui que la banque prélève, il ne change plus.',
+  }),
+  'sepa.batchEmpty': m<{ reference: string }>({
+    en: 'Every debit of batch {reference} was withdrawn (its invoices were paid or credited meanwhile): there is nothing to send to the bank.',
+    fr: 'Tous les prélèvements du lot {reference} ont été retirés (leurs factures ont été réglées ou créditées entre-temps) : il n’y a rien à remettre à la banque.',
+  }),
   'sepa.batchSettled': m({
     en: 'The return file of this batch was already imported.',
     fr: 'Le fichier de retour de ce lot a déjà été importé.',
