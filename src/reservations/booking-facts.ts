@@ -30,6 +30,7 @@ export async function loadBookingChild(
 ): Promise<BookingChild | null> {
   // The booking household: a parent's own; for staff, the one named (shared custody at the counter).
   const household = ctx.viewer.familyId ?? householdId ?? null;
+  // `= any(array(…))`: an index condition even under row-level security (docs/performance.md).
   const [row] = await executePrepared<Record<string, unknown>>(
     ctx.em,
     `select c.*, f.kind as school_kind,
@@ -40,8 +41,8 @@ export async function loadBookingChild(
      join families fa on fa.tenant_id = c.tenant_id and fa.id = c.family_id
      left join facilities f on f.tenant_id = c.tenant_id and f.id = c.school_id
      where c.tenant_id = ? and c.archived_at is null and c.merged_into_id is null and fa.archived_at is null
-       and c.id = coalesce((select m.merged_into_id from children m where m.tenant_id = c.tenant_id and m.id = ?), ?)`,
-    [household, ctx.tenant.id, childId, childId],
+       and c.id = any(array(select coalesce(m.merged_into_id, m.id) from children m where m.tenant_id = ? and m.id = ?::uuid))`,
+    [household, ctx.tenant.id, ctx.tenant.id, childId],
   );
   if (!row) return null;
   if (row._other_household) row.family_id = household;
