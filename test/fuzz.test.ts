@@ -96,6 +96,12 @@ function targetsOf(s: GraphQLSchema): Target[] {
   return targets;
 }
 
+/** Whether a mutation's payload answers refusals in `userErrors`. */
+function hasUserErrors(field: { type: unknown }): boolean {
+  const payload = getNamedType(field.type as GraphQLInputType | GraphQLObjectType);
+  return isObjectType(payload) && 'userErrors' in payload.getFields();
+}
+
 /** The targets, named from the committed SDL (the code's schema gives their limits when they run). */
 const TARGET_NAMES = targetsOf(
   buildSchema(fs.readFileSync(path.join(__dirname, '..', 'schema', 'schema.graphql'), 'utf8')),
@@ -1191,20 +1197,30 @@ describe('fuzzing the API from its schema: no 5xx, no INTERNAL_SERVER_ERROR', ()
     return Object.values(t.getFields()).some((f) => !isNonNullType(f.type) || hasOptional(f.type, depth + 1));
   }
 
-  /** A value to try at one place, and whether the edge must refuse it (400 BAD_USER_INPUT). */
+  /**
+   * A value to try at one place, and whether the edge must refuse it (400 BAD_USER_INPUT) — or,
+   * for a value over its limits (`limit`: too long, too many, a NUL) in a mutation whose payload
+   * has `userErrors`, the payload (INVALID, nothing run).
+   */
   interface Variant {
     path: Path;
     value: unknown;
     refused: boolean;
+    limit?: boolean;
   }
 
   type Path = (string | number)[];
 
   /** The known classes of hostile values for one leaf; `refused` ones break a documented limit. */
-  function hostileValues(type: GraphQLInputType, slot: Slot): { value: unknown; refused: boolean }[] {
+  function hostileValues(
+    type: GraphQLInputType,
+    slot: Slot,
+  ): { value: unknown; refused: boolean; limit?: boolean }[] {
     const named = getNamedType(type);
     const accepted = (...values: unknown[]) => values.map((value) => ({ value, refused: false }));
     const refused = (...values: unknown[]) => values.map((value) => ({ value, refused: true }));
+    const overLimit = (...values: unknown[]) =>
+      values.map((value) => ({ value, refused: true, limit: true }));
     if (isEnumType(named)) return refused('NOT_A_VALUE');
     const max = maxLengthOf(slot, named.name);
     switch (named.name) {
@@ -1217,7 +1233,7 @@ describe('fuzzing the API from its schema: no 5xx, no INTERNAL_SERVER_ERROR', ()
         const foreign = foreignIds[prefix]?.[0];
         return [
           ...accepted(`${prefix}_QUFBQUFBQUFBQUFBQUFBQUFB`, '', ...[wrong, foreign].filter(Boolean)),
-          ...refused(`${real}\u0000`, 'x'.repeat(max + 1)),
+          ...overLimit(`${real}\u0000`, 'x'.repeat(max + 1)),
         ];
       }
       case 'Int':
@@ -1237,7 +1253,7 @@ describe('fuzzing the API from its schema: no 5xx, no INTERNAL_SERVER_ERROR', ()
       default:
         return [
           ...accepted('\ud800', '\udfff', 'x'.repeat(max), ''),
-          ...refused('a\u0000b', 'x'.repeat(max + 1), 'y'.repeat(Math.min(max * 20, 100_000))),
+          ...overLimit('a\u0000b', 'x'.repeat(max + 1), 'y'.repeat(Math.min(max * 20, 100_000))),
         ];
     }
   }
@@ -1253,8 +1269,8 @@ describe('fuzzing the API from its schema: no 5xx, no INTERNAL_SERVER_ERROR', ()
       return [
         { path, value: [], refused: false },
         { path, value: many(max), refused: false },
-        { path, value: many(max + 1), refused: true },
-        { path, value: many(Math.min(max * 10, 5000)), refused: true },
+        { path, value: many(max + 1), refused: true, limit: true },
+        { path, value: many(Math.min(max * 10, 5000)), refused: true, limit: true },
         ...variantsOf(t.ofType, { ...slot, maxItems: undefined }, [...path, 0], depth + 1),
       ];
     }
@@ -1293,16 +1309,16 @@ describe('fuzzing the API from its schema: no 5xx, no INTERNAL_SERVER_ERROR', ()
     };
   }
 
-  function systematicCases(target: Target): (Case & { refused: boolean })[] {
+  function systematicCases(target: Target): (Case & { refused: boolean; limit?: boolean })[] {
     const owner = target.parentType
       ? `${target.parentType}.${target.field.name}`
       : `${target.operation === 'mutation' ? 'Mutation' : 'Query'}.${target.field.name}`;
     const args = target.field.args;
     const optional = args.some((a) => !isNonNullType(a.type) || hasOptional(a.type));
-    const cases: (Case & { refused: boolean })[] = [];
+    const cases: (Case & { refused: boolean; limit?: boolean })[] = [];
     for (const arg of args) {
       const slot = slotOf(arg.name, owner, arg.extensions);
-      for (const { path, value, refused } of variantsOf(arg.type, slot, [])) {
+      for (const { path, value, refused, limit } of variantsOf(arg.type, slot, [])) {
         // With the required inputs only, and again with every optional one filled in.
         for (const full of optional ? [false, true] : [false]) {
           const tag = `${target.field.name}-${cases.length}`;
@@ -1314,7 +1330,7 @@ describe('fuzzing the API from its schema: no 5xx, no INTERNAL_SERVER_ERROR', ()
               variables[other.name] = plausible(other.type, otherSlot, tag, full);
           }
           if (target.parentType) variables.__node = ids[target.parentType][0];
-          cases.push({ principal: 'admin', inline: false, variables, refused });
+          cases.push({ principal: 'admin', inline: false, variables, refused, limit });
         }
       }
     }
@@ -1339,11 +1355,22 @@ describe('fuzzing the API from its schema: no 5xx, no INTERNAL_SERVER_ERROR', ()
             const shown = JSON.stringify(c.variables).slice(0, 400);
             try {
               const answer = await send(c);
-              // A value breaking a documented limit is refused at the edge, before anything runs.
+              // A value breaking a documented limit is refused before anything runs: at the edge,
+              // or — over a limit, in a mutation answering userErrors — in its payload.
               const codes = (answer.body.errors ?? []).map((e: any) => e.extensions?.code);
-              if (c.refused && (answer.status !== 400 || !codes.includes('BAD_USER_INPUT')))
+              const payload = answer.body.data?.[target.field.name];
+              const inPayload = c.limit && target.operation === 'mutation' && hasUserErrors(target.field);
+              if (
+                c.refused &&
+                (inPayload
+                  ? // (a field the principal may not use is refused before its input: FORBIDDEN)
+                    !codes.includes('FORBIDDEN') &&
+                    (answer.status !== 200 ||
+                      !payload?.userErrors?.some((e: { code: string }) => e.code === 'INVALID'))
+                  : answer.status !== 400 || !codes.includes('BAD_USER_INPUT'))
+              )
                 failed.push(
-                  `${shown}\n  → not refused at the edge: HTTP ${answer.status} ${answer.text.slice(0, 300)}`,
+                  `${shown}\n  → not refused ${inPayload ? 'in the payload' : 'at the edge'}: HTTP ${answer.status} ${answer.text.slice(0, 300)}`,
                 );
             } catch (error) {
               failed.push(`${shown}\n  → ${(error as Error).message}`);

@@ -70,23 +70,29 @@ describe('query cost and input limits', () => {
       expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: ['search'] });
     });
 
-    it('refuses text over its declared length, naming the field', async () => {
+    it("refuses text over its declared length in the mutation's userErrors, naming the field", async () => {
       const res = await app.gql(
-        'mutation($i: SetOperatingModeInput!) { setOperatingMode(input: $i) { userErrors { code } } }',
-        { i: { mode: 'NORMAL', reason: 'x'.repeat(501) } },
+        `mutation($i: SetOperatingModeInput!) { setOperatingMode(input: $i) {
+           tenant { operatingMode } userErrors { code field reason message } } }`,
+        { i: { mode: 'READ_ONLY', reason: 'x'.repeat(501) } },
         { token: await token('nimes', Role.TENANT_ADMIN) },
       );
-      expect(res.status).toBe(400);
-      expect(res.errors?.[0].extensions).toMatchObject({
-        code: 'BAD_USER_INPUT',
-        field: ['input', 'reason'],
-      });
-      expect(res.errors?.[0].message).toBe('« input.reason » compte au plus 500 caractères (501 reçus).');
+      expect(res.status).toBe(200);
+      expect(res.data.setOperatingMode.userErrors).toEqual([
+        {
+          code: 'INVALID',
+          field: ['reason'],
+          reason: 'TOO_LONG',
+          message: '« input.reason » compte au plus 500 caractères (501 reçus).',
+        },
+      ]);
+      // Nothing ran: the mode is unchanged.
+      expect(res.data.setOperatingMode.tenant.operatingMode).not.toBe('READ_ONLY');
     });
 
-    it('refuses lists over their maximum', async () => {
+    it("refuses lists over their maximum in the mutation's userErrors", async () => {
       const res = await app.gql(
-        'mutation($i: ReserveInput!) { reserve(input: $i) { userErrors { code } } }',
+        'mutation($i: ReserveInput!) { reserve(input: $i) { reservations { id } userErrors { code field reason } } }',
         {
           i: {
             childId: 'Child_x',
@@ -96,11 +102,21 @@ describe('query cost and input limits', () => {
         },
         { token: agent },
       );
-      expect(res.status).toBe(400);
-      expect(res.errors?.[0].extensions).toMatchObject({
-        code: 'BAD_USER_INPUT',
-        field: ['input', 'sessionIds'],
+      expect(res.status).toBe(200);
+      expect(res.data.reserve).toEqual({
+        reservations: [],
+        userErrors: [{ code: 'INVALID', field: ['sessionIds'], reason: 'TOO_MANY_ITEMS' }],
       });
+    });
+
+    it('keeps a query argument over its limits a top-level BAD_USER_INPUT', async () => {
+      const res = await app.gql(
+        'query($s: String) { families(search: $s) { totalCount } }',
+        { s: 'x'.repeat(101) },
+        { token: agent },
+      );
+      expect(res.status).toBe(400);
+      expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: ['search'] });
     });
 
     it.each([

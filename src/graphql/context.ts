@@ -4,6 +4,7 @@ import type { TenantContext } from '../auth/context';
 import type { DocumentLinks } from '../auth/document-links';
 import type { Tenant } from '../tenants/tenant.entity';
 import type { Language } from '../shared/i18n';
+import type { InputFlaw } from './guard';
 
 /**
  * The per-unit DataLoaders. Empty here: each domain adds its own loaders to this interface
@@ -39,5 +40,7 @@ export interface GraphQLContext extends TenantContext {
     replay: boolean;
     /** The tenant as the write's transaction read it (the payload's first try reuses it). */
     tenant?: Tenant | null;
+    /** Input values over their limits (src/graphql/guard.ts): the field answers them, runs nothing. */
+    inputRefusals?: InputFlaw[];
   };
 }

@@ -12,6 +12,7 @@ import {
   isInputObjectType,
   isListType,
   isNonNullType,
+  isObjectType,
   isScalarType,
   Kind,
   type DocumentNode,
@@ -40,6 +41,18 @@ export interface GuardOutcome {
   /** The variables as execution will see them (coerced, defaults applied). */
   variables: Record<string, unknown>;
   errors: GraphQLError[];
+  /**
+   * Input values over their limits in a mutation field whose payload has `userErrors`, by the
+   * field's response key: that field answers them there (nothing runs), not the operation.
+   */
+  inputRefusals: Map<string, InputFlaw[]>;
+}
+
+/** An input value over its limits: what people read, the input path, and why. */
+export interface InputFlaw {
+  text: Message;
+  field: string[];
+  reason: 'TOO_LONG' | 'TOO_MANY_ITEMS' | 'OUT_OF_RANGE' | 'NUL' | 'SURROGATE';
 }
 
 /**
@@ -78,9 +91,11 @@ export function guardOperation(options: {
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], options.rawVariables ?? {}, {
     maxErrors: MAX_REPORTED,
   });
+  const inputRefusals = new Map<string, InputFlaw[]>();
   if (coerced.errors) {
     return {
       variables: {},
+      inputRefusals,
       errors: coerced.errors.map(
         (e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }),
       ),
@@ -132,8 +147,21 @@ export function guardOperation(options: {
         // graphql-js's own words about an argument's value (English).
         badInput.push(new GraphQLError((e as Error).message, { extensions: { code: 'BAD_USER_INPUT' } }));
       }
+      const flaws: InputFlaw[] = [];
       for (const arg of field.args) {
-        checkInput(arg.type, args[arg.name], (arg.extensions ?? {}) as InputLimits, [arg.name], badInput);
+        checkInput(arg.type, args[arg.name], (arg.extensions ?? {}) as InputLimits, [arg.name], flaws);
+      }
+      if (
+        flaws.length &&
+        path.length === 0 &&
+        parent === schema.getMutationType() &&
+        reportsUserErrors(field)
+      ) {
+        inputRefusals.set(responsePath[0], flaws.slice(0, MAX_REPORTED));
+      } else {
+        for (const flaw of flaws) {
+          badInput.push(error(flaw.text, 'BAD_USER_INPUT', { field: flaw.field }));
+        }
       }
     }
     if (node.selectionSet) {
@@ -161,6 +189,7 @@ export function guardOperation(options: {
   if (!root) {
     return {
       variables,
+      inputRefusals,
       errors: [
         error(msg('operation.notSupported', { operation: operation.operation }), 'OPERATION_NOT_SUPPORTED'),
       ],
@@ -168,40 +197,47 @@ export function guardOperation(options: {
   }
   visitSelections(root, operation.selectionSet, []);
 
-  if (badInput.length) return { variables, errors: badInput.slice(0, MAX_REPORTED) };
+  if (badInput.length) return { variables, inputRefusals, errors: badInput.slice(0, MAX_REPORTED) };
   if (unauthenticated) {
     return {
       variables,
+      inputRefusals,
       errors: [error(msg('auth.required'), 'UNAUTHENTICATED')],
     };
   }
-  return { variables, errors: [...denied.values()].slice(0, MAX_REPORTED) };
+  return { variables, inputRefusals, errors: [...denied.values()].slice(0, MAX_REPORTED) };
 }
 
-/** Checks one input value against its type's limits; refusals are pushed to `errors`. */
+/** Whether a mutation field's payload reports refusals in `userErrors`. */
+function reportsUserErrors(field: GraphQLField<unknown, unknown>): boolean {
+  const payload = getNamedType(field.type);
+  return isObjectType(payload) && 'userErrors' in payload.getFields();
+}
+
+/** Checks one input value against its type's limits; flaws are pushed to `flaws`. */
 function checkInput(
   type: GraphQLInputType,
   value: unknown,
   limits: InputLimits,
   path: string[],
-  errors: GraphQLError[],
+  flaws: InputFlaw[],
 ): void {
-  if (value === null || value === undefined || errors.length >= MAX_REPORTED) return;
-  if (isNonNullType(type)) return checkInput(type.ofType, value, limits, path, errors);
+  if (value === null || value === undefined || flaws.length >= MAX_REPORTED) return;
+  if (isNonNullType(type)) return checkInput(type.ofType, value, limits, path, flaws);
   const field = path.join('.');
   if (isListType(type)) {
     if (!Array.isArray(value)) return;
     const max = limits.maxItems ?? DEFAULT_MAX_ITEMS;
     if (value.length > max) {
-      errors.push(
-        error(msg('input.tooManyItems', { field, max, count: value.length }), 'BAD_USER_INPUT', {
-          field: path,
-        }),
-      );
+      flaws.push({
+        text: msg('input.tooManyItems', { field, max, count: value.length }),
+        field: path,
+        reason: 'TOO_MANY_ITEMS',
+      });
       return;
     }
     value.forEach((item, index) =>
-      checkInput(type.ofType, item, { maxLength: limits.maxLength }, [...path, String(index)], errors),
+      checkInput(type.ofType, item, { maxLength: limits.maxLength }, [...path, String(index)], flaws),
     );
     return;
   }
@@ -213,7 +249,7 @@ function checkInput(
         (value as Record<string, unknown>)[inner.name],
         own ?? {},
         [...path, inner.name],
-        errors,
+        flaws,
       );
     }
     return;
@@ -221,31 +257,31 @@ function checkInput(
   if (isScalarType(type) && typeof value === 'number' && limits.range) {
     const [min, max] = limits.range;
     if (value < min || value > max) {
-      errors.push(
-        error(msg('input.outOfRange', { field, min, max, value }), 'BAD_USER_INPUT', {
-          field: path,
-        }),
-      );
+      flaws.push({
+        text: msg('input.outOfRange', { field, min, max, value }),
+        field: path,
+        reason: 'OUT_OF_RANGE',
+      });
     }
     return;
   }
   if (isScalarType(type) && typeof value === 'string') {
     const flaw = textFlaw(value);
     if (flaw) {
-      errors.push(
-        error(msg(flaw === 'NUL' ? 'input.nul' : 'input.surrogate', { field }), 'BAD_USER_INPUT', {
-          field: path,
-        }),
-      );
+      flaws.push({
+        text: msg(flaw === 'NUL' ? 'input.nul' : 'input.surrogate', { field }),
+        field: path,
+        reason: flaw === 'NUL' ? 'NUL' : 'SURROGATE',
+      });
       return;
     }
     const max = limits.maxLength ?? (type.name === 'ID' ? DEFAULT_MAX_ID_LENGTH : DEFAULT_MAX_LENGTH);
     if (value.length > max) {
-      errors.push(
-        error(msg('input.tooLong', { field, max, length: value.length }), 'BAD_USER_INPUT', {
-          field: path,
-        }),
-      );
+      flaws.push({
+        text: msg('input.tooLong', { field, max, length: value.length }),
+        field: path,
+        reason: 'TOO_LONG',
+      });
     }
   }
 }

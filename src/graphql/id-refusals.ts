@@ -8,6 +8,7 @@ import {
 } from 'graphql';
 import { userError, UserErrorCode, type UserErrorData } from '../shared/user-errors';
 import type { GraphQLContext } from './context';
+import type { InputFlaw } from './guard';
 import type { IdInputError } from './inputs';
 
 /**
@@ -24,6 +25,44 @@ import type { IdInputError } from './inputs';
 export function idRefusalPayload(
   field: GraphQLField<unknown, unknown>,
 ): ((refused: IdInputError[]) => Record<string, unknown>) | null {
+  const payload = refusalPayload(field);
+  return (
+    payload &&
+    ((refused) =>
+      payload(
+        refused.map((error) =>
+          userError(UserErrorCode.NOT_FOUND, error.text, inputPath(error.field ?? []), {
+            reason: error.flaw,
+          }),
+        ),
+      ))
+  );
+}
+
+/**
+ * A mutation's refusal of input values over their limits (src/graphql/guard.ts: a text too long,
+ * a list too long, a number out of range, a NUL character): one INVALID `userError` per value,
+ * naming its field, `reason` TOO_LONG, TOO_MANY_ITEMS, OUT_OF_RANGE, NUL or SURROGATE. Nothing ran.
+ */
+export function inputRefusalPayload(
+  field: GraphQLField<unknown, unknown>,
+): ((flaws: InputFlaw[]) => Record<string, unknown>) | null {
+  const payload = refusalPayload(field);
+  return (
+    payload &&
+    ((flaws) =>
+      payload(
+        flaws.map((flaw) =>
+          userError(UserErrorCode.INVALID, flaw.text, inputPath(flaw.field), { reason: flaw.reason }),
+        ),
+      ))
+  );
+}
+
+/** The payload of a refused mutation (the refusals given), or null when it has no `userErrors`. */
+function refusalPayload(
+  field: GraphQLField<unknown, unknown>,
+): ((userErrors: UserErrorData[]) => Record<string, unknown>) | null {
   const payload = getNamedType(field.type);
   if (!isObjectType(payload) || !payload.getFields().userErrors) return null;
   const defaults: [string, () => unknown][] = [];
@@ -31,13 +70,9 @@ export function idRefusalPayload(
     if (name === 'userErrors' || !isNonNullType(payloadField.type)) continue;
     defaults.push([name, emptyValueOf(payloadField.type.ofType, `${payload.name}.${name}`)]);
   }
-  return (refused) => ({
+  return (userErrors) => ({
     ...Object.fromEntries(defaults.map(([name, value]) => [name, value()])),
-    userErrors: refused.map((error): UserErrorData =>
-      userError(UserErrorCode.NOT_FOUND, error.text, inputPath(error.field ?? []), {
-        reason: error.flaw,
-      }),
-    ),
+    userErrors,
   });
 }
 

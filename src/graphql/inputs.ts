@@ -20,7 +20,7 @@ import { BadInputError } from '../shared/errors';
 import { fromGlobalId } from '../shared/ids';
 import { msg } from '../shared/i18n';
 import type { GraphQLContext } from './context';
-import { idRefusalPayload } from './id-refusals';
+import { idRefusalPayload, inputRefusalPayload } from './id-refusals';
 import { nodeType as nodeType_ } from './node';
 
 /**
@@ -222,9 +222,10 @@ export function installIdDecoding(schema: GraphQLSchema): void {
       const args = field.args
         .map((arg) => [arg.name, valueDecoder(arg, seen)] as const)
         .filter((entry): entry is readonly [string, Decoder] => entry[1] !== null);
-      if (!args.length || !field.resolve) continue;
-      const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve;
       const refusal = type === mutationType ? idRefusalPayload(field) : null;
+      const limitRefusal = type === mutationType ? inputRefusalPayload(field) : null;
+      if ((!args.length && !limitRefusal) || !field.resolve) continue;
+      const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve;
       const decodeAll = (rawArgs: Record<string, unknown>, state: DecodeState) => {
         const decoded: Record<string, unknown> = { ...rawArgs };
         for (const [name, decode] of args) {
@@ -234,6 +235,9 @@ export function installIdDecoding(schema: GraphQLSchema): void {
         return decoded;
       };
       field.resolve = (source, rawArgs, context, info) => {
+        // Input values over their limits, found by the operation guard: answered, nothing run.
+        const flaws = (context as GraphQLContext).mutation?.inputRefusals;
+        if (limitRefusal && flaws?.length) return limitRefusal(flaws);
         const state: DecodeState = { found: new Map(), ...(refusal ? { refused: [] } : {}) };
         const decoded = decodeAll(rawArgs, state);
         if (refusal && state.refused!.length) return refusal(state.refused!);

@@ -41,7 +41,10 @@ registerEnumType(UserErrorCode, {
         "A billing run covered the session's day: its attendance no longer changes unless an agent unlocks it (unlockAttendanceDay).",
     },
     IDEMPOTENCY_CONFLICT: { description: 'The idempotency key was used before with different input.' },
-    INVALID: { description: 'An input value is not acceptable.' },
+    INVALID: {
+      description:
+        'An input value is not acceptable; over its limits (`reason` TOO_LONG, TOO_MANY_ITEMS, OUT_OF_RANGE, NUL, SURROGATE), nothing was run.',
+    },
     NOT_ELIGIBLE: {
       description:
         'The child may not attend this service: outside its age range, not a pupil of its school, already at school for a crèche (`reason` says which).',
@@ -90,7 +93,7 @@ export class UserErrorType {
   @Field(() => String, {
     nullable: true,
     description:
-      'Finer machine reason where one applies: OPERATING_MODE, HOLIDAY, BOOKING_WINDOW, TOO_YOUNG, TOO_OLD, NOT_A_PUPIL, AT_SCHOOL, OVERLAP, NO_PLACE_LEFT, MALFORMED_ID, ID_OF_ANOTHER_TYPE…',
+      'Finer machine reason where one applies: OPERATING_MODE, HOLIDAY, BOOKING_WINDOW, TOO_YOUNG, TOO_OLD, NOT_A_PUPIL, AT_SCHOOL, OVERLAP, NO_PLACE_LEFT, MALFORMED_ID, ID_OF_ANOTHER_TYPE, TOO_LONG, TOO_MANY_ITEMS, OUT_OF_RANGE, NUL, SURROGATE…',
   })
   reason?: string;
 

@@ -159,7 +159,11 @@ async function executeOperation(
       ...(committed.length ? { committed } : {}),
     });
   for (const [responseKey, nodes] of fields) {
-    const phase: NonNullable<GraphQLContext['mutation']> = { outcomes: new Map(), replay: false };
+    const phase: NonNullable<GraphQLContext['mutation']> = {
+      outcomes: new Map(),
+      replay: false,
+      inputRefusals: guard.inputRefusals.get(responseKey),
+    };
     /** One phase of the field: the write (payload's `__typename` only), or the payload read. */
     const executePhase = (ctx: GraphQLContext, writing: boolean) => {
       ctx.mutation = phase;
