@@ -95,6 +95,7 @@ const READERS: Record<string, Caller[]> = {
   Mandate: [],
   DebitBatch: [],
   Debit: [],
+  DebitInstalment: [],
   CashOffice: [],
   TillClosing: [],
   Receipt: [Scope.BILLING_READ, 'PARENT'],
@@ -196,6 +197,7 @@ const PATHS: Record<string, (selection: string) => string> = {
   DraftInvoiceLine: (s) => `node(id: $id) { ... on DraftInvoice { lines { ${s} } } }`,
   DraftWarningCount: (s) => `node(id: $id) { ... on BillingRun { warningCounts { ${s} } } }`,
   Debit: (s) => `node(id: $id) { ... on DebitBatch { debits { ${s} } } }`,
+  DebitInstalment: (s) => `node(id: $id) { ... on DebitBatch { debits { instalments { ${s} } } } }`,
   TillClosing: (s) => `node(id: $id) { ... on CashOffice { closings { ${s} } } }`,
   CorrectionDraft: (s) => `node(id: $id) { ... on BillingRun { corrections { ${s} } } }`,
   ChildcareCertificate: (s) =>
@@ -287,6 +289,7 @@ function checkedCoordinates(schema: GraphQLSchema, typeName: string): string[] {
     DraftInvoiceLine: ['DraftInvoice.lines'],
     DraftWarningCount: ['BillingRun.warningCounts'],
     Debit: ['DebitBatch.debits'],
+    DebitInstalment: ['DebitBatch.debits', 'Debit.instalments'],
     TillClosing: ['CashOffice.closings'],
     CorrectionDraft: ['BillingRun.corrections'],
     ChildcareCertificate: ['Family.childcareCertificates'],

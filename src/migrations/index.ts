@@ -40,6 +40,7 @@ import { Migration20261206000000OpeningBalances } from './Migration2026120600000
 import { Migration20261206000000TreasuryHandedOver } from './Migration20261206000000TreasuryHandedOver';
 import { Migration20261206010000DebitAdjustments } from './Migration20261206010000DebitAdjustments';
 import { Migration20261206100000RequirePlaces } from './Migration20261206100000RequirePlaces';
+import { Migration20261206200000DebitInstalments } from './Migration20261206200000DebitInstalments';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -84,4 +85,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261206000000TreasuryHandedOver', class: Migration20261206000000TreasuryHandedOver },
   { name: 'Migration20261206010000DebitAdjustments', class: Migration20261206010000DebitAdjustments },
   { name: 'Migration20261206100000RequirePlaces', class: Migration20261206100000RequirePlaces },
+  { name: 'Migration20261206200000DebitInstalments', class: Migration20261206200000DebitInstalments },
 ];

@@ -92,9 +92,19 @@ export async function overdueDebts(ctx: TenantContext, today: string): Promise<D
     ctx,
     plans.map((p) => p.id),
   );
+  // An instalment in a direct debit awaiting the bank's answer is not chased (as an invoice is not).
+  const debited = new Set(
+    (
+      await ctx.em.execute<{ id: string }[]>(
+        `select distinct unnest(instalment_ids) as id from sepa_debits
+         where tenant_id = ? and status = 'PENDING' and cardinality(instalment_ids) > 0`,
+        [tenant.id],
+      )
+    ).map((r) => r.id),
+  );
   const late = plans.flatMap((p) =>
     (states.get(p.id) ?? [])
-      .filter((s) => s.status === InstalmentStatus.OVERDUE)
+      .filter((s) => s.status === InstalmentStatus.OVERDUE && !debited.has(s.instalment.id))
       .map((s) => ({ plan: p, state: s })),
   );
   if (late.length === 0) return debts;

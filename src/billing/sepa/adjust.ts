@@ -1,5 +1,6 @@
 import type { TenantContext } from '../../auth/context';
 import { audit } from '../../audit/audit.service';
+import { unpaidInstalmentsSql } from './instalments';
 
 interface Adjusted {
   id: string;
@@ -10,7 +11,8 @@ interface Adjusted {
 }
 
 /**
- * Brings a family's debits in PREPARED batches down to what their invoices still owe, after money
+ * Brings a family's debits in PREPARED batches down to what their invoices and instalments still
+ * owe (an instalment's part never grows back), after money
  * or credit went on those invoices (a counter payment, a credit note, a corrective run…): a debit
  * is reduced, or WITHDRAWN when nothing is owed any more (a withdrawn first debit sends its mandate
  * back to FRST), and its batch's total and count follow. An exported batch is never touched: the
@@ -34,19 +36,24 @@ export async function trimPreparedDebits(ctx: TenantContext, familyId: string): 
   // Locked, then read again: a batch exported meanwhile is no longer PREPARED and is left alone.
   if (batches.length === 0) return;
   const adjusted = await ctx.em.execute<Adjusted[]>(
-    `with owed as (
-       select d.id, d.amount,
-              -- What its invoices still owe, plus the month's water debit it carries (never reduced).
-              d.water_amount + coalesce((select sum(i.total - coalesce((select sum(a.amount) from allocations a
+    `with unpaid as (${unpaidInstalmentsSql(true)}),
+     owed as (
+       select d.id, d.amount, x.instalments,
+              -- What its invoices and instalments still owe, plus the month's water debit (never reduced).
+              d.water_amount + x.instalments + coalesce((select sum(i.total - coalesce((select sum(a.amount) from allocations a
                                                        where a.tenant_id = i.tenant_id and a.invoice_id = i.id), 0))
                         from invoices i where i.tenant_id = d.tenant_id and i.id = any (d.invoice_ids)), 0) as due
        from sepa_debits d join sepa_debit_batches b on b.tenant_id = d.tenant_id and b.id = d.batch_id
+       -- What its instalments still owe (as instalmentStates derives it), never more than it took.
+       cross join lateral (select least(d.instalment_amount, coalesce((select sum(u.unpaid) from unpaid u
+                                                 where u.id = any (d.instalment_ids)), 0))::int as instalments) x
        where d.tenant_id = ? and d.family_id = ? and d.status = 'PENDING' and b.status = 'PREPARED'
          and b.id = any(array(select value::uuid from json_array_elements_text(?::json)))
      ), changed as (
        update sepa_debits d
        set amount = case when o.due > 0 then o.due else d.amount end,
-           status = case when o.due > 0 then d.status else 'WITHDRAWN' end
+           status = case when o.due > 0 then d.status else 'WITHDRAWN' end,
+           instalment_amount = case when o.due > 0 then o.instalments else d.instalment_amount end
        from owed o where d.tenant_id = ? and d.id = o.id and o.due < o.amount
        returning d.id, d.batch_id, d.mandate_id, d.sequence, o.amount as from_amount,
                  greatest(o.due, 0)::int as to_amount, o.due <= 0 as withdrawn
@@ -62,7 +69,16 @@ export async function trimPreparedDebits(ctx: TenantContext, familyId: string): 
          and m.id in (select mandate_id from changed where withdrawn and sequence = 'FRST')
      )
      select id, batch_id, from_amount, to_amount, withdrawn from changed`,
-    [tenant.id, familyId, JSON.stringify(batches.map((b) => b.id)), tenant.id, tenant.id, tenant.id],
+    [
+      tenant.id,
+      familyId,
+      tenant.id,
+      familyId,
+      JSON.stringify(batches.map((b) => b.id)),
+      tenant.id,
+      tenant.id,
+      tenant.id,
+    ],
     'all',
     log,
   );

@@ -14,6 +14,7 @@ import {
   MandateStatus,
   SequenceType,
 } from './sepa.entity';
+import { unpaidInstalmentsSql } from './instalments';
 import { pain008 } from './pain008';
 
 /** The numbering series of debit batches (their pain.008 message ids: PRLV2026-000001). */
@@ -27,6 +28,8 @@ interface DueRow {
   amount: number;
   water_service_id: string | null;
   water_amount: number;
+  instalment_ids: string[];
+  instalment_amount: number;
 }
 
 /**
@@ -37,6 +40,8 @@ interface DueRow {
  * due until the return file says each debit was collected (importDebitReturns). The mandates move
  * on: FRST → RCUR; a FNAL or OOFF mandate is closed. A household's monthly water debit of the
  * collection date's month rides in its debit (once per month; skipped while billing is suspended).
+ * An invoice on a payment plan is not debited as such: the plan's instalments due by that date and
+ * not paid yet ride in the debit instead, each in at most one pending or collected debit.
  * With `prepare`, the batch is PREPARED: its
  * debits follow the family's payments and credits (sepa/adjust.ts) until exportDebitBatch.
  */
@@ -69,6 +74,8 @@ export const createDebitBatch = idempotentMutation(
          from invoices i
          where i.tenant_id = ? and i.kind <> 'CREDIT_NOTE' and i.due_date <= ?::date
            and not exists (select 1 from treasury_handovers h where h.tenant_id = i.tenant_id and h.invoice_id = i.id)
+           -- A plan's invoices are paid by its instalments (below), never debited in full.
+           and not exists (select 1 from payment_plan_invoices pi where pi.tenant_id = i.tenant_id and pi.invoice_id = i.id)
            and not exists (select 1 from sepa_debits d where d.tenant_id = i.tenant_id
                            and d.status = 'PENDING' and i.id = any (d.invoice_ids))),
        owed as (
@@ -83,14 +90,33 @@ export const createDebitBatch = idempotentMutation(
            and not exists (select 1 from sepa_debits d where d.tenant_id = s.tenant_id and d.family_id = s.family_id
                            and d.water_service_id = s.service_id and d.water_period = ?
                            and d.status in ('PENDING', 'COLLECTED'))
-         order by s.family_id, s.service_id)
+         order by s.family_id, s.service_id),
+       -- What the instalments due by the date still owe, unless pending or collected in a debit
+       -- already, or their plan has an invoice handed over to the treasury (it collects the plan) or
+       -- in a pending debit in full (made before the plan was agreed: its answer comes first).
+       inst as (
+         select u.family_id, array_agg(u.id order by u.due_date, u.plan_id, u.position) as ids, sum(u.unpaid)::int as amount
+         from (${unpaidInstalmentsSql(false)}) u
+         where u.due_date <= ?::date and u.unpaid > 0
+           and not exists (select 1 from sepa_debits d where d.tenant_id = ? and u.id = any (d.instalment_ids)
+                           and d.status in ('PENDING', 'COLLECTED'))
+           and not exists (select 1 from payment_plan_invoices pi join treasury_handovers h
+                             on h.tenant_id = pi.tenant_id and h.invoice_id = pi.invoice_id
+                           where pi.tenant_id = ? and pi.plan_id = u.plan_id)
+           and not exists (select 1 from payment_plan_invoices pi join sepa_debits d
+                             on d.tenant_id = pi.tenant_id and d.status = 'PENDING' and pi.invoice_id = any (d.invoice_ids)
+                           where pi.tenant_id = ? and pi.plan_id = u.plan_id)
+         group by u.family_id)
        select m.family_id, m.id as mandate_id, m.sequence, coalesce(o.invoice_ids, '{}') as invoice_ids,
-              (coalesce(o.amount, 0) + coalesce(w.monthly_amount, 0))::int as amount,
-              w.service_id as water_service_id, coalesce(w.monthly_amount, 0)::int as water_amount
+              (coalesce(o.amount, 0) + coalesce(w.monthly_amount, 0) + coalesce(n.amount, 0))::int as amount,
+              w.service_id as water_service_id, coalesce(w.monthly_amount, 0)::int as water_amount,
+              coalesce(n.ids, '{}') as instalment_ids, coalesce(n.amount, 0)::int as instalment_amount
        from sepa_mandates m
        left join owed o on o.family_id = m.family_id
        left join water w on w.family_id = m.family_id
-       where m.tenant_id = ? and m.status = 'ACTIVE' and (o.family_id is not null or w.family_id is not null)
+       left join inst n on n.family_id = m.family_id
+       where m.tenant_id = ? and m.status = 'ACTIVE'
+         and (o.family_id is not null or w.family_id is not null or n.family_id is not null)
        order by m.family_id`,
       [
         tenant.id,
@@ -99,6 +125,11 @@ export const createDebitBatch = idempotentMutation(
         config.billingSuspended,
         waterPeriod,
         waterPeriod,
+        tenant.id,
+        input.collectionDate,
+        tenant.id,
+        tenant.id,
+        tenant.id,
         tenant.id,
       ],
     );
@@ -139,6 +170,8 @@ export const createDebitBatch = idempotentMutation(
         waterAmount: row.water_amount,
         waterPeriod: row.water_amount > 0 ? waterPeriod : null,
         waterServiceId: row.water_amount > 0 ? row.water_service_id : null,
+        instalmentIds: row.instalment_ids,
+        instalmentAmount: row.instalment_amount,
         endToEndId: `${reference}-${String(index + 1).padStart(5, '0')}`,
         status: DebitStatus.PENDING,
       });
@@ -218,12 +251,15 @@ export async function batchPain008(ctx: TenantContext, batch: DebitBatch): Promi
       bic: string | null;
       numbers: string | null;
       water_period: string | null;
+      instalments: string | null;
     }[]
   >(
     `select d.end_to_end_id, d.amount, d.sequence, m.reference, to_char(m.signed_on, 'YYYY-MM-DD') as signed_on,
             m.debtor_name, m.iban, m.bic, d.water_period,
             (select string_agg(i.number, ' ' order by i.number) from invoices i
-             where i.tenant_id = d.tenant_id and i.id = any (d.invoice_ids)) as numbers
+             where i.tenant_id = d.tenant_id and i.id = any (d.invoice_ids)) as numbers,
+            (select string_agg('echeance ' || to_char(n.due_date, 'DD/MM/YYYY'), ' ' order by n.due_date, n.position)
+             from instalments n where n.tenant_id = d.tenant_id and n.id = any (d.instalment_ids)) as instalments
      from sepa_debits d join sepa_mandates m on m.tenant_id = d.tenant_id and m.id = d.mandate_id
      where d.tenant_id = ? and d.batch_id = ? and d.status <> 'WITHDRAWN' order by d.end_to_end_id`,
     [tenant.id, batch.id],
@@ -248,7 +284,7 @@ export async function batchPain008(ctx: TenantContext, batch: DebitBatch): Promi
       debtorName: r.debtor_name,
       debtorIban: r.iban,
       debtorBic: r.bic,
-      remittance: [tenant.name, r.numbers, r.water_period && `eau ${r.water_period}`]
+      remittance: [tenant.name, r.numbers, r.instalments, r.water_period && `eau ${r.water_period}`]
         .filter(Boolean)
         .join(' '),
     })),

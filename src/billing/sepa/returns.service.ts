@@ -27,7 +27,10 @@ export interface ReturnsDone {
  * debit keeps the bank's reason code, the family is notified, and the tenant's rejection fee (if
  * any) is invoiced — a FEE invoice numbered in the invoices' series. A rejected first debit sends
  * the mandate back to FRST. Every other debit is collected: a DIRECT_DEBIT payment allocated to
- * its invoices, oldest first (what they no longer owe, if paid meanwhile, stays as credit).
+ * its invoices, oldest first, then its instalments' part to their plans' invoices, oldest due first
+ * — as a counter payment of an instalment goes, so the plan's instalments fill in order (what they
+ * no longer owe, if paid meanwhile, stays as credit). A rejected debit allocates nothing: its
+ * instalments stay due (then overdue, followed by the reminders) and go into a later batch again.
  */
 export const importDebitReturns = idempotentMutation(
   'importDebitReturns',
@@ -196,19 +199,40 @@ async function collect(ctx: TenantContext, debit: Debit, batch: DebitBatch) {
       debitPeriod: water ? debit.waterPeriod : null,
     });
   const water = debit.waterAmount > 0 ? received(debit.waterAmount, true) : null;
+  // Invoices and instalments: one payment, as before instalments rode in the debits.
   const forInvoices = debit.amount - debit.waterAmount;
   const payment = forInvoices > 0 ? received(forInvoices, false) : null;
   debit.paymentId = (payment ?? water)!.id;
   await ctx.em.flush();
   if (!payment) return;
   const open = new Map((await openInvoices(ctx, debit.familyId)).map((i) => [i.id, i.due]));
-  let left = forInvoices;
   const allocations: { invoiceId: string; amount: number }[] = [];
-  for (const invoiceId of debit.invoiceIds) {
-    const take = Math.min(left, open.get(invoiceId) ?? 0);
-    if (take > 0) allocations.push({ invoiceId, amount: take });
-    left -= take;
-  }
+  const allocate = (invoiceIds: string[], budget: number) => {
+    let left = budget;
+    for (const invoiceId of invoiceIds) {
+      const take = Math.min(left, open.get(invoiceId) ?? 0);
+      if (take <= 0) continue;
+      allocations.push({ invoiceId, amount: take });
+      open.set(invoiceId, open.get(invoiceId)! - take);
+      left -= take;
+    }
+    return budget - left;
+  };
+  const forInstalments = Math.min(debit.instalmentAmount, forInvoices);
+  let left = forInvoices - allocate(debit.invoiceIds, forInvoices - forInstalments);
+  if (forInstalments > 0) left -= allocate(await planInvoices(ctx, debit, [...open.keys()]), forInstalments);
   if (allocations.length) await allocatePayment(ctx, debit.familyId, payment.id, forInvoices, allocations);
   if (left > 0) await settleAccount(ctx, debit.familyId, { onlySource: { kind: 'PAYMENT', id: payment.id } });
+}
+
+/** The open invoices of the plans of a debit's instalments, in `openOrder` (oldest due first). */
+async function planInvoices(ctx: TenantContext, debit: Debit, openOrder: string[]): Promise<string[]> {
+  const rows = await ctx.em.execute<{ invoice_id: string }[]>(
+    `select distinct pi.invoice_id from payment_plan_invoices pi
+     join instalments n on n.tenant_id = pi.tenant_id and n.plan_id = pi.plan_id
+     where pi.tenant_id = ? and n.id = any(array(select value::uuid from json_array_elements_text(?::json)))`,
+    [ctx.tenant.id, JSON.stringify(debit.instalmentIds)],
+  );
+  const onPlans = new Set(rows.map((r) => r.invoice_id));
+  return openOrder.filter((id) => onPlans.has(id));
 }

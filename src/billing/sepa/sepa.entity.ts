@@ -143,7 +143,7 @@ export class Debit extends TenantOwned {
   @Property({ type: 'string' })
   sequence!: SequenceType;
 
-  /** Its invoices' part plus `waterAmount`. */
+  /** Its invoices' part plus `instalmentAmount` plus `waterAmount`. */
   @Property()
   amount!: number;
 
@@ -156,6 +156,14 @@ export class Debit extends TenantOwned {
 
   @Property({ type: 'uuid', nullable: true })
   waterServiceId?: string | null;
+
+  /** The payment-plan instalments it pays (due by the collection date), oldest due first. */
+  @Property({ type: 'array', columnType: 'uuid[]' })
+  instalmentIds: string[] = [];
+
+  /** What those instalments still owed (as reduced while its batch was PREPARED); part of `amount`. */
+  @Property()
+  instalmentAmount: number = 0;
 
   @Property()
   endToEndId!: string;

@@ -8,6 +8,7 @@ import type { GraphQLContext } from '../../graphql/context';
 import { moneyOf, MoneyType } from '../../graphql/money';
 import { registerNode } from '../../graphql/node';
 import { afterCommit } from '../../graphql/payload';
+import { toGlobalId } from '../../shared/ids';
 import { batchPain008, createDebitBatch, exportDebitBatch } from './debits.service';
 import { closeMandate, createMandate, setSepaCreditor } from './mandates.service';
 import { importDebitReturns } from './returns.service';
@@ -78,11 +79,18 @@ export class DebitBatchResolver {
         status: string;
         reason_code: string | null;
         numbers: string[];
+        instalment_amount: number;
+        instalments: { plan_id: string; position: number; due_date: string }[] | null;
       }[]
     >(
       `select d.end_to_end_id, d.amount, d.water_amount, d.water_period, d.sequence, d.status, d.reason_code,
               array(select i.number from unnest(d.invoice_ids) with ordinality u(id, n)
-                    join invoices i on i.tenant_id = d.tenant_id and i.id = u.id order by u.n) as numbers
+                    join invoices i on i.tenant_id = d.tenant_id and i.id = u.id order by u.n) as numbers,
+              d.instalment_amount,
+              (select json_agg(json_build_object('plan_id', n.plan_id, 'position', n.position,
+                                                 'due_date', to_char(n.due_date, 'YYYY-MM-DD')) order by u.k)
+               from unnest(d.instalment_ids) with ordinality u(id, k)
+               join instalments n on n.tenant_id = d.tenant_id and n.id = u.id) as instalments
        from sepa_debits d where d.tenant_id = ? and d.batch_id = ? order by d.end_to_end_id`,
       [ctx.tenant.id, batch.id],
     );
@@ -95,6 +103,12 @@ export class DebitBatchResolver {
       status: r.status as DebitType['status'],
       reasonCode: r.reason_code,
       invoiceNumbers: r.numbers,
+      instalmentAmount: moneyOf(r.instalment_amount, ctx.tenant),
+      instalments: (r.instalments ?? []).map((n) => ({
+        paymentPlanId: toGlobalId('PaymentPlan', n.plan_id),
+        position: n.position,
+        dueDate: n.due_date,
+      })),
     }));
   }
 

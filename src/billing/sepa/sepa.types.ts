@@ -1,4 +1,4 @@
-import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Access, STAFF } from '../../graphql/access';
 import { IdField, idempotencyKeyField, TextField } from '../../graphql/inputs';
 import { MoneyType } from '../../graphql/money';
@@ -84,6 +84,19 @@ export class MandateType extends Node {
 }
 
 @Access(STAFF)
+@ObjectType('DebitInstalment', { description: 'A payment-plan instalment a debit pays (staff).' })
+export class DebitInstalmentType {
+  @Field(() => ID, { description: 'The global id of its PaymentPlan.' })
+  paymentPlanId!: string;
+
+  @Field(() => Int, { description: 'Its position in the plan, from 1.' })
+  position!: number;
+
+  @Field(() => LocalDate, { description: "Its due date (tenant's calendar)." })
+  dueDate!: string;
+}
+
+@Access(STAFF)
 @ObjectType('Debit', { description: "One family's debit in a batch (staff)." })
 export class DebitType {
   @Field({ description: 'The end-to-end id sent to the bank (and found in its return file).' })
@@ -91,7 +104,7 @@ export class DebitType {
 
   @Field(() => MoneyType, {
     description:
-      'Amount debited: what its invoices owed (as adjusted while its batch was PREPARED), plus waterAmount.',
+      'Amount debited: what its invoices owed (as adjusted while its batch was PREPARED), plus instalmentAmount, plus waterAmount.',
   })
   amount!: MoneyType;
 
@@ -103,6 +116,18 @@ export class DebitType {
 
   @Field(() => String, { nullable: true, description: 'The month (YYYY-MM) of the water debit it carries.' })
   waterPeriod?: string | null;
+
+  @Field(() => MoneyType, {
+    description:
+      "What the payment-plan instalments it pays still owed (0 when none; as reduced while its batch was PREPARED). Collected, it goes to the plans' invoices, oldest due first, as a counter payment of the instalments would.",
+  })
+  instalmentAmount!: MoneyType;
+
+  @Field(() => [DebitInstalmentType], {
+    description:
+      "The payment-plan instalments it pays: those due by the batch's collection date and not paid, oldest due first. A plan's invoices are never in invoiceNumbers: their instalments are debited instead.",
+  })
+  instalments!: DebitInstalmentType[];
 
   @Field(() => SequenceType, { description: 'Its SEPA sequence type.' })
   sequence!: SequenceType;
