@@ -23,8 +23,10 @@ export type PreparedParam = string | number | boolean | null;
  * Runs `sql` (`?` placeholders) in `em`'s transaction (or on a pool connection outside one) as a
  * prepared statement of its connection, and returns its rows. MikroORM's `execute` writes the
  * parameters into the text (PostgreSQL then parses and plans every execution anew): the request
- * path's hottest statements — the scope of every unit, the batch loaders, a booking's reads — go
- * through here instead. Logged like MikroORM's statements (request id, text with placeholders).
+ * path's hottest statements — the batch loaders, a booking's reads, the idempotency claim — go
+ * through here instead. A column added to a table by a migration while connections hold a
+ * `select *` prepared makes PostgreSQL refuse it (cached plan must not change result type):
+ * migrations run before the API's pool opens. Logged like MikroORM's statements (request id, text with placeholders).
  */
 export async function executePrepared<Row>(
   em: EntityManager,
