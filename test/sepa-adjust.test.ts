@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
 import { toGlobalId } from '../src/shared/ids';
-import { rawClient, startTestApp, token, Role, type TestApp } from './support/app';
-import { seedTestTenant } from './support/tenants';
+import type { TestApp } from './support/app';
+import { catchUpCopy } from './support/catch-up';
 
 /**
  * A debit batch prepared before it is exported: a corrective run crediting an invoice of a
@@ -44,23 +44,12 @@ describe('prepared debit batches follow credits until export', () => {
   const readBatch = async () => (await app.gql(BATCH, { id: batchId }, { token: admin })).data.node;
 
   beforeAll(async () => {
-    app = await startTestApp();
-    owner = await rawClient('owner');
-    tenantId = await seedTestTenant(
-      'saint-nazaire',
-      { slug: SLUG, families: 4, seed: 4242, childAges: [5, 9] },
-      new Date(NOW),
-      2,
-    );
-    agent = await token(SLUG, Role.AGENT);
-    admin = await token(SLUG, Role.TENANT_ADMIN);
-    app.setNow(NOW);
-    const resumed = await app.gql(
-      'mutation($i: ResumeBillingInput!) { resumeBilling(input: $i) { userErrors { code } } }',
-      { i: { idempotencyKey: 'resume' } },
-      { token: admin },
-    );
-    expect(resumed.data.resumeBilling.userErrors).toEqual([]);
+    ({ app, owner, tenantId, agent, admin } = await catchUpCopy({
+      slug: SLUG,
+      seed: 4242,
+      childAges: [5, 9],
+      now: NOW,
+    }));
     [corrected, paying] = (
       await owner.query(
         `select family_id as family, id as invoice from invoices where tenant_id = $1 and kind = 'CATCH_UP'

@@ -5,8 +5,8 @@ import path from 'node:path';
 import type { Client } from 'pg';
 import { addDays } from '../src/shared/dates';
 import { toGlobalId } from '../src/shared/ids';
-import { rawClient, startTestApp, token, Role, type TestApp } from './support/app';
-import { seedTestTenant } from './support/tenants';
+import type { TestApp } from './support/app';
+import { catchUpCopy } from './support/catch-up';
 
 /**
  * A household with a mandate whose invoice is on a payment plan: the debit batches take the plan's
@@ -62,23 +62,12 @@ describe('payment-plan instalments in the debit batches', () => {
     );
 
   beforeAll(async () => {
-    app = await startTestApp();
-    owner = await rawClient('owner');
-    tenantId = await seedTestTenant(
-      'saint-nazaire',
-      { slug: SLUG, families: 4, seed: 1717, childAges: [6, 10] },
-      new Date(NOW),
-      2,
-    );
-    agent = await token(SLUG, Role.AGENT);
-    admin = await token(SLUG, Role.TENANT_ADMIN);
-    app.setNow(NOW);
-    const resumed = await app.gql(
-      'mutation($i: ResumeBillingInput!) { resumeBilling(input: $i) { userErrors { code } } }',
-      { i: { idempotencyKey: 'resume' } },
-      { token: admin },
-    );
-    expect(resumed.data.resumeBilling.userErrors).toEqual([]);
+    ({ app, owner, tenantId, agent, admin } = await catchUpCopy({
+      slug: SLUG,
+      seed: 1717,
+      childAges: [6, 10],
+      now: NOW,
+    }));
     family = (
       await one(
         `select family_id from invoices where tenant_id = $1 and kind = 'CATCH_UP' order by number limit 1`,

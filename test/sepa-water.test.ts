@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
 import { toGlobalId } from '../src/shared/ids';
-import { rawClient, startTestApp, token, Role, type TestApp } from './support/app';
-import { seedTestTenant } from './support/tenants';
+import type { TestApp } from './support/app';
+import { catchUpCopy } from './support/catch-up';
 
 /**
  * Saint-Nazaire's water: a household with a SEPA mandate pays its monthly water debit through the
@@ -35,23 +35,12 @@ describe('water debits in the debit batches', () => {
     );
 
   beforeAll(async () => {
-    app = await startTestApp();
-    owner = await rawClient('owner');
-    tenantId = await seedTestTenant(
-      'saint-nazaire',
-      { slug: SLUG, families: 4, seed: 2607, childAges: [6, 10] },
-      new Date(NOW),
-      2,
-    );
-    agent = await token(SLUG, Role.AGENT);
-    admin = await token(SLUG, Role.TENANT_ADMIN);
-    app.setNow(NOW);
-    const resumed = await app.gql(
-      'mutation($i: ResumeBillingInput!) { resumeBilling(input: $i) { userErrors { code } } }',
-      { i: { idempotencyKey: 'resume' } },
-      { token: admin },
-    );
-    expect(resumed.data.resumeBilling.userErrors).toEqual([]);
+    ({ app, owner, tenantId, agent, admin } = await catchUpCopy({
+      slug: SLUG,
+      seed: 2607,
+      childAges: [6, 10],
+      now: NOW,
+    }));
     withMandate = await one(
       `select family_id as family, id as invoice from invoices where tenant_id = $1 and kind = 'CATCH_UP'
        order by number limit 1`,
