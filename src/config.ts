@@ -6,8 +6,10 @@ export interface AppConfig {
   env: 'production' | 'development' | 'test';
   port: number;
   host: string;
-  /** The internal port of `/metrics` (default: port + 1; 0: no metrics server). */
+  /** An internal port serving `/metrics` alone, unauthenticated (default 0: none). */
   metricsPort: number;
+  /** The bearer token `/metrics` on the API's port asks for (unset: loopback clients only). */
+  metricsToken?: string;
   /** Owner connection (migrations, seeds). Unset: an embedded PostgreSQL is started. */
   databaseUrl?: string;
   /** The API's own connection, as a role that owns nothing and cannot bypass row-level security. */
@@ -125,7 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     env: mode,
     port: intFrom(env.PORT, 4000),
-    metricsPort: intFrom(env.METRICS_PORT, intFrom(env.PORT, 4000) + 1),
+    metricsPort: intFrom(env.METRICS_PORT, 0),
+    metricsToken: env.METRICS_TOKEN || undefined,
     // Outside production, loopback only: the development secrets must not face a network.
     host: env.HOST ?? (mode === 'production' ? '0.0.0.0' : '127.0.0.1'),
     databaseUrl: env.DATABASE_URL || undefined,

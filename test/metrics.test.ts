@@ -81,3 +81,51 @@ describe('/metrics', () => {
     expect(await scrape()).not.toMatch(/^guichet_jobs_queued\{/m);
   });
 });
+
+/**
+ * `/metrics` on the API's own port: a public port, so loopback clients only (no proxy's forwarding
+ * headers) unless METRICS_TOKEN is set, and then that bearer token only.
+ */
+describe('/metrics on the API port', () => {
+  let open: TestApp;
+  let guarded: TestApp;
+
+  beforeAll(async () => {
+    open = await startTestApp();
+    guarded = await startTestApp({ config: { metricsToken: 'scrape-me-please' } });
+  });
+  afterAll(async () => {
+    await open.close();
+    await guarded.close();
+  });
+
+  it('answers a loopback client, and refuses one a proxy forwarded', async () => {
+    const direct = await fetch(`${open.url}/metrics`);
+    expect(direct.status).toBe(200);
+    expect(await direct.text()).toMatch(/^# TYPE guichet_db_units_in_use gauge$/m);
+    const relays: Record<string, string>[] = [
+      { 'x-forwarded-for': '203.0.113.9' },
+      { forwarded: 'for=203.0.113.9' },
+    ];
+    for (const headers of relays) {
+      const relayed = await fetch(`${open.url}/metrics`, { headers });
+      expect(relayed.status).toBe(403);
+      expect(await relayed.text()).toContain('METRICS_TOKEN');
+    }
+  });
+
+  it('asks for the bearer token when METRICS_TOKEN is set, even on loopback', async () => {
+    const none = await fetch(`${guarded.url}/metrics`);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toContain('Bearer');
+    const wrong = await fetch(`${guarded.url}/metrics`, {
+      headers: { authorization: 'Bearer scrape-me-pleasE' },
+    });
+    expect(wrong.status).toBe(401);
+    const right = await fetch(`${guarded.url}/metrics`, {
+      headers: { authorization: 'Bearer scrape-me-please', 'x-forwarded-for': '203.0.113.9' },
+    });
+    expect(right.status).toBe(200);
+    expect(await right.text()).toMatch(/^# TYPE guichet_graphql_request_duration_seconds histogram$/m);
+  });
+});

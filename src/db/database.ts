@@ -180,6 +180,11 @@ export async function migrate(ownerUrl: string, config: AppConfig, logger: pino.
     );
     if (!config.appDatabaseUrl) await asOwner(ownerUrl, (client) => ensureAppLoginRole(client, config));
     if (config.workerDbPassword) await asOwner(ownerUrl, (client) => ensureWorkerLoginRole(client, config));
+    // A column a migration adds has no planner statistics until autovacuum analyzes its table,
+    // which waits for enough rows to change (never, on a table that rarely does): without them
+    // the planner guesses that `col is null` keeps almost no row and picks nested loops over whole
+    // tables. ANALYZE samples at most 30,000 rows a table and blocks no reader or writer.
+    if (applied.length) await asOwner(ownerUrl, (client) => client.query('analyze'));
     logger.info({ applied: applied.map((m) => m.name) }, 'database migrated');
     return applied.map((m) => m.name);
   } finally {

@@ -37,14 +37,19 @@ export function createFamilyLoaders(ctx: TenantContext) {
      */
     childrenByFamilyId: new DataLoader<string, Child[]>(async (familyIds) => {
       const rows = await em.execute<(Record<string, unknown> & { _household: string })[]>(
-        `select t.*, h.household as _household from children t join (
+        // From the households' children to their rows by primary key (lateral): one index probe
+        // per child whatever the planner's statistics say of the tenant's other children.
+        `select t.*, h.household as _household from (
            select id as child_id, family_id as household from children
            where tenant_id = ? and family_id = any(array(select value::uuid from json_array_elements_text(?::json)))
            union all
            select child_id, family_id from child_households
            where tenant_id = ? and family_id = any(array(select value::uuid from json_array_elements_text(?::json)))
-         ) h on h.child_id = t.id
-         where t.tenant_id = ? and t.archived_at is null and t.merged_into_id is null
+         ) h cross join lateral (
+           select * from children c
+           where c.tenant_id = ? and c.id = h.child_id and c.archived_at is null and c.merged_into_id is null
+           offset 0 -- a fence: kept as a probe per child, never flattened into a join the planner reorders
+         ) t
          order by t.birth_date, t.id`,
         [ctx.tenant.id, JSON.stringify(familyIds), ctx.tenant.id, JSON.stringify(familyIds), ctx.tenant.id],
         'all',

@@ -21,7 +21,7 @@ import { executorPlugin, type RequestState } from './executor';
 import { registerGraphQLRoute } from './graphql-route';
 import { registerImportRoutes } from './imports-route';
 import { createSchema } from './schema';
-import { appMetrics } from './metrics';
+import { appMetrics, registerMetricsRoute } from './metrics';
 import type { Registry } from 'prom-client';
 
 /** Query limits: deep, wide or long queries are refused before they reach the database. */
@@ -180,10 +180,12 @@ export async function createApp(options: {
   registerDocumentRoutes(http, orm, config, verification, now, links);
   registerDashboardRoutes(http);
   registerImportRoutes(http, orm, verification, now);
+  const metrics = appMetrics(admission);
+  registerMetricsRoute(http, metrics, config.metricsToken);
 
   return {
     http,
-    metrics: appMetrics(admission),
+    metrics,
     async close(deadlineMs = config.shutdownTimeoutMs) {
       closing = true;
       const force = setTimeout(() => http.server.closeAllConnections(), deadlineMs);
