@@ -5,7 +5,6 @@ import {
   type GraphQLResponse,
 } from '@apollo/server';
 import {
-  execute,
   GraphQLError,
   Kind,
   type DocumentNode,
@@ -17,6 +16,7 @@ import {
 } from 'graphql';
 import { collectFields } from 'graphql/execution/collectFields';
 import { queryCost } from '../graphql/cost';
+import { executeCompiled } from './compiled-queries';
 import { classifyError, formatError } from '../graphql/errors';
 import { guardOperation, operationError } from '../graphql/guard';
 import { msg } from '../shared/i18n';
@@ -131,9 +131,10 @@ async function executeOperation(
     return respond(state, { errors: [throttled] }, 429, { cost }, throttle.retryAfterSeconds);
   }
 
+  const operationName = operation.name?.value;
   if (operation.operation === 'query') {
     const { result, unavailable } = await runUnit(options, state, true, (ctx) =>
-      execute({ schema: options.schema, document, contextValue: ctx, variableValues: guard.variables }),
+      executeCompiled(options.schema, document, operationName, 'query', () => document, ctx, guard.variables),
     );
     return respond(state, result, unavailable ? 503 : 200, { cost });
   }
@@ -168,12 +169,15 @@ async function executeOperation(
     const executePhase = (ctx: GraphQLContext, writing: boolean) => {
       ctx.mutation = phase;
       if (writing) phase.tenant = ctx.tenantOrNull;
-      return execute({
-        schema: options.schema,
-        document: singleFieldDocument(operation, nodes, fragments, writing),
-        contextValue: ctx,
-        variableValues: guard.variables,
-      });
+      return executeCompiled(
+        options.schema,
+        document,
+        operationName,
+        `${writing ? 'write' : 'payload'}:${fieldKey(nodes)}`,
+        () => singleFieldDocument(operation, nodes, fragments, writing),
+        ctx,
+        guard.variables,
+      );
     };
     const runPhase = (writing: boolean) =>
       runUnit(options, state, !writing, (ctx) => executePhase(ctx, writing), !writing);
@@ -216,6 +220,19 @@ function singleFieldDocument(
     kind: Kind.DOCUMENT,
     definitions: [{ ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections } }, ...fragments],
   };
+}
+
+const fieldIds = new WeakMap<FieldNode, number>();
+let lastFieldId = 0;
+/** The root field's nodes (@include/@skip may leave out some, by variable), as a cache key. */
+function fieldKey(nodes: readonly FieldNode[]): string {
+  return nodes
+    .map((node) => {
+      let id = fieldIds.get(node);
+      if (id === undefined) fieldIds.set(node, (id = ++lastFieldId));
+      return id;
+    })
+    .join(',');
 }
 
 const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
