@@ -1,4 +1,6 @@
 import {
+  defaultFieldResolver,
+  getNamedType,
   isObjectType,
   lexicographicSortSchema,
   printSchema,
@@ -21,6 +23,7 @@ export async function createSchema(): Promise<GraphQLSchema> {
   installGlobalIdResolvers(schema);
   installIdDecoding(schema);
   installMutationPhases(schema);
+  installLazyFields(schema);
   schema.getQueryType()!.description = 'Entry points for reading Guichet.';
   schema.getMutationType()!.description =
     "Writes. Each mutation field is its own transaction: what it reports is committed, what fails wrote nothing. Expected refusals come back in each payload's userErrors.";
@@ -67,6 +70,25 @@ function installMutationPhases(schema: GraphQLSchema): void {
       phase?.outcomes.set(key, payload);
       return payload;
     };
+  }
+}
+
+/**
+ * The fields whose objects may hold a function instead of a value — every field of a mutation's
+ * payload (`afterCommit`) and a connection's `totalCount` (counted only when selected) — resolve
+ * with GraphQL's default resolver, which calls it. Stated on the schema because compiled queries
+ * (src/http/compiled-queries.ts) read a field without a resolver as a plain property.
+ */
+function installLazyFields(schema: GraphQLSchema): void {
+  const payloads = new Set(
+    Object.values(schema.getMutationType()?.getFields() ?? {}).map((field) => getNamedType(field.type)),
+  );
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (field.resolve) continue;
+      if (payloads.has(type) || field.name === 'totalCount') field.resolve = defaultFieldResolver;
+    }
   }
 }
 
