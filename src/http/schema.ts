@@ -1,15 +1,20 @@
 import {
   defaultFieldResolver,
+  defaultTypeResolver,
   getNamedType,
+  isInterfaceType,
   isObjectType,
+  isUnionType,
   lexicographicSortSchema,
   printSchema,
+  type GraphQLInterfaceType,
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
 import { buildSchema, getMetadataStorage, type NonEmptyArray } from 'type-graphql';
 import type { GraphQLContext } from '../graphql/context';
 import { installIdDecoding } from '../graphql/inputs';
+import { nodeTypeNameOf } from '../graphql/node';
 import { toGlobalId } from '../shared/ids';
 import { DOMAINS } from './domains';
 
@@ -24,6 +29,7 @@ export async function createSchema(): Promise<GraphQLSchema> {
   installIdDecoding(schema);
   installMutationPhases(schema);
   installLazyFields(schema);
+  installTypeResolvers(schema);
   schema.getQueryType()!.description = 'Entry points for reading Guichet.';
   schema.getMutationType()!.description =
     "Writes. Each mutation field is its own transaction: what it reports is committed, what fails wrote nothing. Expected refusals come back in each payload's userErrors.";
@@ -89,6 +95,20 @@ function installLazyFields(schema: GraphQLSchema): void {
       if (field.resolve) continue;
       if (payloads.has(type) || field.name === 'totalCount') field.resolve = defaultFieldResolver;
     }
+  }
+}
+
+/**
+ * Abstract types resolve synchronously, as compiled queries (src/http/compiled-queries.ts) need:
+ * type-graphql wraps a declared `resolveType` in an async function, so `Node`'s own
+ * (`nodeTypeNameOf`, a type name) is installed again as it is; an interface or union without one
+ * resolves as graphql-js does by default (`__typename`, else each possible type's `isTypeOf`).
+ */
+function installTypeResolvers(schema: GraphQLSchema): void {
+  (schema.getType('Node') as GraphQLInterfaceType).resolveType = (value) => nodeTypeNameOf(value as object);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if ((isInterfaceType(type) || isUnionType(type)) && !type.resolveType)
+      type.resolveType = defaultTypeResolver;
   }
 }
 
