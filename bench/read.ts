@@ -9,7 +9,7 @@ import { READ_QUERIES, type ReadQuery, type Shape } from './read-queries';
 import { startBenchDatabase, type BenchDatabase } from './support/database';
 import { autocannon, type LoadResult } from './support/load';
 import {
-  cpuMs,
+  treeCpuMs,
   failAndExit,
   loadAverage,
   machine,
@@ -112,9 +112,9 @@ interface Side {
  */
 async function drain(server: Server, db: BenchDatabase): Promise<void> {
   for (const deadline = Date.now() + 300000; Date.now() < deadline;) {
-    const before = cpuMs(server.pid);
+    const before = treeCpuMs(server.pid);
     await sleep(300);
-    const busyMs = cpuMs(server.pid) - before;
+    const busyMs = treeCpuMs(server.pid) - before;
     const {
       rows: [{ active }],
     } = await db.owner.query(
@@ -131,14 +131,14 @@ async function drain(server: Server, db: BenchDatabase): Promise<void> {
  * what the server does afterwards for requests left unanswered is not counted), then a drain.
  */
 async function measure(side: Side, seconds: number, db: BenchDatabase) {
-  const [node0, pg0] = [cpuMs(side.server.pid), postgresCpuMs(db.pid)];
+  const [node0, pg0] = [treeCpuMs(side.server.pid), postgresCpuMs(db.pid)];
   const result = await autocannon(side.server.url, side.body, {
     connections: CONNECTIONS,
     seconds,
     token: side.token,
   });
   const responses = Math.max(1, result.responses);
-  const [node1, pg1] = [cpuMs(side.server.pid), postgresCpuMs(db.pid)];
+  const [node1, pg1] = [treeCpuMs(side.server.pid), postgresCpuMs(db.pid)];
   await drain(side.server, db);
   return { ...result, cpuMs: (node1 - node0) / responses, pgCpuMs: (pg1 - pg0) / responses };
 }

@@ -12,7 +12,7 @@ import { createLogger } from '../src/shared/logger';
 import { startBenchDatabase, type BenchDatabase } from './support/database';
 import { bareBookingRate } from './support/bare-rate';
 import {
-  cpuMs,
+  treeCpuMs,
   failAndExit,
   lastLineOf,
   loadAverage,
@@ -208,7 +208,7 @@ async function main(): Promise<void> {
     await db.owner.query('create extension if not exists pg_stat_statements');
     await db.owner.query('select pg_stat_statements_reset()');
   }
-  const cpu0 = { server: cpuMs(server.pid), postgres: postgresCpuMs(db.pid) };
+  const cpu0 = { server: treeCpuMs(server.pid), postgres: postgresCpuMs(db.pid) };
   const load = JSON.parse(
     await lastLineOf('rush-load', process.execPath, [path.join(ROOT, 'dist/bench/rush-load.js'), planFile]),
   );
@@ -216,7 +216,7 @@ async function main(): Promise<void> {
   // CPU per request answered (the rush and the replays), the server's and PostgreSQL's: figures
   // that a busy machine changes less than it changes latencies.
   const cpuPerRequest = (ms: number) => Math.round((ms / (load.requests + load.replays.checked)) * 100) / 100;
-  const serverCpuMsPerRequest = cpuPerRequest(cpuMs(server.pid) - cpu0.server);
+  const serverCpuMsPerRequest = cpuPerRequest(treeCpuMs(server.pid) - cpu0.server);
   const postgresCpuMsPerRequest = cpuPerRequest(postgresCpuMs(db.pid) - cpu0.postgres);
 
   const {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_RATE_LIMITS, parseBucketLimit, type RateLimits } from './http/rate-limit';
 
@@ -6,6 +7,12 @@ export interface AppConfig {
   env: 'production' | 'development' | 'test';
   port: number;
   host: string;
+  /**
+   * How many processes serve the API (API_PROCESSES; `auto`, the default: one per core this
+   * process may run on, at most 4). Above 1, the process `npm start` runs prepares the database,
+   * runs the job queue and forks that many API processes sharing the port (src/serve/primary.ts).
+   */
+  apiProcesses: number;
   /** An internal port serving `/metrics` alone, unauthenticated (default 0: none). */
   metricsPort: number;
   /** The bearer token `/metrics` on the API's port asks for (unset: loopback clients only). */
@@ -128,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     env: mode,
     port: intFrom(env.PORT, 4000),
     metricsPort: intFrom(env.METRICS_PORT, 0),
+    apiProcesses: apiProcessesFrom(env.API_PROCESSES),
     metricsToken: env.METRICS_TOKEN || undefined,
     // Outside production, loopback only: the development secrets must not face a network.
     host: env.HOST ?? (mode === 'production' ? '0.0.0.0' : '127.0.0.1'),
@@ -213,6 +221,18 @@ function publicUrlFrom(value: string | undefined): string | undefined {
     );
   }
   return url.href.replace(/\/+$/, '');
+}
+
+/** API_PROCESSES: a whole number from 1 to 64, or `auto` (one per available core, at most 4). */
+function apiProcessesFrom(value: string | undefined): number {
+  if (value === undefined || value.trim() === '' || value.trim() === 'auto') {
+    return Math.min(4, availableParallelism());
+  }
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 64) {
+    throw new Error(`API_PROCESSES is a whole number from 1 to 64, or "auto"; got "${value}".`);
+  }
+  return parsed;
 }
 
 function intFrom(value: string | undefined, fallback: number): number {

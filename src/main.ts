@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Runner } from 'graphile-worker';
 import { loadConfig } from './config';
-import { DataFolderInUseError, migrate, provideDatabase, type DatabaseUrls } from './db/database';
+import cluster from 'node:cluster';
+import { DataFolderInUseError } from './db/database';
 import { initOrm } from './db/orm';
-import { seedDemoIfEmpty } from '../seeds/seed-demo';
 import { createApp, type App } from './http/app';
 import { createLogger } from './shared/logger';
 import { clockFromEnv } from './shared/clock';
@@ -12,9 +12,8 @@ import { startWorker } from './jobs/worker';
 import { failAbandonedImports } from './imports/abandoned';
 import { startMetricsServer } from './http/metrics';
 import type { FastifyInstance } from 'fastify';
-
-/** Signals that stop the API in order (SIGHUP: the terminal that ran `npm start` was closed). */
-const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+import { prepareDatabase, printBanner, type StartingDatabase } from './serve/database';
+import { runPrimary, STOP_SIGNALS } from './serve/primary';
 
 /**
  * `npm start`: PostgreSQL (DATABASE_URL, or embedded), migrations, demo data on an empty
@@ -26,19 +25,22 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
  * the job worker, close the pool, stop the embedded PostgreSQL last, exit 0. A signal during
  * start-up stops what has started (a migration in progress is rolled back; the demo seed, which
  * commits tenant by tenant, is let finish first).
+ *
+ * API_PROCESSES above 1 (by default, one per core): this process becomes the primary of that many
+ * API processes (src/serve/primary.ts), each of which runs this function on the primary's database.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   // The real clock; a drill's (GUICHET_CLOCK_FILE) outside production only (src/shared/clock.ts).
   const now = clockFromEnv();
+  if (cluster.isPrimary && config.apiProcesses > 1) return runPrimary(config, logger, now);
 
-  let database: Promise<DatabaseUrls> | undefined;
+  const starting: StartingDatabase = {};
   let orm: MikroORM | undefined;
   let app: App | undefined;
   let worker: Runner | undefined;
   let metrics: FastifyInstance | undefined;
-  let seeding: Promise<unknown> | undefined;
   let serving = false;
   let stopping = false;
 
@@ -53,9 +55,9 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs + 10000).unref();
     if (!serving) {
-      logger.info({ signal, seeding: !!seeding }, 'interrupted during start-up: stopping');
+      logger.info({ signal, seeding: !!starting.seeding }, 'interrupted during start-up: stopping');
       // The demo seed commits tenant by tenant: let it finish rather than leave half a demo.
-      await seeding?.catch(() => undefined);
+      await starting.seeding?.catch(() => undefined);
     } else {
       logger.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutting down: draining requests');
     }
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
     }
     try {
       // Last: nothing uses the database any more. (During start-up, once it is up.)
-      await (await database?.catch(() => undefined))?.stop();
+      await (await starting.database?.catch(() => undefined))?.stop();
     } catch (error) {
       code = 1;
       logger.error({ err: error }, 'could not stop the embedded PostgreSQL');
@@ -82,35 +84,13 @@ async function main(): Promise<void> {
   /** Start-up steps stop early once a signal came in (the shutdown above takes over). */
   const interrupted = () => stopping;
 
-  if (config.jwtSecretIsDevelopmentDefault) {
+  if (config.jwtSecretIsDevelopmentDefault && !cluster.isWorker) {
     logger.warn('JWT_SECRET is not set: using the development secret. Never do this in production.');
   }
   try {
-    let appUrl: string;
-    let queueUrl: string | undefined;
-    if (config.migrations) {
-      database = provideDatabase(config, logger, 'server');
-      const urls = await database;
-      appUrl = urls.appUrl;
-      queueUrl = urls.ownerUrl;
-      if (interrupted()) return;
-      await migrate(urls.ownerUrl, config, logger);
-      if (interrupted()) return;
-      // DEMO_DATA=off: an empty database stays empty (e.g. to load your own data, or in tests).
-      if (config.env !== 'production' && process.env.DEMO_DATA !== 'off') {
-        const ownerOrm = await initOrm({ clientUrl: urls.ownerUrl, logger, poolMax: 2 });
-        try {
-          await (seeding = seedDemoIfEmpty(ownerOrm, logger));
-        } finally {
-          await ownerOrm.close(true);
-        }
-      }
-    } else {
-      // MIGRATIONS=off: `npm run db:migrate` ran as a release step; no owner credentials here.
-      appUrl = config.appDatabaseUrl!;
-      queueUrl = config.workerDatabaseUrl;
-    }
-    if (interrupted()) return;
+    const urls = await prepareDatabase(config, logger, starting, interrupted);
+    if (!urls) return;
+    const { appUrl, queueUrl } = urls;
 
     orm = await initOrm({
       clientUrl: appUrl,
@@ -121,9 +101,12 @@ async function main(): Promise<void> {
     app = await createApp({ orm, config, logger, now });
     if (interrupted()) return;
     // Imports a killed process left RUNNING are marked FAILED (they wrote nothing); never blocks start-up.
-    await failAbandonedImports(orm, now(), logger).catch((error: unknown) =>
-      logger.warn({ err: error }, 'abandoned imports not checked'),
-    );
+    // (One of several API processes: the primary checks them.)
+    if (!cluster.isWorker) {
+      await failAbandonedImports(orm, now(), logger).catch((error: unknown) =>
+        logger.warn({ err: error }, 'abandoned imports not checked'),
+      );
+    }
     // The job queue (month-end billing) runs in this process unless JOBS=off (e.g. API-only replicas).
     worker = config.jobs && queueUrl ? await startWorker({ queueUrl, orm, logger, now }) : undefined;
     if (interrupted()) return;
@@ -140,12 +123,8 @@ async function main(): Promise<void> {
     serving = true;
     if (interrupted()) return;
 
-    const shown = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
-    console.log(`\nGuichet is serving GraphQL at ${shown}/graphql`);
-    console.log(`Health: ${shown}/healthz  Readiness: ${shown}/readyz`);
-    console.log('Get a token for the demo data (in another terminal):');
-    console.log('  npm run -s token -- --tenant nimes --role AGENT');
-    console.log('  npm run -s token -- --tenant beziers --role PARENT   # picks a demo family\n');
+    // One of several API processes: the primary prints it once they all listen.
+    if (!cluster.isWorker) printBanner(address);
   } catch (error) {
     // A start-up step failing because a signal is stopping everything is no failure.
     if (interrupted()) return;
@@ -156,7 +135,7 @@ async function main(): Promise<void> {
     }
     try {
       await orm?.close(true);
-      await (await database?.catch(() => undefined))?.stop();
+      await (await starting.database?.catch(() => undefined))?.stop();
     } finally {
       process.exit(1);
     }

@@ -169,6 +169,26 @@ export function cpuMs(pid: number, withReaped = false): number {
   return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
+/**
+ * CPU time (ms) of a process and its descendants, live and reaped: the API's primary and its API
+ * processes (API_PROCESSES, src/serve/primary.ts).
+ */
+export function treeCpuMs(pid: number): number {
+  let total = cpuMs(pid, true);
+  let children: string[] = [];
+  try {
+    children = fs
+      .readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
+  } catch {
+    return total; // gone meanwhile
+  }
+  for (const child of children) total += treeCpuMs(Number(child));
+  return total;
+}
+
 /** CPU time (ms) of PostgreSQL: the postmaster, its live backends, and those it has reaped. */
 export function postgresCpuMs(postmasterPid: number): number {
   let total = cpuMs(postmasterPid, true);

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Fastify from 'fastify';
@@ -5,6 +6,7 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type pino from 'pino';
 import { processMetrics } from '../shared/metrics';
 import type { Admission } from './admission';
+import { workerMetrics } from './cluster-metrics';
 
 let defaultsCollected = false;
 
@@ -37,12 +39,16 @@ export function appMetrics(admission: Admission): Registry {
   return registry;
 }
 
-/** The scrape: the process's counters, Node's defaults and the app's gauges, in Prometheus text. */
+/**
+ * The scrape: the process's counters, Node's defaults and the app's gauges, in Prometheus text; in
+ * a worker of several API processes, every process's figures summed (src/http/cluster-metrics.ts).
+ */
 function scrape(registry: Registry) {
   const merged = Registry.merge([processMetrics, registry]);
+  const fromCluster = cluster.isWorker ? workerMetrics([processMetrics, registry]) : undefined;
   return async (_request: FastifyRequest, reply: FastifyReply) => {
     reply.header('content-type', merged.contentType);
-    return merged.metrics();
+    return fromCluster ? fromCluster.scrape() : merged.metrics();
   };
 }
 
