@@ -1,3 +1,4 @@
+import { executeRows } from '../db/prepared-statements';
 import DataLoader from 'dataloader';
 import type { TenantContext } from '../auth/context';
 import { lightFind } from '../shared/light-entities';
@@ -36,7 +37,8 @@ export function createFamilyLoaders(ctx: TenantContext) {
      * and, in shared custody, those it shares with another household.
      */
     childrenByFamilyId: new DataLoader<string, Child[]>(async (familyIds) => {
-      const rows = await em.execute<(Record<string, unknown> & { _household: string })[]>(
+      const rows = await executeRows<Record<string, unknown> & { _household: string }>(
+        em,
         // From the households' children to their rows by primary key (lateral): one index probe
         // per child whatever the planner's statistics say of the tenant's other children.
         `select t.*, h.household as _household from (
@@ -52,8 +54,6 @@ export function createFamilyLoaders(ctx: TenantContext) {
          ) t
          order by t.birth_date, t.id`,
         [ctx.tenant.id, JSON.stringify(familyIds), ctx.tenant.id, JSON.stringify(familyIds), ctx.tenant.id],
-        'all',
-        em.getLoggerContext(),
       );
       const children = rows.map((row) => ({
         household: row._household,

@@ -12,6 +12,7 @@ import type { GraphQLContext, Loaders } from '../graphql/context';
 import { isRetryableTransactionError, isUnavailableError } from '../shared/db-errors';
 import { ServiceUnavailableError, UnauthenticatedError } from '../shared/errors';
 import { Tenant } from '../tenants/tenant.entity';
+import { lightMap } from '../shared/light-entities';
 import { rowLanguage } from '../auth/tenant-language';
 import { msg, readerLanguage, tenantLanguage, type Language } from '../shared/i18n';
 
@@ -95,7 +96,9 @@ export async function runUnit(
         let tenant: Tenant | null = null;
         if (state.tenantRow) {
           if (!row) throw new UnauthenticatedError(msg('auth.tenantGone'));
-          tenant = tx.map(Tenant, row) as Tenant;
+          // A read never changes its tenant: a light entity, outside the unit of work. A write may
+          // (billing suspended, modes…): managed, flushed at commit.
+          tenant = readOnly ? lightMap<Tenant>(tx, Tenant, row) : (tx.map(Tenant, row) as Tenant);
         }
         const outcome = await work(unitContext(options, state, tx, tenant));
         if (outcome.errors?.length) throw new Rollback(outcome);

@@ -1,6 +1,6 @@
 import type { EntityMetadata, EntityName, EntityProperty } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { executePrepared, type PreparedParam } from '../db/prepared-statements';
+import { executeRows } from '../db/prepared-statements';
 
 /**
  * Light, read-only entities for the read path. MikroORM's hydration (entity factory, identity map,
@@ -150,11 +150,6 @@ export async function lightFind<T extends object>(
      ${spec.orderBy ? `order by ${spec.orderBy}` : ''}`;
   const params = [spec.tenantId, JSON.stringify(spec.values), ...(spec.params ?? [])];
   // The batch loaders' statement, prepared once per connection (src/db/prepared-statements.ts).
-  const rows = params.every(isPreparedParam)
-    ? await executePrepared<Row>(em, sql, params)
-    : await em.execute<Row[]>(sql, params, 'all', em.getLoggerContext());
+  const rows = await executeRows<Row>(em, sql, params);
   return rows.map((row) => lightMap<T>(em, entity, row));
 }
-
-const isPreparedParam = (value: unknown): value is PreparedParam =>
-  value === null || ['string', 'number', 'boolean'].includes(typeof value);

@@ -1,3 +1,4 @@
+import { executeRows } from '../db/prepared-statements';
 import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lightMap } from './light-entities';
@@ -183,19 +184,17 @@ export async function paginate<T extends object>(
   const filter = whereSql(spec, []);
   const paged = whereSql(spec, after ? [after] : []);
   const joins = spec.joins ?? '';
-  const rows = await em.execute<Row[]>(
+  const rows = await executeRows<Row>(
+    em,
     `select t.*, ${cursorSelect(spec)} from ${spec.table} t ${joins} ${paged.sql}
      order by ${orderSql(spec)} limit ?`,
     [...paged.params, first + 1],
-    'all',
-    em.getLoggerContext(),
   );
   const totalCount = once(async () => {
-    const [count] = await em.execute<{ count: string }[]>(
+    const [count] = await executeRows<{ count: string }>(
+      em,
       `select count(*) as count from ${spec.table} t ${joins} ${filter.sql}`,
       filter.params,
-      'all',
-      em.getLoggerContext(),
     );
     return Number(count.count);
   });
@@ -236,24 +235,22 @@ export async function paginateMany<T extends object>(
   const filter = whereSql(spec, [parents]);
   const paged = whereSql(spec, [parents, ...after]);
   const joins = spec.joins ?? '';
-  const rows = await em.execute<(Row & { __parent: string; __rank: string })[]>(
+  const rows = await executeRows<Row & { __parent: string; __rank: string }>(
+    em,
     `select * from (
        select t.*, t.${parentColumn}::text as "__parent", ${cursorSelect(spec)},
               row_number() over (partition by t.${parentColumn} order by ${orderSql(spec)}) as "__rank"
        from ${spec.table} t ${joins} ${paged.sql}
      ) ranked where "__rank" <= ? order by "__parent", "__rank"`,
     [...paged.params, first + 1],
-    'all',
-    em.getLoggerContext(),
   );
   // Every parent's count in one statement, on the first page asked for its count.
   const counts = once(async () => {
-    const grouped = await em.execute<{ parent: string; count: string }[]>(
+    const grouped = await executeRows<{ parent: string; count: string }>(
+      em,
       `select t.${parentColumn}::text as parent, count(*) as count from ${spec.table} t ${joins} ${filter.sql}
        group by t.${parentColumn}`,
       filter.params,
-      'all',
-      em.getLoggerContext(),
     );
     return new Map(grouped.map((c) => [c.parent, Number(c.count)]));
   });
