@@ -38,7 +38,8 @@ function lightPrototype(cls: { prototype: object }, names: string[]): object {
   return proto;
 }
 
-function convert(em: EntityManager, prop: EntityProperty): (value: unknown) => unknown {
+/** How a column's value becomes the property's, as MikroORM converts it; null: as it is. */
+function convert(em: EntityManager, prop: EntityProperty): ((value: unknown) => unknown) | null {
   const platform = em.getPlatform();
   if (prop.customType) {
     const type = prop.customType;
@@ -48,35 +49,36 @@ function convert(em: EntityManager, prop: EntityProperty): (value: unknown) => u
   if (prop.runtimeType === 'number') {
     return (value) => (typeof value === 'string' ? Number(value) : value);
   }
-  return (value) => value;
+  return null;
 }
 
+/**
+ * The entity's mapper, generated as one straight-line function (a property per statement, in the
+ * same order for every row: one hidden class per entity, no closure per column) — per row, this
+ * was 5 % of the nested read's CPU as a loop over closures.
+ */
 function compile(em: EntityManager, meta: EntityMetadata): Mapper {
-  const steps: ((row: Row, target: Record<string, unknown>) => void)[] = [];
   const names: string[] = [];
+  const helpers: unknown[] = [];
+  const lines: string[] = [];
+  const helper = (fn: unknown) => `h[${helpers.push(fn) - 1}]`;
+  const key = (name: string) => JSON.stringify(name);
   for (const prop of meta.props) {
     if (prop.embedded || prop.persist === false || prop.formula) continue;
     names.push(prop.name);
     if (prop.kind === 'scalar') {
-      const column = prop.fieldNames[0];
       const to = convert(em, prop);
-      steps.push((row, target) => (target[prop.name] = to(row[column])));
+      const value = `r[${key(prop.fieldNames[0])}]`;
+      lines.push(`t[${key(prop.name)}] = ${to ? `${helper(to)}(${value})` : value};`);
     } else if (prop.kind === 'm:1' || (prop.kind === '1:1' && prop.owner)) {
-      const column = prop.fieldNames[0];
-      steps.push((row, target) => {
-        const id = row[column];
-        target[prop.name] = id == null ? null : { id };
-      });
+      lines.push(`v = r[${key(prop.fieldNames[0])}]; t[${key(prop.name)}] = v == null ? null : { id: v };`);
     } else if (prop.kind === 'embedded') {
-      steps.push(embeddedStep(em, meta, prop));
+      lines.push(`${helper(embeddedStep(em, meta, prop))}(r, t);`);
     }
   }
   const proto = lightPrototype(meta.class, names);
-  return (row) => {
-    const target = Object.create(proto) as Record<string, unknown>;
-    for (const step of steps) step(row, target);
-    return target;
-  };
+  const body = `return function map(r) { const t = Object.create(p); let v; ${lines.join(' ')} return t; };`;
+  return new Function('p', 'h', body)(proto, helpers) as Mapper;
 }
 
 /** An embeddable: inline (prefixed columns, e.g. `booking_*`) or as JSON (`guardians`). */
@@ -91,7 +93,12 @@ function embeddedStep(
     cls,
     children.map((c) => c.embedded![1]),
   );
-  const fields = children.map((c) => ({ key: c.embedded![1], column: c.fieldNames[0], to: convert(em, c) }));
+  const identity = (value: unknown) => value;
+  const fields = children.map((c) => ({
+    key: c.embedded![1],
+    column: c.fieldNames[0],
+    to: convert(em, c) ?? identity,
+  }));
   if (prop.object) {
     // Stored as JSON: each key is the child's field name.
     const one = (value: Record<string, unknown>) => {
