@@ -86,13 +86,15 @@ export function primaryMetrics(registries: Registry[]): {
 } {
   const aggregate = async () => {
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && w.isConnected());
-    const theirs = await Promise.all(
+    // A process that does not answer in time (dying, stuck) is left out of this scrape.
+    const answers = await Promise.allSettled(
       workers.map((worker) => {
         const id = ++lastId;
         worker.send({ guichet: 'metrics?', id });
         return reply<MetricsJson>(id);
       }),
     );
+    const theirs = answers.flatMap((answer) => (answer.status === 'fulfilled' ? [answer.value] : []));
     return AggregatorRegistry.aggregate([await jsonOf(registries), ...theirs]).metrics();
   };
   return {

@@ -9,13 +9,16 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
  *
  * Keyed by the parsed document, which Apollo's document store keeps (and drops) per query text;
  * and under it by a name for the variant executed (the operation, or one root field of a
- * mutation and its phase). A document graphql-jit cannot compile runs through `execute`.
+ * mutation and its phase). A document graphql-jit cannot compile runs through `execute`, as does
+ * every document the first time it is run.
  */
-const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null | number>>();
 
 /**
  * Executes the operation `operationName` of the document `build` returns (built from the
- * request's `source` document the first time `variant` is seen) against `schema`, compiled.
+ * request's `source` document) against `schema`: through graphql-js's `execute` the first time a
+ * variant is seen (compiling costs more than executing once, and a one-off query should not pay
+ * it), compiled from the second on.
  */
 export function executeCompiled(
   schema: GraphQLSchema,
@@ -30,12 +33,12 @@ export function executeCompiled(
   if (!variants) compiled.set(source, (variants = new Map()));
   let query = variants.get(variant);
   if (query === undefined) {
-    const built = build();
-    const result = compileQuery(schema, built, operationName, { disablingCapturingStackErrors: true });
+    variants.set(variant, 1);
+  } else if (typeof query === 'number') {
+    const result = compileQuery(schema, build(), operationName, { disablingCapturingStackErrors: true });
     query = isCompiledQuery(result) ? result : null;
     variants.set(variant, query);
-    if (!query) return execute({ schema, document: built, operationName, contextValue, variableValues });
   }
-  if (!query) return execute({ schema, document: build(), operationName, contextValue, variableValues });
-  return query.query(undefined, contextValue, variableValues);
+  if (query && typeof query === 'object') return query.query(undefined, contextValue, variableValues);
+  return execute({ schema, document: build(), operationName, contextValue, variableValues });
 }
