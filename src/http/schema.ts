@@ -16,6 +16,7 @@ import type { GraphQLContext } from '../graphql/context';
 import { installIdDecoding } from '../graphql/inputs';
 import { nodeTypeNameOf } from '../graphql/node';
 import { toGlobalId } from '../shared/ids';
+import { installDirectResolvers } from './direct-resolvers';
 import { DOMAINS } from './domains';
 
 /** The API's schema: every domain's resolvers, IDs encoded and decoded at the edge. */
@@ -25,6 +26,8 @@ export async function createSchema(): Promise<GraphQLSchema> {
   >;
   usePlainPropertyFields();
   const schema = await buildSchema({ resolvers, validate: false });
+  // First: the wrappers installed below wrap the direct calls.
+  installDirectResolvers(schema);
   installGlobalIdResolvers(schema);
   installIdDecoding(schema);
   installMutationPhases(schema);
