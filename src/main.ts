@@ -12,7 +12,13 @@ import { startWorker } from './jobs/worker';
 import { failAbandonedImports } from './imports/abandoned';
 import { startMetricsServer } from './http/metrics';
 import type { FastifyInstance } from 'fastify';
-import { prepareDatabase, printBanner, type StartingDatabase } from './serve/database';
+import {
+  finishShutdown,
+  prepareDatabase,
+  printBanner,
+  warnOfDevelopmentSecret,
+  type StartingDatabase,
+} from './serve/database';
 import { runPrimary, STOP_SIGNALS } from './serve/primary';
 
 /**
@@ -61,32 +67,18 @@ async function main(): Promise<void> {
     } else {
       logger.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutting down: draining requests');
     }
-    let code = 0;
-    try {
+    await finishShutdown(logger, starting, started, async () => {
       await Promise.all([app?.close(config.shutdownTimeoutMs), worker?.stop(), metrics?.close()]);
       await orm?.close(true);
-    } catch (error) {
-      code = 1;
-      logger.error({ err: error }, 'shutdown failed');
-    }
-    try {
-      // Last: nothing uses the database any more. (During start-up, once it is up.)
-      await (await starting.database?.catch(() => undefined))?.stop();
-    } catch (error) {
-      code = 1;
-      logger.error({ err: error }, 'could not stop the embedded PostgreSQL');
-    }
-    logger.info({ ms: Date.now() - started }, 'stopped');
-    process.exit(code);
+    });
   };
   for (const signal of STOP_SIGNALS) process.on(signal, () => void shutdown(signal));
 
   /** Start-up steps stop early once a signal came in (the shutdown above takes over). */
   const interrupted = () => stopping;
 
-  if (config.jwtSecretIsDevelopmentDefault && !cluster.isWorker) {
-    logger.warn('JWT_SECRET is not set: using the development secret. Never do this in production.');
-  }
+  // (One of several API processes: the primary warns.)
+  if (!cluster.isWorker) warnOfDevelopmentSecret(config, logger);
   try {
     const urls = await prepareDatabase(config, logger, starting, interrupted);
     if (!urls) return;

@@ -1,11 +1,8 @@
-import { spawn } from 'node:child_process';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { ensureWorkerLoginRole } from '../src/db/database';
 import { rawClient } from './support/app';
+import { errorLines, ready, startServer } from './support/main-process';
 
 /**
  * Production-like runs hold no owner credentials (docker-compose.yml): `db:migrate` runs once as
@@ -13,7 +10,6 @@ import { rawClient } from './support/app';
  * MIGRATIONS=off on the API role (APP_DATABASE_URL) and the queue role (WORKER_DATABASE_URL).
  */
 describe('running without the owner', () => {
-  const ROOT = path.resolve(__dirname, '..');
   const WORKER_ROLE = 'guichet_worker_test';
   const WORKER_PASSWORD = 'worker-test-password-not-published';
   let owner: Client;
@@ -58,42 +54,15 @@ describe('running without the owner', () => {
   });
 
   it('serves and runs its job queue with MIGRATIONS=off on the API and queue roles, then stops cleanly', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const server = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as net.AddressInfo;
-        server.close(() => resolve(port));
-      });
+    const server = await startServer({
+      METRICS_PORT: '0',
+      MIGRATIONS: 'off',
+      APP_DATABASE_URL: process.env.GUICHET_TEST_APP_URL!,
+      WORKER_DATABASE_URL: workerUrl,
     });
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? os.tmpdir(),
-        NODE_ENV: 'development',
-        LOG_LEVEL: 'info',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        METRICS_PORT: '0',
-        MIGRATIONS: 'off',
-        APP_DATABASE_URL: process.env.GUICHET_TEST_APP_URL!,
-        WORKER_DATABASE_URL: workerUrl,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { port } = server;
     try {
-      const deadline = Date.now() + 30_000;
-      let status = 0;
-      while (status !== 200 && Date.now() < deadline && child.exitCode === null) {
-        status = await fetch(`http://127.0.0.1:${port}/readyz`)
-          .then((res) => res.status)
-          .catch(() => 0);
-        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-      expect({ status, output: status === 200 ? '' : output }).toEqual({ status: 200, output: '' });
+      await ready(server);
       const directory = await fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -115,10 +84,10 @@ describe('running without the owner', () => {
         ).rows[0].n;
       }
       expect(left).toBe(0);
-      expect(output).not.toMatch(/"level":(50|60)/);
+      expect(errorLines(server.output())).toEqual([]);
     } finally {
-      child.kill('SIGTERM');
+      server.child.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
+    expect((await server.exited).code).toBe(0);
   }, 90_000);
 });

@@ -44,6 +44,40 @@ export async function prepareDatabase(
   return interrupted() ? null : { appUrl: urls.appUrl, queueUrl: urls.ownerUrl };
 }
 
+/**
+ * The end of a shutdown, in order: `close` (servers, job queue, pool), then the database last —
+ * nothing uses it any more (during start-up, once it is up). Exits 0, or 1 when a step failed.
+ */
+export async function finishShutdown(
+  logger: pino.Logger,
+  starting: StartingDatabase,
+  startedAt: number,
+  close: () => Promise<unknown>,
+  code = 0,
+): Promise<never> {
+  try {
+    await close();
+  } catch (error) {
+    code = 1;
+    logger.error({ err: error }, 'shutdown failed');
+  }
+  try {
+    await (await starting.database?.catch(() => undefined))?.stop();
+  } catch (error) {
+    code = 1;
+    logger.error({ err: error }, 'could not stop the embedded PostgreSQL');
+  }
+  logger.info({ ms: Date.now() - startedAt }, 'stopped');
+  process.exit(code);
+}
+
+/** The warning for a server signing tokens with the development secret. */
+export function warnOfDevelopmentSecret(config: AppConfig, logger: pino.Logger): void {
+  if (config.jwtSecretIsDevelopmentDefault) {
+    logger.warn('JWT_SECRET is not set: using the development secret. Never do this in production.');
+  }
+}
+
 /** The lines `npm start` prints once the API answers. */
 export function printBanner(address: string): void {
   const shown = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');

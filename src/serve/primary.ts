@@ -11,7 +11,13 @@ import { primaryMetrics } from '../http/cluster-metrics';
 import { failAbandonedImports } from '../imports/abandoned';
 import { startWorker } from '../jobs/worker';
 import { processMetrics } from '../shared/metrics';
-import { prepareDatabase, printBanner, type StartingDatabase } from './database';
+import {
+  finishShutdown,
+  prepareDatabase,
+  printBanner,
+  warnOfDevelopmentSecret,
+  type StartingDatabase,
+} from './database';
 
 /** Signals that stop the API in order (SIGHUP: the terminal that ran `npm start` was closed). */
 export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
@@ -74,27 +80,20 @@ export async function runPrimary(config: AppConfig, logger: pino.Logger, now: ()
     // Each API process drains its own requests (main.ts) and exits.
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
     await exits();
-    try {
-      await Promise.all([jobs?.stop(), metricsServer?.close()]);
-      await orm?.close(true);
-    } catch (error) {
-      code = 1;
-      logger.error({ err: error }, 'shutdown failed');
-    }
-    try {
-      await (await starting.database?.catch(() => undefined))?.stop();
-    } catch (error) {
-      code = 1;
-      logger.error({ err: error }, 'could not stop the embedded PostgreSQL');
-    }
-    logger.info({ ms: Date.now() - started }, 'stopped');
-    process.exit(code);
+    await finishShutdown(
+      logger,
+      starting,
+      started,
+      async () => {
+        await Promise.all([jobs?.stop(), metricsServer?.close()]);
+        await orm?.close(true);
+      },
+      code,
+    );
   };
   for (const signal of STOP_SIGNALS) process.on(signal, () => void shutdown(signal));
 
-  if (config.jwtSecretIsDevelopmentDefault) {
-    logger.warn('JWT_SECRET is not set: using the development secret. Never do this in production.');
-  }
+  warnOfDevelopmentSecret(config, logger);
   try {
     const urls = await prepareDatabase(config, logger, starting, () => stopping);
     if (!urls) return;
