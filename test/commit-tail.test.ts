@@ -80,6 +80,29 @@ describe('statements sent with COMMIT', () => {
     expect(await notes()).toContain('5:fifth');
   });
 
+  it('prepares each statement once per connection, a failed batch included', async () => {
+    const text = 'insert into commit_tail_probe (note, id) values (?, ?)';
+    // First seen in a batch that fails after its PREPARE ran (ROLLBACK does not undo a PREPARE).
+    const tx = await unit();
+    await executeAtCommit(tx, text, ['bad', 7]);
+    await expect(commitWithTail(tx)).rejects.toThrow(/commit_tail_probe_note_check/);
+    await tx.rollback().catch(() => undefined);
+    for (const id of [8, 9]) {
+      const next = await unit();
+      await executeAtCommit(next, text, ['again', id]);
+      await commitWithTail(next);
+    }
+    expect(await notes()).toEqual(expect.arrayContaining(['8:again', '9:again']));
+    expect(await notes()).not.toContain('7:bad');
+    // The pool's only connection holds it prepared, once.
+    const [{ n }] = await orm.em
+      .fork()
+      .execute(
+        `select count(*)::int as n from pg_prepared_statements where from_sql and statement like '%(note, id)%'`,
+      );
+    expect(n).toBe(1);
+  });
+
   it('sends a statement with BEGIN, inside the transaction, and survives its failure', async () => {
     const tx = orm.em.fork() as EntityManager;
     const rows = await beginWith<{ v: string }>(

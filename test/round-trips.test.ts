@@ -43,10 +43,10 @@ describe('round trips of a booking', () => {
     await app.close();
   });
 
-  const reserve = async (sessionId: string) => {
+  const reserve = async (sessionId: string, fields = 'id') => {
     const id = randomUUID();
     const res = await app.gql(
-      `mutation($input: ReserveInput!) { reserve(input: $input) { reservations { id } userErrors { code } } }`,
+      `mutation($input: ReserveInput!) { reserve(input: $input) { reservations { ${fields} } userErrors { code } } }`,
       {
         input: {
           childId: toGlobalId('Child', target.child),
@@ -61,15 +61,15 @@ describe('round trips of a booking', () => {
   const scopes = (statements: string[]) =>
     statements.filter((sql) => sql.includes("set_config('app.tenant_id'"));
 
-  it('books in one write transaction and one read, the place taken with the COMMIT', async () => {
+  it('books in one transaction, the place taken with the COMMIT, the payload from the rows it wrote', async () => {
     await reserve(target.sessions[0]); // authentication's tenant look-up, cached from then on
     const { res, statements } = await reserve(target.sessions[1]);
     expect(res.data.reserve.userErrors).toEqual([]);
     expect(res.data.reserve.reservations).toHaveLength(1);
     // Write: scope (with BEGIN), key, child, sessions, services, insert; then, with the COMMIT, the
-    // place, the event and the key's outcome. Payload: scope (with BEGIN), the reservation.
-    expect(statements).toHaveLength(11);
-    expect(scopes(statements)).toHaveLength(2);
+    // place, the event and the key's outcome. Payload: the inserted row, no second transaction.
+    expect(statements).toHaveLength(9);
+    expect(scopes(statements)).toHaveLength(1);
     const take = statements.findIndex((sql) => sql.includes('guichet_require_places'));
     expect(take).toBe(statements.findIndex((sql) => sql.startsWith('insert into reservations')) + 1);
     expect(statements[take + 2]).toMatch(/^update idempotency_keys set response = '/);
@@ -79,6 +79,30 @@ describe('round trips of a booking', () => {
           .places_taken,
       ),
     ).toBeGreaterThan(0);
+  });
+
+  it("answers the reservation's columns as a later read does, and reads what the write did not return", async () => {
+    const fields = 'id status channel createdAt cancelledAt attendanceRecordedAt absenceDocumentRef';
+    const booked = await reserve(target.sessions[2], fields);
+    expect(booked.res.data.reserve.userErrors).toEqual([]);
+    expect(scopes(booked.statements)).toHaveLength(1);
+    const [reservation] = booked.res.data.reserve.reservations;
+    const again = await app.gql(
+      `query($id: ID!) { node(id: $id) { ... on Reservation { ${fields} } } }`,
+      {
+        id: reservation.id,
+      },
+      { token: parent },
+    );
+    expect(again.data.node).toEqual(reservation);
+    expect(reservation).toMatchObject({ status: 'BOOKED', channel: 'ONLINE', cancelledAt: null });
+
+    // The session is no row of the write: the payload reads it in its own transaction.
+    const withSession = await reserve(target.sessions[3], 'id session { id }');
+    expect(withSession.res.data.reserve.reservations[0].session.id).toBe(
+      toGlobalId('Session', target.sessions[3]),
+    );
+    expect(scopes(withSession.statements)).toHaveLength(2);
   });
 
   it('reads a refusal without a second transaction', async () => {

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { WrittenRows } from '../shared/written-rows';
 import type { Tenant } from '../tenants/tenant.entity';
 import type { Viewer } from './viewer';
 
@@ -14,4 +15,9 @@ export interface TenantContext {
   readonly tenant: Tenant;
   /** The current instant (the real clock; tests inject theirs). Every time rule reads it. */
   now(): Date;
+  /**
+   * Where a write unit records the rows its answer may show without reading them back
+   * (src/shared/written-rows.ts). Absent outside a request's mutation.
+   */
+  written?: WrittenRows;
 }

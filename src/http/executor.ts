@@ -23,6 +23,7 @@ import { msg } from '../shared/i18n';
 import { RETRY_AFTER_SECONDS } from '../shared/errors';
 import { takePoints, type RateLimits, type ThrottleStatus } from './rate-limit';
 import type { GraphQLContext } from '../graphql/context';
+import { WrittenRows } from '../shared/written-rows';
 import { offlineContext, requestLanguage, runUnit, type RequestState, type UnitOptions } from './units';
 
 export type { RequestState } from './units';
@@ -166,9 +167,15 @@ async function executeOperation(
       inputRefusals: guard.inputRefusals.get(responseKey),
     };
     /** One phase of the field: the write (payload's `__typename` only), or the payload read. */
+    /** What the write's last attempt inserted, for its payload (src/shared/written-rows.ts). */
+    let written: WrittenRows | undefined;
     const executePhase = (ctx: GraphQLContext, writing: boolean) => {
       ctx.mutation = phase;
-      if (writing) phase.tenant = ctx.tenantOrNull;
+      if (writing) {
+        phase.tenant = ctx.tenantOrNull;
+        written = new WrittenRows();
+      }
+      ctx.written = written;
       return executeCompiled(
         options.schema,
         document,

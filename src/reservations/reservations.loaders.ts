@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { writtenOrRead } from '../shared/written-rows';
 import type { TenantContext } from '../auth/context';
 import { lightFind } from '../shared/light-entities';
 import { byId, groupBy, pagesLoader } from '../shared/loaders';
@@ -83,10 +84,17 @@ export function createReservationLoaders(ctx: TenantContext) {
       });
       return groupBy(sessionIds, rows, (r) => r.session.id);
     }),
-    reservationById: new DataLoader<string, Reservation | null>(async (ids) =>
-      byId(
-        ids,
-        await lightFind<Reservation>(em, Reservation, { tenantId: ctx.tenant.id, column: 'id', values: ids }),
+    /** Reservations by id; those the unit's write just inserted come from `ctx.written`. */
+    reservationById: new DataLoader<string, Reservation | null>((ids) =>
+      writtenOrRead(ctx.written, Reservation, ids, async (missing) =>
+        byId(
+          missing,
+          await lightFind<Reservation>(em, Reservation, {
+            tenantId: ctx.tenant.id,
+            column: 'id',
+            values: missing,
+          }),
+        ),
       ),
     ),
     chargeByReservationId: new DataLoader<string, Charge | null>(async (reservationIds) => {

@@ -17,7 +17,9 @@ import { loadBookingChild, loadBookingFacts, type BookingChild } from './booking
 import { channelFor } from './booking-rules';
 import { bookingRefusal, BookingStatus, decideBooking } from './booking-status';
 import { enterWaitlists } from '../waitlists/join.service';
-import { ReservationChannel } from './reservation.entity';
+import { Reservation, ReservationChannel } from './reservation.entity';
+import { executePrepared } from '../db/prepared-statements';
+import { lightMap } from '../shared/light-entities';
 import { day, msg } from '../shared/i18n';
 
 export const MAX_SESSIONS_PER_RESERVE = 100;
@@ -198,14 +200,17 @@ async function takePlaces(
   channel: ReservationChannel,
 ): Promise<{ booked: Map<string, string>; duplicates: Set<string>; overlapping: Set<string> }> {
   if (sessionIds.length === 0) return { booked: new Map(), duplicates: new Set(), overlapping: new Set() };
-  const now = ctx.now();
+  const now = ctx.now().toISOString();
   const rows = sessionIds.map((sessionId) => ({ id: randomUUID(), session_id: sessionId }));
-  const inserted = await ctx.em.execute<{ id: string; session_id: string }[]>(
+  // Every column back: the rows as this transaction leaves them are the payload's reservations
+  // (ctx.written), so the answer needs no second transaction to read them.
+  const inserted = await executePrepared<{ id: string; session_id: string } & Record<string, unknown>>(
+    ctx.em,
     `insert into reservations (id, tenant_id, session_id, child_id, family_id, status, channel, created_by, created_at, updated_at)
-     select v.id, ?, v.session_id, ?, ?, 'BOOKED', ?::reservation_channel, ?, ?, ?
+     select v.id, ?, v.session_id, ?, ?, 'BOOKED', ?::reservation_channel, ?, ?::timestamptz, ?::timestamptz
      from json_to_recordset(?::json) as v(id uuid, session_id uuid)
      on conflict do nothing
-     returning id, session_id`,
+     returning *`,
     [
       ctx.tenant.id,
       child.id,
@@ -216,8 +221,6 @@ async function takePlaces(
       now,
       JSON.stringify(rows),
     ],
-    'all',
-    ctx.em.getLoggerContext(),
   );
   const skipped = sessionIds.filter((id) => !inserted.some((r) => r.session_id === id));
   const duplicates = new Set<string>();
@@ -255,6 +258,10 @@ async function takePlaces(
       `with taken as (${takeSql}) select guichet_require_places((select count(*) from taken), ?)`,
       [...takeParams, inserted.length],
     );
+    ctx.written?.add(
+      Reservation,
+      inserted.map((row) => lightMap<Reservation>(ctx.em, Reservation, row)),
+    );
     return { booked: new Map(inserted.map((r) => [r.session_id, r.id])), duplicates, overlapping };
   }
   const taken = await ctx.em.execute<{ id: string }[]>(takeSql, takeParams, 'all', ctx.em.getLoggerContext());
@@ -268,8 +275,13 @@ async function takePlaces(
       ctx.em.getLoggerContext(),
     );
   }
+  const kept = inserted.filter((r) => placed.has(r.session_id));
+  ctx.written?.add(
+    Reservation,
+    kept.map((row) => lightMap<Reservation>(ctx.em, Reservation, row)),
+  );
   return {
-    booked: new Map(inserted.filter((r) => placed.has(r.session_id)).map((r) => [r.session_id, r.id])),
+    booked: new Map(kept.map((r) => [r.session_id, r.id])),
     duplicates,
     overlapping,
   };
