@@ -1,6 +1,8 @@
 import { PriceBracket } from '../src/facilities/price-bracket.entity';
 import { unitPriceFor } from '../src/facilities/facilities.service';
-import { addDays, isCalendarDate, isYearMonth, localInstant, todayIn } from '../src/shared/dates';
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import { addDays, addMonths, isCalendarDate, isYearMonth, localInstant, todayIn } from '../src/shared/dates';
 import { decodeId } from '../src/graphql/inputs';
 import { fromGlobalId, openCursor, sealCursor, toGlobalId } from '../src/shared/ids';
 import { formatMoney, money } from '../src/shared/money';
@@ -109,6 +111,31 @@ describe('dates and money', () => {
       '2027-01-04T11:30:00.000Z',
     );
     expect(addDays('2027-03-27', 2)).toBe('2027-03-29');
+  });
+
+  it('remembers dates and local instants without changing them (luxon computes each one the same)', () => {
+    const zones = ['Europe/Paris', 'America/Toronto', 'Pacific/Chatham', 'UTC'];
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('2020-01-01'), max: new Date('2035-12-31'), noInvalidDate: true }),
+        fc.integer({ min: -400, max: 400 }),
+        fc.constantFrom(...zones),
+        fc.constantFrom('00:00', '02:30', '12:30', '23:59'),
+        (day, shift, zone, time) => {
+          const date = day.toISOString().slice(0, 10);
+          const utc = DateTime.fromISO(date, { zone: 'UTC' });
+          const expected = DateTime.fromISO(`${date}T${time}`, { zone }).toMillis();
+          for (let pass = 0; pass < 2; pass++) {
+            expect(addDays(date, shift)).toBe(utc.plus({ days: shift }).toISODate());
+            expect(addMonths(date, shift % 40)).toBe(utc.plus({ months: shift % 40 }).toISODate());
+            const instant = localInstant(date, time, zone);
+            expect(instant.getTime()).toBe(expected);
+            // Each call its own Date: a caller that changes it changes nobody else's.
+            instant.setTime(0);
+          }
+        },
+      ),
+    );
   });
 
   it('keeps money in integer minor units and formats it in the locale', () => {
