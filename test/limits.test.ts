@@ -28,6 +28,20 @@ describe('query cost and input limits', () => {
       expect(hundred.data.families.nodes).toHaveLength(100);
     });
 
+    it('reads the variables a cost depends on, in fragments and directives, whatever else varies', async () => {
+      const query = `query($n: Int, $withChildren: Boolean!, $search: String) {
+        families(first: $n, search: $search) { ...F } }
+        fragment F on FamilyConnection { nodes { name children @include(if: $withChildren) { firstName } } }`;
+      const costOf = async (variables: Record<string, unknown>) =>
+        (await app.gql(query, variables, { token: agent })).extensions.cost.requestedQueryCost;
+      // A family costs 1, plus its children (a list of 3 expected, 1 each) when included.
+      for (const search of ['a', 'b', null]) {
+        expect(await costOf({ n: 2, withChildren: false, search })).toBe(2);
+        expect(await costOf({ n: 2, withChildren: true, search })).toBe(2 * (1 + 3));
+        expect(await costOf({ n: 5, withChildren: true, search })).toBe(5 * (1 + 3));
+      }
+    });
+
     it('counts an omitted page size as the default page of 20', async () => {
       const omitted = await app.gql('{ families { nodes { name } } }', {}, { token: agent });
       expect(omitted.extensions.cost.requestedQueryCost).toBe(20);
