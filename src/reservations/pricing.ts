@@ -81,12 +81,12 @@ export class ChargeBook {
   ): Promise<ChargeBook> {
     const ids = reservations.map((r) => r.id);
     const familyIds = [...new Set([...reservations.map((r) => r.family.id), ...walkInFamilyIds])];
-    const [charges, brackets, families, quotients] = await Promise.all([
-      ids.length ? ctx.em.find(Charge, { reservation: { $in: ids } }) : Promise.resolve([]),
-      ctx.em.find(PriceBracket, { service: session.service.id }),
-      familyIds.length ? ctx.em.find(Family, { id: { $in: familyIds } }) : Promise.resolve([]),
-      quotientsOn(ctx.em, ctx.tenant.id, familyIds, session.date),
-    ]);
+    // One after the other: they share the transaction's one connection (pg would queue them, and
+    // pg 9 refuses a query sent while another runs).
+    const charges = ids.length ? await ctx.em.find(Charge, { reservation: { $in: ids } }) : [];
+    const brackets = await ctx.em.find(PriceBracket, { service: session.service.id });
+    const families = familyIds.length ? await ctx.em.find(Family, { id: { $in: familyIds } }) : [];
+    const quotients = await quotientsOn(ctx.em, ctx.tenant.id, familyIds, session.date);
     const { live, next } = liveCharges(charges);
     return new ChargeBook(
       ctx,

@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Received {
+  /** The path posted to (endpoints of one test told apart by theirs). */
+  path: string;
   headers: Record<string, string | string[] | undefined>;
   body: string;
   json: { id: string; type: string; occurredAt: string; tenant: string; data: Record<string, unknown> };
@@ -27,7 +29,13 @@ export async function startReceiver(): Promise<{
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
       const status = answers.shift() ?? 200;
-      received.push({ headers: req.headers, body, json: JSON.parse(body) as Received['json'], status });
+      received.push({
+        path: req.url ?? '',
+        headers: req.headers,
+        body,
+        json: JSON.parse(body) as Received['json'],
+        status,
+      });
       res.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
     });
   });
