@@ -13,6 +13,7 @@ import { isRetryableTransactionError, isUnavailableError } from '../shared/db-er
 import { ServiceUnavailableError, UnauthenticatedError } from '../shared/errors';
 import { Tenant } from '../tenants/tenant.entity';
 import { lightMap } from '../shared/light-entities';
+import { frozenTenant } from '../tenants/tenants.service';
 import { rowLanguage } from '../auth/tenant-language';
 import { msg, readerLanguage, tenantLanguage, type Language } from '../shared/i18n';
 
@@ -96,9 +97,9 @@ export async function runUnit(
         let tenant: Tenant | null = null;
         if (state.tenantRow) {
           if (!row) throw new UnauthenticatedError(msg('auth.tenantGone'));
-          // A read never changes its tenant: a light entity, outside the unit of work. A write may
-          // (billing suspended, modes…): managed, flushed at commit.
-          tenant = readOnly ? lightMap<Tenant>(tx, Tenant, row) : (tx.map(Tenant, row) as Tenant);
+          // A light entity, outside the unit of work (frozen: a service that changes the tenant
+          // — modes, billing suspension — reads it managed with tenantToChange).
+          tenant = frozenTenant(lightMap<Tenant>(tx, Tenant, row));
         }
         const outcome = await work(unitContext(options, state, tx, tenant));
         if (outcome.errors?.length) throw new Rollback(outcome);

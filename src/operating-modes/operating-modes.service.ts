@@ -5,6 +5,7 @@ import { Service } from '../facilities/service.entity';
 import { done, refuse, UserErrorCode, type Outcome } from '../shared/user-errors';
 import type { OperatingMode } from '../tenants/tenant.entity';
 import { msg } from '../shared/i18n';
+import { tenantToChange } from '../tenants/tenants.service';
 
 export interface SetOperatingModeInput {
   mode: OperatingMode | null;
@@ -27,7 +28,7 @@ export async function setOperatingMode(
   ctx: TenantContext,
   input: SetOperatingModeInput,
 ): Promise<Outcome<{ serviceId: string | null }>> {
-  const tenant = ctx.tenant;
+  const tenant = await tenantToChange(ctx);
   const reason = input.reason.trim();
   if (!reason) return refuse(UserErrorCode.INVALID, msg('mode.reasonRequired', { max: 500 }), ['reason']);
   let service: Service | null = null;

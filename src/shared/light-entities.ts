@@ -16,6 +16,12 @@ type Mapper = (row: Row) => object;
 
 const mappers = new WeakMap<EntityMetadata, Mapper>();
 const prototypes = new WeakMap<object, object>();
+const lightPrototypes = new WeakSet<object>();
+
+/** Whether `entity` is a light entity (made by `lightMap` or `lightFind`): not managed, not flushed. */
+export function isLight(entity: object): boolean {
+  return lightPrototypes.has(Object.getPrototypeOf(entity) as object);
+}
 
 /**
  * A prototype below the entity's own whose persisted properties are plain data properties: the
@@ -34,6 +40,7 @@ function lightPrototype(cls: { prototype: object }, names: string[]): object {
       });
     }
     prototypes.set(cls.prototype, proto);
+    lightPrototypes.add(proto);
   }
   return proto;
 }

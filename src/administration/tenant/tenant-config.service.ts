@@ -6,6 +6,7 @@ import { msg } from '../../shared/i18n';
 import { done, UserErrorCode, type Outcome } from '../../shared/user-errors';
 import type { PaymentMethod } from '../../tenants/tenant.entity';
 import { Checks } from '../validation';
+import { tenantToChange } from '../../tenants/tenants.service';
 
 /** The languages the message catalogue speaks: a tenant's locale must be one of them. */
 const LANGUAGES = ['fr', 'en'];
@@ -47,7 +48,7 @@ export const updateTenantConfiguration = idempotentMutation(
   'updateTenantConfiguration',
   async (ctx: TenantContext, input: TenantConfigurationInput): Promise<Outcome<{ tenantId: string }>> => {
     const checks = new Checks();
-    const tenant = ctx.tenant;
+    const tenant = await tenantToChange(ctx);
     const name = input.name != null ? checks.text(input.name, ['name']) : undefined;
     if (input.timeZone != null && !IANAZone.isValidZone(input.timeZone)) {
       checks.add({

@@ -10,6 +10,7 @@ import { afterIssue, type IssuedRow } from '../runs/issue-invoices';
 import { scopeOf } from './build-draft';
 import { lockedRun, notADraft, type DraftDone } from './drafts.service';
 import { promoteCorrective } from '../corrections/promote-corrective';
+import { tenantToChange } from '../../tenants/tenants.service';
 
 export interface PromoteHooks {
   /** Called once everything is written, before the commit (tests simulate a crash with it). */
@@ -39,7 +40,7 @@ export function promoteBillingRun(
 const promote = idempotentMutation(
   'promoteBillingRun',
   async (ctx: TenantContext, input: { runId: string; hooks: PromoteHooks }): Promise<Outcome<DraftDone>> => {
-    const { tenant } = ctx;
+    const tenant = await tenantToChange(ctx);
     const run = await lockedRun(ctx, input.runId);
     if (run?.status !== BillingRunStatus.DRAFT) return notADraft(run);
     if (run.kind === BillingRunKind.CORRECTIVE) return promoteCorrective(ctx, run, input.hooks.beforeCommit);

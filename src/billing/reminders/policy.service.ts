@@ -3,6 +3,7 @@ import { audit } from '../../audit/audit.service';
 import { msg } from '../../shared/i18n';
 import { done, refuse, UserErrorCode, type Outcome } from '../../shared/user-errors';
 import type { ReminderLevel } from '../../tenants/tenant.entity';
+import { tenantToChange } from '../../tenants/tenants.service';
 
 export const MAX_LEVELS = 5;
 const MAX_FEE = 100_000;
@@ -33,7 +34,10 @@ export async function setReminderPolicy(
   if (!Number.isInteger(input.handOverDays) || input.handOverDays < min || input.handOverDays > 730) {
     return refuse(UserErrorCode.INVALID, msg('reminders.handOverDays', { min }), ['handOverDays']);
   }
-  Object.assign(ctx.tenant.config, { reminderLevels: levels, handOverDays: input.handOverDays });
+  Object.assign((await tenantToChange(ctx)).config, {
+    reminderLevels: levels,
+    handOverDays: input.handOverDays,
+  });
   audit(ctx, { action: 'REMINDER_POLICY_SET', details: { levels, handOverDays: input.handOverDays } });
   await ctx.em.flush();
   return done(true);

@@ -8,6 +8,7 @@ import { BillingRunKind, BillingRunStatus } from './billing-run.entity';
 import { issueInvoices, newRun, type IssueOptions } from './issue-invoices';
 import { day, msg } from '../../shared/i18n';
 import { chargePlacementMonth } from '../../placements/billing/monthly-charges';
+import { tenantToChange } from '../../tenants/tenants.service';
 
 /** What a run returns: the run's id (its record says what it did). */
 export interface RunDone {
@@ -90,7 +91,7 @@ export function resumeBilling(
 const catchUp = idempotentMutation(
   'resumeBilling',
   async (ctx: TenantContext, input: { through: string }): Promise<Outcome<RunDone>> => {
-    const { tenant } = ctx;
+    const tenant = await tenantToChange(ctx);
     if (!tenant.config.billingSuspended)
       return refuse(UserErrorCode.INVALID, msg('billing.notSuspended'), []);
     if (input.through >= todayIn(tenant.timeZone, ctx.now())) {
@@ -120,7 +121,7 @@ export async function suspendBilling(
   ctx: TenantContext,
   input: { since?: string | null },
 ): Promise<Outcome<true>> {
-  const { tenant } = ctx;
+  const tenant = await tenantToChange(ctx);
   if (tenant.config.billingSuspended) {
     const since = tenant.config.billingSuspendedSince;
     return refuse(

@@ -7,6 +7,7 @@ import { msg } from '../../shared/i18n';
 import { done, refuse, UserErrorCode, type Outcome } from '../../shared/user-errors';
 import { ibantools } from './ibantools';
 import { Mandate, MandateStatus, SequenceType } from './sepa.entity';
+import { tenantToChange } from '../../tenants/tenants.service';
 
 const { electronicFormatIBAN, isSEPACountry, isValidBIC, validateIBAN } = ibantools;
 
@@ -58,7 +59,7 @@ export async function setSepaCreditor(
       ['rejectionFee'],
     );
   }
-  const config = ctx.tenant.config;
+  const config = (await tenantToChange(ctx)).config;
   Object.assign(config, {
     sepaCreditorId: creditorId,
     sepaCreditorName: name,

@@ -7,6 +7,7 @@ import { msg } from '../../shared/i18n';
 import { done, refuse, UserErrorCode, type Outcome } from '../../shared/user-errors';
 import type { AgeGroup } from '../entities';
 import { DEFAULT_POLICY, placementPolicy, sql, type PlacementPolicy } from './policy';
+import { tenantToChange } from '../../tenants/tenants.service';
 
 /**
  * Opens or closes the families' window for applications (tenant admins; audited). Closing never
@@ -18,9 +19,10 @@ export async function setPlacementApplicationsOpen(
 ): Promise<Outcome<{ open: boolean }>> {
   const reason = input.reason.trim();
   if (!reason) return refuse(UserErrorCode.INVALID, msg('placement.reasonRequired'), ['reason']);
-  const from = ctx.tenant.config.placementApplicationsOpen;
-  ctx.tenant.config.placementApplicationsOpen = input.open;
-  ctx.tenant.updatedAt = ctx.now();
+  const tenant = await tenantToChange(ctx);
+  const from = tenant.config.placementApplicationsOpen;
+  tenant.config.placementApplicationsOpen = input.open;
+  tenant.updatedAt = ctx.now();
   audit(ctx, {
     action: 'PLACEMENT_WINDOW_CHANGED',
     subjectId: ctx.tenant.id,
