@@ -54,8 +54,8 @@ export function todayIn(timeZone: string, now: Date): string {
 }
 
 /**
- * A pure function of its text key, remembered: the booking rules compute the same few dates and
- * local instants for every booking of a session, and luxon's time-zone arithmetic
+ * A pure function of its text key, remembered: the booking rules compute the same few local
+ * instants for every booking of a session, and luxon's time-zone arithmetic
  * (`Intl.DateTimeFormat#formatToParts` per offset) was ≈ 5 % of a booking's CPU in the rush.
  * Bounded: emptied when it holds `max` entries.
  */
@@ -72,21 +72,53 @@ function remembered<T>(compute: (key: string) => T, max = 20_000): (key: string)
   };
 }
 
-const shiftedDate = remembered((key) => {
-  const [date, unit, amount] = key.split(' ');
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/**
+ * A calendar date moved by days or months (months clamped to the month's end), with the
+ * platform's UTC calendar: the same answers as luxon's `plus` (a property test holds them equal)
+ * at a fraction of its cost — a booking checks ages in months for every child. Anything but a
+ * valid date of the years 1000–9999 goes to luxon, which answers it as it always did.
+ */
+function shiftedDate(date: string, unit: 'days' | 'months', amount: number): string {
+  const parts = ISO_DATE.exec(date);
+  if (parts && Number.isInteger(amount)) {
+    const [year, month, day] = [Number(parts[1]), Number(parts[2]) - 1, Number(parts[3])];
+    const valid = new Date(Date.UTC(year, month, day));
+    if (
+      year >= 1000 &&
+      valid.getUTCFullYear() === year &&
+      valid.getUTCMonth() === month &&
+      valid.getUTCDate() === day
+    ) {
+      let shifted: Date;
+      if (unit === 'days') shifted = new Date(Date.UTC(year, month, day + amount));
+      else {
+        const target = year * 12 + month + amount;
+        const [toYear, toMonth] = [Math.floor(target / 12), ((target % 12) + 12) % 12];
+        const lastDay = new Date(Date.UTC(toYear, toMonth + 1, 0)).getUTCDate();
+        shifted = new Date(Date.UTC(toYear, toMonth, Math.min(day, lastDay)));
+      }
+      const toYear = shifted.getUTCFullYear();
+      if (toYear >= 1000 && toYear <= 9999) {
+        return `${pad(toYear, 4)}-${pad(shifted.getUTCMonth() + 1, 2)}-${pad(shifted.getUTCDate(), 2)}`;
+      }
+    }
+  }
   return DateTime.fromISO(date, { zone: 'UTC' })
-    .plus({ [unit]: Number(amount) })
+    .plus({ [unit]: amount })
     .toISODate()!;
-});
+}
 
 /** Adds days to a calendar date (no time zone involved: it is a calendar operation). */
 export function addDays(date: string, days: number): string {
-  return shiftedDate(`${date} days ${days}`);
+  return shiftedDate(date, 'days', days);
 }
 
 /** Adds months to a calendar date, clamped to the month's end (31 January + 1 → 28 February). */
 export function addMonths(date: string, months: number): string {
-  return shiftedDate(`${date} months ${months}`);
+  return shiftedDate(date, 'months', months);
 }
 
 const localInstantMs = remembered((key) => {
