@@ -66,12 +66,14 @@ describe('round trips of a booking', () => {
     const { res, statements } = await reserve(target.sessions[1]);
     expect(res.data.reserve.userErrors).toEqual([]);
     expect(res.data.reserve.reservations).toHaveLength(1);
-    // Write: scope (with BEGIN), key, child, sessions, services, insert; then, with the COMMIT, the
-    // place, the event and the key's outcome. Payload: the inserted row, no second transaction.
-    expect(statements).toHaveLength(9);
+    // Write: scope (with BEGIN), key, child, sessions, services; then, with the COMMIT, the place
+    // and the reservation (one statement, the place first), the event and the key's outcome.
+    // Payload: the inserted row, no second transaction.
+    expect(statements).toHaveLength(8);
     expect(scopes(statements)).toHaveLength(1);
     const take = statements.findIndex((sql) => sql.includes('guichet_require_places'));
-    expect(take).toBe(statements.findIndex((sql) => sql.startsWith('insert into reservations')) + 1);
+    expect(take).toBe(5);
+    expect(statements[take]).toMatch(/update sessions s set places_taken[^]*insert into reservations/);
     expect(statements[take + 2]).toMatch(/^update idempotency_keys set response = '/);
     expect(
       Number(

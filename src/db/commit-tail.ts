@@ -23,6 +23,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 interface Deferred {
   sql: string;
   params: unknown[];
+  /** Given the statement's rows once the COMMIT succeeded. */
+  onRows?: (rows: Record<string, unknown>[]) => void;
 }
 
 interface Tail {
@@ -48,15 +50,22 @@ export function isFirstAttemptOfUnit(em: EntityManager): boolean {
 
 /**
  * Runs `sql` (with `?` placeholders) in `em`'s transaction, at its COMMIT when the transaction is a
- * unit's (`openCommitTail`), else now. For writes whose result nobody reads before the commit.
+ * unit's (`openCommitTail`), else now. For writes whose result nobody reads before the commit;
+ * `onRows` gets the statement's rows once it ran (after the COMMIT, for a unit's).
  */
-export async function executeAtCommit(em: EntityManager, sql: string, params: unknown[]): Promise<void> {
+export async function executeAtCommit(
+  em: EntityManager,
+  sql: string,
+  params: unknown[],
+  onRows?: (rows: Record<string, unknown>[]) => void,
+): Promise<void> {
   const tail = tails.get(em);
   if (!tail) {
-    await em.execute(sql, params, 'run', em.getLoggerContext());
+    const rows = await em.execute<Record<string, unknown>[]>(sql, params, 'all', em.getLoggerContext());
+    onRows?.(rows);
     return;
   }
-  tail.statements.push({ sql, params });
+  tail.statements.push({ sql, params, onRows });
 }
 
 interface PgConnection {
@@ -94,7 +103,7 @@ function batchFor(
   client: KnexTxClient,
   connection: object,
   statements: Deferred[],
-): { text: string; preparing: string[] } {
+): { text: string; preparing: string[]; firstRun: number } {
   let prepared = preparedOn.get(connection);
   if (!prepared) preparedOn.set(connection, (prepared = new Set()));
   const knex = em.getKnex();
@@ -114,7 +123,16 @@ function batchFor(
     }
     runs.push(`EXECUTE ${name}(${knex.raw(params.map(() => '?').join(', '), params as never[]).toQuery()})`);
   }
-  return { text: `${[...prepares, ...runs].join(';\n')};\nCOMMIT;`, preparing };
+  return { text: `${[...prepares, ...runs].join(';\n')};\nCOMMIT;`, preparing, firstRun: prepares.length };
+}
+
+/** Hands each deferred statement that asked for them its rows (pg answers a batch with a list). */
+function deliverRows(statements: Deferred[], response: unknown, firstRun: number): void {
+  if (!Array.isArray(response)) return;
+  statements.forEach((statement, i) => {
+    const result = response[firstRun + i] as { rows?: Record<string, unknown>[] } | undefined;
+    if (statement.onRows && result?.rows) statement.onRows(result.rows);
+  });
 }
 
 /**
@@ -140,6 +158,7 @@ export async function commitWithTail(em: EntityManager): Promise<void> {
     try {
       const result = await query.call(this, connection, batch.text);
       for (const name of batch.preparing) preparedOn.get(pg)!.add(name);
+      deliverRows(tail.statements, (result as { response?: unknown } | undefined)?.response, batch.firstRun);
       return result;
     } catch (error) {
       // The failed statement left the transaction aborted and COMMIT unsent: end it here, on the
