@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { addDays, addMonths, isCalendarDate, isYearMonth, localInstant, todayIn } from '../src/shared/dates';
 import { decodeId } from '../src/graphql/inputs';
+import { InvalidTokenError, signToken, verifyToken } from '../src/auth/jwt';
+import { Role } from '../src/auth/viewer';
 import { fromGlobalId, openCursor, sealCursor, toGlobalId } from '../src/shared/ids';
 import { formatMoney, money } from '../src/shared/money';
 import { pageSize } from '../src/shared/pagination';
@@ -94,6 +96,23 @@ describe('price grid', () => {
     expect(unitPriceFor(grid, null, '2026-10-01')).toBe(370);
     expect(unitPriceFor(grid, 100, '2026-08-31')).toBe(999);
     expect(unitPriceFor(grid, 100, '2024-01-01')).toBeNull();
+  });
+});
+
+describe('tokens', () => {
+  it('remembers a verified token only until it expires, and only under its secret', async () => {
+    const secret = 'a-secret-of-thirty-two-characters';
+    const token = await signToken({ sub: 'agent-1', tenant: 'nimes', roles: [Role.AGENT] }, secret, '1h');
+    for (let pass = 0; pass < 2; pass++) {
+      await expect(verifyToken(token, secret)).resolves.toMatchObject({ sub: 'agent-1', tenant: 'nimes' });
+    }
+    await expect(verifyToken(token, 'another-secret-of-thirty-two-chars')).rejects.toThrow(InvalidTokenError);
+    jest.useFakeTimers({ now: Date.now() + 2 * 3600 * 1000, doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      await expect(verifyToken(token, secret)).rejects.toThrow(/expired/);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
 
