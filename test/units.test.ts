@@ -26,6 +26,20 @@ describe('global IDs', () => {
     expect(fromGlobalId(id)).toEqual({ type: 'Family', id: uuid });
   });
 
+  it('answers the same from memory as the first time, and each caller its own object', () => {
+    fc.assert(
+      fc.property(fc.uuid({ version: 4 }), fc.constantFrom('Family', 'Child', 'Session'), (row, type) => {
+        const first = toGlobalId(type, row);
+        expect(toGlobalId(type, row)).toBe(first);
+        const read = fromGlobalId(first)!;
+        expect(read).toEqual({ type, id: row });
+        read.id = 'changed';
+        expect(fromGlobalId(first)).toEqual({ type, id: row });
+        expect(fromGlobalId(first.slice(0, -2) + (first.endsWith('AA') ? 'BA' : 'AA'))?.id).not.toBe(row);
+      }),
+    );
+  });
+
   it('cannot be re-typed or built by hand', () => {
     const id = toGlobalId('Family', uuid);
     expect(fromGlobalId(id.replace('Family_', 'Child_'))?.id).not.toBe(uuid);

@@ -39,14 +39,41 @@ function cipherFor(type: string): { encrypt: Cipher; decrypt: Decipher } {
   return pair;
 }
 
+/**
+ * IDs already made or read, both ways: the same rows' IDs come back on every page of a front end
+ * (a nested read makes hundreds), and an AES block with its buffers and encodings cost more than
+ * the lookup. Bounded: each map is emptied when it holds MAX_REMEMBERED.
+ */
+const MAX_REMEMBERED = 50_000;
+const made = new Map<string, string>();
+const read = new Map<string, { type: string; id: string } | null>();
+
+/** The global ID of the row `id` (a UUID) of `type`; throws on anything else (a bug, not input). */
 export function toGlobalId(type: string, id: string): string {
-  if (!TYPE.test(type) || !UUID.test(id)) throw new Error(`Cannot make a global ID of ${type} ${id}`);
-  const block = cipherFor(type).encrypt.update(Buffer.from(id.replace(/-/g, ''), 'hex'));
-  return `${type}_${block.toString('base64url')}`;
+  const key = `${type}:${id}`;
+  let globalId = made.get(key);
+  if (globalId === undefined) {
+    if (!TYPE.test(type) || !UUID.test(id)) throw new Error(`Cannot make a global ID of ${type} ${id}`);
+    const block = cipherFor(type).encrypt.update(Buffer.from(id.replace(/-/g, ''), 'hex'));
+    globalId = `${type}_${block.toString('base64url')}`;
+    if (made.size >= MAX_REMEMBERED) made.clear();
+    made.set(key, globalId);
+  }
+  return globalId;
 }
 
+/** The type and UUID of a global ID as the API gave it out; null for anything else. */
 export function fromGlobalId(globalId: string): { type: string; id: string } | null {
   if (typeof globalId !== 'string' || globalId.length > 80) return null;
+  const known = read.get(globalId);
+  if (known !== undefined) return known && { ...known };
+  const found = decode(globalId);
+  if (read.size >= MAX_REMEMBERED) read.clear();
+  read.set(globalId, found);
+  return found && { ...found };
+}
+
+function decode(globalId: string): { type: string; id: string } | null {
   const sep = globalId.indexOf('_');
   const type = globalId.slice(0, sep);
   const encoded = globalId.slice(sep + 1);
