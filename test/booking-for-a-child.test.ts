@@ -352,6 +352,50 @@ describe('booking for a child', () => {
         ]),
       ).toBe(1);
     });
+
+    it('double taps: the same child and session asked 8 times at once, one reservation and one place', async () => {
+      const child = await childWhere(
+        `f.kind = 'SCHOOL' and c.birth_date between '2016-06-01' and '2020-06-01' and c.id <> '${pupil.id}'`,
+      );
+      const { rows } = await owner.query(
+        `select s.id, s.places_taken from sessions s join services sv on sv.tenant_id = s.tenant_id and sv.id = s.service_id
+         where s.tenant_id = $1 and sv.kind = 'CANTEEN' and s.date = '2026-12-15'
+           and not exists (select 1 from reservations r where r.session_id = s.id and r.child_id = $2)
+         order by s.id limit 1`,
+        [tenantId, child.id],
+      );
+      const [session] = rows;
+      await owner.query(
+        `update services set audience = 'ANY' where id = (select service_id from sessions where id = $1)`,
+        [session.id],
+      );
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          app.gqlRetrying(
+            RESERVE,
+            {
+              input: {
+                childId: g('Child', child.id),
+                sessionIds: [g('Session', session.id)],
+                idempotencyKey: `tap-${i}`,
+              },
+            },
+            { token: agent },
+          ),
+        ),
+      );
+      expect(answers.filter((a) => a.errors)).toEqual([]);
+      expect(answers.filter((a) => a.data.reserve.reservations.length === 1)).toHaveLength(1);
+      expect(answers.flatMap((a) => a.data.reserve.userErrors.map((e: any) => e.code))).toEqual(
+        Array(7).fill('ALREADY_BOOKED'),
+      );
+      const after = await owner.query(
+        `select places_taken, (select count(*)::int from reservations where session_id = $1 and child_id = $2
+           and status <> 'CANCELLED') as live from sessions where id = $1`,
+        [session.id, child.id],
+      );
+      expect(after.rows[0]).toEqual({ places_taken: session.places_taken + 1, live: 1 });
+    });
   });
 
   it('the same rule in JavaScript and in SQL, whatever the birth date, school and session date', async () => {

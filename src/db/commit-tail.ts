@@ -81,6 +81,8 @@ interface KnexTxClient {
 const MAX_PREPARED_PER_CONNECTION = 200;
 /** The SQL-level prepared statements of each connection (by name). */
 const preparedOn = new WeakMap<object, Set<string>>();
+/** Connections whose list could not be read back after a failure: their statements go inline. */
+const unknownPrepared = new WeakSet<object>();
 const namesByText = new Map<string, string>();
 
 /** A prepared statement's name for `sql`: `tail_` and a hash (never one of pg's protocol names). */
@@ -113,7 +115,11 @@ function batchFor(
   for (const { sql, params } of statements) {
     const name = nameOf(sql);
     const known = prepared.has(name) || preparing.includes(name);
-    if (params.length === 0 || (!known && prepared.size + preparing.length >= MAX_PREPARED_PER_CONNECTION)) {
+    if (
+      params.length === 0 ||
+      unknownPrepared.has(connection) ||
+      (!known && prepared.size + preparing.length >= MAX_PREPARED_PER_CONNECTION)
+    ) {
       runs.push(knex.raw(sql, params as never[]).toQuery());
       continue;
     }
@@ -154,23 +160,32 @@ export async function commitWithTail(em: EntityManager): Promise<void> {
     if (obj !== 'COMMIT;') return query.call(this, connection, obj);
     client.query = query;
     const pg = connection as PgConnection & object;
-    const batch = batchFor(em, client, pg, tail.statements);
+    let batch: ReturnType<typeof batchFor>;
+    let result: unknown;
     try {
-      const result = await query.call(this, connection, batch.text);
-      for (const name of batch.preparing) preparedOn.get(pg)!.add(name);
-      deliverRows(tail.statements, (result as { response?: unknown } | undefined)?.response, batch.firstRun);
-      return result;
+      batch = batchFor(em, client, pg, tail.statements);
+      result = await query.call(this, connection, batch.text);
     } catch (error) {
       // The failed statement left the transaction aborted and COMMIT unsent: end it here, on the
       // connection itself (knex already counts the transaction as finished), so the connection
-      // goes back to the pool clean — and learn which of the batch's PREPAREs ran.
+      // goes back to the pool clean — and learn which of the batch's PREPAREs ran (when that
+      // cannot be read, the connection's statements go inline from now on).
       await pg.query('ROLLBACK').catch(() => undefined);
       await pg
         .query('select name from pg_prepared_statements where from_sql')
         .then(({ rows }) => preparedOn.set(pg, new Set(rows.map((row) => row.name))))
-        .catch(() => preparedOn.delete(pg));
+        .catch(() => unknownPrepared.add(pg));
       throw error;
     }
+    for (const name of batch.preparing) preparedOn.get(pg)!.add(name);
+    // Committed: a failure to hand the rows over is no failure of the unit (its payload then
+    // reads them from the database).
+    try {
+      deliverRows(tail.statements, (result as { response?: unknown } | undefined)?.response, batch.firstRun);
+    } catch (error) {
+      em.config.getLogger().error('query', `rows of a committed batch not delivered: ${String(error)}`);
+    }
+    return result;
   };
   const logger = em.config.getLogger();
   for (const { sql, params } of tail.statements) {

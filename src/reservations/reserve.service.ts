@@ -221,8 +221,9 @@ const BOOK_AT_COMMIT = `with taken as (${TAKE_PLACES}),
  * Books a child on sessions, holding the sessions' rows for as short a time as PostgreSQL allows.
  * On a unit's first attempt, in one statement sent with the COMMIT, all or nothing
  * (`BOOK_AT_COMMIT`): the snapshot said the sessions had places and no reservation of the child
- * (decideBooking); a concurrent booking that changed that makes the unit run again. Otherwise:
- * 1. the reservations are inserted first (a concurrent duplicate is skipped by the unique index,
+ * (decideBooking); a concurrent booking that changed that makes the unit run again. Otherwise
+ * (the sessions locked first, in id order, as that statement locks them):
+ * 1. the reservations are inserted (a concurrent duplicate is skipped by the unique index,
  *    a concurrent booking at overlapping hours by the exclusion constraint);
  * 2. then one statement locks the sessions in one canonical order (by id, whatever the order
  *    asked: two bulk bookings never deadlock) and takes a place on each that has one left —
@@ -268,6 +269,14 @@ async function takePlaces(
       overlapping: new Set(),
     };
   }
+  // The sessions locked first, in id order, as the first attempt's statement locks them: a retry
+  // that inserted first and a first attempt that locked first would wait on each other.
+  await executePrepared(
+    ctx.em,
+    `select id from sessions where tenant_id = ? and id = any(array(select value::uuid from json_array_elements_text(?::json)))
+     order by id for no key update`,
+    [ctx.tenant.id, JSON.stringify(sessionIds)],
+  );
   const inserted = await executePrepared<{ id: string; session_id: string } & Record<string, unknown>>(
     ctx.em,
     `${INSERT_RESERVATIONS} on conflict do nothing returning *`,

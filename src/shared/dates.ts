@@ -97,8 +97,9 @@ function shiftedDate(date: string, unit: 'days' | 'months', amount: number): str
       else {
         const target = year * 12 + month + amount;
         const [toYear, toMonth] = [Math.floor(target / 12), ((target % 12) + 12) % 12];
-        const lastDay = new Date(Date.UTC(toYear, toMonth + 1, 0)).getUTCDate();
-        shifted = new Date(Date.UTC(toYear, toMonth, Math.min(day, lastDay)));
+        // Date.UTC reads the years 0–99 as 1900–1999: those go to luxon below.
+        const lastDay = toYear >= 1000 ? new Date(Date.UTC(toYear, toMonth + 1, 0)).getUTCDate() : 0;
+        shifted = new Date(toYear >= 1000 ? Date.UTC(toYear, toMonth, Math.min(day, lastDay)) : NaN);
       }
       const toYear = shifted.getUTCFullYear();
       if (toYear >= 1000 && toYear <= 9999) {
