@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { statementNames } from './prepared-statements';
 
 /**
  * Statements a unit of work sends in the same round trip as its COMMIT.
@@ -83,18 +83,8 @@ const MAX_PREPARED_PER_CONNECTION = 200;
 const preparedOn = new WeakMap<object, Set<string>>();
 /** Connections whose list could not be read back after a failure: their statements go inline. */
 const unknownPrepared = new WeakSet<object>();
-const namesByText = new Map<string, string>();
-
 /** A prepared statement's name for `sql`: `tail_` and a hash (never one of pg's protocol names). */
-function nameOf(sql: string): string {
-  let name = namesByText.get(sql);
-  if (name === undefined) {
-    if (namesByText.size >= 10 * MAX_PREPARED_PER_CONNECTION) namesByText.clear();
-    name = `tail_${createHash('sha1').update(sql).digest('hex')}`;
-    namesByText.set(sql, name);
-  }
-  return name;
-}
+const nameOf = statementNames('tail_', 'hex', 10 * MAX_PREPARED_PER_CONNECTION);
 
 /**
  * The COMMIT's batch for `connection`: the `PREPARE`s it lacks first, then each statement's

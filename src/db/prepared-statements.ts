@@ -119,18 +119,29 @@ export function prepareStatementsOn(connection: PgConnection): void {
   };
 }
 
-/** Statement names by text, shared by all connections (bounded: emptied when it grows too big). */
-const namesByText = new Map<string, string>();
-
-function nameOf(text: string): string {
-  let name = namesByText.get(text);
-  if (name === undefined) {
-    if (namesByText.size >= 10 * MAX_PER_CONNECTION) namesByText.clear();
-    name = `g${createHash('sha1').update(text).digest('base64url')}`;
-    namesByText.set(text, name);
-  }
-  return name;
+/**
+ * Names for prepared statements: `prefix` and a hash of the text, remembered per text for every
+ * connection (bounded: emptied when it holds `max`). `hex` for names SQL's `PREPARE` takes unquoted.
+ */
+export function statementNames(
+  prefix: string,
+  encoding: 'base64url' | 'hex',
+  max: number,
+): (text: string) => string {
+  const namesByText = new Map<string, string>();
+  return (text) => {
+    let name = namesByText.get(text);
+    if (name === undefined) {
+      if (namesByText.size >= max) namesByText.clear();
+      name = `${prefix}${createHash('sha1').update(text).digest(encoding)}`;
+      namesByText.set(text, name);
+    }
+    return name;
+  };
 }
+
+/** pg's protocol-level names: `g` and a hash. */
+const nameOf = statementNames('g', 'base64url', 10 * MAX_PER_CONNECTION);
 
 function isNameable(config: unknown): config is QueryConfig & { text: string } {
   if (typeof config !== 'object' || config === null) return false;
