@@ -124,6 +124,17 @@ describe('statements sent with COMMIT', () => {
     await next.execute('insert into commit_tail_probe values (7, ?)', ['after']);
     await commitWithTail(next);
     expect(await notes()).toContain('7:after');
+    // The failed batch's PREPARE ran (ROLLBACK does not undo it): the same text again is only
+    // EXECUTEd, and the connection holds it once.
+    const again = orm.em.fork() as EntityManager;
+    expect(await beginWith(again, { readOnly: false }, 'select 1 / ? as v', [1])).toEqual([{ v: 1 }]);
+    await again.commit();
+    const [{ n }] = await orm.em
+      .fork()
+      .execute(
+        `select count(*)::int as n from pg_prepared_statements where from_sql and statement like '%select 1 / $1%'`,
+      );
+    expect(n).toBe(1);
   });
 
   it('runs the statement at once outside a unit', async () => {

@@ -1,5 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  batchFailed,
+  batchSucceeded,
+  preparedBatch,
+  type PreparedBatch,
+  type SqlStatement,
+} from './sql-prepared';
 
 /**
  * A statement sent in the same round trip as a transaction's BEGIN (`BEGIN; <statement>`, one
@@ -12,7 +19,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * once, when the pool creates it: `rideOnBegin`) appends it to the BEGIN it sends.
  */
 interface Rider {
-  sql: string;
+  em: EntityManager;
+  statement: SqlStatement;
   sent: boolean;
   rows?: Record<string, unknown>[];
   error?: Error;
@@ -22,8 +30,9 @@ const riders = new AsyncLocalStorage<Rider>();
 
 /**
  * Begins `tx`'s transaction and runs `sql` (`?` placeholders, values written in as literals by
- * knex's escaping — only for statements the code writes) in the BEGIN's round trip; returns its
- * rows. Runs it as a second statement when the connection was not set up for it.
+ * knex's escaping — only for statements the code writes; prepared once per connection, see
+ * src/db/sql-prepared.ts) in the BEGIN's round trip; returns its rows. Runs it as a second
+ * statement when the connection was not set up for it.
  */
 export async function beginWith<Row>(
   tx: EntityManager,
@@ -31,13 +40,7 @@ export async function beginWith<Row>(
   sql: string,
   params: unknown[],
 ): Promise<Row[]> {
-  const rider: Rider = {
-    sql: tx
-      .getKnex()
-      .raw(sql, params as never[])
-      .toQuery(),
-    sent: false,
-  };
+  const rider: Rider = { em: tx, statement: { sql, params }, sent: false };
   await riders.run(rider, () => tx.begin(options));
   // knex resolves `begin` even when BEGIN's query failed (it only ends the transaction).
   if (rider.error) throw rider.error;
@@ -57,26 +60,47 @@ export function rideOnBegin(connection: PgConnection): void {
   const query = connection.query;
   connection.query = function (this: unknown, config: unknown, callback?: unknown) {
     const rider = riders.getStore();
-    const text = (config as { text?: unknown } | null)?.text;
+    const beginText = (config as { text?: unknown } | null)?.text;
     if (
       !rider ||
       rider.sent ||
       typeof callback !== 'function' ||
-      typeof text !== 'string' ||
-      !/^BEGIN\b/i.test(text)
+      typeof beginText !== 'string' ||
+      !/^BEGIN\b/i.test(beginText)
     ) {
+      return query.call(this, config, callback);
+    }
+    // Prepared once per connection, then EXECUTEd (src/db/sql-prepared.ts). A value knex cannot
+    // write as a literal: the statement goes after the BEGIN instead (beginWith).
+    let batch: PreparedBatch;
+    try {
+      batch = preparedBatch(rider.em, this as object, [rider.statement]);
+    } catch {
       return query.call(this, config, callback);
     }
     rider.sent = true;
     const done = callback as Callback;
-    return query.call(this, { text: `${text.replace(/;?\s*$/, ';')}\n${rider.sql}` }, ((error, results) => {
+    const text = `${beginText.replace(/;?\s*$/, ';')}\n${batch.texts.join(';\n')}`;
+    return query.call(this, { text }, ((error, results) => {
       if (error) {
         rider.error = error;
         // BEGIN ran and the statement failed: the transaction is aborted. End it before knex
-        // hands the connection back to the pool.
-        query.call(this, 'ROLLBACK', () => done(error, undefined));
+        // hands the connection back to the pool, and learn which PREPARE ran.
+        query.call(this, 'ROLLBACK', () => {
+          void batchFailed(
+            this as object,
+            (sql) =>
+              new Promise((resolve, reject) =>
+                query.call(this, sql, ((failed, result) =>
+                  failed
+                    ? reject(failed)
+                    : resolve((result as { rows: { name: string }[] }).rows)) as Callback),
+              ),
+          ).then(() => done(error, undefined));
+        });
         return;
       }
+      batchSucceeded(this as object, batch);
       const all = results as { rows: Record<string, unknown>[] }[];
       rider.rows = all[all.length - 1].rows;
       done(null, all[0]);

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { statementNames } from './prepared-statements';
+import { batchFailed, batchSucceeded, preparedBatch, type PreparedBatch } from './sql-prepared';
 
 /**
  * Statements a unit of work sends in the same round trip as its COMMIT.
@@ -12,13 +12,9 @@ import { statementNames } from './prepared-statements';
  * (`…; …; COMMIT;`), they hold the lock for one round trip; they are still in the transaction:
  * they commit with it or not at all.
  *
- * The simple protocol has no parameters, so PostgreSQL would parse and plan each of these
- * statements on every COMMIT (≈ 0.6 ms of its CPU per booking, by pg_stat_statements): each text
- * is instead prepared once per connection with SQL's own `PREPARE` (in the batch that first uses
- * it, before any statement that may fail), and run as `EXECUTE name(literals…)`. The values are
- * written as literals by knex's own escaping: only for statements the code writes, never for SQL
- * from a client. A `PREPARE` is not undone by ROLLBACK; after a failed batch the connection's list
- * is read back from `pg_prepared_statements`.
+ * Each text is prepared once per connection with SQL's own `PREPARE` and run as `EXECUTE`
+ * (src/db/sql-prepared.ts): the simple protocol has no parameters, and PostgreSQL planned them on
+ * every COMMIT.
  */
 interface Deferred {
   sql: string;
@@ -74,52 +70,6 @@ interface PgConnection {
 
 interface KnexTxClient {
   query(connection: unknown, obj: unknown): Promise<unknown>;
-  positionBindings(sql: string): string;
-}
-
-/** How many statement texts one connection keeps prepared for its COMMITs (code-written: few). */
-const MAX_PREPARED_PER_CONNECTION = 200;
-/** The SQL-level prepared statements of each connection (by name). */
-const preparedOn = new WeakMap<object, Set<string>>();
-/** Connections whose list could not be read back after a failure: their statements go inline. */
-const unknownPrepared = new WeakSet<object>();
-/** A prepared statement's name for `sql`: `tail_` and a hash (never one of pg's protocol names). */
-const nameOf = statementNames('tail_', 'hex', 10 * MAX_PREPARED_PER_CONNECTION);
-
-/**
- * The COMMIT's batch for `connection`: the `PREPARE`s it lacks first, then each statement's
- * `EXECUTE`, then COMMIT. Returns the names it prepares (known once the batch succeeded).
- */
-function batchFor(
-  em: EntityManager,
-  client: KnexTxClient,
-  connection: object,
-  statements: Deferred[],
-): { text: string; preparing: string[]; firstRun: number } {
-  let prepared = preparedOn.get(connection);
-  if (!prepared) preparedOn.set(connection, (prepared = new Set()));
-  const knex = em.getKnex();
-  const prepares: string[] = [];
-  const runs: string[] = [];
-  const preparing: string[] = [];
-  for (const { sql, params } of statements) {
-    const name = nameOf(sql);
-    const known = prepared.has(name) || preparing.includes(name);
-    if (
-      params.length === 0 ||
-      unknownPrepared.has(connection) ||
-      (!known && prepared.size + preparing.length >= MAX_PREPARED_PER_CONNECTION)
-    ) {
-      runs.push(knex.raw(sql, params as never[]).toQuery());
-      continue;
-    }
-    if (!known) {
-      prepares.push(`PREPARE ${name} AS ${client.positionBindings(sql)}`);
-      preparing.push(name);
-    }
-    runs.push(`EXECUTE ${name}(${knex.raw(params.map(() => '?').join(', '), params as never[]).toQuery()})`);
-  }
-  return { text: `${[...prepares, ...runs].join(';\n')};\nCOMMIT;`, preparing, firstRun: prepares.length };
 }
 
 /** Hands each deferred statement that asked for them its rows (pg answers a batch with a list). */
@@ -150,24 +100,20 @@ export async function commitWithTail(em: EntityManager): Promise<void> {
     if (obj !== 'COMMIT;') return query.call(this, connection, obj);
     client.query = query;
     const pg = connection as PgConnection & object;
-    let batch: ReturnType<typeof batchFor>;
+    let batch: PreparedBatch;
     let result: unknown;
     try {
-      batch = batchFor(em, client, pg, tail.statements);
-      result = await query.call(this, connection, batch.text);
+      batch = preparedBatch(em, pg, tail.statements);
+      result = await query.call(this, connection, `${batch.texts.join(';\n')};\nCOMMIT;`);
     } catch (error) {
       // The failed statement left the transaction aborted and COMMIT unsent: end it here, on the
       // connection itself (knex already counts the transaction as finished), so the connection
-      // goes back to the pool clean — and learn which of the batch's PREPAREs ran (when that
-      // cannot be read, the connection's statements go inline from now on).
+      // goes back to the pool clean — and learn which of the batch's PREPAREs ran.
       await pg.query('ROLLBACK').catch(() => undefined);
-      await pg
-        .query('select name from pg_prepared_statements where from_sql')
-        .then(({ rows }) => preparedOn.set(pg, new Set(rows.map((row) => row.name))))
-        .catch(() => unknownPrepared.add(pg));
+      await batchFailed(pg, async (sql) => (await pg.query(sql)).rows);
       throw error;
     }
-    for (const name of batch.preparing) preparedOn.get(pg)!.add(name);
+    batchSucceeded(pg, batch);
     // Committed: a failure to hand the rows over is no failure of the unit (its payload then
     // reads them from the database).
     try {
