@@ -313,6 +313,38 @@ describe('booking for a child', () => {
       ).toBe(1);
     });
 
+    /**
+     * Books `child` on each of `sessionIds` at once, one request each (own idempotency key): exactly
+     * one is booked, every other request is refused with `refusal`, and none fails.
+     */
+    const expectOneBooked = async (
+      childId: string,
+      sessionIds: string[],
+      keyPrefix: string,
+      refusal: string,
+    ) => {
+      const answers = await Promise.all(
+        sessionIds.map((sessionId, i) =>
+          app.gqlRetrying(
+            RESERVE,
+            {
+              input: {
+                childId: g('Child', childId),
+                sessionIds: [g('Session', sessionId)],
+                idempotencyKey: `${keyPrefix}-${i}`,
+              },
+            },
+            { token: agent },
+          ),
+        ),
+      );
+      expect(answers.filter((a) => a.errors)).toEqual([]);
+      expect(answers.filter((a) => a.data.reserve.reservations.length === 1)).toHaveLength(1);
+      expect(answers.flatMap((a) => a.data.reserve.userErrors.map((e: any) => e.code))).toEqual(
+        Array(sessionIds.length - 1).fill(refusal),
+      );
+    };
+
     it('races for two overlapping sessions: PostgreSQL keeps exactly one', async () => {
       const child = await childWhere(
         `f.kind = 'SCHOOL' and c.birth_date between '2016-06-01' and '2020-06-01' and c.id <> '${pupil.id}'`,
@@ -326,25 +358,11 @@ describe('booking for a child', () => {
         `update services set audience = 'ANY' where id in (select service_id from sessions where id = any($1::uuid[]))`,
         [rows.map((r) => r.id)],
       );
-      const answers = await Promise.all(
-        rows.map((r, i) =>
-          app.gqlRetrying(
-            RESERVE,
-            {
-              input: {
-                childId: g('Child', child.id),
-                sessionIds: [g('Session', r.id)],
-                idempotencyKey: `race-${i}`,
-              },
-            },
-            { token: agent },
-          ),
-        ),
-      );
-      expect(answers.filter((a) => a.errors)).toEqual([]);
-      expect(answers.filter((a) => a.data.reserve.reservations.length === 1)).toHaveLength(1);
-      expect(answers.flatMap((a) => a.data.reserve.userErrors.map((e: any) => e.code))).toEqual(
-        Array(rows.length - 1).fill('OVERLAP'),
+      await expectOneBooked(
+        child.id,
+        rows.map((r) => r.id),
+        'race',
+        'OVERLAP',
       );
       expect(
         await count(`select count(*) as n from reservations where child_id = $1 and status <> 'CANCELLED'`, [
@@ -369,26 +387,7 @@ describe('booking for a child', () => {
         `update services set audience = 'ANY' where id = (select service_id from sessions where id = $1)`,
         [session.id],
       );
-      const answers = await Promise.all(
-        Array.from({ length: 8 }, (_, i) =>
-          app.gqlRetrying(
-            RESERVE,
-            {
-              input: {
-                childId: g('Child', child.id),
-                sessionIds: [g('Session', session.id)],
-                idempotencyKey: `tap-${i}`,
-              },
-            },
-            { token: agent },
-          ),
-        ),
-      );
-      expect(answers.filter((a) => a.errors)).toEqual([]);
-      expect(answers.filter((a) => a.data.reserve.reservations.length === 1)).toHaveLength(1);
-      expect(answers.flatMap((a) => a.data.reserve.userErrors.map((e: any) => e.code))).toEqual(
-        Array(7).fill('ALREADY_BOOKED'),
-      );
+      await expectOneBooked(child.id, Array(8).fill(session.id), 'tap', 'ALREADY_BOOKED');
       const after = await owner.query(
         `select places_taken, (select count(*)::int from reservations where session_id = $1 and child_id = $2
            and status <> 'CANCELLED') as live from sessions where id = $1`,
