@@ -3,6 +3,7 @@ import { createApiKey } from '../src/auth/api-keys.service';
 import { Scope } from '../src/auth/viewer';
 import { initOrm } from '../src/db/orm';
 import { fromGlobalId } from '../src/shared/ids';
+import { todayIn } from '../src/shared/dates';
 import { createLogger } from '../src/shared/logger';
 import { Tenant } from '../src/tenants/tenant.entity';
 import { rawClient, startTestApp, token, Role, type TestApp } from './support/app';
@@ -79,8 +80,9 @@ describe('attendance', () => {
     const service = services.data.services.nodes.find((s: { kind: string }) => s.kind === kind);
     const res = await app.gql(
       'query($f: SessionFilter) { sessions(first: 20, filter: $f) { nodes { id date period capacity } } }',
-      // Upcoming sessions only (Saint-Nazaire also has a seeded history of past lunches).
-      { f: { serviceId: service.id, from: new Date().toISOString().slice(0, 10) } },
+      // Upcoming sessions only (the demo data has a roll-called history before the tenants' own
+      // today — Europe/Paris, which is not UTC's between 22:00/23:00 and midnight UTC).
+      { f: { serviceId: service.id, from: todayIn('Europe/Paris', new Date()) } },
       { token: agent },
     );
     return res.data.sessions.nodes as { id: string; date: string; period: string; capacity: number }[];
