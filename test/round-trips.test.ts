@@ -66,15 +66,19 @@ describe('round trips of a booking', () => {
     const { res, statements } = await reserve(target.sessions[1]);
     expect(res.data.reserve.userErrors).toEqual([]);
     expect(res.data.reserve.reservations).toHaveLength(1);
-    // Write: scope (with BEGIN), key, child, sessions, services; then, with the COMMIT, the place
-    // and the reservation (one statement, the place first), the event and the key's outcome.
-    // Payload: the inserted row, no second transaction.
-    expect(statements).toHaveLength(8);
+    // Write: scope (with BEGIN), child, sessions with their services; then, with the COMMIT, the
+    // key with its outcome (first, before the session's row is locked), the place and the
+    // reservation (one statement, the place first), the event. Payload: the inserted row, no
+    // second transaction.
+    expect(statements).toHaveLength(6);
     expect(scopes(statements)).toHaveLength(1);
+    expect(statements[3]).toMatch(
+      /^with claimed as \( insert into idempotency_keys [^]*guichet_require_new_key/,
+    );
     const take = statements.findIndex((sql) => sql.includes('guichet_require_places'));
-    expect(take).toBe(5);
+    expect(take).toBe(4);
     expect(statements[take]).toMatch(/update sessions s set places_taken[^]*insert into reservations/);
-    expect(statements[take + 2]).toMatch(/^update idempotency_keys set response = '/);
+    expect(statements.some((sql) => /^update idempotency_keys/.test(sql))).toBe(false);
     expect(
       Number(
         (await owner.query('select places_taken from sessions where id = $1', [target.sessions[1]])).rows[0]
@@ -105,6 +109,56 @@ describe('round trips of a booking', () => {
       toGlobalId('Session', target.sessions[3]),
     );
     expect(scopes(withSession.statements)).toHaveLength(2);
+  });
+
+  it('replays a key: the optimistic attempt finds it taken and the key is claimed first instead', async () => {
+    const key = randomUUID();
+    const send = (requestId: string) =>
+      app.gql(
+        `mutation($input: ReserveInput!) { reserve(input: $input) { reservations { id } userErrors { code } } }`,
+        {
+          input: {
+            childId: toGlobalId('Child', target.child),
+            sessionIds: [toGlobalId('Session', target.sessions[4])],
+            idempotencyKey: key,
+          },
+        },
+        { token: parent, headers: { 'x-request-id': requestId } },
+      );
+    const places = async () =>
+      Number(
+        (await owner.query('select places_taken from sessions where id = $1', [target.sessions[4]])).rows[0]
+          .places_taken,
+      );
+    const before = await places();
+    // Twice at once, then once more: the one booking, three times.
+    const [a, b] = await Promise.all([send(randomUUID()), send(randomUUID())]);
+    const replayId = randomUUID();
+    const c = await send(replayId);
+    const booked = a.data.reserve.reservations;
+    expect(booked).toHaveLength(1);
+    expect(b.data.reserve).toEqual(a.data.reserve);
+    expect(c.data.reserve).toEqual(a.data.reserve);
+    expect(await places()).toBe(before + 1);
+    const { rows } = await owner.query(
+      `select (select count(*)::int from reservations where session_id = $1 and child_id = $2) as reservations,
+              (select count(*)::int from idempotency_keys where tenant_id = $3 and key = $4 and response is not null) as keys`,
+      [target.sessions[4], target.child, tenantId, key],
+    );
+    expect(rows[0]).toEqual({ reservations: 1, keys: 1 });
+    // The replay: a first attempt whose key statement failed with the COMMIT, then the attempt
+    // that claims the key before anything else and finds the stored outcome, then the payload's
+    // read (a replay has no written rows).
+    const replay = app.statementsFor(replayId).map((sql) => sql.replace(/\s+/g, ' ').trim());
+    const starts = replay.flatMap((sql, i) => (sql.includes("set_config('app.tenant_id'") ? [i] : []));
+    expect(starts).toHaveLength(3);
+    // (That attempt found the child booked: its refusal is never answered, the stored booking is.)
+    expect(replay.slice(starts[0], starts[1]).at(-1)).toMatch(/guichet_require_new_key/);
+    expect(replay.slice(starts[1] + 1, starts[2])).toEqual([
+      expect.stringMatching(/^insert into idempotency_keys/),
+      expect.stringMatching(/^select operation, request_hash, response from idempotency_keys/),
+    ]);
+    expect(replay.slice(starts[2] + 1)).toEqual([expect.stringMatching(/^select \* from reservations/)]);
   });
 
   it('reads a refusal without a second transaction', async () => {

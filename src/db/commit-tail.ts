@@ -27,13 +27,34 @@ interface Tail {
   statements: Deferred[];
   /** The unit's attempt (1 first; a retry after a serialization failure or deadlock: 2…). */
   attempt: number;
+  /** Whether the attempt took a shortcut that is only right when it commits (`attemptOptimistically`). */
+  optimistic: boolean;
 }
 
 const tails = new WeakMap<EntityManager, Tail>();
 
-/** Lets `executeAtCommit` defer statements of `em` (a unit's transaction) until its COMMIT. */
-export function openCommitTail(em: EntityManager, attempt = 1): void {
-  tails.set(em, { statements: [], attempt });
+/**
+ * Lets `executeAtCommit` defer statements of `em` (a unit's transaction) until its COMMIT. The
+ * unit runner reads `optimistic` after a failed attempt (see `attemptOptimistically`).
+ */
+export function openCommitTail(em: EntityManager, attempt = 1): Readonly<{ optimistic: boolean }> {
+  const tail: Tail = { statements: [], attempt, optimistic: false };
+  tails.set(em, tail);
+  return tail;
+}
+
+/**
+ * Whether `em`'s attempt may take a shortcut that is right only if the attempt commits — the
+ * idempotency key claimed with the COMMIT instead of before the work
+ * (src/idempotency/idempotency.service.ts). True on a unit's first attempt, which it then marks:
+ * the unit runner runs a marked attempt that failed, for whatever reason, again, and the next
+ * attempt takes no shortcut. False outside a unit and on a retry.
+ */
+export function attemptOptimistically(em: EntityManager): boolean {
+  const tail = tails.get(em);
+  if (tail?.attempt !== 1) return false;
+  tail.optimistic = true;
+  return true;
 }
 
 /**
@@ -54,6 +75,8 @@ export async function executeAtCommit(
   sql: string,
   params: unknown[],
   onRows?: (rows: Record<string, unknown>[]) => void,
+  /** `first`: before the statements deferred so far (they run in the order deferred otherwise). */
+  options: { first?: boolean } = {},
 ): Promise<void> {
   const tail = tails.get(em);
   if (!tail) {
@@ -61,7 +84,8 @@ export async function executeAtCommit(
     onRows?.(rows);
     return;
   }
-  tail.statements.push({ sql, params, onRows });
+  if (options.first) tail.statements.unshift({ sql, params, onRows });
+  else tail.statements.push({ sql, params, onRows });
 }
 
 interface PgConnection {

@@ -64,7 +64,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `work` in one transaction scoped to the request's tenant, and commits only when the
- * execution met no error. Retries deadlocks and serialization failures; reports the database's
+ * execution met no error. Retries deadlocks and serialization failures, and any failed optimistic
+ * first attempt (see `attemptOptimistically`); reports the database's
  * "not now" (pool timeout, outage, lock_timeout) as `unavailable`.
  */
 export async function runUnit(
@@ -78,6 +79,7 @@ export async function runUnit(
   for (let attempt = 1; ; attempt++) {
     let result: ExecutionResult;
     let release: (() => void) | undefined;
+    let tail: Readonly<{ optimistic: boolean }> | undefined;
     try {
       release = await options.admission?.acquire(frontOfLine || attempt > 1);
       // One fork per attempt, its transaction begun and ended on it: no nested fork, no merge of
@@ -92,7 +94,7 @@ export async function runUnit(
           })
         : await tx.begin({ readOnly });
       // A write's closing statements (events, idempotency outcome) ride on its COMMIT.
-      if (!readOnly) openCommitTail(tx, attempt);
+      if (!readOnly) tail = openCommitTail(tx, attempt);
       try {
         let tenant: Tenant | null = null;
         if (state.tenantRow) {
@@ -123,6 +125,10 @@ export async function runUnit(
     }
     const errors = result.errors ?? [];
     if (!errors.length) return { result, unavailable: false };
+    // An optimistic first attempt (src/db/commit-tail.ts `attemptOptimistically`) that failed runs
+    // again without its shortcut, so that what it met is answered the usual way — unless the
+    // database cannot serve: that answer (503, retry) holds whatever the attempt was.
+    if (attempt === 1 && tail?.optimistic && !errors.some((e) => isUnavailableError(e))) continue;
     if (attempt < MAX_ATTEMPTS && errors.some((e) => isRetryableTransactionError(e))) {
       await sleep(5 + Math.random() * 20 * attempt);
       continue;

@@ -41,6 +41,7 @@ import { Migration20261206000000TreasuryHandedOver } from './Migration2026120600
 import { Migration20261206010000DebitAdjustments } from './Migration20261206010000DebitAdjustments';
 import { Migration20261206100000RequirePlaces } from './Migration20261206100000RequirePlaces';
 import { Migration20261206200000DebitInstalments } from './Migration20261206200000DebitInstalments';
+import { Migration20261207000000RequireNewKey } from './Migration20261207000000RequireNewKey';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs see the same. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -86,4 +87,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261206010000DebitAdjustments', class: Migration20261206010000DebitAdjustments },
   { name: 'Migration20261206100000RequirePlaces', class: Migration20261206100000RequirePlaces },
   { name: 'Migration20261206200000DebitInstalments', class: Migration20261206200000DebitInstalments },
+  { name: 'Migration20261207000000RequireNewKey', class: Migration20261207000000RequireNewKey },
 ];

@@ -6,7 +6,7 @@ import { executePrepared } from '../db/prepared-statements';
 import { Child } from '../families/child.entity';
 import { childFacts } from '../families/families.service';
 import { Session } from '../sessions/session.entity';
-import { lightFind, lightMap } from '../shared/light-entities';
+import { lightMap } from '../shared/light-entities';
 import type { BookingFacts } from './booking-status';
 
 /** A child as booking reads it: the child (a light, read-only entity) and its eligibility facts. */
@@ -58,10 +58,10 @@ export async function loadBookingChild(
 }
 
 /**
- * What deciding one child's booking on each of `sessionIds` needs, in two statements whatever
- * their number: the sessions with the child's live reservation on each and its live reservation
- * elsewhere at overlapping hours (`reservations.slot`, the hours PostgreSQL also holds with an
- * exclusion constraint), then their services. Sessions and services are light, read-only entities
+ * What deciding one child's booking on each of `sessionIds` needs, in one statement whatever
+ * their number: the sessions with their services, the child's live reservation on each and its
+ * live reservation elsewhere at overlapping hours (`reservations.slot`, the hours PostgreSQL also
+ * holds with an exclusion constraint). Sessions and services are light, read-only entities
  * (nothing to flush). Sessions that do not exist are absent. `attendee`: the child's eligibility
  * facts when the caller has them (`loadBookingChild`), else read here.
  */
@@ -75,7 +75,7 @@ export async function loadBookingFacts(
   if (ids.length === 0) return new Map();
   const json = JSON.stringify(ids);
   const rows = await executePrepared<
-    Record<string, unknown> & { _booked: boolean; _overlapping: string | null }
+    Record<string, unknown> & { _booked: boolean; _overlapping: string | null; _service: unknown }
   >(
     ctx.em,
     `select s.*,
@@ -84,17 +84,21 @@ export async function loadBookingFacts(
        (select o.session_id from reservations o where o.tenant_id = s.tenant_id and o.child_id = ?
           and o.status <> 'CANCELLED' and o.session_id <> s.id
           and o.slot && guichet_session_slot(s.date, s.period)
-        order by o.session_id limit 1) as _overlapping
-     from sessions s where s.tenant_id = ? and s.id = any(array(select value::uuid from json_array_elements_text(?::json)))`,
+        order by o.session_id limit 1) as _overlapping,
+       row_to_json(sv) as _service
+     from sessions s
+     join services sv on sv.tenant_id = s.tenant_id and sv.id = s.service_id
+     where s.tenant_id = ? and s.id = any(array(select value::uuid from json_array_elements_text(?::json)))`,
     [child.id, child.id, ctx.tenant.id, json],
   );
   const sessions = rows.map((row) => ({ row, session: lightMap(ctx.em, Session, row) }));
-  const services = await lightFind(ctx.em, Service, {
-    tenantId: ctx.tenant.id,
-    column: 'id',
-    values: [...new Set(sessions.map((s) => s.session.service.id))],
-  });
-  const serviceById = new Map(services.map((s) => [s.id, s]));
+  // Each service once, from its first session's row (its columns by name, as a row of its own).
+  const serviceById = new Map<string, Service>();
+  for (const { row, session } of sessions) {
+    if (serviceById.has(session.service.id)) continue;
+    const columns = typeof row._service === 'string' ? JSON.parse(row._service) : row._service;
+    serviceById.set(session.service.id, lightMap(ctx.em, Service, columns as Record<string, unknown>));
+  }
   const childFactsOf = attendee ?? (await childFacts(ctx, child));
   const now = ctx.now();
   const facts = new Map<string, BookingFacts>();
