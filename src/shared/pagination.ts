@@ -128,13 +128,9 @@ function afterCondition(spec: ListShape, values: string[]): Condition {
 
 type Row = Record<string, unknown> & { __cursor: string };
 
+/** The rows as light entities, each with its cursor's values (the mapper reads the entity's columns only). */
 function toEntities<T extends object>(em: EntityManager, spec: ListSpec<T>, rows: Row[]) {
-  return rows.map((row) => {
-    const { __cursor, __parent, __rank, ...columns } = row as Row & { __parent?: unknown; __rank?: unknown };
-    void __parent;
-    void __rank;
-    return { entity: lightMap<T>(em, spec.entity, columns), cursor: __cursor };
-  });
+  return rows.map((row) => ({ entity: lightMap<T>(em, spec.entity, row), cursor: row.__cursor }));
 }
 
 function toPage<T extends object>(
