@@ -3,6 +3,7 @@ import type { Client } from 'pg';
 import { beginWith } from '../src/db/begin-rider';
 import { commitWithTail, executeAtCommit, openCommitTail } from '../src/db/commit-tail';
 import { initOrm } from '../src/db/orm';
+import { executeTogether } from '../src/db/sql-prepared';
 import { createLogger } from '../src/shared/logger';
 import { rawClient } from './support/app';
 
@@ -135,6 +136,66 @@ describe('statements sent with COMMIT', () => {
         `select count(*)::int as n from pg_prepared_statements where from_sql and statement like '%select 1 / $1%'`,
       );
     expect(n).toBe(1);
+  });
+
+  it('runs statements together in one round trip, each prepared once, a failed batch included', async () => {
+    const count = 'select count(*)::int as n from commit_tail_probe where note = ?';
+    const echo = `select ?::text as v, ?::int + 1 as w`;
+    const tx = await unit();
+    await tx.execute('insert into commit_tail_probe values (20, ?)', [`l'autre`]);
+    const sent: string[] = [];
+    const connection = await (
+      tx.getTransactionContext() as {
+        client: { acquireConnection(): Promise<{ query: (...a: unknown[]) => unknown }> };
+      }
+    ).client.acquireConnection();
+    const query = connection.query;
+    connection.query = function (this: unknown, ...args: unknown[]) {
+      sent.push(String(typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text));
+      return query.apply(this, args);
+    };
+    try {
+      // Inside the transaction (its own uncommitted row counted), in order.
+      expect(
+        await executeTogether(tx, [
+          { sql: count, params: [`l'autre`] },
+          { sql: echo, params: [`a'b`, 41] },
+        ]),
+      ).toEqual([[{ n: 1 }], [{ v: `a'b`, w: 42 }]]);
+      // Then one query per batch: the PREPAREs went first, alone, on this connection's first use.
+      expect(sent).toHaveLength(2);
+      expect(sent[0]).toMatch(/^PREPARE [^]*;\nPREPARE /);
+      expect(sent[1]).toMatch(/^EXECUTE [^]*;\nEXECUTE /);
+      sent.length = 0;
+      await expect(
+        executeTogether(tx, [
+          { sql: echo, params: ['x', 1] },
+          { sql: 'select 2 / ? as v', params: [0] },
+        ]),
+      ).rejects.toThrow(/division by zero/);
+      // Its new statement's PREPARE alone, then the EXECUTEs.
+      expect(sent).toHaveLength(2);
+      expect(sent[0]).toMatch(/^PREPARE \S+ AS select 2 \/ \$1 as v$/);
+    } finally {
+      connection.query = query;
+    }
+    await tx.rollback();
+    // After the failed batch: its PREPARE is known, the next batch only EXECUTEs, and the
+    // connection holds each statement once.
+    const next = await unit();
+    expect(
+      await executeTogether(next, [
+        { sql: 'select 2 / ? as v', params: [1] },
+        { sql: count, params: [`l'autre`] },
+      ]),
+    ).toEqual([[{ v: 2 }], [{ n: 0 }]]);
+    await next.rollback();
+    const [{ n }] = await orm.em.fork().execute(
+      `select count(*)::int as n from pg_prepared_statements where from_sql
+         and (statement like '%select 2 / $1%' or statement like '%::int + 1 as w%' or statement like '%where note = $1%')`,
+    );
+    // (A PREPARE of a name the connection holds would have failed its batch.)
+    expect(n).toBe(3);
   });
 
   it('runs the statement at once outside a unit', async () => {

@@ -66,10 +66,10 @@ describe('round trips of a booking', () => {
     const { res, statements } = await reserve(target.sessions[1]);
     expect(res.data.reserve.userErrors).toEqual([]);
     expect(res.data.reserve.reservations).toHaveLength(1);
-    // Write: scope (with BEGIN), child, sessions with their services; then, with the COMMIT, the
-    // key with its outcome (first, before the session's row is locked), the place and the
-    // reservation (one statement, the place first), the event. Payload: the inserted row, no
-    // second transaction.
+    // Write: scope (with BEGIN); child, sessions with their services (together, one round trip);
+    // then, with the COMMIT, the key with its outcome (first, before the session's row is
+    // locked), the place and the reservation (one statement, the place first), the event.
+    // Payload: the inserted row, no second transaction. Three round trips.
     expect(statements).toHaveLength(6);
     expect(scopes(statements)).toHaveLength(1);
     expect(statements[3]).toMatch(

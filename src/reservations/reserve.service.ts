@@ -13,9 +13,9 @@ import {
   type Outcome,
   type UserErrorData,
 } from '../shared/user-errors';
-import { loadBookingChild, loadBookingFacts, type BookingChild } from './booking-facts';
+import { loadBookingChildWithFacts, type BookingChild } from './booking-facts';
 import { channelFor } from './booking-rules';
-import { bookingRefusal, BookingStatus, decideBooking } from './booking-status';
+import { bookingRefusal, BookingStatus, decideBooking, type BookingFacts } from './booking-status';
 import { enterWaitlists } from '../waitlists/join.service';
 import { Reservation, ReservationChannel } from './reservation.entity';
 import { executePrepared, type PreparedParam } from '../db/prepared-statements';
@@ -51,7 +51,13 @@ export const reserve = idempotentMutation(
         'sessionIds',
       ]);
     }
-    const found = await loadBookingChild(ctx, input.childId, input.householdId);
+    // The child and the sessions in one round trip; the facts serve only once the child is found.
+    const { found, facts } = await loadBookingChildWithFacts(
+      ctx,
+      input.childId,
+      input.householdId,
+      input.sessionIds,
+    );
     // A parent books for their own children only; another family's child is "not found".
     if (!found || (ctx.viewer.familyId && found.child.family.id !== ctx.viewer.familyId)) {
       return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Child' }), ['childId']);
@@ -60,7 +66,7 @@ export const reserve = idempotentMutation(
     if (input.householdId && found.child.family.id !== input.householdId) {
       return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Family' }), ['householdId']);
     }
-    return bookSessions(ctx, found, input.sessionIds, input.waitlistIfFull ?? false);
+    return bookSessions(ctx, found, facts, input.sessionIds, input.waitlistIfFull ?? false);
   },
 );
 
@@ -76,11 +82,11 @@ export interface Booked {
 
 async function bookSessions(
   ctx: TenantContext,
-  { child, attendee }: BookingChild,
+  { child }: BookingChild,
+  facts: Map<string, BookingFacts>,
   sessionIds: string[],
   waitlistIfFull: boolean,
 ): Promise<Outcome<Booked>> {
-  const facts = await loadBookingFacts(ctx, child, sessionIds, attendee);
   const channel = channelFor(ctx.viewer);
   const userErrors: UserErrorData[] = [];
   const wanted: { sessionId: string; index: number; date: string }[] = [];
