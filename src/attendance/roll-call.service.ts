@@ -115,16 +115,14 @@ async function takeRoll(
     }
   }
   const childIds = named.map((n) => n.childId);
-  const [children, live] = await Promise.all([
-    childIds.length ? ctx.em.find(Child, { id: { $in: childIds } }) : Promise.resolve([]),
-    childIds.length
-      ? ctx.em.find(Reservation, {
-          session: session.id,
-          child: { $in: childIds },
-          status: { $ne: ReservationStatus.CANCELLED },
-        })
-      : Promise.resolve([]),
-  ]);
+  const children = childIds.length ? await ctx.em.find(Child, { id: { $in: childIds } }) : [];
+  const live = childIds.length
+    ? await ctx.em.find(Reservation, {
+        session: session.id,
+        child: { $in: childIds },
+        status: { $ne: ReservationStatus.CANCELLED },
+      })
+    : [];
   const childById = new Map(children.map((c) => [c.id, c]));
   const reservationByChild = new Map(live.map((r) => [r.child.id, r]));
   const walkInsAllowed = mode === OperatingMode.WALK_IN || service.bookingPolicy.allowsWalkIns;

@@ -203,10 +203,10 @@ export class SessionReservationsResolver {
   })
   async viewerChildren(@Root() session: Session, @Ctx() ctx: GraphQLContext) {
     if (!ctx.viewer.familyId) return [];
-    const [children, bookings] = await Promise.all([
-      ctx.loaders.childrenByFamilyId.load(ctx.viewer.familyId),
-      ctx.loaders.familyBookingsBySessionId.load(session.id),
-    ]);
+    // Two loaders, two statements: one after the other on the unit's connection (each still
+    // batched across the sessions of the page).
+    const children = await ctx.loaders.childrenByFamilyId.load(ctx.viewer.familyId);
+    const bookings = await ctx.loaders.familyBookingsBySessionId.load(session.id);
     return children.map((child) => {
       const reservation = bookings.find((r) => r.child.id === child.id) ?? null;
       return { child, booked: reservation !== null, reservation };

@@ -68,10 +68,12 @@ async function targetServices(ctx: TenantContext, input: GenerateSessionsInput):
     return refuse(UserErrorCode.NOT_FOUND, msg('admin.notFound', { what: 'Service' }), ['serviceId']);
   const facilityIds = [...new Set(input.facilityIds ?? [])];
   if (!facilityIds.length) return done([service]);
-  const [facilities, siblings] = await Promise.all([
-    ctx.em.find(Facility, { id: { $in: facilityIds }, archivedAt: null }),
-    ctx.em.find(Service, { kind: service.kind, facility: { $in: facilityIds }, archivedAt: null }),
-  ]);
+  const facilities = await ctx.em.find(Facility, { id: { $in: facilityIds }, archivedAt: null });
+  const siblings = await ctx.em.find(Service, {
+    kind: service.kind,
+    facility: { $in: facilityIds },
+    archivedAt: null,
+  });
   const known = new Set(facilities.map((f) => f.id));
   const errors = [];
   const targets = new Map([[service.id, service]]);

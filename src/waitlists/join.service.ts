@@ -7,7 +7,12 @@ import { Family } from '../families/family.entity';
 import { idempotentMutation } from '../idempotency/idempotency.service';
 import { loadBookingFacts } from '../reservations/booking-facts';
 import { channelFor } from '../reservations/booking-rules';
-import { bookingRefusal, BookingStatus, decideBooking } from '../reservations/booking-status';
+import {
+  bookingRefusal,
+  BookingStatus,
+  decideBooking,
+  type BookingFacts,
+} from '../reservations/booking-status';
 import { ReservationChannel } from '../shared/channels';
 import {
   done,
@@ -87,7 +92,9 @@ export const joinWaitlist = idempotentMutation(
     const found = await joiningChildren(ctx, input.childId, input.siblingIds ?? []);
     if ('refusal' in found) return found.refusal;
     const { children } = found;
-    const facts = await Promise.all(children.map((child) => loadBookingFacts(ctx, child, input.sessionIds)));
+    // One child after the other: the transaction's one connection runs one statement at a time.
+    const facts: Map<string, BookingFacts>[] = [];
+    for (const child of children) facts.push(await loadBookingFacts(ctx, child, input.sessionIds));
     const userErrors: UserErrorData[] = [];
     const wanted: { sessionId: string; index: number }[] = [];
     input.sessionIds.forEach((sessionId, index) => {

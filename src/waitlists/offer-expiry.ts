@@ -89,10 +89,8 @@ export async function remindOffer(ctx: TenantContext, entryId: string): Promise<
     [ctx.tenant.id, entry.id, NotificationKind.WAITLIST_OFFER_EXPIRING],
   );
   if (already.n > 0) return false;
-  const [session, child] = await Promise.all([
-    ctx.em.findOneOrFail(Session, { id: entry.session.id }),
-    ctx.em.findOneOrFail(Child, { id: entry.child.id }),
-  ]);
+  const session = await ctx.em.findOneOrFail(Session, { id: entry.session.id });
+  const child = await ctx.em.findOneOrFail(Child, { id: entry.child.id });
   const hours = Math.max(1, Math.round((entry.offerExpiresAt!.getTime() - ctx.now().getTime()) / 3600_000));
   notify(ctx, {
     familyId: entry.family.id,

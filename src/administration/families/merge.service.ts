@@ -78,9 +78,8 @@ export const mergeFamilies = idempotentMutation(
     if (input.keepFamilyId === input.mergeFamilyId) {
       return refuse(UserErrorCode.INVALID, msg('admin.mergeSame'), ['mergeFamilyId']);
     }
-    const [keep, merged] = await Promise.all(
-      [input.keepFamilyId, input.mergeFamilyId].map((id) => ctx.em.findOne(Family, { id })),
-    );
+    const keep = await ctx.em.findOne(Family, { id: input.keepFamilyId });
+    const merged = await ctx.em.findOne(Family, { id: input.mergeFamilyId });
     if (!keep) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Family' }), ['keepFamilyId']);
     if (!merged)
       return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Family' }), ['mergeFamilyId']);
@@ -228,9 +227,8 @@ export const mergeChildren = idempotentMutation(
     if (input.keepChildId === input.mergeChildId) {
       return refuse(UserErrorCode.INVALID, msg('admin.mergeSame'), ['mergeChildId']);
     }
-    const [keep, merged] = await Promise.all(
-      [input.keepChildId, input.mergeChildId].map((id) => ctx.em.findOne(Child, { id })),
-    );
+    const keep = await ctx.em.findOne(Child, { id: input.keepChildId });
+    const merged = await ctx.em.findOne(Child, { id: input.mergeChildId });
     if (!keep) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Child' }), ['keepChildId']);
     if (!merged) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Child' }), ['mergeChildId']);
     const gone = alreadyMerged('Child', { keepChildId: keep, mergeChildId: merged });

@@ -15,10 +15,9 @@ export interface AccountLoaders {
 export function createAccountLoaders(ctx: GraphQLContext): AccountLoaders {
   return {
     accountByFamilyId: new DataLoader<string, FamilyAccount>(async (familyIds) => {
-      const [figures, plans] = await Promise.all([
-        accountFigures(ctx, familyIds),
-        ctx.loaders.plansByFamilyId.loadMany(familyIds),
-      ]);
+      // The plans' batch, then the figures: one statement at a time on the unit's connection.
+      const plans = await ctx.loaders.plansByFamilyId.loadMany(familyIds);
+      const figures = await accountFigures(ctx, familyIds);
       return Promise.all(
         familyIds.map(async (familyId, i) => {
           const familyPlans = plans[i] instanceof Error ? [] : (plans[i] as { id: string }[]);

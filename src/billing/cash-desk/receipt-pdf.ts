@@ -19,11 +19,9 @@ export async function receiptPdf(
   const { tenant } = ctx;
   const receipt = await ctx.em.findOne(Receipt, { number });
   if (!receipt || !canSeeFamilyBilling(ctx, receipt.familyId)) throw new NotFoundError('Receipt');
-  const [family, office, payment] = await Promise.all([
-    ctx.em.findOneOrFail(Family, { id: receipt.familyId }),
-    ctx.em.findOneOrFail(CashOffice, { id: receipt.cashOfficeId }),
-    ctx.em.findOneOrFail(Payment, { id: receipt.paymentId }),
-  ]);
+  const family = await ctx.em.findOneOrFail(Family, { id: receipt.familyId });
+  const office = await ctx.em.findOneOrFail(CashOffice, { id: receipt.cashOfficeId });
+  const payment = await ctx.em.findOneOrFail(Payment, { id: receipt.paymentId });
   const language = tenantLanguage(tenant);
   const title = render(msg('receipt.title', { number: receipt.number }), language);
   const doc = new PDFDocument({ size: 'A5', margin: 40, info: { Title: title } });

@@ -88,55 +88,55 @@ export async function fillCorrectiveDraft(
     byInvoice.set(row.billed_invoice_id, [...(byInvoice.get(row.billed_invoice_id) ?? []), row]);
   const invoiceIds = [...byInvoice.keys()];
   const json = JSON.stringify(invoiceIds);
-  const [lines, credited, fingerprints, handedOver] = await Promise.all([
-    ctx.em.execute<
-      {
-        id: string;
-        invoice_id: string;
-        month: string;
-        service_id: string | null;
-        label: string;
-        unit_price: number;
-        quantity: number;
-      }[]
-    >(
-      `select id, invoice_id, month, service_id, label, unit_price, quantity from invoice_lines
-       where tenant_id = ? and invoice_id = any(array(select value::uuid from json_array_elements_text(?::json)))
-       order by invoice_id, position`,
-      [tenant.id, json],
-      'all',
-      log,
-    ),
-    // Per corrected invoice: what is left to credit, and each line's units credited already.
-    ctx.em.execute<{ invoice_id: string; creditable: number; line_units: Record<string, number> | null }[]>(
-      `select i.id as invoice_id,
-              i.total - coalesce((select sum(n.total) from invoices n where n.tenant_id = i.tenant_id
-                                  and n.credited_invoice_id = i.id), 0) as creditable,
-              (select json_object_agg(l.credited_line_id, l.units) from (
-                 select nl.credited_line_id, sum(nl.quantity) as units from invoice_lines nl
-                 join invoices n on n.tenant_id = nl.tenant_id and n.id = nl.invoice_id
-                 where n.tenant_id = i.tenant_id and n.credited_invoice_id = i.id and nl.credited_line_id is not null
-                 group by nl.credited_line_id) l) as line_units
-       from invoices i where i.tenant_id = ? and i.id = any(array(select value::uuid from json_array_elements_text(?::json)))`,
-      [tenant.id, json],
-      'all',
-      log,
-    ),
-    ctx.em.execute<{ invoice_id: string; fingerprint: string }[]>(
-      `select k.billed_invoice_id as invoice_id, ${FINGERPRINT} as fingerprint from charge_corrections k
-       where k.tenant_id = ? and k.billing_run_id is null group by k.billed_invoice_id`,
-      [tenant.id],
-      'all',
-      log,
-    ),
-    ctx.em.execute<{ invoice_id: string }[]>(
-      `select invoice_id from treasury_handovers
-       where tenant_id = ? and invoice_id = any(array(select value::uuid from json_array_elements_text(?::json)))`,
-      [tenant.id, json],
-      'all',
-      log,
-    ),
-  ]);
+  const lines = await ctx.em.execute<
+    {
+      id: string;
+      invoice_id: string;
+      month: string;
+      service_id: string | null;
+      label: string;
+      unit_price: number;
+      quantity: number;
+    }[]
+  >(
+    `select id, invoice_id, month, service_id, label, unit_price, quantity from invoice_lines
+     where tenant_id = ? and invoice_id = any(array(select value::uuid from json_array_elements_text(?::json)))
+     order by invoice_id, position`,
+    [tenant.id, json],
+    'all',
+    log,
+  );
+  // Per corrected invoice: what is left to credit, and each line's units credited already.
+  const credited = await ctx.em.execute<
+    { invoice_id: string; creditable: number; line_units: Record<string, number> | null }[]
+  >(
+    `select i.id as invoice_id,
+            i.total - coalesce((select sum(n.total) from invoices n where n.tenant_id = i.tenant_id
+                                and n.credited_invoice_id = i.id), 0) as creditable,
+            (select json_object_agg(l.credited_line_id, l.units) from (
+               select nl.credited_line_id, sum(nl.quantity) as units from invoice_lines nl
+               join invoices n on n.tenant_id = nl.tenant_id and n.id = nl.invoice_id
+               where n.tenant_id = i.tenant_id and n.credited_invoice_id = i.id and nl.credited_line_id is not null
+               group by nl.credited_line_id) l) as line_units
+     from invoices i where i.tenant_id = ? and i.id = any(array(select value::uuid from json_array_elements_text(?::json)))`,
+    [tenant.id, json],
+    'all',
+    log,
+  );
+  const fingerprints = await ctx.em.execute<{ invoice_id: string; fingerprint: string }[]>(
+    `select k.billed_invoice_id as invoice_id, ${FINGERPRINT} as fingerprint from charge_corrections k
+     where k.tenant_id = ? and k.billing_run_id is null group by k.billed_invoice_id`,
+    [tenant.id],
+    'all',
+    log,
+  );
+  const handedOver = await ctx.em.execute<{ invoice_id: string }[]>(
+    `select invoice_id from treasury_handovers
+     where tenant_id = ? and invoice_id = any(array(select value::uuid from json_array_elements_text(?::json)))`,
+    [tenant.id, json],
+    'all',
+    log,
+  );
   const handedOverIds = new Set(handedOver.map((h) => h.invoice_id));
   const serviceNames = await serviceNamesOf(ctx);
   const language = tenantLanguage(tenant);

@@ -22,11 +22,9 @@ export async function invoicePdf(
   const { tenant } = ctx;
   const invoice = await ctx.em.findOne(Invoice, { number });
   if (!invoice || !canSeeFamilyBilling(ctx, invoice.family.id)) throw new NotFoundError('Invoice');
-  const [family, lines, [settlement]] = await Promise.all([
-    ctx.em.findOneOrFail(Family, { id: invoice.family.id }),
-    ctx.em.find(InvoiceLine, { invoiceId: invoice.id }, { orderBy: { position: 'asc' } }),
-    settlements(ctx.em, tenant.id, [invoice.id]),
-  ]);
+  const family = await ctx.em.findOneOrFail(Family, { id: invoice.family.id });
+  const lines = await ctx.em.find(InvoiceLine, { invoiceId: invoice.id }, { orderBy: { position: 'asc' } });
+  const [settlement] = await settlements(ctx.em, tenant.id, [invoice.id]);
   const instalments = settlement.planId
     ? ((await instalmentStates(ctx, [settlement.planId])).get(settlement.planId) ?? [])
     : [];

@@ -29,16 +29,18 @@ export async function familyStatementPdf(
   const { tenant } = ctx;
   const family = await ctx.em.findOne(Family, { id: familyId });
   if (!family || !canSeeFamilyBilling(ctx, family.id)) throw new NotFoundError('Family');
-  const [figures, invoices, payments, plans] = await Promise.all([
-    accountFigures(ctx, [family.id]),
-    ctx.em.find(Invoice, { family: family.id }, { orderBy: { dueDate: 'asc', number: 'asc' } }),
-    ctx.em.find(
-      Payment,
-      { familyId: family.id },
-      { orderBy: { receivedOn: 'desc' }, limit: RECENT_PAYMENTS },
-    ),
-    plansOfFamilies(ctx, [family.id]),
-  ]);
+  const figures = await accountFigures(ctx, [family.id]);
+  const invoices = await ctx.em.find(
+    Invoice,
+    { family: family.id },
+    { orderBy: { dueDate: 'asc', number: 'asc' } },
+  );
+  const payments = await ctx.em.find(
+    Payment,
+    { familyId: family.id },
+    { orderBy: { receivedOn: 'desc' }, limit: RECENT_PAYMENTS },
+  );
+  const plans = await plansOfFamilies(ctx, [family.id]);
   const account = figures.get(family.id)!;
   const open = new Set(account.openInvoiceIds);
   const openInvoices = invoices.filter((i) => open.has(i.id) && i.kind !== InvoiceKind.CREDIT_NOTE);

@@ -46,10 +46,8 @@ export const issueCreditNote = idempotentMutation(
     const handedOver = await handedOverRefusal(ctx, [invoice.id], ['invoiceId']);
     if (handedOver) return { value: null, userErrors: [handedOver] };
 
-    const [lines, previous] = await Promise.all([
-      ctx.em.find(InvoiceLine, { invoiceId: invoice.id }, { orderBy: { position: 'asc' } }),
-      ctx.em.find(Invoice, { creditedInvoiceId: invoice.id }),
-    ]);
+    const lines = await ctx.em.find(InvoiceLine, { invoiceId: invoice.id }, { orderBy: { position: 'asc' } });
+    const previous = await ctx.em.find(Invoice, { creditedInvoiceId: invoice.id });
     const previousLines = previous.length
       ? await ctx.em.find(InvoiceLine, { invoiceId: { $in: previous.map((p) => p.id) } })
       : [];

@@ -172,24 +172,22 @@ export async function instalmentStates(
   planIds: readonly string[],
 ): Promise<Map<string, InstalmentState[]>> {
   const { tenant } = ctx;
-  const [instalments, paidRows] = await Promise.all([
-    ctx.em.find(
-      Instalment,
-      { planId: { $in: [...planIds] } },
-      { orderBy: { planId: 'asc', position: 'asc' } },
-    ),
-    ctx.em.execute<{ plan_id: string; paid: string }[]>(
-      `select p.id as plan_id, coalesce(sum(a.amount), 0) as paid
-       from payment_plans p
-       join payment_plan_invoices pi on pi.tenant_id = p.tenant_id and pi.plan_id = p.id
-       left join allocations a on a.tenant_id = pi.tenant_id and a.invoice_id = pi.invoice_id and a.created_at >= p.created_at
-       where p.tenant_id = ? and p.id = any(array(select value::uuid from json_array_elements_text(?::json)))
-       group by p.id`,
-      [tenant.id, JSON.stringify(planIds)],
-      'all',
-      ctx.em.getLoggerContext(),
-    ),
-  ]);
+  const instalments = await ctx.em.find(
+    Instalment,
+    { planId: { $in: [...planIds] } },
+    { orderBy: { planId: 'asc', position: 'asc' } },
+  );
+  const paidRows = await ctx.em.execute<{ plan_id: string; paid: string }[]>(
+    `select p.id as plan_id, coalesce(sum(a.amount), 0) as paid
+     from payment_plans p
+     join payment_plan_invoices pi on pi.tenant_id = p.tenant_id and pi.plan_id = p.id
+     left join allocations a on a.tenant_id = pi.tenant_id and a.invoice_id = pi.invoice_id and a.created_at >= p.created_at
+     where p.tenant_id = ? and p.id = any(array(select value::uuid from json_array_elements_text(?::json)))
+     group by p.id`,
+    [tenant.id, JSON.stringify(planIds)],
+    'all',
+    ctx.em.getLoggerContext(),
+  );
   const today = todayIn(tenant.timeZone, ctx.now());
   const left = new Map(paidRows.map((r) => [r.plan_id, Number(r.paid)]));
   const states = new Map<string, InstalmentState[]>(planIds.map((id) => [id, []]));

@@ -17,11 +17,11 @@ async function drawLetter(ctx: TenantContext, doc: PDFKit.PDFDocument, reminder:
   const language = tenantLanguage(tenant);
   const levels = tenant.config.reminderLevels ?? [];
   const last = reminder.level >= levels.length ? 'yes' : 'no';
-  const [family, invoice, instalment] = await Promise.all([
-    ctx.em.findOneOrFail(Family, { id: reminder.familyId }),
-    reminder.invoiceId ? ctx.em.findOneOrFail(Invoice, { id: reminder.invoiceId }) : null,
-    reminder.instalmentId ? ctx.em.findOneOrFail(Instalment, { id: reminder.instalmentId }) : null,
-  ]);
+  const family = await ctx.em.findOneOrFail(Family, { id: reminder.familyId });
+  const invoice = reminder.invoiceId ? await ctx.em.findOneOrFail(Invoice, { id: reminder.invoiceId }) : null;
+  const instalment = reminder.instalmentId
+    ? await ctx.em.findOneOrFail(Instalment, { id: reminder.instalmentId })
+    : null;
   const common = {
     level: reminder.level,
     last,

@@ -62,10 +62,8 @@ export const recordWaterConsumption = idempotentMutation(
         'cubicMetres',
       ]);
     }
-    const [service, family] = await Promise.all([
-      waterService(ctx),
-      ctx.em.findOne(Family, { id: input.familyId }),
-    ]);
+    const service = await waterService(ctx);
+    const family = await ctx.em.findOne(Family, { id: input.familyId });
     if (!service) return refuse(UserErrorCode.NOT_FOUND, msg('water.noService'), ['familyId']);
     if (!family) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Family' }), ['familyId']);
     const quotients = await quotientsOn(ctx.em, tenant.id, [family.id], date);
@@ -111,10 +109,8 @@ export async function setWaterDebit(
   if (!Number.isInteger(input.monthlyAmount) || input.monthlyAmount < 0 || input.monthlyAmount > 1_000_000) {
     return refuse(UserErrorCode.INVALID, msg('water.monthlyAmount'), ['monthlyAmount']);
   }
-  const [service, family] = await Promise.all([
-    waterService(ctx),
-    ctx.em.findOne(Family, { id: input.familyId }),
-  ]);
+  const service = await waterService(ctx);
+  const family = await ctx.em.findOne(Family, { id: input.familyId });
   if (!service) return refuse(UserErrorCode.NOT_FOUND, msg('water.noService'), ['familyId']);
   if (!family) return refuse(UserErrorCode.NOT_FOUND, msg('notFound', { what: 'Family' }), ['familyId']);
   // 0 stops the debit (the schedule keeps its last amount, inactive); any other amount (re)starts it.
