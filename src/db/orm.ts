@@ -7,6 +7,7 @@ import { MIGRATIONS } from '../migrations';
 import { TENANT_FILTER } from '../shared/tenant-owned';
 import { rideOnBegin } from './begin-rider';
 import { prepareStatementsOn } from './prepared-statements';
+import { oneStatementAtATime } from './serial-statements';
 import { QueryLogger, type QueryObserver } from './query-logger';
 
 export interface OrmOptions {
@@ -47,13 +48,16 @@ export function ormConfig(options: OrmOptions): Options {
       max: options.poolMax ?? 10,
       acquireTimeoutMillis: options.acquireTimeoutMs ?? 5000,
       // Parameterised statements are prepared once per connection (src/db/prepared-statements.ts);
-      // a unit's scope goes with its BEGIN (src/db/begin-rider.ts).
+      // a unit's scope goes with its BEGIN (src/db/begin-rider.ts); one statement at a time
+      // (src/db/serial-statements.ts).
       afterCreate: (
-        connection: Parameters<typeof prepareStatementsOn>[0],
+        connection: Parameters<typeof prepareStatementsOn>[0] & Parameters<typeof oneStatementAtATime>[0],
         done: (error: Error | null, connection: unknown) => void,
       ) => {
         prepareStatementsOn(connection);
         rideOnBegin(connection);
+        // Outermost: the batch loaders' statements wait their turn here, not in pg's queue.
+        oneStatementAtATime(connection);
         done(null, connection);
       },
     },
