@@ -11,6 +11,7 @@ import { fromGlobalId, toGlobalId } from '../src/shared/ids';
 import { createLogger } from '../src/shared/logger';
 import { startBenchDatabase, type BenchDatabase } from './support/database';
 import { bareBookingRate } from './support/bare-rate';
+import { floorRush } from './support/rush-floor';
 import {
   treeCpuMs,
   failAndExit,
@@ -37,13 +38,18 @@ import { ROOT, startGuichet, type Server } from './support/servers';
  * PostgreSQL's commit timestamps − the opening instant). Prints one JSON line; exits 1 when an
  * invariant fails.
  *
- * Usage: npm run bench:rush [-- PARENTS CAPACITY] [--bare-seconds 10] [--bare-clients 50]
+ * With `--floor`, the same parents then rush a floor server (bench/support/rush-floor.ts: HTTP, a
+ * token and the booking's three round trips, nothing else) on the same PostgreSQL: what this
+ * machine leaves to any API, printed as `floor`.
+ *
+ * Usage: npm run bench:rush [-- PARENTS CAPACITY] [--bare-seconds 10] [--bare-clients 50] [--floor]
  */
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     'bare-seconds': { type: 'string', default: '10' },
     'bare-clients': { type: 'string', default: '50' },
+    floor: { type: 'boolean', default: false },
   },
 });
 const PARENTS = Number(positionals[0] ?? 2000);
@@ -234,6 +240,7 @@ async function main(): Promise<void> {
   );
   if (statementsFile) await writeStatementStats(db, statementsFile);
   await server.stop();
+  const floor = args.floor ? await floorRush(db, workDir, PARENTS, CAPACITY) : undefined;
   await db.stop();
 
   const acknowledged = new Set<string>(load.reservationIds.map((id: string) => fromGlobalId(id)?.id));
@@ -285,6 +292,12 @@ async function main(): Promise<void> {
       refusals: load.refusals,
       replays: { checked: load.replays.checked, mismatches: load.replays.mismatches.slice(0, 5) },
       invariants,
+      ...(floor && {
+        floor: {
+          ...floor,
+          ratio: Math.round((floor.bookingsPerSecond / bare.transactionsPerSecond) * 1000) / 1000,
+        },
+      }),
       preconnected: load.preconnected,
       dispatchMs: load.dispatchMs,
       loadAverage: [load0, loadEnd],
