@@ -13,6 +13,7 @@ import { Child } from './child.entity';
 import { canSeeFamily, getFamily, isHouseholdOf, listFamilies } from './families.service';
 import { Family } from './family.entity';
 import { ChildType, FamiliesArgs, FAMILY_READERS, FamilyConnection, FamilyType } from './family.types';
+import { present } from '../shared/loaders';
 
 registerNode({
   typeName: 'Family',
@@ -86,8 +87,8 @@ export class FamilyResolver {
 @Resolver(() => ChildType)
 export class ChildResolver {
   @FieldResolver(() => FamilyType, { description: 'The household the child belongs to.' })
-  async family(@Root() child: Child, @Ctx() ctx: GraphQLContext): Promise<Family> {
-    return (await ctx.loaders.familyById.load(child.family.id))!;
+  family(@Root() child: Child, @Ctx() ctx: GraphQLContext): Promise<Family> {
+    return present(ctx.loaders.familyById.load(child.family.id));
   }
 
   @FieldResolver(() => FacilityType, {

@@ -35,6 +35,7 @@ import {
 } from './reservation.types';
 import { cancelReservation, cancelReservations, visibleReservation } from './cancel.service';
 import { reserve } from './reserve.service';
+import { present } from '../shared/loaders';
 
 registerNode({
   typeName: 'Reservation',
@@ -112,13 +113,13 @@ export class ReservationResolver {
   }
 
   @FieldResolver(() => SessionType, { description: 'The session booked.' })
-  async session(@Root() reservation: Reservation, @Ctx() ctx: GraphQLContext): Promise<Session> {
-    return (await ctx.loaders.sessionById.load(reservation.session.id))!;
+  session(@Root() reservation: Reservation, @Ctx() ctx: GraphQLContext): Promise<Session> {
+    return present(ctx.loaders.sessionById.load(reservation.session.id));
   }
 
   @FieldResolver(() => ChildType, { description: 'The child booked.' })
-  async child(@Root() reservation: Reservation, @Ctx() ctx: GraphQLContext): Promise<Child> {
-    return (await ctx.loaders.childById.load(reservation.child.id))!;
+  child(@Root() reservation: Reservation, @Ctx() ctx: GraphQLContext): Promise<Child> {
+    return present(ctx.loaders.childById.load(reservation.child.id));
   }
 
   @FieldResolver(() => ChargeType, {

@@ -11,6 +11,7 @@ import { bookingWindow } from './booking-window';
 import { Session } from './session.entity';
 import { SessionConnection, SessionsArgs, SessionType } from './session.types';
 import { listSessions, placesLeft } from './sessions.service';
+import { present } from '../shared/loaders';
 
 registerNode({
   typeName: 'Session',
@@ -69,8 +70,8 @@ export class SessionResolver {
   }
 
   @FieldResolver(() => ServiceType, { description: 'The service this session belongs to.' })
-  async service(@Root() session: Session, @Ctx() ctx: GraphQLContext): Promise<Service> {
-    return (await ctx.loaders.serviceById.load(session.service.id))!;
+  service(@Root() session: Session, @Ctx() ctx: GraphQLContext): Promise<Service> {
+    return present(ctx.loaders.serviceById.load(session.service.id));
   }
 
   @FieldResolver(() => FacilityType, { nullable: true, description: 'Where the session takes place.' })

@@ -12,6 +12,7 @@ import { SessionType } from '../sessions/session.types';
 import type { WaitlistEntry } from './waitlist-entry.entity';
 import { WaitlistEntryType, withCountFields } from './waitlist.types';
 import type { WaitlistCounts } from './waitlists.loaders';
+import { present } from '../shared/loaders';
 
 @Resolver(() => WaitlistEntryType)
 export class WaitlistEntryFieldsResolver {
@@ -57,13 +58,13 @@ export class WaitlistEntryFieldsResolver {
   }
 
   @FieldResolver(() => SessionType, { description: 'The full session waited for.' })
-  async session(@Root() entry: WaitlistEntry, @Ctx() ctx: GraphQLContext): Promise<Session> {
-    return (await ctx.loaders.sessionById.load(entry.session.id))!;
+  session(@Root() entry: WaitlistEntry, @Ctx() ctx: GraphQLContext): Promise<Session> {
+    return present(ctx.loaders.sessionById.load(entry.session.id));
   }
 
   @FieldResolver(() => ChildType, { description: 'The child waiting.' })
-  async child(@Root() entry: WaitlistEntry, @Ctx() ctx: GraphQLContext): Promise<Child> {
-    return (await ctx.loaders.childById.load(entry.child.id))!;
+  child(@Root() entry: WaitlistEntry, @Ctx() ctx: GraphQLContext): Promise<Child> {
+    return present(ctx.loaders.childById.load(entry.child.id));
   }
 
   @FieldResolver(() => ReservationType, {

@@ -24,6 +24,7 @@ import {
   ChildcareCertificateType,
   PaymentCertificateType,
 } from './certificates.types';
+import { present } from '../../shared/loaders';
 
 const paymentsOf = (payments: CertificatePayment[], ctx: GraphQLContext): CertificatePaymentType[] =>
   payments.map((p) => ({ ...p, amount: moneyOf(p.amount, ctx.tenant) }));
@@ -67,8 +68,8 @@ export class ChildcareCertificateResolver {
   }
 
   @FieldResolver(() => FamilyType, { description: 'The household that paid.' })
-  async family(@Root() certificate: ChildcareCertificateRoot, @Ctx() ctx: GraphQLContext): Promise<Family> {
-    return (await ctx.loaders.familyById.load(certificate.familyId))!;
+  family(@Root() certificate: ChildcareCertificateRoot, @Ctx() ctx: GraphQLContext): Promise<Family> {
+    return present(ctx.loaders.familyById.load(certificate.familyId));
   }
 
   @FieldResolver(() => MoneyType, {

@@ -24,6 +24,7 @@ import {
   DraftCorrectiveRunInput,
 } from './corrections.types';
 import { correctBilledCharge, correctBilledPrices } from './record.service';
+import { present } from '../../shared/loaders';
 
 /** A correction_drafts row as the API reads it. */
 interface CorrectionDraftRow {
@@ -116,13 +117,13 @@ const linesOf = (lines: CorrectionLine[], ctx: GraphQLContext): DraftInvoiceLine
 @Resolver(() => CorrectionDraftType)
 export class CorrectionDraftResolver {
   @FieldResolver(() => FamilyType, { description: 'The family.' })
-  async family(@Root() row: CorrectionDraftRow, @Ctx() ctx: GraphQLContext): Promise<Family> {
-    return (await ctx.loaders.familyById.load(row.familyId))!;
+  family(@Root() row: CorrectionDraftRow, @Ctx() ctx: GraphQLContext): Promise<Family> {
+    return present(ctx.loaders.familyById.load(row.familyId));
   }
 
   @FieldResolver(() => InvoiceType, { description: 'The invoice corrected (it never changes).' })
-  async correctedInvoice(@Root() row: CorrectionDraftRow, @Ctx() ctx: GraphQLContext): Promise<Invoice> {
-    return (await ctx.loaders.invoiceById.load(row.correctedInvoiceId))!;
+  correctedInvoice(@Root() row: CorrectionDraftRow, @Ctx() ctx: GraphQLContext): Promise<Invoice> {
+    return present(ctx.loaders.invoiceById.load(row.correctedInvoiceId));
   }
 
   @FieldResolver(() => MoneyType, { description: 'What the credit note takes off (0: no credit note).' })

@@ -31,6 +31,7 @@ import {
   rebuildBillingRun,
 } from './drafts.service';
 import { promoteBillingRun } from './promote';
+import { present } from '../../shared/loaders';
 
 registerNode({
   typeName: 'DraftInvoice',
@@ -150,8 +151,8 @@ export class DraftRunResolver {
 @Resolver(() => DraftInvoiceType)
 export class DraftInvoiceResolver {
   @FieldResolver(() => FamilyType, { description: 'The family it would bill.' })
-  async family(@Root() draft: DraftInvoice, @Ctx() ctx: GraphQLContext): Promise<Family> {
-    return (await ctx.loaders.familyById.load(draft.familyId))!;
+  family(@Root() draft: DraftInvoice, @Ctx() ctx: GraphQLContext): Promise<Family> {
+    return present(ctx.loaders.familyById.load(draft.familyId));
   }
 
   @FieldResolver(() => MoneyType, { description: 'Its total, as it would be issued.' })

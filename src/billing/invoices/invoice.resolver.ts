@@ -34,6 +34,7 @@ import {
   listInvoices,
   visibleInvoice,
 } from './invoices.service';
+import { present } from '../../shared/loaders';
 
 registerNode({ typeName: 'Invoice', entity: Invoice, load: (ctx, id) => visibleInvoice(ctx, id) });
 registerNode({
@@ -156,8 +157,8 @@ export class InvoiceResolver {
   }
 
   @FieldResolver(() => FamilyType, { description: 'The family billed.' })
-  async family(@Root() invoice: Invoice, @Ctx() ctx: GraphQLContext): Promise<Family> {
-    return (await ctx.loaders.familyById.load(invoice.family.id))!;
+  family(@Root() invoice: Invoice, @Ctx() ctx: GraphQLContext): Promise<Family> {
+    return present(ctx.loaders.familyById.load(invoice.family.id));
   }
 
   @FieldResolver(() => InvoiceType, {

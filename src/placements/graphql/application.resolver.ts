@@ -37,6 +37,7 @@ import {
   PreferenceType,
   StandingType,
 } from './objects';
+import { present } from '../../shared/loaders';
 
 registerNode({
   typeName: 'PlacementApplication',
@@ -156,13 +157,13 @@ export class PlacementApplicationResolver {
   }
 
   @FieldResolver(() => ChildType, { description: 'The child.' })
-  async child(@Root() application: PlacementApplication, @Ctx() ctx: GraphQLContext): Promise<Child> {
-    return (await ctx.loaders.childById.load(application.childId))!;
+  child(@Root() application: PlacementApplication, @Ctx() ctx: GraphQLContext): Promise<Child> {
+    return present(ctx.loaders.childById.load(application.childId));
   }
 
   @FieldResolver(() => FamilyType, { description: 'The family (the household that applied).' })
-  async family(@Root() application: PlacementApplication, @Ctx() ctx: GraphQLContext): Promise<Family> {
-    return (await ctx.loaders.familyById.load(application.familyId))!;
+  family(@Root() application: PlacementApplication, @Ctx() ctx: GraphQLContext): Promise<Family> {
+    return present(ctx.loaders.familyById.load(application.familyId));
   }
 
   @ListLength(5)
@@ -202,15 +203,15 @@ export class PlacementApplicationResolver {
 @Resolver(() => PreferenceType)
 export class PreferenceFieldsResolver {
   @FieldResolver(() => FacilityType, { description: 'The facility.' })
-  async facility(@Root() preference: Preference, @Ctx() ctx: GraphQLContext): Promise<Facility> {
-    return (await ctx.loaders.facilityById.load(preference.facilityId))!;
+  facility(@Root() preference: Preference, @Ctx() ctx: GraphQLContext): Promise<Facility> {
+    return present(ctx.loaders.facilityById.load(preference.facilityId));
   }
 }
 
 @Resolver(() => StandingType)
 export class StandingFieldsResolver {
   @FieldResolver(() => FacilityType, { description: 'The facility.' })
-  async facility(@Root() standing: Standing, @Ctx() ctx: GraphQLContext): Promise<Facility> {
-    return (await ctx.loaders.facilityById.load(standing.facilityId))!;
+  facility(@Root() standing: Standing, @Ctx() ctx: GraphQLContext): Promise<Facility> {
+    return present(ctx.loaders.facilityById.load(standing.facilityId));
   }
 }

@@ -28,6 +28,7 @@ import { allocateUrgentPlace, urgentPlacements } from '../urgent/urgent.service'
 import { APPLICANTS } from './enums';
 import { AllocateUrgentPlaceInput, OfferPlaceInput, PlacementOfferInput } from './inputs';
 import { PlacementApplicationType, PlacementOfferType, PlacementType } from './objects';
+import { present } from '../../shared/loaders';
 
 const familyOnly = <T extends { familyId: string }>(ctx: GraphQLContext, row: T | null) =>
   row && (!ctx.viewer.familyId || row.familyId === ctx.viewer.familyId) ? row : null;
@@ -167,16 +168,13 @@ export class PlacementOfferResolver {
   }
 
   @FieldResolver(() => FacilityType, { description: 'The facility of the place.' })
-  async facility(@Root() offer: PlacementOffer, @Ctx() ctx: GraphQLContext): Promise<Facility> {
-    return (await ctx.loaders.facilityById.load(offer.facilityId))!;
+  facility(@Root() offer: PlacementOffer, @Ctx() ctx: GraphQLContext): Promise<Facility> {
+    return present(ctx.loaders.facilityById.load(offer.facilityId));
   }
 
   @FieldResolver(() => PlacementApplicationType, { description: 'The application it was made to.' })
-  async application(
-    @Root() offer: PlacementOffer,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<PlacementApplication> {
-    return (await ctx.loaders.placementApplicationById.load(offer.applicationId))!;
+  application(@Root() offer: PlacementOffer, @Ctx() ctx: GraphQLContext): Promise<PlacementApplication> {
+    return present(ctx.loaders.placementApplicationById.load(offer.applicationId));
   }
 
   @FieldResolver(() => PlacementType, { nullable: true, description: 'The placement, once accepted.' })
@@ -188,12 +186,12 @@ export class PlacementOfferResolver {
 @Resolver(() => PlacementType)
 export class PlacementFieldsResolver {
   @FieldResolver(() => ChildType, { description: 'The child.' })
-  async child(@Root() placement: Placement, @Ctx() ctx: GraphQLContext): Promise<Child> {
-    return (await ctx.loaders.childById.load(placement.childId))!;
+  child(@Root() placement: Placement, @Ctx() ctx: GraphQLContext): Promise<Child> {
+    return present(ctx.loaders.childById.load(placement.childId));
   }
 
   @FieldResolver(() => FacilityType, { description: 'The facility.' })
-  async facility(@Root() placement: Placement, @Ctx() ctx: GraphQLContext): Promise<Facility> {
-    return (await ctx.loaders.facilityById.load(placement.facilityId))!;
+  facility(@Root() placement: Placement, @Ctx() ctx: GraphQLContext): Promise<Facility> {
+    return present(ctx.loaders.facilityById.load(placement.facilityId));
   }
 }

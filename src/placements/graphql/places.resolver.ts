@@ -26,6 +26,7 @@ import { AgeGroup } from '../entities';
 import { addMonths } from '../../shared/dates';
 import { freePlacesByMonth, MAX_MONTHS, nextSixMonths, type GroupMonths } from '../free-places.service';
 import { PlacementType } from './objects';
+import { present } from '../../shared/loaders';
 
 // Also on the dashboard (placementStatistics), which dashboard:read keys read.
 @Access(DASHBOARD_READERS)
@@ -118,8 +119,8 @@ export class GroupMonthsResolver {
   }
 
   @FieldResolver(() => FacilityType, { description: 'The facility.' })
-  async facility(@Root() g: GroupMonths, @Ctx() ctx: GraphQLContext): Promise<Facility> {
-    return (await ctx.loaders.facilityById.load(g.facilityId))!;
+  facility(@Root() g: GroupMonths, @Ctx() ctx: GraphQLContext): Promise<Facility> {
+    return present(ctx.loaders.facilityById.load(g.facilityId));
   }
 
   @Access(STAFF)

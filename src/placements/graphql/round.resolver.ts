@@ -28,6 +28,7 @@ import { MonthPlacesType, MonthRangeArgs, monthRangeOf } from './places.resolver
 import { AdjustAllocationProposalInput, AllocationRoundInput, ProposeAllocationInput } from './inputs';
 import { PlacementApplicationType } from './objects';
 import { AllocationRoundType, ExclusionType, ProposalType, QueueEntryType, QueueType } from './round.types';
+import { present } from '../../shared/loaders';
 
 registerNode({
   typeName: 'AllocationRound',
@@ -150,12 +151,12 @@ export class AllocationRoundResolver {
 @Resolver(() => ProposalType)
 export class ProposalFieldsResolver {
   @FieldResolver(() => PlacementApplicationType, { description: 'The application proposed.' })
-  async application(@Root() p: ProposalRow, @Ctx() ctx: GraphQLContext): Promise<PlacementApplication> {
-    return (await ctx.loaders.placementApplicationById.load(p.applicationId))!;
+  application(@Root() p: ProposalRow, @Ctx() ctx: GraphQLContext): Promise<PlacementApplication> {
+    return present(ctx.loaders.placementApplicationById.load(p.applicationId));
   }
   @FieldResolver(() => FacilityType, { description: 'The facility.' })
-  async facility(@Root() p: ProposalRow, @Ctx() ctx: GraphQLContext): Promise<Facility> {
-    return (await ctx.loaders.facilityById.load(p.facilityId))!;
+  facility(@Root() p: ProposalRow, @Ctx() ctx: GraphQLContext): Promise<Facility> {
+    return present(ctx.loaders.facilityById.load(p.facilityId));
   }
 }
 

@@ -7,6 +7,7 @@ import { ListLength } from '../../graphql/cost';
 import { AgeGroup } from '../entities';
 import { MonthPlacesType, MonthRangeArgs, monthRangeOf } from './places.resolver';
 import { placementStatistics, type GroupFigures, type PlacementStatistics } from '../statistics.service';
+import { present } from '../../shared/loaders';
 
 @Access(DASHBOARD_READERS)
 @ObjectType('PlacementGroupFigures', { description: 'One facility age group on the dashboard.' })
@@ -79,7 +80,7 @@ export class PlacementStatisticsResolver {
 export class GroupFiguresResolver {
   @ListLength(1)
   @FieldResolver(() => FacilityType, { description: 'The facility.' })
-  async facility(@Root() g: GroupFigures, @Ctx() ctx: GraphQLContext): Promise<Facility> {
-    return (await ctx.loaders.facilityById.load(g.facilityId))!;
+  facility(@Root() g: GroupFigures, @Ctx() ctx: GraphQLContext): Promise<Facility> {
+    return present(ctx.loaders.facilityById.load(g.facilityId));
   }
 }
