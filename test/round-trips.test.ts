@@ -168,4 +168,26 @@ describe('round trips of a booking', () => {
     expect(scopes(statements)).toHaveLength(1);
     expect(statements.some((sql) => sql.includes('guichet_require_places'))).toBe(false);
   });
+
+  it('answers a query that reads nothing without a transaction, and any other in its unit', async () => {
+    const query = async (text: string) => {
+      const id = randomUUID();
+      const res = await app.gql(text, {}, { token: parent, headers: { 'x-request-id': id } });
+      return { res, statements: app.statementsFor(id) };
+    };
+    const viewer = await query('{ viewer { kind roles } }');
+    expect(viewer.res.data.viewer).toEqual({ kind: 'PERSON', roles: ['PARENT'] });
+    expect(viewer.statements).toEqual([]);
+    // The tenant comes from the unit's own read: a query that shows it runs in a transaction.
+    for (let i = 0; i < 2; i++) {
+      const withTenant = await query('{ viewer { roles tenant { slug } } }');
+      expect(withTenant.res.data.viewer).toEqual({ roles: ['PARENT'], tenant: { slug: SLUG } });
+      expect(scopes(withTenant.statements)).toHaveLength(1);
+      const childId = toGlobalId('Child', target.child);
+      const withChild = await query(`{ viewer { roles } node(id: "${childId}") { id } }`);
+      expect(withChild.res.errors).toBeUndefined();
+      expect(withChild.res.data.node).toEqual({ id: childId });
+      expect(scopes(withChild.statements)).toHaveLength(1);
+    }
+  });
 });

@@ -134,9 +134,17 @@ async function executeOperation(
 
   const operationName = operation.name?.value;
   if (operation.operation === 'query') {
-    const { result, unavailable } = await runUnit(options, state, true, (ctx) =>
-      executeCompiled(options.schema, document, operationName, 'query', () => document, ctx, guard.variables),
-    );
+    const execute = (ctx: GraphQLContext) =>
+      executeCompiled(options.schema, document, operationName, 'query', () => document, ctx, guard.variables);
+    // A query that reads nothing from the database (the viewer, the schema) runs without a
+    // transaction; one that did once goes straight to its unit from then on.
+    if (!needsDatabase.has(document)) {
+      const offline = offlineContext(options, state, null);
+      const result = await execute(offline.ctx);
+      if (!offline.neededDatabase && !result.errors?.length) return respond(state, result, 200, { cost });
+      if (offline.neededDatabase) needsDatabase.add(document);
+    }
+    const { result, unavailable } = await runUnit(options, state, true, execute);
     return respond(state, result, unavailable ? 503 : 200, { cost });
   }
 
@@ -191,8 +199,9 @@ async function executeOperation(
     /** The payload without a transaction, when it reads nothing from the database; else null. */
     const payloadOffline = async () => {
       if (phase.tenant === undefined) return null;
-      const result = await executePhase(offlineContext(options, state, phase.tenant), false);
-      return result.errors?.length ? null : { result, unavailable: false };
+      const offline = offlineContext(options, state, phase.tenant);
+      const result = await executePhase(offline.ctx, false);
+      return offline.neededDatabase || result.errors?.length ? null : { result, unavailable: false };
     };
     const write = await runPhase(true);
     if (write.result.errors?.length) return stop(write.result, write.unavailable);
@@ -241,6 +250,9 @@ function fieldKey(nodes: readonly FieldNode[]): string {
     })
     .join(',');
 }
+
+/** Query documents (Apollo's parsed documents, kept per query text) that reached for the database. */
+const needsDatabase = new WeakSet<DocumentNode>();
 
 const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
 

@@ -145,38 +145,42 @@ export async function runUnit(
   }
 }
 
-/** Thrown by any use of the database in an `offlineContext`. */
+/** Thrown by any use of the database in an offline unit. */
 class DatabaseNeeded extends Error {}
 
-const OFFLINE_EM = new Proxy(
-  {},
-  {
-    get() {
-      throw new DatabaseNeeded('this unit has no database');
-    },
-  },
-) as EntityManager;
+/** An execution's context without a database, and whether anything reached for one. */
+export interface OfflineUnit {
+  ctx: GraphQLContext;
+  /** True once anything used `ctx.em` or the tenant, even if a resolver caught what it threw. */
+  readonly neededDatabase: boolean;
+}
 
 /**
- * The context of a unit that reads nothing from the database (a mutation's payload made only of
- * what the write returned: its user errors, an empty list): `em` throws on any use, so the caller
- * runs the execution again in a real unit when the result has any error. Spares a refused
- * mutation its payload transaction (BEGIN and scope, COMMIT, a turn in the pool's line).
+ * The context of a unit that reads nothing from the database — a mutation's payload made only of
+ * what the write returned (its user errors, an empty list), a query of the viewer or of the
+ * schema: `em`, `tenant` and `tenantOrNull` throw on any use and mark the unit, and the caller
+ * then runs the execution again in a real unit (the result of a marked unit is never answered).
+ * Spares such a request its transaction (BEGIN and scope, COMMIT, a turn in the pool's line).
+ * `tenant`: the tenant as a mutation's write read it, for the messages' language only (a payload
+ * that shows the tenant reads it again in a real unit); null: the request's language.
  */
 export function offlineContext(
   options: UnitOptions,
   state: RequestState,
   tenant: Tenant | null,
-): GraphQLContext {
-  const context = unitContext(options, state, OFFLINE_EM, tenant);
-  // The tenant as the write read it, before its changes: a payload that shows the tenant reads it
-  // again in a real unit. (Its language still renders the messages.)
-  const needed = () => {
+): OfflineUnit {
+  const unit = { ctx: undefined as unknown as GraphQLContext, neededDatabase: false };
+  const needed = (): never => {
+    unit.neededDatabase = true;
     throw new DatabaseNeeded('this unit has no database');
   };
+  const em = new Proxy({}, { get: needed }) as EntityManager;
+  const context = unitContext(options, state, em, tenant);
+  if (!tenant) Object.defineProperty(context, 'language', { value: requestLanguage(state) });
   Object.defineProperty(context, 'tenant', { get: needed });
   Object.defineProperty(context, 'tenantOrNull', { get: needed });
-  return context;
+  unit.ctx = context;
+  return unit;
 }
 
 /** The context of one unit of work: its EntityManager, its tenant entity and fresh loaders. */
