@@ -43,6 +43,12 @@ describe('SEPA direct debits', () => {
         [tenantId, familyUuid],
       )
     ).due;
+  /** Each family's due, one query at a time (a pg client runs one query at a time). */
+  const duesOf = async (familyUuids: string[]) => {
+    const dues: number[] = [];
+    for (const familyUuid of familyUuids) dues.push(await dueOf(familyUuid));
+    return dues;
+  };
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -193,7 +199,7 @@ describe('SEPA direct debits', () => {
     expect(batch.debits.map((d: any) => d.amount.minorUnits).sort()).toEqual([...dues].sort());
     expect(batch.debits.every((d: any) => d.sequence === 'FRST' && d.status === 'PENDING')).toBe(true);
     // Nothing is paid before the bank answers; the mandates move on to RCUR.
-    expect(await Promise.all(families.map(dueOf))).toEqual(dues);
+    expect(await duesOf(families)).toEqual(dues);
     expect(
       (await owner.query(`select sequence from sepa_mandates where tenant_id = $1`, [tenantId])).rows,
     ).toEqual([{ sequence: 'RCUR' }, { sequence: 'RCUR' }, { sequence: 'RCUR' }]);
@@ -271,7 +277,7 @@ describe('SEPA direct debits', () => {
         rejected.endToEndId,
       ])
     ).family_id;
-    const before = await Promise.all(families.map(dueOf));
+    const before = await duesOf(families);
     const unknown = await app.gql(
       RETURNS,
       { i: { batchId, file: pain002([['PRLV2026-000009-00001', 'AM04']]), idempotencyKey: 'unknown' } },
