@@ -14,21 +14,34 @@ function which(command: string): string | null {
   }
 }
 
-/** The bare booking rate (pg, separate process) and pgbench's, in a scratch database. */
-export async function bareBookingRate(db: BenchDatabase, workDir: string, clients: number, seconds: number) {
-  await db.owner.query('drop database if exists rawbench');
-  await db.owner.query('create database rawbench');
+/**
+ * A fresh database `name` on the benchmark's PostgreSQL with the acceptance check's tables
+ * (../shared/acceptance/performance-rush: one session of `capacity` places, its reservations) and
+ * `extraSql` run after them; its URL, as the owner.
+ */
+export async function scratchDatabase(db: BenchDatabase, name: string, capacity: number, extraSql = '') {
+  await db.owner.query(`drop database if exists ${name}`);
+  await db.owner.query(`create database ${name}`);
   const url = new URL(db.ownerUrl);
-  url.pathname = '/rawbench';
+  url.pathname = `/${name}`;
   const scratch = new Client({ connectionString: url.toString() });
   await scratch.connect();
-  // The acceptance check's tables (../shared/acceptance/performance-rush).
-  await scratch.query(`create table sessions(id int primary key, capacity int not null, places_taken int not null,
-    check (places_taken <= capacity));
-    create table reservations(id bigserial primary key, session_id int not null, child bigint not null,
-    unique (session_id, child));
-    insert into sessions values (1, 1000000000, 0);`);
-  await scratch.end();
+  try {
+    await scratch.query(`create table sessions(id int primary key, capacity int not null, places_taken int not null,
+      check (places_taken <= capacity));
+      create table reservations(id bigserial primary key, session_id int not null, child bigint not null,
+      unique (session_id, child));
+      insert into sessions values (1, ${Number(capacity)}, 0);
+      ${extraSql}`);
+  } finally {
+    await scratch.end();
+  }
+  return url;
+}
+
+/** The bare booking rate (pg, separate process) and pgbench's, in a scratch database. */
+export async function bareBookingRate(db: BenchDatabase, workDir: string, clients: number, seconds: number) {
+  const url = await scratchDatabase(db, 'rawbench', 1_000_000_000);
   const bare = JSON.parse(
     await lastLineOf('rush-bare', process.execPath, [
       path.join(ROOT, 'dist/bench/rush-bare.js'),

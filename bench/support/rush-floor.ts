@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { signToken } from '../../src/auth/jwt';
 import { Role } from '../../src/auth/viewer';
+import { scratchDatabase } from './bare-rate';
 import type { BenchDatabase } from './database';
 import {
   freePort,
@@ -26,19 +27,15 @@ const LEAD_MS = 8000;
  * bench:rush defines it (CAPACITY ÷ the last reservation's commit time after the opening).
  */
 export async function floorRush(db: BenchDatabase, workDir: string, parents: number, capacity: number) {
-  await db.owner.query('drop database if exists floorbench');
-  await db.owner.query('create database floorbench');
-  const url = new URL(db.ownerUrl);
-  url.pathname = '/floorbench';
+  const url = await scratchDatabase(
+    db,
+    'floorbench',
+    capacity,
+    `create table keys(principal text not null, key bigint not null, reservation_id bigint not null,
+       primary key (principal, key));`,
+  );
   const scratch = new Client({ connectionString: url.toString() });
   await scratch.connect();
-  await scratch.query(`create table sessions(id int primary key, capacity int not null, places_taken int not null,
-    check (places_taken <= capacity));
-    create table reservations(id bigserial primary key, session_id int not null, child bigint not null,
-    unique (session_id, child));
-    create table keys(principal text not null, key bigint not null, reservation_id bigint not null,
-    primary key (principal, key));
-    insert into sessions values (1, ${Number(capacity)}, 0);`);
 
   const port = await freePort();
   const server = spawnGroup(
