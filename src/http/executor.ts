@@ -140,8 +140,10 @@ async function executeOperation(
     // transaction; one that did once goes straight to its unit from then on.
     if (!needsDatabase.has(document)) {
       const offline = offlineContext(options, state, null);
-      const result = await execute(offline.ctx);
-      if (!offline.neededDatabase && !result.errors?.length) return respond(state, result, 200, { cost });
+      // Anything thrown (rather than reported in the result) is met again, and answered, in the unit.
+      const result = await (async () => execute(offline.ctx))().catch(() => null);
+      if (result && !offline.neededDatabase && !result.errors?.length)
+        return respond(state, result, 200, { cost });
       if (offline.neededDatabase) needsDatabase.add(document);
     }
     const { result, unavailable } = await runUnit(options, state, true, execute);
