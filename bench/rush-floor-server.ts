@@ -2,12 +2,14 @@ import cluster from 'node:cluster';
 import http from 'node:http';
 import { Pool } from 'pg';
 import { verifyToken } from '../src/auth/jwt';
+import { Admission } from '../src/http/admission';
 
 /**
- * The floor of the rush (bench/rush-floor.ts): the least an HTTP API can do per booking, with the
- * same round trips as Guichet's and nothing else. WORKERS processes (node:cluster), each with a
- * pool of POOL connections; per request: the body read and parsed, a turn in a line of twice the
- * pool (as Guichet's), the bearer token checked (the same `verifyToken` as Guichet, jose's HS256), then one transaction in three round trips —
+ * The floor of the rush (bench/support/rush-floor.ts): the least an HTTP API can do per booking,
+ * with the same round trips as Guichet's and nothing else. WORKERS processes (node:cluster), each
+ * with a pool of POOL connections; per request: the body read and parsed, a turn in Guichet's own
+ * line (`Admission`, twice the pool, as Guichet's default), the bearer token checked (the same
+ * `verifyToken` as Guichet, jose's HS256), then one transaction in three round trips —
  *
  *   1. BEGIN with `set_config('app.tenant_id', …)`;
  *   2. the session's places (what a booking's facts read is for);
@@ -19,7 +21,7 @@ import { verifyToken } from '../src/auth/jwt';
  * measure of what is left to an API once HTTP, JSON, tokens and the database have had their share
  * of this machine.
  *
- * Usage (by bench/rush-floor.ts): node dist/bench/rush-floor-server.js DATABASE_URL PORT SECRET
+ * Usage (by bench/support/rush-floor.ts): node dist/bench/rush-floor-server.js DATABASE_URL PORT SECRET
  * [WORKERS] [POOL]
  */
 const [url, portArg, secret, workersArg, poolArg] = process.argv.slice(2);
@@ -39,30 +41,11 @@ function bigintOf(text: string): string {
   return hash.toString();
 }
 
-/**
- * A line in front of the work, as Guichet's (src/http/admission.ts): at most `limit` requests past
- * it, the others wait in arrival order — without it, all 2,000 tokens are checked before the first
- * booking gets a round trip.
- */
-function line(limit: number) {
-  let inside = 0;
-  const waiting: (() => void)[] = [];
-  return {
-    async enter(): Promise<void> {
-      if (inside < limit) inside++;
-      else await new Promise<void>((resolve) => waiting.push(resolve));
-    },
-    leave(): void {
-      const next = waiting.shift();
-      if (next) next();
-      else inside--;
-    },
-  };
-}
-
 function serve(): void {
   const pool = new Pool({ connectionString: url, max: POOL });
-  const turns = line(2 * POOL);
+  // Guichet's own line in front of the work (src/http/admission.ts), as large as Guichet's default:
+  // without it, all 2,000 tokens are checked before the first booking gets a round trip.
+  const turns = new Admission({ permits: 2 * POOL, stallMs: 120_000, maxWaitMs: 120_000 });
   const book = async (tenant: string, principal: string, childId: string, key: string) => {
     const client = await pool.connect();
     try {
@@ -97,7 +80,7 @@ function serve(): void {
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (text += chunk));
     req.on('end', async () => {
-      await turns.enter();
+      const leave = await turns.acquire();
       try {
         const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
         const claims = await verifyToken(token, secret).catch(() => null);
@@ -114,7 +97,7 @@ function serve(): void {
       } catch (error) {
         answer(res, 500, { errors: [{ message: String(error) }] });
       } finally {
-        turns.leave();
+        leave();
       }
     });
   });
